@@ -1,0 +1,1 @@
+"""Rasa SDK custom actions: thin wrappers over the plain community_safety package."""

@@ -1,0 +1,1 @@
+"""Channels residents use: the Telegram bridge and the web chat widget."""

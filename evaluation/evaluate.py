@@ -1,0 +1,164 @@
+"""`make eval`: how well the model understands residents, in figures.
+
+    python -m evaluation.evaluate [--only heldout|cross-validation|baseline] [--folds 5]
+
+- held-out: the trained model (models/community-safety.tar.gz) on evaluation/heldout.yml,
+  messages written apart from the training data;
+- cross-validation: 5 folds over nlu/data with the project's config (DIET's seed fixed in
+  config.yml, folds shuffled by Rasa with its fixed seed);
+- baseline: Rasa's default pipeline trained on the same data, scored on the same held-out set.
+
+Prints per-intent precision / recall / F1, the most confused pairs, emergency recall and
+false alarms; writes everything under results/.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+RESULTS = PROJECT / "results"
+MODEL = PROJECT / "models" / "community-safety.tar.gz"
+HELDOUT = PROJECT / "evaluation" / "heldout.yml"
+RASA = PROJECT / ".venv" / "bin" / "rasa"
+
+# Rasa 3.6's default NLU pipeline (what `rasa init` writes when the pipeline is left out).
+BASELINE_CONFIG = """\
+recipe: default.v1
+language: en
+pipeline:
+  - name: WhitespaceTokenizer
+  - name: RegexFeaturizer
+  - name: LexicalSyntacticFeaturizer
+  - name: CountVectorsFeaturizer
+  - name: CountVectorsFeaturizer
+    analyzer: char_wb
+    min_ngram: 1
+    max_ngram: 4
+  - name: DIETClassifier
+    epochs: 100
+    constrain_similarities: true
+    random_seed: 2026
+  - name: EntitySynonymMapper
+  - name: ResponseSelector
+    epochs: 100
+    constrain_similarities: true
+  - name: FallbackClassifier
+    threshold: 0.3
+    ambiguity_threshold: 0.1
+policies: []
+"""
+
+
+def rasa(*args: str) -> None:
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    subprocess.run([str(RASA), *args], cwd=PROJECT, env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def summarise(out: Path) -> dict:
+    report = json.loads((out / "intent_report.json").read_text())
+    errors_file = out / "intent_errors.json"
+    errors = json.loads(errors_file.read_text()) if errors_file.exists() else []
+    intents = {k: v for k, v in report.items() if isinstance(v, dict) and "f1-score" in v and k not in ("macro avg", "weighted avg", "micro avg")}
+    confused = Counter((e["intent"], e["intent_prediction"]["name"]) for e in errors)
+    non_emergency = sum(v["support"] for k, v in intents.items() if k != "emergency")
+    false_alarms = [e["text"] for e in errors if e["intent_prediction"]["name"] == "emergency"]
+    missed = [e["text"] for e in errors if e["intent"] == "emergency"]
+    return {
+        "accuracy": report.get("accuracy", report.get("micro avg", {}).get("f1-score")),
+        "macro_f1": report["macro avg"]["f1-score"],
+        "emergency_recall": intents.get("emergency", {}).get("recall"),
+        "emergency_false_alarms": len(false_alarms),
+        "non_emergency_messages": non_emergency,
+        "false_alarm_texts": false_alarms,
+        "missed_emergencies": missed,
+        "per_intent": intents,
+        "confused_pairs": [{"intent": a, "predicted": b, "count": n} for (a, b), n in confused.most_common(8)],
+    }
+
+
+def print_summary(title: str, summary: dict) -> None:
+    print(f"\n== {title} ==")
+    print(f"{'intent':<20}{'precision':>10}{'recall':>8}{'f1':>8}{'n':>5}")
+    for name, scores in sorted(summary["per_intent"].items()):
+        print(f"{name:<20}{scores['precision']:>10.3f}{scores['recall']:>8.3f}{scores['f1-score']:>8.3f}{scores['support']:>5}")
+    print(f"accuracy {summary['accuracy']:.3f}   macro-F1 {summary['macro_f1']:.3f}")
+    print(f"emergency recall {summary['emergency_recall']:.3f}   "
+          f"false alarms {summary['emergency_false_alarms']} in {summary['non_emergency_messages']} non-emergency messages")
+    if summary["missed_emergencies"]:
+        print("MISSED EMERGENCIES:", *summary["missed_emergencies"], sep="\n  ")
+    if summary["false_alarm_texts"]:
+        print("false alarms:", *summary["false_alarm_texts"], sep="\n  ")
+    print("most confused (true -> predicted):")
+    for pair in summary["confused_pairs"]:
+        print(f"  {pair['intent']} -> {pair['predicted']}: {pair['count']}")
+
+
+def heldout() -> dict:
+    if not MODEL.exists():
+        sys.exit(f"No model at {MODEL}: run `make train` first.")
+    out = RESULTS / "heldout"
+    rasa("test", "nlu", "--nlu", str(HELDOUT), "--model", str(MODEL), "--out", str(out))
+    return summarise(out)
+
+
+def cross_validation(folds: int) -> dict:
+    out = RESULTS / "crossval"
+    rasa("test", "nlu", "--nlu", "nlu/data", "--config", "config.yml", "--cross-validation",
+         "--folds", str(folds), "--out", str(out))
+    return summarise(out)
+
+
+def baseline() -> dict:
+    work = RESULTS / "baseline"
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "config.yml").write_text(BASELINE_CONFIG)
+    rasa("train", "nlu", "--config", str(work / "config.yml"), "--nlu", "nlu/data",
+         "--out", str(work), "--fixed-model-name", "default-pipeline")
+    rasa("test", "nlu", "--nlu", str(HELDOUT), "--model", str(work / "default-pipeline.tar.gz"), "--out", str(work / "test"))
+    return summarise(work / "test")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", choices=["heldout", "cross-validation", "baseline"])
+    parser.add_argument("--folds", type=int, default=5)
+    args = parser.parse_args()
+    RESULTS.mkdir(exist_ok=True)
+    steps = {
+        "heldout": ("Held-out test set (trained model, evaluation/heldout.yml)", heldout),
+        "cross-validation": (f"{args.folds}-fold cross-validation on nlu/data", lambda: cross_validation(args.folds)),
+        "baseline": ("Rasa's default pipeline, same data, same held-out set", baseline),
+    }
+    chosen = [args.only] if args.only else list(steps)
+    summaries = {}
+    for key in chosen:
+        title, run = steps[key]
+        started = time.monotonic()
+        try:
+            summaries[key] = run()
+        except subprocess.CalledProcessError as error:
+            print(error.stderr.decode(errors="replace")[-3000:], file=sys.stderr)
+            return 1
+        summaries[key]["seconds"] = round(time.monotonic() - started, 1)
+        print_summary(title, summaries[key])
+    if "heldout" in summaries and "baseline" in summaries:
+        ours, theirs = summaries["heldout"], summaries["baseline"]
+        print("\n== Project pipeline vs Rasa default (held-out) ==")
+        for key in ("accuracy", "macro_f1", "emergency_recall"):
+            print(f"{key:<18} ours {ours[key]:.3f}   default {theirs[key]:.3f}")
+        print(f"{'false alarms':<18} ours {ours['emergency_false_alarms']}       default {theirs['emergency_false_alarms']}")
+    (RESULTS / "summary.json").write_text(json.dumps(summaries, indent=2))
+    print(f"\nWritten to {RESULTS}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Natural-language understanding: training data, the spaCy pipeline and custom Rasa components."""

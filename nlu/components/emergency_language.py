@@ -1,0 +1,106 @@
+"""Recognise danger-to-life language with rules a person can read and change.
+
+Plain Python with no Rasa import, so the channels can use the same rules to answer
+999 when Rasa itself is unreachable.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+LANGUAGE_FILE = Path(__file__).resolve().parent.parent / "emergency_language.yml"
+# Curly quotes come from phone keyboards; the patterns are written with straight ones.
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'})
+
+
+class EmergencyLanguageError(ValueError):
+    """The emergency language file is missing, malformed or holds a bad pattern."""
+
+
+@dataclass(frozen=True)
+class PatternGroup:
+    name: str
+    past_can_clear: bool
+    patterns: tuple[re.Pattern, ...]
+
+
+@dataclass(frozen=True)
+class DangerMatch:
+    group: str
+    text: str
+
+
+class EmergencyLanguage:
+    def __init__(self, groups: list[PatternGroup], past_cues: list[re.Pattern], present_cues: list[re.Pattern]):
+        self.groups = groups
+        self.past_cues = past_cues
+        self.present_cues = present_cues
+
+    @classmethod
+    def from_file(cls, path: Path = LANGUAGE_FILE) -> "EmergencyLanguage":
+        try:
+            spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as error:
+            raise EmergencyLanguageError(f"cannot read {path}: {error}") from error
+        if not isinstance(spec, dict) or not isinstance(spec.get("groups"), list):
+            raise EmergencyLanguageError(f"{path}: expected a mapping with a 'groups' list")
+        weapon = str(spec.get("weapon", ""))
+
+        def compile_all(where: str, patterns) -> tuple[re.Pattern, ...]:
+            if not isinstance(patterns, list) or not patterns:
+                raise EmergencyLanguageError(f"{path}: {where} needs a non-empty list of patterns")
+            compiled = []
+            for pattern in patterns:
+                try:
+                    compiled.append(re.compile(str(pattern).replace("WEAPON", weapon)))
+                except re.error as error:
+                    raise EmergencyLanguageError(f"{path}: {where}: bad pattern {pattern!r}: {error}") from error
+            return tuple(compiled)
+
+        groups = []
+        for index, group in enumerate(spec["groups"]):
+            if not isinstance(group, dict) or not group.get("name"):
+                raise EmergencyLanguageError(f"{path}: group {index + 1} needs a name")
+            name = str(group["name"])
+            groups.append(
+                PatternGroup(
+                    name=name,
+                    past_can_clear=bool(group.get("past_can_clear", False)),
+                    patterns=compile_all(f"group {name!r}", group.get("patterns")),
+                )
+            )
+        return cls(
+            groups,
+            list(compile_all("past_cues", spec.get("past_cues"))),
+            list(compile_all("present_cues", spec.get("present_cues"))),
+        )
+
+    @staticmethod
+    def normalise(text: str) -> str:
+        return " ".join(text.translate(_QUOTES).casefold().split())
+
+    def find(self, text: str) -> DangerMatch | None:
+        """The first danger-to-life phrase in ``text``, or None."""
+        if not isinstance(text, str) or not text.strip():
+            return None
+        normalised = self.normalise(text)
+        only_past = any(p.search(normalised) for p in self.past_cues) and not any(
+            p.search(normalised) for p in self.present_cues
+        )
+        for group in self.groups:
+            if only_past and group.past_can_clear:
+                continue
+            for pattern in group.patterns:
+                found = pattern.search(normalised)
+                if found:
+                    return DangerMatch(group=group.name, text=found.group(0).strip())
+        return None
+
+
+@lru_cache(maxsize=4)
+def load(path: str = str(LANGUAGE_FILE)) -> EmergencyLanguage:
+    return EmergencyLanguage.from_file(Path(path))

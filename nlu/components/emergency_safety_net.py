@@ -1,0 +1,72 @@
+"""Rasa component: danger-to-life language makes the intent `emergency`, whatever DIET said.
+
+Placed after the classifiers (and FallbackClassifier) in config.yml, so a resident who
+types "he's got a blade" is sent to 999 even when the model is unsure or wrong. It never
+takes `emergency` away: the classifier may still catch what the rules miss.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from nlu.components.emergency_language import LANGUAGE_FILE, EmergencyLanguage
+
+SAFETY_NET_KEY = "emergency_safety_net"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class EmergencySafetyNet(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"language_file": str(LANGUAGE_FILE), "intent": "emergency"}
+
+    def __init__(self, config: Dict[Text, Any], language: EmergencyLanguage) -> None:
+        self._intent = config["intent"]
+        self._language = language
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "EmergencySafetyNet":
+        # Read at start-up, not at training: a fix to the rules needs a restart, not a retrain.
+        return cls(config, EmergencyLanguage.from_file(config["language_file"]))
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._apply(message)
+        return messages
+
+    def _apply(self, message: Message) -> None:
+        match = self._language.find(message.get(TEXT) or "")
+        if match is None:
+            return
+        classified = message.get(INTENT) or {}
+        message.set(
+            SAFETY_NET_KEY,
+            {
+                "rule": match.group,
+                "classifier_intent": classified.get(INTENT_NAME_KEY),
+                "classifier_confidence": classified.get("confidence"),
+            },
+            add_to_output=True,
+        )
+        emergency = {INTENT_NAME_KEY: self._intent, "confidence": 1.0}
+        message.set(INTENT, emergency, add_to_output=True)
+        ranking = [
+            entry
+            for entry in message.get(INTENT_RANKING_KEY) or []
+            if entry.get(INTENT_NAME_KEY) != self._intent
+        ]
+        message.set(INTENT_RANKING_KEY, [emergency, *ranking], add_to_output=True)

@@ -1,0 +1,53 @@
+"""Shared fixtures. The trained model is the real one `make train` builds; nothing is mocked."""
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+PROJECT = Path(__file__).resolve().parent.parent
+MODEL = PROJECT / "models" / "community-safety.tar.gz"
+HELDOUT = PROJECT / "evaluation" / "heldout.yml"
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("SPACY_PIPELINE_PATH", str(PROJECT / "build" / "spacy" / "en_community_safety"))
+
+
+def read_nlu_examples(path: Path) -> dict[str, list[str]]:
+    """Intent -> examples, from a Rasa YAML NLU file (entity annotations kept as typed)."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    examples: dict[str, list[str]] = {}
+    for block in document.get("nlu", []):
+        if "intent" in block:
+            lines = [line[2:].strip() for line in block["examples"].splitlines() if line.startswith("- ")]
+            examples.setdefault(block["intent"], []).extend(lines)
+    return examples
+
+
+@pytest.fixture(scope="session")
+def heldout() -> dict[str, list[str]]:
+    return read_nlu_examples(HELDOUT)
+
+
+@pytest.fixture(scope="session")
+def agent():
+    """The trained model, loaded in-process once for the whole run."""
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run `make train` (make test does it for you).")
+    from rasa.core.agent import Agent
+
+    return Agent.load(str(MODEL))
+
+
+@pytest.fixture(scope="session")
+def parse(agent):
+    loop = asyncio.new_event_loop()
+
+    def _parse(text: str) -> dict:
+        return loop.run_until_complete(agent.parse_message(text))
+
+    yield _parse
+    loop.close()
