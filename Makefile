@@ -45,6 +45,9 @@ train: spacy
 	@scripts/train-if-stale.sh
 
 run: train
+	@echo "Starting the bot. Talk to it with:"
+	@echo "  curl -s -XPOST http://127.0.0.1:5005/webhooks/rest/webhook -H 'Content-Type: application/json' -d '{\"sender\": \"me\", \"message\": \"hello\"}'"
+	@echo "Ctrl-C stops everything. (To chat in this terminal instead, use 'make shell'.)"
 	$(VENV)/bin/honcho start -f Procfile
 
 shell: train

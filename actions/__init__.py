@@ -1,1 +1,7 @@
 """Rasa SDK custom actions: thin wrappers over the plain community_safety package."""
+from community_safety.signposting import default_signposting
+
+# The services directory and signposting files are edited by staff. Reading them when the
+# action server starts means a mistake stops start-up with a message naming the entry and
+# field, instead of failing in the middle of a resident's conversation.
+default_signposting()

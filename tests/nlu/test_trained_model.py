@@ -66,3 +66,15 @@ def test_safety_net_reports_what_it_overrode(parse):
 def test_odd_input_parses_without_error(parse, text):
     result = parse(text)
     assert "intent" in result
+
+
+@pytest.mark.parametrize("text", ["zxqv blorp wibble", "asdfghjkl", "qwertyuiop zzz"])
+def test_a_message_with_no_familiar_words_is_not_understood(parse, text):
+    result = parse(text)
+    assert result["intent"]["name"] == "nlu_fallback"
+    assert len(result["intent_ranking"]) > 1  # kept, so the bot can suggest the likeliest needs
+
+
+@pytest.mark.parametrize("text", ["hes got a nife", "sumone got stabed"])
+def test_misspelt_danger_is_still_an_emergency(parse, text):
+    assert parse(text)["intent"]["name"] == "emergency"

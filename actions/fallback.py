@@ -1,0 +1,30 @@
+"""When the model is unsure: offer the likeliest needs as buttons, never a dead end."""
+from __future__ import annotations
+
+from typing import List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from community_safety.signposting import default_signposting
+
+MAX_SUGGESTIONS = 3
+# Shown when the classifier has no useful guess at all.
+COMMON_NEEDS = ("report_asb", "report_crime", "safeguarding")
+
+
+class ActionSuggestNeeds(Action):
+    def name(self) -> Text:
+        return "action_suggest_needs"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        needs = default_signposting().needs
+        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        likely = [entry["name"] for entry in ranking if entry.get("name") in needs and entry["name"] != "emergency"]
+        suggestions = (likely + [n for n in COMMON_NEEDS if n not in likely])[:MAX_SUGGESTIONS]
+        buttons = [{"title": needs[name].title, "payload": f"/{name}"} for name in suggestions]
+        buttons.append({"title": "Something else", "payload": "/help"})
+        dispatcher.utter_message(text=default_signposting().messages["suggest_needs"], buttons=buttons)
+        return []

@@ -1,0 +1,189 @@
+"""Signposting actions: ask only the questions that change the door, then name the services."""
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.forms import PatientFormValidation, reset_form_slots
+from community_safety import answers as read
+from community_safety.signposting import ANSWERS, default_signposting
+
+NEED_SLOT = "need"
+OTHER_NEEDS_SLOT = "other_needs"
+NEXT_STEP_BUTTONS = [
+    {"title": "Something else", "payload": "/help"},
+    {"title": "That's all, thanks", "payload": "/goodbye"},
+]
+_HAPPENING_NOW = re.compile(r"\b(?:right now|happening now|at the moment|as we speak|currently|rn)\b")
+
+
+def current_answers(tracker: Tracker) -> Dict[Text, Any]:
+    return {slot: tracker.get_slot(slot) for slot in ANSWERS}
+
+
+def prefilled_answers(need: Text, text: Text, entities: List[Dict[Text, Any]]) -> Dict[Text, Any]:
+    """Answers the message itself already gives, so the bot doesn't ask what it was told.
+
+    Never "is anyone in danger": the bot always asks that when it matters.
+    """
+    filled: Dict[Text, Any] = {}
+    at_risk = {entity.get("value") for entity in entities if entity.get("entity") == "at_risk"}
+    if at_risk & {"child", "teenager"}:
+        filled["age_group"] = "child"
+    elif "elderly" in at_risk:
+        filled["age_group"] = "adult"
+    lowered = (text or "").casefold()
+    # Only when the message is unambiguous: "my partner kicked me out" names both.
+    self_words = bool(re.search(r"\b(?:i|i'?m|im|me|myself|we|we'?re|us)\b", lowered))
+    other_words = bool(re.search(r"\b(?:someone|somebody|a man|a woman|a lad|a girl|a boy|a guy|person|people|"
+                                 r"he|she|they|him|his|her|them|kids?|child(?:ren)?|\d+ year old|"
+                                 r"my (?:son|daughter|friend|mate|neighbou?r|brother|sister|mum|dad|nan|husband|wife|"
+                                 r"partner|cousin|nephew|niece))\b",
+                                 lowered))
+    if self_words != other_words:
+        filled["about"] = "self" if self_words else "other"
+    if _HAPPENING_NOW.search(lowered):
+        filled["happening_now"] = "yes"
+    return filled
+
+
+class ActionStartSignpost(Action):
+    """Starts a new need: remembers it, forgets old answers, keeps what the message told us."""
+
+    def name(self) -> Text:
+        return "action_start_signpost"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        signposting = default_signposting()
+        message = tracker.latest_message or {}
+        need = (message.get("intent") or {}).get("name")
+        if need not in signposting.needs:
+            need = tracker.get_slot(NEED_SLOT)
+        text = message.get("text") or ""
+        filled = prefilled_answers(need, text, message.get("entities") or [])
+        events: List[EventType] = [SlotSet(NEED_SLOT, need),
+                                   SlotSet(OTHER_NEEDS_SLOT, signposting.other_needs(text, need))]
+        events += [SlotSet(slot, filled.get(slot)) for slot in ANSWERS]
+        return events + reset_form_slots()
+
+
+class ValidateSignpostForm(PatientFormValidation):
+    def name(self) -> Text:
+        return "validate_signpost_form"
+
+    def questions(self, tracker: Tracker) -> List[Text]:
+        need = tracker.get_slot(NEED_SLOT)
+        return default_signposting().questions_for(need, current_answers(tracker))
+
+    def _checked(self, slot: Text, value: Any, reader, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+        # Values the bot filled in itself (from the first message) are already in their final form.
+        answer = value if value in ANSWERS.get(slot, ()) else reader(value)
+        if answer is None:
+            dispatcher.utter_message(text=default_signposting().messages["not_understood"])
+        return {slot: answer}
+
+    def validate_danger_now(self, value, dispatcher, tracker, domain):
+        result = self._checked("danger_now", value, read.yes_no, dispatcher)
+        if result["danger_now"] == "yes":
+            # 999 before anything else; the signposting reply then repeats it.
+            dispatcher.utter_message(response="utter_emergency")
+            return {**result, "requested_slot": None}
+        return result
+
+    def validate_happening_now(self, value, dispatcher, tracker, domain):
+        return self._checked("happening_now", value, read.yes_no, dispatcher)
+
+    def validate_about(self, value, dispatcher, tracker, domain):
+        return self._checked("about", value, read.about_whom, dispatcher)
+
+    def validate_age_group(self, value, dispatcher, tracker, domain):
+        return self._checked("age_group", value, read.age_group, dispatcher)
+
+    def validate_homeless_tonight(self, value, dispatcher, tracker, domain):
+        return self._checked("homeless_tonight", value, read.homeless_tonight, dispatcher)
+
+
+class ActionSignpost(Action):
+    """Names the right services for the need and the answers, and what happens next."""
+
+    def name(self) -> Text:
+        return "action_signpost"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        signposting = default_signposting()
+        need = tracker.get_slot(NEED_SLOT)
+        if need not in signposting.needs:
+            dispatcher.utter_message(response="utter_help")
+            return []
+        answers = current_answers(tracker)
+        if answers.get("danger_now") == "yes":
+            # utter_emergency has just been said; don't repeat it with a list of services.
+            dispatcher.utter_message(text=signposting.messages["after_emergency"], buttons=NEXT_STEP_BUTTONS)
+            return reset_form_slots()
+        reply = signposting.reply(need, answers, other_needs=tracker.get_slot(OTHER_NEEDS_SLOT) or [])
+        dispatcher.utter_message(text=reply.text)
+        dispatcher.utter_message(text=signposting.messages["anything_else"], buttons=NEXT_STEP_BUTTONS)
+        return reset_form_slots()
+
+
+class AskQuestion(Action, ABC):
+    """Asks one of the form's questions in the words of signposting.yml, with its buttons."""
+
+    slot: Text
+
+    @abstractmethod
+    def name(self) -> Text:
+        raise NotImplementedError
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        prompt = default_signposting().question(self.slot, current_answers(tracker))
+        dispatcher.utter_message(text=prompt.text, buttons=prompt.as_buttons())
+        return []
+
+
+class AskDangerNow(AskQuestion):
+    slot = "danger_now"
+
+    def name(self) -> Text:
+        return "action_ask_danger_now"
+
+
+class AskHappeningNow(AskQuestion):
+    slot = "happening_now"
+
+    def name(self) -> Text:
+        return "action_ask_happening_now"
+
+
+class AskAbout(AskQuestion):
+    slot = "about"
+
+    def name(self) -> Text:
+        return "action_ask_about"
+
+
+class AskAgeGroup(AskQuestion):
+    slot = "age_group"
+
+    def name(self) -> Text:
+        return "action_ask_age_group"
+
+
+class AskHomelessTonight(AskQuestion):
+    slot = "homeless_tonight"
+
+    def name(self) -> Text:
+        return "action_ask_homeless_tonight"
+
+
+class AskContinueForm(AskQuestion):
+    slot = "continue_form"
+
+    def name(self) -> Text:
+        return "action_ask_continue_form"

@@ -1,0 +1,81 @@
+"""Read residents' typed answers to the bot's questions: "yeah", "nope", "my son", "he's 15".
+
+Buttons send the plain words these accept, so a tapped button and a typed answer take
+the same path. Anything that cannot be read returns None, and the bot asks again.
+"""
+from __future__ import annotations
+
+import re
+
+_YES = re.compile(r"^(?:y|ye|yes|yeah|yea|yep|yup|ya|yh|aye|ok|okay|sure|correct|right|definitely|"
+                  r"i think so|probably|it is|they are|he is|she is|there is)\b")
+_NO = re.compile(r"^(?:n|no|nope|nah|na|not really|no one|nobody|not now|none|never|i don'?t think so|"
+                 r"it'?s not|it isn'?t|they'?re not|not at the moment)\b")
+_SELF = re.compile(r"\b(?:me|myself|i|i'?m|im|i am|my own|us|we|we'?re|our family|mine)\b")
+_OTHER = re.compile(r"\b(?:someone|somebody|some1|other|else|they|he|she|him|her|them|friend|neighbou?r|"
+                    r"son|daughter|child|kid|brother|sister|mum|mom|dad|parent|partner|person|man|woman|"
+                    r"boy|girl|lad|guy|stranger|relative|cousin|nephew|niece|aunt|uncle|gran\w*|nan)\b")
+_CHILD = re.compile(r"\b(?:under\s*18|under eighteen|child|children|kid|kids|baby|toddler|teen\w*|minor|young person|"
+                    r"boy|girl|school|u18|youth)\b")
+_ADULT = re.compile(r"\b(?:adult|grown|over\s*18|18\s*(?:or|and)\s*(?:over|above|older)|18\+|elderly|old|"
+                    r"pensioner|man|woman|lady|gentleman|older)\b")
+_AGE = re.compile(r"\b(\d{1,3})\s*(?:y(?:ea)?rs?|yo|y/o)?\b")
+
+YES, NO = "yes", "no"
+
+
+def _clean(text: object) -> str:
+    if not isinstance(text, str):
+        return ""
+    return " ".join(text.replace("\u2019", "'").casefold().split())[:500]
+
+
+def yes_no(text: object) -> str | None:
+    cleaned = _clean(text).strip(" .!?")
+    if _NO.match(cleaned):
+        return NO
+    if _YES.match(cleaned):
+        return YES
+    return None
+
+
+def about_whom(text: object) -> str | None:
+    cleaned = _clean(text)
+    if re.search(r"\bsomeone else\b|\bsomebody else\b|\bnot me\b|\bother person\b", cleaned):
+        return "other"
+    other, self_ = bool(_OTHER.search(cleaned)), bool(_SELF.search(cleaned))
+    if other and not re.search(r"^(?:me|myself|it'?s me|i am|i'?m)\b", cleaned):
+        return "other"
+    if self_:
+        return "self"
+    return None
+
+
+def age_group(text: object) -> str | None:
+    cleaned = _clean(text)
+    if re.search(r"\b(?:not|isn'?t|aren'?t)\s+(?:under\s*18|a child|a kid)\b", cleaned):
+        return "adult"
+    if re.search(r"\b(?:not|isn'?t|aren'?t)\s+(?:over\s*18|an adult|a grown)", cleaned):
+        return "child"
+    if re.search(r"\bunder\s*(?:18|eighteen)\b|\bu18\b", cleaned):
+        return "child"
+    if re.search(r"\b(?:over|above)\s*18\b|\b18\s*(?:or|and)\s*(?:over|above|older)\b|\b18\+", cleaned):
+        return "adult"
+    age = _AGE.search(cleaned)
+    if age and 0 < int(age.group(1)) < 120 and not re.search(r"\d\s*(?:am|pm|:)", cleaned):
+        return "child" if int(age.group(1)) < 18 else "adult"
+    if _CHILD.search(cleaned):
+        return "child"
+    if _ADULT.search(cleaned):
+        return "adult"
+    return None
+
+
+def homeless_tonight(text: object) -> str | None:
+    """Answer to "Do you have nowhere safe to sleep tonight?"."""
+    cleaned = _clean(text)
+    if re.search(r"\b(?:nowhere|no where|no ?one|on the streets?|sleeping rough|in my car)\b", cleaned):
+        return YES
+    if re.search(r"\b(?:somewhere|some where|staying (?:with|at)|friend'?s|sofa|for now)\b", cleaned):
+        return NO
+    return yes_no(text)

@@ -1,0 +1,257 @@
+"""No wrong door: from a need and a few answers to the right services, in plain words.
+
+The wording and routes live in ``data/signposting.yml`` and the numbers in
+``data/services.yml``; this module only reads, checks and applies them, so it can be
+tested without Rasa and used by any channel.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from community_safety.services import LONDON, Service, ServicesDirectory
+
+SIGNPOSTING_FILE = Path(__file__).resolve().parent / "data" / "signposting.yml"
+CASE_REVIEW_FILE = Path(__file__).resolve().parent / "data" / "case_review.yml"
+
+# The questions that can change the door, and the answers each takes.
+ANSWERS: dict[str, tuple[str, ...]] = {
+    "danger_now": ("yes", "no"),
+    "happening_now": ("yes", "no"),
+    "about": ("self", "other"),
+    "age_group": ("child", "adult"),
+    "homeless_tonight": ("yes", "no"),
+}
+
+
+class SignpostingError(ValueError):
+    """The signposting file is malformed; the message names the need and field."""
+
+
+def _answer(value: object) -> str:
+    # YAML reads a bare yes/no as a boolean.
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Question:
+    slot: str
+    only_when: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Route:
+    when: dict[str, str]
+    say: str = ""
+    services: tuple[str, ...] = ()
+    use_need: str | None = None
+    next: str | None = None  # overrides the need's `next` for this route
+
+    def matches(self, answers: dict[str, str | None]) -> bool:
+        return all(answers.get(slot) == value for slot, value in self.when.items())
+
+
+@dataclass(frozen=True)
+class Need:
+    name: str
+    title: str
+    intro: str
+    questions: tuple[Question, ...]
+    routes: tuple[Route, ...]
+    next: str
+
+
+@dataclass(frozen=True)
+class Prompt:
+    text: str
+    buttons: tuple[tuple[str, str], ...]  # (title, payload): payloads are words a resident could type
+
+    def as_buttons(self) -> list[dict[str, str]]:
+        return [{"title": title, "payload": payload} for title, payload in self.buttons]
+
+
+MESSAGES = ("not_understood", "anything_else", "after_emergency", "suggest_needs")
+FORM_QUESTIONS = (*ANSWERS, "continue_form")
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    services: tuple[str, ...]
+
+
+def describe_contacts(service: Service) -> str:
+    parts = []
+    for kind, template in (("phone", "call {}"), ("textphone", "textphone {}"), ("text", "text {}"),
+                           ("email", "email {}"), ("web", "{}"), ("app", "{}"), ("post", "write to {}")):
+        if kind in service.contacts:
+            parts.append(template.format(service.contacts[kind]))
+    return ", ".join(parts)
+
+
+def describe_service(service: Service, directory: ServicesDirectory, moment: dt.datetime) -> str:
+    if service.is_open(moment) or not service.out_of_hours:
+        if service.always_open:
+            # A website is always open; only say so for people you can reach at any hour.
+            reachable = any(kind in service.contacts for kind in ("phone", "textphone", "text"))
+            hours = " (24 hours)" if reachable else ""
+        else:
+            hours = f" (open {service.hours_text()})"
+        return f"- {service.name}: {describe_contacts(service)}{hours}."
+    instead = directory[service.out_of_hours]
+    return (f"- {service.name} is closed now (open {service.hours_text()}). "
+            f"Until then: {instead.name}, {describe_contacts(instead)}.")
+
+
+class Signposting:
+    def __init__(self, needs: dict[str, Need], also_needs: dict[str, re.Pattern],
+                 directory: ServicesDirectory, facts: dict[str, object],
+                 questions: dict[str, dict[str, Prompt]], messages: dict[str, str]):
+        self.needs = needs
+        self.also_needs = also_needs
+        self.directory = directory
+        self.facts = facts
+        self.questions = questions
+        self.messages = messages
+
+    def question(self, slot: str, answers: dict[str, str | None]) -> Prompt:
+        wording = self.questions[slot]
+        return wording.get("self", wording["ask"]) if answers.get("about") == "self" else wording["ask"]
+
+    def questions_for(self, need: str, answers: dict[str, str | None]) -> list[str]:
+        """The questions that matter for this need given the answers so far, answered or not."""
+        if need not in self.needs:
+            return []
+        return [question.slot for question in self.needs[need].questions
+                if all(answers.get(slot) == value for slot, value in question.only_when.items())]
+
+    def questions_to_ask(self, need: str, answers: dict[str, str | None]) -> list[str]:
+        """The questions still to ask for this need, in order."""
+        return [slot for slot in self.questions_for(need, answers) if answers.get(slot) is None]
+
+    def route(self, need: str, answers: dict[str, str | None]) -> tuple[Need, Route]:
+        definition = self.needs[need]
+        route = next(r for r in definition.routes if r.matches(answers))
+        if route.use_need:
+            return self.route(route.use_need, answers)
+        return definition, route
+
+    def other_needs(self, text: str, main_need: str) -> list[str]:
+        """Second needs a message names ("sleeping rough and being exploited")."""
+        lowered = (text or "").casefold()
+        return [need for need, pattern in self.also_needs.items()
+                if need != main_need and pattern.search(lowered)]
+
+    def reply(self, need: str, answers: dict[str, str | None], moment: dt.datetime | None = None,
+              other_needs: list[str] | tuple[str, ...] = ()) -> Reply:
+        moment = moment or dt.datetime.now(LONDON)
+        definition, route = self.route(need, answers)
+        lines = [" ".join(part for part in (self.needs[need].intro, self._fill(route.say)) if part)]
+        lines += [describe_service(self.directory[s], self.directory, moment) for s in route.services]
+        services = list(route.services)
+        for other in other_needs:
+            if other not in self.needs or other == need:
+                continue
+            other_definition, other_route = self.route(other, answers)
+            lines.append(f"Also, about {other_definition.title.lower()}:")
+            lines.append(self._fill(other_route.say))
+            lines += [describe_service(self.directory[s], self.directory, moment)
+                      for s in other_route.services if s not in services]
+            services += [s for s in other_route.services if s not in services]
+        lines.append(route.next or definition.next)
+        return Reply("\n".join(line for line in lines if line), tuple(services))
+
+    def _fill(self, text: str) -> str:
+        return text.format(**self.facts) if text else ""
+
+
+def _parse_need(name: str, spec: object) -> Need:
+    where = f"signposting need '{name}'"
+    if not isinstance(spec, dict):
+        raise SignpostingError(f"{where}: expected title, intro, routes and next")
+    for key in ("title", "routes", "next"):
+        if not spec.get(key):
+            raise SignpostingError(f"{where}, field '{key}': missing")
+    questions = []
+    for item in spec.get("questions") or []:
+        slot, only_when = (item, {}) if isinstance(item, str) else next(iter(item.items()))
+        if slot not in ANSWERS:
+            raise SignpostingError(f"{where}, field 'questions': '{slot}' is not one of {', '.join(ANSWERS)}")
+        only_when = {k: _answer(v) for k, v in (only_when or {}).items()}
+        questions.append(Question(slot, only_when))
+    routes = []
+    for index, route in enumerate(spec["routes"]):
+        when = {k: _answer(v) for k, v in (route.get("when") or {}).items()}
+        for slot, value in when.items():
+            if value not in ANSWERS.get(slot, ()):
+                raise SignpostingError(f"{where}, route {index + 1}, field 'when': {slot}={value!r} is not a possible answer")
+        if not route.get("use_need") and not route.get("say"):
+            raise SignpostingError(f"{where}, route {index + 1}: needs 'say' (or 'use_need')")
+        routes.append(Route(when, str(route.get("say") or "").strip(), tuple(route.get("services") or ()),
+                            route.get("use_need"), str(route["next"]).strip() if route.get("next") else None))
+    if routes[-1].when:
+        raise SignpostingError(f"{where}, field 'routes': the last route must have no 'when'")
+    return Need(name, str(spec["title"]), str(spec.get("intro") or ""), tuple(questions), tuple(routes), str(spec["next"]).strip())
+
+
+def load_signposting(directory: ServicesDirectory, path: Path | str = SIGNPOSTING_FILE,
+                     case_review_path: Path | str = CASE_REVIEW_FILE) -> Signposting:
+    try:
+        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        facts = yaml.safe_load(Path(case_review_path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise SignpostingError(f"cannot read the signposting files: {error}") from error
+    if not isinstance(document, dict) or not isinstance(document.get("needs"), dict):
+        raise SignpostingError(f"{path}: needs a 'needs:' mapping")
+    needs = {name: _parse_need(name, spec) for name, spec in document["needs"].items()}
+    for need in needs.values():
+        for route in need.routes:
+            if route.use_need and route.use_need not in needs:
+                raise SignpostingError(f"signposting need '{need.name}': use_need '{route.use_need}' is not a need")
+            for service in route.services:
+                if service not in directory:
+                    raise SignpostingError(f"signposting need '{need.name}': service '{service}' is not in services.yml")
+            placeholders = {f for _, f, _, _ in string.Formatter().parse(route.say) if f}
+            missing = placeholders - set(facts or {})
+            if missing:
+                raise SignpostingError(f"signposting need '{need.name}': unknown placeholder {{{sorted(missing)[0]}}}")
+    also = {}
+    for need, pattern in (document.get("also_needs") or {}).items():
+        if need not in needs:
+            raise SignpostingError(f"also_needs: '{need}' is not a need")
+        try:
+            also[need] = re.compile(pattern)
+        except re.error as error:
+            raise SignpostingError(f"also_needs '{need}': bad pattern: {error}") from error
+    questions = {}
+    for slot in FORM_QUESTIONS:
+        spec = (document.get("questions") or {}).get(slot)
+        if not isinstance(spec, dict) or not spec.get("ask") or not spec.get("buttons"):
+            raise SignpostingError(f"questions: '{slot}' needs 'ask' and 'buttons'")
+        buttons = tuple((str(title), str(payload)) for title, payload in spec["buttons"])
+        questions[slot] = {"ask": Prompt(str(spec["ask"]).strip(), buttons)}
+        if spec.get("ask_self"):
+            questions[slot]["self"] = Prompt(str(spec["ask_self"]).strip(), buttons)
+    messages = document.get("messages") or {}
+    for key in MESSAGES:
+        if not messages.get(key):
+            raise SignpostingError(f"messages: '{key}' is missing")
+    return Signposting(needs, also, directory, facts or {}, questions, {k: str(v).strip() for k, v in messages.items()})
+
+
+@lru_cache(maxsize=1)
+def default_signposting() -> Signposting:
+    """The signposting the running bot uses: the staff-edited files, read once."""
+    from community_safety.services import load_directory
+
+    return load_signposting(load_directory())

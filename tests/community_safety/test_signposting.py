@@ -1,0 +1,145 @@
+"""Routes for every need and answer, and one home for every phone number the bot says."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from community_safety.services import LONDON, digits, load_directory
+from community_safety.signposting import SIGNPOSTING_FILE, SignpostingError, load_signposting
+from tests.conftest import PROJECT
+
+DIRECTORY = load_directory()
+SIGNPOSTING = load_signposting(DIRECTORY)
+WEEKDAY = dt.datetime(2026, 11, 26, 11, 0, tzinfo=LONDON)
+NIGHT = dt.datetime(2026, 11, 26, 23, 0, tzinfo=LONDON)
+
+
+@pytest.mark.parametrize("need,answers,expected", [
+    ("report_asb", {"danger_now": "yes"}, ["emergency"]),
+    ("report_asb", {"danger_now": "no", "happening_now": "yes"}, ["police_non_emergency"]),
+    ("report_asb", {"danger_now": "no", "happening_now": "no"}, ["council_asb_reporting", "police_non_emergency"]),
+    ("homelessness", {"about": "other", "age_group": "child"}, ["emergency"]),
+    ("homelessness", {"about": "other", "age_group": "adult"}, ["streetlink"]),
+    ("homelessness", {"about": "self", "age_group": "child"}, ["children_social_care", "childline"]),
+    ("homelessness", {"about": "self", "age_group": "adult", "homeless_tonight": "yes"}, ["police_non_emergency", "housing_options"]),
+    ("homelessness", {"about": "self", "age_group": "adult", "homeless_tonight": "no"}, ["housing_options"]),
+    ("substance_misuse", {"about": "self"}, ["reset_treatment", "frank"]),
+    ("substance_misuse", {"about": "other"}, ["reset_treatment", "frank"]),
+    ("safeguarding", {"danger_now": "yes"}, ["emergency"]),
+    ("safeguarding", {"danger_now": "no", "age_group": "child", "about": "self"}, ["childline", "children_social_care"]),
+    ("safeguarding", {"danger_now": "no", "age_group": "child", "about": "other"}, ["children_social_care", "nspcc"]),
+    ("safeguarding", {"danger_now": "no", "age_group": "adult"}, ["adult_social_care"]),
+    ("domestic_abuse", {"danger_now": "yes"}, ["emergency"]),
+    ("domestic_abuse", {"danger_now": "no", "about": "self"}, ["domestic_abuse_helpline", "police_non_emergency"]),
+    ("domestic_abuse", {"danger_now": "no", "about": "other"}, ["domestic_abuse_helpline"]),
+    ("hate_crime", {"danger_now": "no"}, ["police_non_emergency", "crimestoppers", "no_place_for_hate"]),
+    ("report_crime", {"happening_now": "yes"}, ["emergency"]),
+    ("report_crime", {"happening_now": "no"}, ["police_non_emergency", "crimestoppers"]),
+    ("radicalisation", {"danger_now": "no"}, ["act_early", "anti_terrorist_hotline"]),
+    ("community_trigger", {}, ["asb_case_review"]),
+    ("crime_prevention", {}, ["crimestoppers", "community_safety_team"]),
+    ("get_involved", {}, ["safer_neighbourhood_team", "community_safety_team"]),
+])
+def test_routes(need, answers, expected):
+    assert list(SIGNPOSTING.reply(need, answers, WEEKDAY).services) == expected
+
+
+@pytest.mark.parametrize("need,answers,asked", [
+    ("report_asb", {}, ["danger_now", "happening_now"]),
+    ("homelessness", {}, ["about", "age_group"]),
+    ("homelessness", {"about": "self"}, ["age_group"]),
+    ("homelessness", {"about": "self", "age_group": "adult"}, ["homeless_tonight"]),
+    ("homelessness", {"about": "self", "age_group": "child"}, []),
+    ("homelessness", {"about": "other", "age_group": "adult"}, []),
+    ("safeguarding", {"danger_now": "no"}, ["age_group"]),
+    ("safeguarding", {"danger_now": "no", "age_group": "child"}, ["about"]),
+    ("safeguarding", {"danger_now": "no", "age_group": "adult"}, []),
+    ("community_trigger", {}, []),
+    ("not_a_need", {}, []),
+])
+def test_only_the_questions_that_change_the_door(need, answers, asked):
+    assert SIGNPOSTING.questions_to_ask(need, answers) == asked
+
+
+def test_a_closed_service_gives_its_out_of_hours_number():
+    night = SIGNPOSTING.reply("safeguarding", {"danger_now": "no", "age_group": "child", "about": "other"}, NIGHT).text
+    day = SIGNPOSTING.reply("safeguarding", {"danger_now": "no", "age_group": "child", "about": "other"}, WEEKDAY).text
+    assert "020 7364 4079" in night and "closed now" in night
+    assert "020 7364 5006" in day and "closed now" not in day
+
+
+def test_second_needs_are_found_in_the_message():
+    assert SIGNPOSTING.other_needs("a young lad sleeping rough and being exploited", "safeguarding") == ["homelessness"]
+    assert SIGNPOSTING.other_needs("someone injecting in the stairwell", "substance_misuse") == ["report_asb"]
+    assert SIGNPOSTING.other_needs("my bike was stolen", "report_crime") == []
+
+
+def test_case_review_rules_come_from_configuration():
+    text = SIGNPOSTING.reply("community_trigger", {}).text
+    assert "3 or more separate times within 6 months" in text
+
+
+def test_every_reply_names_a_service_and_what_happens_next():
+    for name, need in SIGNPOSTING.needs.items():
+        reply = SIGNPOSTING.reply(name, {}, WEEKDAY)
+        _, route = SIGNPOSTING.route(name, {})
+        assert reply.services, name
+        assert reply.text.endswith(route.next or need.next), name
+
+
+DIGIT_RUN = re.compile(r"(?<![\w/])\d[\d ]*\d(?![\w/])")
+
+
+def numbers_in(text: str) -> set[str]:
+    """Digit runs a resident could dial or text ("0808 2000 247", "18001 101"); short numbers
+    such as "18 or over", years and the Town Hall's street number are not."""
+    found = set()
+    for match in DIGIT_RUN.finditer(text):
+        candidate = digits(match.group(0))
+        if len(candidate) < 3 or re.fullmatch(r"(19|20)\d\d", candidate) or candidate == "160":
+            continue
+        found.add(candidate)
+    return found
+
+
+def test_every_number_the_bot_can_say_comes_from_the_directory():
+    known = DIRECTORY.phone_numbers()
+    sources = {
+        "domain.yml": yaml.safe_load((PROJECT / "domain.yml").read_text())["responses"],
+        "signposting.yml": yaml.safe_load(SIGNPOSTING_FILE.read_text()),
+    }
+    for name, document in sources.items():
+        text = yaml.safe_dump(document, width=10_000)
+        # Words such as "18 or over" and "3 to 4 months" are not numbers anyone dials.
+        unknown = numbers_in(text) - known
+        assert unknown == set(), f"{name} says numbers that are not in services.yml: {unknown}"
+    for reply_need in SIGNPOSTING.needs:
+        assert numbers_in(SIGNPOSTING.reply(reply_need, {}, WEEKDAY).text) <= known
+
+
+def test_emergency_reply_in_the_domain_begins_with_999():
+    responses = yaml.safe_load((PROJECT / "domain.yml").read_text())["responses"]
+    assert responses["utter_emergency"][0]["text"].startswith("Call 999")
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda d: d["needs"]["report_asb"]["routes"][-1]["services"].append("ghostbusters"), "ghostbusters"),
+    (lambda d: d["needs"]["report_asb"]["routes"].append({"when": {"danger_now": True}, "say": "x"}), "last route"),
+    (lambda d: d["needs"]["report_asb"]["questions"].append("favourite_colour"), "favourite_colour"),
+    (lambda d: d["needs"]["report_asb"]["routes"][0].update(when={"danger_now": "maybe"}), "maybe"),
+    (lambda d: d["needs"]["report_asb"].pop("title"), "title"),
+    (lambda d: d["questions"].pop("about"), "about"),
+    (lambda d: d["messages"].pop("not_understood"), "not_understood"),
+    (lambda d: d["needs"]["community_trigger"]["routes"][0].update(say="{threshold_days}"), "threshold_days"),
+])
+def test_signposting_file_mistakes_are_named(tmp_path, change, message):
+    document = yaml.safe_load(SIGNPOSTING_FILE.read_text())
+    change(document)
+    path = tmp_path / "signposting.yml"
+    path.write_text(yaml.safe_dump(document))
+    with pytest.raises(SignpostingError, match=message):
+        load_signposting(DIRECTORY, path)

@@ -1,0 +1,101 @@
+"""Start the real Rasa server and action server as processes on loopback, for tests."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+from tests.conftest import MODEL, PROJECT
+
+VENV_BIN = PROJECT / ".venv" / "bin"
+START_TIMEOUT = 180
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+            "SANIC_HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1"}
+
+
+class Process:
+    def __init__(self, name: str, args: list[str], log_dir: Path):
+        self.name = name
+        self.log = log_dir / f"{name}.log"
+        self._log_file = self.log.open("w")
+        self.popen = subprocess.Popen(args, cwd=PROJECT, env=_env(), stdout=self._log_file,
+                                      stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_until(self, url: str, ready=lambda r: r.ok) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.popen.poll() is not None:
+                raise RuntimeError(f"{self.name} exited early; its log:\n{self.log.read_text()[-3000:]}")
+            try:
+                if ready(requests.get(url, timeout=2)):
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"{self.name} did not start in {START_TIMEOUT}s; log:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            os.killpg(self.popen.pid, signal.SIGTERM)
+            try:
+                self.popen.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.popen.pid, signal.SIGKILL)
+                self.popen.wait()
+        self._log_file.close()
+
+
+def start_action_server(log_dir: Path) -> tuple[Process, str]:
+    port = free_port()
+    process = Process("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(port), "--actions", "actions"], log_dir)
+    process.wait_until(f"http://127.0.0.1:{port}/health")
+    return process, f"http://127.0.0.1:{port}/webhook"
+
+
+def start_rasa(log_dir: Path, action_url: str, name: str = "rasa") -> tuple[Process, str]:
+    port = free_port()
+    endpoints = log_dir / f"{name}-endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "{action_url}"\n')
+    process = Process(name, [
+        str(VENV_BIN / "rasa"), "run", "--interface", "127.0.0.1", "--port", str(port), "--enable-api",
+        "--model", str(MODEL), "--endpoints", str(endpoints), "--credentials", str(PROJECT / "credentials.yml"),
+    ], log_dir)
+    base = f"http://127.0.0.1:{port}"
+    process.wait_until(f"{base}/status", ready=lambda r: r.ok and r.json().get("model_file"))
+    return process, base
+
+
+class Conversation:
+    """One resident talking to the bot through Rasa's REST webhook."""
+
+    def __init__(self, base_url: str):
+        self.url = f"{base_url}/webhooks/rest/webhook"
+        self.sender = f"test-{uuid.uuid4().hex[:12]}"
+
+    def say(self, text: str) -> list[dict]:
+        response = requests.post(self.url, json={"sender": self.sender, "message": text}, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    @staticmethod
+    def text(replies: list[dict]) -> str:
+        return "\n".join(reply.get("text", "") for reply in replies)
+
+    @staticmethod
+    def payloads(replies: list[dict]) -> list[str]:
+        return [button["payload"] for reply in replies for button in reply.get("buttons", [])]
