@@ -54,6 +54,7 @@ shell: train
 	@scripts/shell.sh
 
 test: train
+	@scripts/ensure-postgres.sh
 	$(VENV)/bin/pytest
 
 validate: spacy

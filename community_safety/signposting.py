@@ -7,6 +7,7 @@ tested without Rasa and used by any channel.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import string
 from dataclasses import dataclass, field
@@ -15,10 +16,10 @@ from pathlib import Path
 
 import yaml
 
+from community_safety.case_review import CASE_REVIEW_FILE
 from community_safety.services import LONDON, Service, ServicesDirectory
 
 SIGNPOSTING_FILE = Path(__file__).resolve().parent / "data" / "signposting.yml"
-CASE_REVIEW_FILE = Path(__file__).resolve().parent / "data" / "case_review.yml"
 
 # The questions that can change the door, and the answers each takes.
 ANSWERS: dict[str, tuple[str, ...]] = {
@@ -252,6 +253,11 @@ def load_signposting(directory: ServicesDirectory, path: Path | str = SIGNPOSTIN
 @lru_cache(maxsize=1)
 def default_signposting() -> Signposting:
     """The signposting the running bot uses: the staff-edited files, read once."""
-    from community_safety.services import load_directory
+    from community_safety.services import DIRECTORY_FILE, load_directory
 
-    return load_signposting(load_directory())
+    # A deployment may keep its own copies of the staff-edited files.
+    return load_signposting(
+        load_directory(os.environ.get("SERVICES_FILE", DIRECTORY_FILE)),
+        os.environ.get("SIGNPOSTING_FILE", SIGNPOSTING_FILE),
+        os.environ.get("CASE_REVIEW_FILE", CASE_REVIEW_FILE),
+    )

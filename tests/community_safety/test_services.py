@@ -87,3 +87,24 @@ def test_closed_service_puts_its_out_of_hours_alternative_first():
 def test_every_entry_has_a_source_and_a_checked_date():
     for service in load_directory().services.values():
         assert service.source and service.checked <= dt.date.today()
+
+
+def test_a_malformed_directory_stops_the_action_server_at_start_up(tmp_path):
+    """The staff-edited file is checked when the action server starts, not mid-conversation."""
+    import os
+    import subprocess
+
+    from tests.conftest import PROJECT
+    from tests.stack import free_port
+
+    document = copy.deepcopy(VALID)
+    document["services"]["streetlink"]["contacts"]["phone"] = "ring them"
+    broken = tmp_path / "services.yml"
+    broken.write_text(yaml.safe_dump(document))
+    result = subprocess.run(
+        [str(PROJECT / ".venv" / "bin" / "rasa"), "run", "actions", "--port", str(free_port()), "--actions", "actions"],
+        cwd=PROJECT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "SERVICES_FILE": str(broken), "SANIC_HOST": "127.0.0.1"},
+    )
+    assert result.returncode != 0
+    assert "services entry 'streetlink', field 'contacts.phone'" in result.stdout + result.stderr

@@ -137,7 +137,7 @@ def test_carry_on_asks_the_question_again(chat):
     assert number("streetlink") in chat.text(chat.say("18 or over"))
 
 
-@pytest.mark.parametrize("message", ["hello", "help"])
+@pytest.mark.parametrize("message", ["hello", "help", "/start"])
 def test_greeting_and_help_show_the_menu_with_999(chat, message):
     replies = chat.say(message)
     assert "999" in chat.text(replies)

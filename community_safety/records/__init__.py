@@ -1,0 +1,1 @@
+"""Residents, reports, status history and case-review applications, stored with SQLAlchemy."""

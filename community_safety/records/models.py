@@ -1,0 +1,110 @@
+"""The tables. Personal data (names, contact details) is held only with the resident's consent."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+# A report's states, in the words a resident sees. FixMyStreet's users found "closed" unclear,
+# so every state says what it means for them.
+STATUSES = {
+    "new": "Received: a caseworker will look at it",
+    "in_progress": "Being looked into by a caseworker",
+    "action_taken": "Action has been taken",
+    "closed": "Closed: the caseworker has finished with this report",
+    "no_further_action": "Closed with no further action",
+    "duplicate": "Joined with another report about the same incident",
+    "referred": "Passed to another service that can act on it",
+}
+
+
+class Resident(Base):
+    __tablename__ = "residents"
+    __table_args__ = (UniqueConstraint("channel", "channel_user_id", name="uq_resident_channel_user"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(20), nullable=False)            # telegram, web, rest
+    channel_user_id = Column(String(128), nullable=False)   # opaque id from the channel, never a phone number
+    name = Column(String(200))
+    phone = Column(String(40))
+    email = Column(String(254))
+    contact_consent = Column(Boolean, nullable=False, default=False)
+    consented_at = Column(DateTime)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    reports = relationship("Report", back_populates="resident", order_by="Report.created_at")
+
+
+class Report(Base):
+    __tablename__ = "reports"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(20), unique=True)
+    # A retried action must not file the same report twice.
+    submission_key = Column(String(128), unique=True, nullable=False)
+    resident_id = Column(Integer, ForeignKey("residents.id"))   # empty when reported anonymously
+    anonymous = Column(Boolean, nullable=False, default=False)
+    channel = Column(String(20), nullable=False)
+    category = Column(String(40), nullable=False, default="asb")
+    asb_type = Column(String(60))
+    description = Column(Text, nullable=False)                 # in the resident's own words
+    location_text = Column(String(500))
+    postcode = Column(String(10))
+    occurred_on = Column(Date)
+    occurred_text = Column(String(200))                        # "last night about 11pm"
+    ongoing = Column(Boolean)
+    frequency = Column(String(200))
+    people_involved = Column(Text)                             # described, not accused
+    feels_targeted = Column(Boolean)
+    hate_motivated = Column(Boolean)
+    health_affected = Column(Boolean)
+    children_in_home = Column(Boolean)
+    feels_safe_at_home = Column(Boolean)
+    other_agencies = Column(Text)
+    agency_references = Column(Text)
+    status = Column(String(30), nullable=False, default="new")
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    resident = relationship("Resident", back_populates="reports")
+    history = relationship("StatusChange", back_populates="report", order_by="StatusChange.changed_at")
+
+
+class StatusChange(Base):
+    __tablename__ = "status_changes"
+
+    id = Column(Integer, primary_key=True)
+    report_id = Column(Integer, ForeignKey("reports.id"), nullable=False)
+    from_status = Column(String(30))
+    to_status = Column(String(30), nullable=False)
+    note = Column(Text)                 # internal: staff only
+    resident_update = Column(Text)      # what the resident is told
+    changed_by = Column(String(254), nullable=False)
+    changed_at = Column(DateTime, nullable=False, default=utcnow)
+
+    report = relationship("Report", back_populates="history")
+
+
+class CaseReviewApplication(Base):
+    __tablename__ = "case_review_applications"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(20), unique=True)
+    submission_key = Column(String(128), unique=True, nullable=False)
+    resident_id = Column(Integer, ForeignKey("residents.id"), nullable=False)
+    on_behalf_of = Column(String(200))      # empty when the victim applies themselves
+    report_references = Column(Text, nullable=False)
+    standing_reason = Column(Text, nullable=False)
+    status = Column(String(30), nullable=False, default="received")
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    resident = relationship("Resident")
