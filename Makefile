@@ -45,12 +45,16 @@ train: spacy
 	@scripts/train-if-stale.sh
 
 run: train
+	@mkdir -p data
+	$(PY) -m community_safety.records.database
 	@echo "Starting the bot. Talk to it with:"
 	@echo "  curl -s -XPOST http://127.0.0.1:5005/webhooks/rest/webhook -H 'Content-Type: application/json' -d '{\"sender\": \"me\", \"message\": \"hello\"}'"
 	@echo "Ctrl-C stops everything. (To chat in this terminal instead, use 'make shell'.)"
 	$(VENV)/bin/honcho start -f Procfile
 
 shell: train
+	@mkdir -p data
+	$(PY) -m community_safety.records.database
 	@scripts/shell.sh
 
 test: train

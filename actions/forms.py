@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from community_safety.answers import YES, yes_no
+from community_safety.answers import YES, is_cancel, yes_no
 
 FAILURES_SLOT = "form_failures"
 CONTINUE_SLOT = "continue_form"
@@ -58,8 +58,8 @@ class PatientFormValidation(FormValidationAction, ABC):
     def validate_continue_form(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        answer = yes_no(value) or ("yes" if str(value).strip().lower() == "carry on" else None)
-        if answer is None and str(value).strip().lower() in ("stop", "stop here", "cancel"):
+        answer = "yes" if str(value).strip().lower() == "carry on" else yes_no(value)
+        if answer is None and is_cancel(value):
             answer = "no"
         if answer == YES:
             return {CONTINUE_SLOT: None, FAILURES_SLOT: 0}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -10,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.forms import PatientFormValidation, reset_form_slots
+from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
 from community_safety import answers as read
 from community_safety.signposting import ANSWERS, default_signposting
 
@@ -20,6 +19,9 @@ NEXT_STEP_BUTTONS = [
     {"title": "Something else", "payload": "/help"},
     {"title": "That's all, thanks", "payload": "/goodbye"},
 ]
+# Needs the council can take a report for in the chat: it counts toward the case review.
+REPORTABLE = {"report_asb", "hate_crime", "community_trigger"}
+REPORT_BUTTON = {"title": "Report it here", "payload": "/file_report"}
 _HAPPENING_NOW = re.compile(r"\b(?:right now|happening now|at the moment|as we speak|currently|rn)\b")
 
 
@@ -82,6 +84,9 @@ class ValidateSignpostForm(PatientFormValidation):
         return default_signposting().questions_for(need, current_answers(tracker))
 
     def _checked(self, slot: Text, value: Any, reader, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+        if read.is_cancel(value):
+            # "Stop" ends the questions; the resident still gets the best door for what they said.
+            return {slot: None, STOP_SLOT: True}
         # Values the bot filled in itself (from the first message) are already in their final form.
         answer = value if value in ANSWERS.get(slot, ()) else reader(value)
         if answer is None:
@@ -128,62 +133,7 @@ class ActionSignpost(Action):
             return reset_form_slots()
         reply = signposting.reply(need, answers, other_needs=tracker.get_slot(OTHER_NEEDS_SLOT) or [])
         dispatcher.utter_message(text=reply.text)
-        dispatcher.utter_message(text=signposting.messages["anything_else"], buttons=NEXT_STEP_BUTTONS)
+        buttons = ([REPORT_BUTTON] if need in REPORTABLE else []) + NEXT_STEP_BUTTONS
+        dispatcher.utter_message(text=signposting.messages["anything_else"], buttons=buttons)
         return reset_form_slots()
 
-
-class AskQuestion(Action, ABC):
-    """Asks one of the form's questions in the words of signposting.yml, with its buttons."""
-
-    slot: Text
-
-    @abstractmethod
-    def name(self) -> Text:
-        raise NotImplementedError
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        prompt = default_signposting().question(self.slot, current_answers(tracker))
-        dispatcher.utter_message(text=prompt.text, buttons=prompt.as_buttons())
-        return []
-
-
-class AskDangerNow(AskQuestion):
-    slot = "danger_now"
-
-    def name(self) -> Text:
-        return "action_ask_danger_now"
-
-
-class AskHappeningNow(AskQuestion):
-    slot = "happening_now"
-
-    def name(self) -> Text:
-        return "action_ask_happening_now"
-
-
-class AskAbout(AskQuestion):
-    slot = "about"
-
-    def name(self) -> Text:
-        return "action_ask_about"
-
-
-class AskAgeGroup(AskQuestion):
-    slot = "age_group"
-
-    def name(self) -> Text:
-        return "action_ask_age_group"
-
-
-class AskHomelessTonight(AskQuestion):
-    slot = "homeless_tonight"
-
-    def name(self) -> Text:
-        return "action_ask_homeless_tonight"
-
-
-class AskContinueForm(AskQuestion):
-    slot = "continue_form"
-
-    def name(self) -> Text:
-        return "action_ask_continue_form"

@@ -79,3 +79,14 @@ def homeless_tonight(text: object) -> str | None:
     if re.search(r"\b(?:somewhere|some where|staying (?:with|at)|friend'?s|sofa|for now)\b", cleaned):
         return NO
     return yes_no(text)
+
+
+_CANCEL = re.compile(r"^\W*(?:please\s+)?(?:cancel(?: (?:it|that|this|my report|the report))?|stop(?: (?:it|this|here|now))?|quit|"
+                     r"abort|forget it|never ?mind|scrap (?:it|that)|i(?:'ve| have)? changed my mind|"
+                     r"i don'?t want to (?:report it|do this|carry on)(?: any ?more)?)\W*$")
+
+
+def is_cancel(text: object) -> bool:
+    """Plainly asking to stop. Said outright, not guessed by the classifier, so an answer that
+    merely contains "stop" ("they won't stop shouting") is never taken for it."""
+    return bool(_CANCEL.match(_clean(text)))

@@ -60,17 +60,25 @@ class Process:
         self._log_file.close()
 
 
-def start_action_server(log_dir: Path) -> tuple[Process, str]:
+def start_action_server(log_dir: Path, database_url: str | None = None) -> tuple[Process, str]:
+    """The action server on a free port, with its own SQLite database unless one is given."""
+    from community_safety.records.database import upgrade
+
+    database_url = database_url or f"sqlite:///{log_dir / 'records.db'}"
+    upgrade(database_url)
+    os.environ["DATABASE_URL"] = database_url  # the tests read what the bot wrote
     port = free_port()
     process = Process("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(port), "--actions", "actions"], log_dir)
     process.wait_until(f"http://127.0.0.1:{port}/health")
     return process, f"http://127.0.0.1:{port}/webhook"
 
 
-def start_rasa(log_dir: Path, action_url: str, name: str = "rasa") -> tuple[Process, str]:
-    port = free_port()
+def start_rasa(log_dir: Path, action_url: str, name: str = "rasa", port: int | None = None) -> tuple[Process, str]:
+    """Rasa on a free port, keeping conversations in a SQLite tracker store in `log_dir`."""
+    port = port or free_port()
     endpoints = log_dir / f"{name}-endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "{action_url}"\n')
+    endpoints.write_text(f'action_endpoint:\n  url: "{action_url}"\n'
+                         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{log_dir / "tracker.db"}"\n')
     process = Process(name, [
         str(VENV_BIN / "rasa"), "run", "--interface", "127.0.0.1", "--port", str(port), "--enable-api",
         "--model", str(MODEL), "--endpoints", str(endpoints), "--credentials", str(PROJECT / "credentials.yml"),

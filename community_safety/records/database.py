@@ -79,3 +79,13 @@ def upgrade(url: str | None = None) -> str:
     url = url or database_url()
     command.upgrade(alembic_config(url), "head")
     return url
+
+
+def main() -> None:
+    """`python -m community_safety.records.database`: bring the database up to date."""
+    url = upgrade()
+    print(f"Database is up to date ({url.split('@')[-1]})")
+
+
+if __name__ == "__main__":
+    main()

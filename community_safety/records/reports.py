@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from community_safety.case_review import CaseReviewRules, Incident, Standing, standing
 from community_safety.records.models import (STATUSES, CaseReviewApplication, Report, Resident,
-                                             StatusChange)
+                                             StatusChange, utcnow)
 
 REPORT_PREFIX = "ASB"
 APPLICATION_PREFIX = "CR"
@@ -44,7 +44,7 @@ def find_or_create_resident(session: Session, channel: str, channel_user_id: str
 
 
 def file_report(session: Session, *, channel: str, channel_user_id: str | None, submission_key: str,
-                fields: dict[str, Any], anonymous: bool = False) -> Report:
+                fields: dict[str, Any], anonymous: bool = False, contact: str | None = None) -> Report:
     """Store a report once: filing the same submission again returns the first one."""
     existing = session.execute(select(Report).where(Report.submission_key == submission_key)).scalar_one_or_none()
     if existing:
@@ -55,6 +55,14 @@ def file_report(session: Session, *, channel: str, channel_user_id: str | None, 
     if not str(fields.get("description") or "").strip():
         raise ValueError("a report needs a description")
     resident = None if anonymous or not channel_user_id else find_or_create_resident(session, channel, channel_user_id)
+    if resident is not None and contact:
+        # Given in answer to a question that says what it is kept for: that is the consent.
+        if "@" in contact:
+            resident.email = contact
+        else:
+            resident.phone = contact
+        resident.contact_consent = True
+        resident.consented_at = utcnow()
     report = Report(submission_key=submission_key, channel=channel, anonymous=anonymous or resident is None,
                     resident=resident, **fields)
     try:
@@ -89,9 +97,11 @@ def last_update(report: Report) -> StatusChange | None:
 
 def as_incident(report: Report) -> Incident:
     reported_on = report.created_at.date()
+    # Behaviour that is still going on happened most recently when it was reported.
+    occurred_on = reported_on if report.ongoing or not report.occurred_on else report.occurred_on
     return Incident(
         reference=report.reference,
-        occurred_on=report.occurred_on or reported_on,
+        occurred_on=occurred_on,
         reported_on=reported_on,
         place=report.postcode or report.location_text or "",
         hate=bool(report.hate_motivated),

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from community_safety.answers import about_whom, age_group, homeless_tonight, yes_no
+from community_safety.answers import about_whom, age_group, homeless_tonight, is_cancel, yes_no
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -49,3 +49,12 @@ def test_any_input_gives_an_answer_or_none(value):
     assert about_whom(value) in ("self", "other", None)
     assert age_group(value) in ("child", "adult", None)
     assert homeless_tonight(value) in ("yes", "no", None)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("cancel", True), ("Stop", True), ("stop here", True), ("forget it", True), ("never mind", True),
+    ("I don't want to report it any more", True), ("cancel my report", True),
+    ("they won't stop shouting", False), ("it's me", False), ("the bus stop", False), ("", False), (None, False),
+])
+def test_is_cancel(text, expected):
+    assert is_cancel(text) is expected

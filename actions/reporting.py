@@ -1,0 +1,225 @@
+"""Reporting actions: the ASB report form, filing it, its status, and the case review."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
+from community_safety.answers import is_cancel
+from community_safety.case_review import CaseReviewRules
+from community_safety.records.database import session_scope
+from community_safety.records.reports import (file_case_review_application, file_report, last_update,
+                                              reports_of, standing_of, status_text)
+from community_safety.reporting import (ALL_SLOTS, MAX_TEXT, QUESTIONS, default_reporting, read_answer,
+                                         report_fields)
+
+logger = logging.getLogger(__name__)
+REPORTED_SLOT = "report_filed"
+PAUSED_SLOT = "report_paused"
+CARRY_ON_BUTTON = {"title": "Carry on with my report", "payload": "/file_report"}
+REPORT_NEEDS = {"report_asb", "hate_crime"}
+APPLY_BUTTONS = [{"title": "Apply for a case review", "payload": "/apply_case_review"},
+                 {"title": "Not now", "payload": "/deny"}]
+
+
+def channel_and_user(sender_id: Text) -> tuple[Text, Text]:
+    """Channels name residents "telegram:123" or "web:<session>"; anything else came over REST."""
+    channel, _, user = (sender_id or "").partition(":")
+    return (channel, user) if user else ("rest", sender_id)
+
+
+def rules() -> CaseReviewRules:
+    return CaseReviewRules.from_file()
+
+
+def report_slots(tracker: Tracker) -> Dict[Text, Any]:
+    return {slot: tracker.get_slot(slot) for slot in ALL_SLOTS}
+
+
+def _first_report_message(tracker: Tracker) -> Dict[Text, Any] | None:
+    """The resident's own words that led here ("dealers on my landing every night"): the message
+    that started the signposting just before, if no report has been filed or cancelled since."""
+    next_action = None
+    for event in reversed(tracker.events):
+        if event.get("event") == "action":
+            if event.get("name") == "action_submit_report":
+                return None
+            next_action = event.get("name")
+        elif event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            text = event.get("text") or ""
+            if next_action == "action_start_signpost":
+                if intent in REPORT_NEEDS and not text.startswith("/") and len(text.split()) >= 4:
+                    return event
+                return None
+    return None
+
+
+def danger_in(message: Dict[Text, Any]) -> bool:
+    """An answer in the middle of a report that is really an emergency.
+
+    Answers are often a place or a time ("Brick Lane"), which the classifier alone can take for
+    an emergency; so mid-report it counts when the safety net's rules found danger-to-life
+    language, or when the classifier is sure about a whole sentence.
+    """
+    intent = message.get("intent") or {}
+    if intent.get("name") != "emergency":
+        return False
+    if message.get("emergency_safety_net"):
+        return True
+    return len((message.get("text") or "").split()) >= 4 and (intent.get("confidence") or 0) >= 0.7
+
+
+class ActionStartReport(Action):
+    def name(self) -> Text:
+        return "action_start_report"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        reporting = default_reporting()
+        slots = report_slots(tracker)
+        if any(slots.get(q) is not None for q in QUESTIONS) and not tracker.get_slot(REPORTED_SLOT):
+            dispatcher.utter_message(text=reporting.say("resumed"))
+            return [SlotSet(PAUSED_SLOT, None)] + reset_form_slots()
+        events: List[EventType] = [SlotSet(slot, None) for slot in ALL_SLOTS] + [SlotSet(REPORTED_SLOT, None)]
+        first = _first_report_message(tracker)
+        if first:
+            events.append(SlotSet("report_description", first["text"][:2000]))
+            entities = (first.get("parse_data") or {}).get("entities") or []
+            places = [e["value"] for e in entities if e.get("entity") in ("place", "postcode")]
+            if places:
+                events.append(SlotSet("report_location", ", ".join(places)))
+        dispatcher.utter_message(text=reporting.say("started"))
+        return events + reset_form_slots()
+
+
+class ValidateReportForm(PatientFormValidation):
+    def name(self) -> Text:
+        return "validate_report_form"
+
+    def questions(self, tracker: Tracker) -> List[Text]:
+        return default_reporting().questions_to_ask(report_slots(tracker))
+
+    def __getattr__(self, name: Text):
+        # rasa_sdk looks for validate_<slot>; every report question is read the same way.
+        slot = name.removeprefix("validate_")
+        if name.startswith("validate_report_") and slot in (*QUESTIONS, "report_change"):
+            return functools.partial(self._read, slot)
+        raise AttributeError(name)
+
+    def _read(self, slot: Text, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+              domain: DomainDict) -> Dict[Text, Any]:
+        reporting = default_reporting()
+        if is_cancel(value):
+            return {slot: None, "report_confirm": "cancel", STOP_SLOT: True}
+        if danger_in(tracker.latest_message or {}):
+            # 999 first; the answers so far wait for when they're safe.
+            dispatcher.utter_message(response="utter_emergency")
+            return {slot: None, PAUSED_SLOT: True, STOP_SLOT: True}
+        answer = read_answer(slot, value, dt.date.today())
+        if answer.problem:
+            dispatcher.utter_message(text=reporting.say(answer.problem, limit=MAX_TEXT))
+        if slot == "report_safe_at_home" and answer.slots.get(slot) == "no":
+            dispatcher.utter_message(text=reporting.say("not_safe_at_home"))
+        if slot == "report_confirm" and answer.slots.get(slot) in ("send", "cancel"):
+            return {**answer.slots, "requested_slot": None}
+        return answer.slots
+
+
+class ActionSubmitReport(Action):
+    """Files the confirmed report, says its reference and where the resident stands."""
+
+    def name(self) -> Text:
+        return "action_submit_report"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        reporting = default_reporting()
+        slots = report_slots(tracker)
+        if tracker.get_slot(PAUSED_SLOT):
+            dispatcher.utter_message(text=reporting.say("paused"), buttons=[CARRY_ON_BUTTON])
+            return [SlotSet(PAUSED_SLOT, None)] + reset_form_slots()
+        if slots.get("report_confirm") != "send":
+            dispatcher.utter_message(text=reporting.say("cancelled"))
+            return [SlotSet(slot, None) for slot in ALL_SLOTS] + reset_form_slots()
+        channel, user = channel_and_user(tracker.sender_id)
+        anonymous = slots.get("report_anonymous") == "anonymous"
+        contact = slots.get("report_contact") if slots.get("report_contact") not in (None, "none") else None
+        # The tracker's latest message id makes a retried call file the same report, not a second one.
+        submission_key = f"{tracker.sender_id}:{(tracker.latest_message or {}).get('message_id') or len(tracker.events)}"
+        try:
+            with session_scope() as session:
+                report = file_report(session, channel=channel, channel_user_id=None if anonymous else user,
+                                     submission_key=submission_key, fields=report_fields(slots),
+                                     anonymous=anonymous, contact=contact)
+                reference = report.reference
+                current = None if anonymous else standing_of(session, channel, user, rules())
+        except SQLAlchemyError:
+            logger.exception("report could not be saved")  # no personal data in the log
+            dispatcher.utter_message(text=reporting.say("not_saved"), buttons=[{"title": "Send report", "payload": "send"}])
+            return [SlotSet("report_confirm", None)]
+
+        if anonymous:
+            dispatcher.utter_message(text=reporting.say("filed_anonymously", reference=reference))
+        else:
+            dispatcher.utter_message(text=reporting.say("filed", reference=reference))
+            window = rules().window_months
+            dispatcher.utter_message(text=reporting.say("standing_count", count=current.count,
+                                                        plural="" if current.count == 1 else "s", window=window))
+            if current.eligible:
+                dispatcher.utter_message(text=reporting.say("standing_eligible", reason=current.reason), buttons=APPLY_BUTTONS)
+            elif current.tell_about_review:
+                dispatcher.utter_message(text=reporting.say("standing_tell", threshold=current.threshold, window=window))
+        return [SlotSet(slot, None) for slot in ALL_SLOTS] + [SlotSet(REPORTED_SLOT, reference)] + reset_form_slots()
+
+
+class ActionReportStatus(Action):
+    """"What's happening with my report?": each report, its status in plain words, and the latest update."""
+
+    def name(self) -> Text:
+        return "action_report_status"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        reporting = default_reporting()
+        channel, user = channel_and_user(tracker.sender_id)
+        with session_scope() as session:
+            lines = []
+            for report in reports_of(session, channel, user):
+                update = last_update(report)
+                values = {"reference": report.reference, "date": f"{report.created_at:%-d %b %Y}",
+                          "status": status_text(report), "updated": f"{report.updated_at:%-d %b %Y}"}
+                if update and update.to_status != "new":
+                    lines.append(reporting.say("report_line_update", update=update.resident_update, **values))
+                else:
+                    lines.append(reporting.say("report_line", **values))
+        dispatcher.utter_message(text="\n".join(lines) if lines else reporting.say("no_reports"))
+        return []
+
+
+class ActionApplyCaseReview(Action):
+    """Files a case-review application with the resident's report dates and references."""
+
+    def name(self) -> Text:
+        return "action_apply_case_review"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        reporting = default_reporting()
+        channel, user = channel_and_user(tracker.sender_id)
+        key = f"{tracker.sender_id}:case-review:{(tracker.latest_message or {}).get('message_id') or len(tracker.events)}"
+        with session_scope() as session:
+            current = standing_of(session, channel, user, rules())
+            if not current.eligible:
+                dispatcher.utter_message(text=reporting.say("application_not_eligible", reason=current.reason))
+                return []
+            application = file_case_review_application(session, channel=channel, channel_user_id=user,
+                                                       submission_key=key, current=current)
+            evidence = ", ".join(f"{i.reference} ({i.reported_on:%-d %b %Y})" for i in current.qualifying)
+            dispatcher.utter_message(text=reporting.say("application_filed", reference=application.reference,
+                                                        evidence=evidence))
+        return []

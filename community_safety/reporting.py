@@ -1,0 +1,203 @@
+"""The ASB report conversation, without Rasa: its questions, reading the answers, the summary
+a resident confirms, and the fields stored. Wording lives in ``data/reporting.yml``."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from community_safety.answers import yes_no
+from community_safety.signposting import Prompt
+from community_safety.when import read_when
+
+REPORTING_FILE = Path(__file__).resolve().parent / "data" / "reporting.yml"
+MAX_TEXT = 2000
+POSTCODE = re.compile(r"\b([A-Za-z]{1,2}\d[A-Za-z\d]?)\s*(\d[A-Za-z]{2})\b")
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,200}\.[A-Za-z]{2,}$")
+PHONE = re.compile(r"^\+?[\d ()-]{10,16}$")
+
+# Asked in this order. The impact questions are the council's vulnerability questions.
+QUESTIONS = (
+    "report_description", "report_location", "report_when", "report_people",
+    "report_targeted", "report_hate", "report_health", "report_children", "report_safe_at_home",
+    "report_agencies", "report_anonymous", "report_contact", "report_confirm",
+)
+IMPACT = {
+    "report_targeted": "feels_targeted",
+    "report_hate": "hate_motivated",
+    "report_health": "health_affected",
+    "report_children": "children_in_home",
+    "report_safe_at_home": "feels_safe_at_home",
+}
+# Slots the form fills as it reads answers, beside the ones it asks.
+DERIVED = ("report_postcode", "report_date", "report_ongoing", "report_frequency")
+ALL_SLOTS = (*QUESTIONS, "report_change", *DERIVED)
+CHANGE_GROUPS = {
+    "report_description": ("report_description",),
+    "report_location": ("report_location", "report_postcode"),
+    "report_when": ("report_when", "report_date", "report_ongoing", "report_frequency"),
+    "report_people": ("report_people",),
+    "report_targeted": tuple(IMPACT),
+    "report_anonymous": ("report_anonymous", "report_contact"),
+}
+SUMMARY_LABELS = (
+    ("report_description", "What happened"), ("report_location", "Where"), ("report_when", "When"),
+    ("report_people", "Who"), ("report_agencies", "Also told"),
+)
+NOT_SURE = "not sure"
+
+
+class ReportingError(ValueError):
+    """reporting.yml is missing a question or message."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the form keeps from one answer; `problem` names the message to say when it can't."""
+
+    slots: dict[str, Any]
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Reporting:
+    questions: dict[str, Prompt]
+    messages: dict[str, str]
+
+    def say(self, key: str, **values: Any) -> str:
+        return self.messages[key].format(**values)
+
+    def questions_to_ask(self, slots: dict[str, Any]) -> list[str]:
+        """All the questions that apply, answered or not (the form asks the first empty one)."""
+        wanted = [q for q in QUESTIONS if not (q == "report_contact" and slots.get("report_anonymous") == "anonymous")]
+        if slots.get("report_confirm") == "change":
+            wanted.insert(wanted.index("report_confirm"), "report_change")
+        return wanted
+
+    def prompt(self, slot: str, slots: dict[str, Any]) -> Prompt:
+        prompt = self.questions[slot]
+        if slot == "report_confirm":
+            return Prompt(prompt.text.replace("{summary}", summary(slots)), prompt.buttons)
+        return prompt
+
+
+def _clean(value: Any) -> str:
+    return " ".join(str(value).split()) if isinstance(value, str) else ""
+
+
+def read_answer(slot: str, value: Any, today: dt.date) -> Answer:
+    text = _clean(value)
+    if slot in ("report_description", "report_people", "report_location", "report_agencies"):
+        if len(text) < (3 if slot == "report_description" else 1):
+            return Answer({slot: None}, "too_short")
+        kept = {slot: text[:MAX_TEXT]}
+        if slot == "report_location":
+            postcode = POSTCODE.search(text)
+            kept["report_postcode"] = f"{postcode.group(1)} {postcode.group(2)}".upper() if postcode else None
+        if slot == "report_agencies" and yes_no(text) == "no":
+            kept[slot] = "no one else"
+        return Answer(kept, "kept_first_part" if len(text) > MAX_TEXT else None)
+    if slot == "report_when":
+        when = read_when(text, today)
+        if when is None:
+            return Answer({slot: None}, "no_date")
+        if when.in_future:
+            return Answer({slot: None}, "future_date")
+        return Answer({slot: text[:200], "report_date": when.occurred_on.isoformat() if when.occurred_on else None,
+                       "report_ongoing": when.ongoing, "report_frequency": when.frequency})
+    if slot in IMPACT:
+        answer = yes_no(text) or (NOT_SURE if re.search(r"not sure|unsure|don'?t know|prefer not", text.lower()) else None)
+        return Answer({slot: answer}, None if answer else "not_understood")
+    if slot == "report_anonymous":
+        lowered = text.lower()
+        if "anon" in lowered or yes_no(text) == "no":
+            return Answer({slot: "anonymous", "report_contact": None})
+        if "link" in lowered or yes_no(text) == "yes" or lowered in ("me", "linked"):
+            return Answer({slot: "linked"})
+        return Answer({slot: None}, "not_understood")
+    if slot == "report_contact":
+        if yes_no(text) == "no" or "no contact" in text.lower():
+            return Answer({slot: "none"})
+        if EMAIL.match(text) or PHONE.match(text):
+            return Answer({slot: text})
+        return Answer({slot: None}, "bad_contact")
+    if slot == "report_confirm":
+        lowered = text.lower()
+        for choice in ("send", "change", "cancel"):
+            if choice in lowered:
+                return Answer({slot: choice})
+        if yes_no(text) == "yes":
+            return Answer({slot: "send"})
+        return Answer({slot: None}, "not_understood")
+    if slot == "report_change":
+        lowered = text.lower()
+        for group, members in CHANGE_GROUPS.items():
+            label = dict(SUMMARY_LABELS).get(group, "")
+            if lowered == group or (label and label.lower() in lowered) or group.split("_", 1)[1] in lowered:
+                return Answer({**{m: None for m in members}, slot: None, "report_confirm": None})
+        return Answer({slot: None}, "not_understood")
+    raise KeyError(slot)
+
+
+def summary(slots: dict[str, Any]) -> str:
+    lines = [f"{label}: {slots[key]}" for key, label in SUMMARY_LABELS if slots.get(key)]
+    impacts = {"report_targeted": "feels targeted", "report_hate": "may be hate-related",
+               "report_health": "affects health or disability", "report_children": "children at home",
+               "report_safe_at_home": "feels safe at home"}
+    answered = [f"{words}: {slots[key]}" for key, words in impacts.items() if slots.get(key)]
+    if answered:
+        lines.append("About you: " + "; ".join(answered))
+    lines.append("Anonymous" if slots.get("report_anonymous") == "anonymous" else "Linked to you in this chat")
+    if slots.get("report_contact") not in (None, "none"):
+        lines.append(f"Contact: {slots['report_contact']}")
+    return "\n".join(lines)
+
+
+def _yes_no_or_none(value: Any) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def report_fields(slots: dict[str, Any]) -> dict[str, Any]:
+    """The stored report, from the form's slots."""
+    date = slots.get("report_date")
+    fields = {
+        "asb_type": None,
+        "description": slots.get("report_description"),
+        "location_text": slots.get("report_location"),
+        "postcode": slots.get("report_postcode"),
+        "occurred_on": dt.date.fromisoformat(date) if date else None,
+        "occurred_text": slots.get("report_when"),
+        "ongoing": slots.get("report_ongoing"),
+        "frequency": slots.get("report_frequency"),
+        "people_involved": slots.get("report_people"),
+        "other_agencies": None if slots.get("report_agencies") == "no one else" else slots.get("report_agencies"),
+    }
+    for slot, column in IMPACT.items():
+        fields[column] = _yes_no_or_none(slots.get(slot))
+    return fields
+
+
+def load_reporting(path: Path | str = REPORTING_FILE) -> Reporting:
+    try:
+        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ReportingError(f"cannot read {path}: {error}") from error
+    questions = {}
+    for slot in (*QUESTIONS, "report_change"):
+        spec = (document.get("questions") or {}).get(slot)
+        if not isinstance(spec, dict) or not spec.get("ask"):
+            raise ReportingError(f"{path}: question '{slot}' needs 'ask'")
+        questions[slot] = Prompt(str(spec["ask"]).strip(), tuple((str(t), str(p)) for t, p in spec.get("buttons") or []))
+    messages = {key: str(value).strip() for key, value in (document.get("messages") or {}).items()}
+    return Reporting(questions, messages)
+
+
+@lru_cache(maxsize=1)
+def default_reporting() -> Reporting:
+    return load_reporting(os.environ.get("REPORTING_FILE", REPORTING_FILE))
