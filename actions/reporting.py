@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 REPORTED_SLOT = "report_filed"
 PAUSED_SLOT = "report_paused"
 CARRY_ON_BUTTON = {"title": "Carry on with my report", "payload": "/file_report"}
+TRY_AGAIN_BUTTON = {"title": "Try again", "payload": "/file_report"}
 REPORT_NEEDS = {"report_asb", "hate_crime"}
 APPLY_BUTTONS = [{"title": "Apply for a case review", "payload": "/apply_case_review"},
                  {"title": "Not now", "payload": "/deny"}]
@@ -160,10 +161,11 @@ class ActionSubmitReport(Action):
                                      anonymous=anonymous, contact=contact)
                 reference = report.reference
                 current = None if anonymous else standing_of(session, channel, user, rules())
-        except SQLAlchemyError:
-            logger.exception("report could not be saved")  # no personal data in the log
-            dispatcher.utter_message(text=reporting.say("not_saved"), buttons=[{"title": "Send report", "payload": "send"}])
-            return [SlotSet("report_confirm", None)]
+        except SQLAlchemyError as error:
+            # The error's text can hold the report's words: log only what kind of failure it was.
+            logger.error("report could not be saved: %s", type(error).__name__)
+            dispatcher.utter_message(text=reporting.say("not_saved"), buttons=[TRY_AGAIN_BUTTON])
+            return [SlotSet("report_confirm", None)] + reset_form_slots()
 
         if anonymous:
             dispatcher.utter_message(text=reporting.say("filed_anonymously", reference=reference))

@@ -173,3 +173,28 @@ def test_a_report_resumes_after_rasa_restarts(restartable_rasa):
     again = Conversation(base)
     again.sender = chat.sender
     assert "Who was involved?" in again.text(again.say("last night"))
+
+
+def test_database_down_when_sending_keeps_the_answers_and_files_once_it_is_back(chat):
+    from sqlalchemy import create_engine
+
+    from community_safety.records.database import database_url
+
+    chat.say("/file_report")
+    answer_all(chat, "people drinking and shouting in the park", "Victoria Park", "last night", "a big group",
+               *IMPACT, "no", "link it to me", "no contact")
+    engine = create_engine(database_url())
+    with engine.begin() as connection:  # the reports table goes away, as if the database were down
+        connection.exec_driver_sql("ALTER TABLE reports RENAME TO reports_away")
+    try:
+        replies = chat.say("send")
+        assert "couldn't save your report" in chat.text(replies)
+        assert "/file_report" in chat.payloads(replies)
+    finally:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE reports_away RENAME TO reports")
+    assert stored(chat) == []  # nothing half written
+    text = chat.text(chat.say("/file_report"))
+    assert "carry on" in text and "Is this right?" in text and "Victoria Park" in text
+    assert REFERENCE.search(chat.text(chat.say("send")))
+    assert len(stored(chat)) == 1
