@@ -101,7 +101,8 @@ def describe_contacts(service: Service) -> str:
 
 
 def describe_service(service: Service, directory: ServicesDirectory, moment: dt.datetime) -> str:
-    if service.is_open(moment) or not service.out_of_hours:
+    reachable_now = directory.available(service.id, moment)
+    if reachable_now == [service]:
         if service.always_open:
             # A website is always open; only say so for people you can reach at any hour.
             reachable = any(kind in service.contacts for kind in ("phone", "textphone", "text"))
@@ -109,7 +110,7 @@ def describe_service(service: Service, directory: ServicesDirectory, moment: dt.
         else:
             hours = f" (open {service.hours_text()})"
         return f"- {service.name}: {describe_contacts(service)}{hours}."
-    instead = directory[service.out_of_hours]
+    instead = reachable_now[0]
     return (f"- {service.name} is closed now (open {service.hours_text()}). "
             f"Until then: {instead.name}, {describe_contacts(instead)}.")
 
