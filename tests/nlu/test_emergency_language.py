@@ -33,6 +33,9 @@ DANGER = [
     ("help help", "plea_for_help"),
     ("a man had a knife last night and he's back now", "weapon_present"),
     ("he pulled a knife on me just now", "weapon_present"),
+    ("man wiv a machete in the park", "weapon_present"),  # text-speak
+    ("theres a shootin on my road", "weapon_present"),
+    ("my mate aint breathin", "not_breathing_or_collapsed"),
 ]
 
 NOT_DANGER = [
