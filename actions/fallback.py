@@ -20,11 +20,12 @@ class ActionSuggestNeeds(Action):
         return "action_suggest_needs"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        needs = default_signposting().needs
+        signposting = default_signposting()
+        needs = signposting.needs
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         likely = [entry["name"] for entry in ranking if entry.get("name") in needs and entry["name"] != "emergency"]
         suggestions = (likely + [n for n in COMMON_NEEDS if n not in likely])[:MAX_SUGGESTIONS]
         buttons = [{"title": needs[name].title, "payload": f"/{name}"} for name in suggestions]
         buttons.append({"title": "Something else", "payload": "/help"})
-        dispatcher.utter_message(text=default_signposting().messages["suggest_needs"], buttons=buttons)
+        dispatcher.utter_message(text=signposting.messages["suggest_needs"], buttons=buttons)
         return []

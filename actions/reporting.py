@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
 from community_safety.answers import is_cancel
-from community_safety.case_review import CaseReviewRules
+from community_safety.case_review import default_rules
 from community_safety.records.database import session_scope
 from community_safety.records.reports import (file_case_review_application, file_report, last_update,
                                               reports_of, standing_of, status_text)
@@ -37,8 +37,10 @@ def channel_and_user(sender_id: Text) -> tuple[Text, Text]:
     return (channel, user) if user else ("rest", sender_id)
 
 
-def rules() -> CaseReviewRules:
-    return CaseReviewRules.from_file()
+def submission_key(tracker: Tracker, *kind: Text) -> Text:
+    """Names one submission, so that a retried action call files it once, not twice."""
+    message = (tracker.latest_message or {}).get("message_id") or len(tracker.events)
+    return ":".join((tracker.sender_id, *kind, str(message)))
 
 
 def report_slots(tracker: Tracker) -> Dict[Text, Any]:
@@ -92,7 +94,7 @@ class ActionStartReport(Action):
         events: List[EventType] = [SlotSet(slot, None) for slot in ALL_SLOTS] + [SlotSet(REPORTED_SLOT, None)]
         first = _first_report_message(tracker)
         if first:
-            events.append(SlotSet("report_description", first["text"][:2000]))
+            events.append(SlotSet("report_description", first["text"][:MAX_TEXT]))
             entities = (first.get("parse_data") or {}).get("entities") or []
             places = [e["value"] for e in entities if e.get("entity") in ("place", "postcode")]
             if places:
@@ -152,15 +154,14 @@ class ActionSubmitReport(Action):
         channel, user = channel_and_user(tracker.sender_id)
         anonymous = slots.get("report_anonymous") == "anonymous"
         contact = slots.get("report_contact") if slots.get("report_contact") not in (None, "none") else None
-        # The tracker's latest message id makes a retried call file the same report, not a second one.
-        submission_key = f"{tracker.sender_id}:{(tracker.latest_message or {}).get('message_id') or len(tracker.events)}"
+        rules = default_rules()
         try:
             with session_scope() as session:
                 report = file_report(session, channel=channel, channel_user_id=None if anonymous else user,
-                                     submission_key=submission_key, fields=report_fields(slots),
+                                     submission_key=submission_key(tracker), fields=report_fields(slots),
                                      anonymous=anonymous, contact=contact)
                 reference = report.reference
-                current = None if anonymous else standing_of(session, channel, user, rules())
+                current = None if anonymous else standing_of(session, channel, user, rules)
         except SQLAlchemyError as error:
             # The error's text can hold the report's words: log only what kind of failure it was.
             logger.error("report could not be saved: %s", type(error).__name__)
@@ -171,7 +172,7 @@ class ActionSubmitReport(Action):
             dispatcher.utter_message(text=reporting.say("filed_anonymously", reference=reference))
         else:
             dispatcher.utter_message(text=reporting.say("filed", reference=reference))
-            window = rules().window_months
+            window = rules.window_months
             dispatcher.utter_message(text=reporting.say("standing_count", count=current.count,
                                                         plural="" if current.count == 1 else "s", window=window))
             if current.eligible:
@@ -213,14 +214,14 @@ class ActionApplyCaseReview(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         reporting = default_reporting()
         channel, user = channel_and_user(tracker.sender_id)
-        key = f"{tracker.sender_id}:case-review:{(tracker.latest_message or {}).get('message_id') or len(tracker.events)}"
         with session_scope() as session:
-            current = standing_of(session, channel, user, rules())
+            current = standing_of(session, channel, user, default_rules())
             if not current.eligible:
                 dispatcher.utter_message(text=reporting.say("application_not_eligible", reason=current.reason))
                 return []
             application = file_case_review_application(session, channel=channel, channel_user_id=user,
-                                                       submission_key=key, current=current)
+                                                       submission_key=submission_key(tracker, "case-review"),
+                                                       current=current)
             evidence = ", ".join(f"{i.reference} ({i.reported_on:%-d %b %Y})" for i in current.qualifying)
             dispatcher.utter_message(text=reporting.say("application_filed", reference=application.reference,
                                                         evidence=evidence))

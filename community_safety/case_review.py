@@ -6,7 +6,9 @@ its own threshold, never above 3), so a change of policy is a change of configur
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -142,3 +144,9 @@ def standing(incidents: list[Incident], rules: CaseReviewRules, today: dt.date) 
         reason=reason,
         left_out=tuple(left_out),
     )
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> CaseReviewRules:
+    """The rules the running bot uses, read once (a deployment may point CASE_REVIEW_FILE elsewhere)."""
+    return CaseReviewRules.from_file(os.environ.get("CASE_REVIEW_FILE", CASE_REVIEW_FILE))
