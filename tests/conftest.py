@@ -51,3 +51,23 @@ def parse(agent):
 
     yield _parse
     loop.close()
+
+
+@pytest.fixture(scope="session")
+def action_server(tmp_path_factory):
+    """The real action server on loopback, with its own SQLite database (shared by the whole run)."""
+    from tests.stack import start_action_server
+
+    process, url = start_action_server(tmp_path_factory.mktemp("actions"))
+    yield url
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa_url(action_server, tmp_path_factory):
+    """A real Rasa server with the trained model, talking to the action server."""
+    from tests.stack import start_rasa
+
+    process, base = start_rasa(tmp_path_factory.mktemp("rasa"), action_server)
+    yield base
+    process.stop()

@@ -29,12 +29,22 @@ def _env() -> dict[str, str]:
 
 
 class Process:
-    def __init__(self, name: str, args: list[str], log_dir: Path):
+    def __init__(self, name: str, args: list[str], log_dir: Path, env: dict[str, str] | None = None):
         self.name = name
         self.log = log_dir / f"{name}.log"
         self._log_file = self.log.open("w")
-        self.popen = subprocess.Popen(args, cwd=PROJECT, env=_env(), stdout=self._log_file,
+        self.popen = subprocess.Popen(args, cwd=PROJECT, env={**_env(), **(env or {})}, stdout=self._log_file,
                                       stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_for_log(self, text: str) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.popen.poll() is not None:
+                raise RuntimeError(f"{self.name} exited early; its log:\n{self.log.read_text()[-3000:]}")
+            if text in self.log.read_text():
+                return
+            time.sleep(0.3)
+        raise RuntimeError(f"{self.name} did not log {text!r} in {START_TIMEOUT}s; log:\n{self.log.read_text()[-3000:]}")
 
     def wait_until(self, url: str, ready=lambda r: r.ok) -> None:
         deadline = time.monotonic() + START_TIMEOUT
@@ -86,6 +96,16 @@ def start_rasa(log_dir: Path, action_url: str, name: str = "rasa", port: int | N
     base = f"http://127.0.0.1:{port}"
     process.wait_until(f"{base}/status", ready=lambda r: r.ok and r.json().get("model_file"))
     return process, base
+
+
+def start_telegram_bridge(log_dir: Path, rasa_url: str, telegram_base_url: str, token: str,
+                          webhook: dict[str, str] | None = None, name: str = "telegram") -> Process:
+    """The Telegram bridge process, talking to a fake Bot API; polling unless ``webhook`` settings are given."""
+    env = {"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_BASE_URL": telegram_base_url, "RASA_URL": rasa_url,
+           **(webhook or {})}
+    process = Process(name, [str(VENV_BIN / "python"), "-m", "bot.telegram"], log_dir, env)
+    process.wait_for_log("Telegram webhook listening" if webhook else "Telegram bridge polling")
+    return process
 
 
 class Conversation:

@@ -1,0 +1,48 @@
+"""What the channels say when the dialogue cannot: loaded from ``messages.yml``, with every
+phone number taken from the services directory."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from community_safety.services import ServicesDirectory, load_directory
+
+MESSAGES_FILE = Path(__file__).resolve().parent / "messages.yml"
+NEEDED = ("unavailable", "danger_while_unavailable", "text_only", "edited", "expired_button", "too_long", "empty")
+PLACEHOLDER = re.compile(r"\{(\w+)\.(\w+)\}")
+
+
+class MessagesError(ValueError):
+    """The messages file is malformed or names a service or contact the directory does not have."""
+
+
+def load_messages(path: Path = MESSAGES_FILE, directory: ServicesDirectory | None = None) -> dict[str, str]:
+    directory = directory or load_directory()
+    try:
+        spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise MessagesError(f"cannot read {path}: {error}") from error
+    if not isinstance(spec, dict):
+        raise MessagesError(f"{path}: expected a mapping of message name to text")
+    messages = {}
+    for name in NEEDED:
+        text = spec.get(name)
+        if not isinstance(text, str) or not text.strip():
+            raise MessagesError(f"{path}: message '{name}' is missing or empty")
+
+        def fill(found: re.Match, name: str = name) -> str:
+            service, kind = found.groups()
+            if service not in directory or kind not in directory[service].contacts:
+                raise MessagesError(f"{path}: message '{name}' names {found.group(0)}, which the directory lacks")
+            return directory[service].contacts[kind]
+
+        messages[name] = " ".join(PLACEHOLDER.sub(fill, text).split())
+    return messages
+
+
+@lru_cache(maxsize=1)
+def channel_messages() -> dict[str, str]:
+    return load_messages()

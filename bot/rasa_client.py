@@ -1,0 +1,147 @@
+"""Talk to Rasa's REST channel on behalf of a resident, for every channel.
+
+The browser and Telegram never reach Rasa: the channel processes call it here, with a sender
+id the channel chose. When Rasa cannot answer, ``unavailable_replies`` still gives 999 first
+for danger (the same rules as the NLU safety net, without Rasa) and 101 otherwise.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from bot.messages import channel_messages
+from nlu.components.emergency_language import load as load_emergency_language
+
+log = logging.getLogger(__name__)
+
+# Telegram allows 4,096 characters; the widget holds residents to the same.
+MAX_MESSAGE = 4096
+# A Rasa replica restarting refuses connections for a moment: one retry, then the fallback.
+RETRY_AFTER = 1.0
+# C0/C1 controls (not tab or newline) and bidi overrides, which can make text read differently
+# from what it says when staff view it later.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+class RasaUnavailable(Exception):
+    """Rasa did not answer, or answered with something that is not a list of replies."""
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[Button, ...] = field(default_factory=tuple)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"text": self.text, "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons]}
+
+
+def clean_text(text: str) -> str:
+    """What the resident typed, in one Unicode form, without invisible control characters."""
+    return _UNSAFE.sub("", unicodedata.normalize("NFC", text)).strip()
+
+
+def parse_replies(body: Any) -> list[Reply]:
+    if not isinstance(body, list):
+        raise RasaUnavailable("Rasa answered with something other than a list of replies")
+    replies = []
+    for item in body:
+        if not isinstance(item, dict):
+            continue
+        buttons = tuple(Button(str(b.get("title", "")), str(b.get("payload", "")))
+                        for b in item.get("buttons") or [] if isinstance(b, dict) and b.get("payload"))
+        text = str(item.get("text") or "")
+        if text or buttons:
+            replies.append(Reply(text, buttons))
+    return replies
+
+
+def unavailable_replies(text: str) -> list[Reply]:
+    """The answer when Rasa is down: 999 first if the message sounds like danger."""
+    messages = channel_messages()
+    if load_emergency_language().find(text):
+        return [Reply(messages["danger_while_unavailable"])]
+    return [Reply(messages["unavailable"])]
+
+
+def _request(sender: str, text: str, metadata: dict[str, Any] | None) -> dict[str, Any]:
+    return {"sender": sender, "message": text, "metadata": metadata or {}}
+
+
+def _webhook(base_url: str) -> str:
+    return base_url.rstrip("/") + "/webhooks/rest/webhook"
+
+
+def _read(response: httpx.Response) -> list[Reply]:
+    if response.status_code >= 400:
+        raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")
+    try:
+        return parse_replies(response.json())
+    except ValueError as error:
+        raise RasaUnavailable("Rasa's answer was not JSON") from error
+
+
+class RasaClient:
+    """For the web server (synchronous views)."""
+
+    def __init__(self, base_url: str, timeout: float = 30.0):
+        self.base_url = base_url
+        self.http = httpx.Client(timeout=timeout)
+
+    def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[Reply]:
+        for attempt in (1, 2):
+            try:
+                return _read(self.http.post(_webhook(self.base_url), json=_request(sender, text, metadata)))
+            except httpx.ConnectError as error:
+                if attempt == 2:
+                    raise RasaUnavailable("cannot connect to Rasa") from error
+                time.sleep(RETRY_AFTER)
+            except httpx.HTTPError as error:
+                raise RasaUnavailable(type(error).__name__) from error
+        raise AssertionError("unreachable")
+
+    def tracker_events(self, sender: str) -> list[dict[str, Any]]:
+        """The conversation so far, from Rasa's tracker store (needs Rasa's --enable-api)."""
+        try:
+            response = self.http.get(f"{self.base_url.rstrip('/')}/conversations/{sender}/tracker",
+                                     params={"include_events": "ALL"})
+            response.raise_for_status()
+            return list(response.json().get("events") or [])
+        except (httpx.HTTPError, ValueError) as error:
+            raise RasaUnavailable(type(error).__name__) from error
+
+
+class AsyncRasaClient:
+    """For the Telegram bridge (PTB's asyncio handlers)."""
+
+    def __init__(self, base_url: str, timeout: float = 30.0):
+        self.base_url = base_url
+        self.http = httpx.AsyncClient(timeout=timeout)
+
+    async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[Reply]:
+        for attempt in (1, 2):
+            try:
+                return _read(await self.http.post(_webhook(self.base_url), json=_request(sender, text, metadata)))
+            except httpx.ConnectError as error:
+                if attempt == 2:
+                    raise RasaUnavailable("cannot connect to Rasa") from error
+                await asyncio.sleep(RETRY_AFTER)
+            except httpx.HTTPError as error:
+                raise RasaUnavailable(type(error).__name__) from error
+        raise AssertionError("unreachable")
+
+    async def close(self) -> None:
+        await self.http.aclose()

@@ -1,0 +1,153 @@
+"""Small handlers, one job each; every one ends in a reply so nothing a resident sends is met
+with silence. No module-level state: the Rasa client lives in ``bot_data``, per-chat state
+(the lock that keeps one chat's messages in order, remembered buttons) in ``chat_data``."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import traceback
+from collections import OrderedDict
+
+from telegram import Update
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler,
+                          filters)
+
+from bot.messages import channel_messages
+from bot.rasa_client import AsyncRasaClient, RasaUnavailable, Reply, clean_text, unavailable_replies
+from bot.telegram.replies import keyboard, payload_of, split_text
+
+log = logging.getLogger(__name__)
+
+# What each command means to the bot: the intents behind the menu and the report form.
+COMMANDS = {
+    "start": ("/start", "Start, and see what I can help with"),
+    "help": ("/help", "What I can help with"),
+    "report": ("/file_report", "Report anti-social behaviour"),
+    "cancel": ("/cancel", "Stop what we're doing"),
+}
+TYPING_EVERY = 4.0  # Telegram shows "typing…" for about 5 seconds
+
+
+def sender_id(chat_id: int) -> str:
+    return f"telegram:{chat_id}"
+
+
+def _chat_state(context: ContextTypes.DEFAULT_TYPE) -> tuple[asyncio.Lock, OrderedDict]:
+    lock = context.chat_data.setdefault("lock", asyncio.Lock())
+    remembered = context.chat_data.setdefault("buttons", OrderedDict())
+    return lock, remembered
+
+
+@contextlib.asynccontextmanager
+async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int):
+    async def keep_typing():
+        while True:
+            with contextlib.suppress(TelegramError):
+                await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            await asyncio.sleep(TYPING_EVERY)
+
+    task = asyncio.create_task(keep_typing())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]) -> None:
+    _, remembered = _chat_state(context)
+    for reply in replies:
+        pieces = split_text(reply.text) or ["Please choose:"]
+        for number, piece in enumerate(pieces, start=1):
+            markup = keyboard(reply.buttons, remembered) if number == len(pieces) else None
+            await context.bot.send_message(chat_id, piece, reply_markup=markup)
+
+
+async def converse(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, metadata: dict | None = None,
+                   notice: str | None = None) -> None:
+    """Send one message to the bot and the replies back, in order for this chat."""
+    rasa: AsyncRasaClient = context.bot_data["rasa"]
+    lock, _ = _chat_state(context)
+    async with lock:
+        async with _typing(context, chat_id):
+            try:
+                replies = await rasa.send(sender_id(chat_id), text, {"channel": "telegram", **(metadata or {})})
+            except RasaUnavailable as error:
+                log.warning("Rasa unavailable (%s): answered a Telegram message with the fallback", error)
+                replies = unavailable_replies(text)
+        if notice:
+            replies = [Reply(notice)] + replies
+        await _send(context, chat_id, replies)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    text = clean_text(update.effective_message.text or "")
+    if not text:
+        await _send(context, update.effective_chat.id, [Reply(channel_messages()["empty"])])
+        return
+    await converse(context, update.effective_chat.id, text)
+
+
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    command = (update.effective_message.text or "").split()[0].lstrip("/").split("@")[0].lower()
+    payload = COMMANDS.get(command, COMMANDS["help"])[0]
+    await converse(context, update.effective_chat.id, payload)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    # Always answered, or the resident's button spins until Telegram gives up.
+    await query.answer()
+    _, remembered = _chat_state(context)
+    payload = payload_of(query.data or "", remembered)
+    chat_id = update.effective_chat.id
+    # The keyboard goes once used, so an old question's buttons can't be pressed again by mistake.
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(reply_markup=None)
+    if payload is None:
+        await _send(context, chat_id, [Reply(channel_messages()["expired_button"])])
+        return
+    await converse(context, chat_id, payload)
+
+
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    location = update.effective_message.location
+    lat, lon = round(location.latitude, 5), round(location.longitude, 5)
+    # Said as text so the report form takes it as the answer to "where?"; the map link lets a
+    # caseworker see the place without the bot calling any outside service.
+    text = f"Location shared on Telegram: {lat:.5f}, {lon:.5f} https://www.openstreetmap.org/?mlat={lat}&mlon={lon}"
+    await converse(context, update.effective_chat.id, text, {"location": {"latitude": lat, "longitude": lon}})
+
+
+async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _send(context, update.effective_chat.id, [Reply(channel_messages()["edited"])])
+
+
+async def on_unreadable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _send(context, update.effective_chat.id, [Reply(channel_messages()["text_only"])])
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    # The kind of failure and where, never its message: messages and chat ids are residents'
+    # personal data, and Telegram's request URLs hold the bot token.
+    frames = traceback.extract_tb(context.error.__traceback__) if context.error else []
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "unknown"
+    log.error("Telegram update failed: %s at %s", type(context.error).__name__, where)
+    if isinstance(update, Update) and update.effective_chat:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(update.effective_chat.id, unavailable_replies("")[0].text)
+
+
+def add_handlers(application: Application) -> None:
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED, on_edited))
+    application.add_handler(CommandHandler(list(COMMANDS), on_command))
+    application.add_handler(MessageHandler(filters.COMMAND, on_command))  # unknown commands: the menu
+    application.add_handler(MessageHandler(filters.LOCATION, on_location))
+    application.add_handler(MessageHandler(filters.TEXT, on_text))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(MessageHandler(filters.ALL, on_unreadable))
+    application.add_error_handler(on_error)

@@ -1,0 +1,97 @@
+"""The Telegram bridge as residents meet it: the real PTB process polling a fake Bot API on
+loopback, forwarding to a real Rasa with the trained model and the action server."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from community_safety.records.database import session_scope
+from community_safety.records.reports import reports_of
+
+chat_ids = itertools.count(5001)
+
+
+@pytest.fixture
+def chat_id(polling_bridge) -> int:
+    return next(chat_ids)
+
+
+def texts(messages):
+    return "\n".join(m["text"] for m in messages)
+
+
+def buttons(message):
+    markup = message.get("reply_markup") or {}
+    return [(b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def test_start_shows_the_menu_with_999_first_and_commands_are_registered(telegram, chat_id):
+    replies = telegram.reply_after(chat_id, lambda: telegram.send_text(chat_id, "/start"))
+    assert "999" in replies[0]["text"]
+    menu = [b for m in replies for b in buttons(m)]
+    assert menu[0][1] == "/emergency", menu
+    [commands] = telegram.called("setMyCommands")[-1:]
+    assert [c["command"] for c in commands["commands"]] == ["start", "help", "report", "cancel"]
+    # The typing indicator was shown while Rasa worked.
+    assert telegram.sent(chat_id, "sendChatAction")
+
+
+def test_an_emergency_gets_999_first(telegram, chat_id):
+    replies = telegram.reply_after(chat_id, lambda: telegram.send_text(chat_id, "a man is outside my flat with a knife"))
+    assert replies[0]["text"].startswith("Call 999"), replies
+
+
+def test_a_menu_button_is_answered_and_forwarded(telegram, chat_id):
+    menu = telegram.reply_after(chat_id, lambda: telegram.send_text(chat_id, "/help"))
+    data = dict((title, data) for m in menu for title, data in buttons(m))
+    emergency = next(d for t, d in data.items() if d == "/emergency")
+    before = len(telegram.called("answerCallbackQuery"))
+    replies = telegram.reply_after(chat_id, lambda: telegram.press(chat_id, emergency))
+    assert replies[0]["text"].startswith("Call 999")
+    assert len(telegram.called("answerCallbackQuery")) == before + 1
+    # The used keyboard is taken away so it can't be pressed twice.
+    assert any(int(p["chat_id"]) == chat_id for p in telegram.called("editMessageReplyMarkup"))
+
+
+def test_a_report_with_a_shared_location_and_buttons(telegram, chat_id):
+    say = lambda text: telegram.reply_after(chat_id, lambda: telegram.send_text(chat_id, text))  # noqa: E731
+    assert "What's been happening" in texts(say("/report"))
+    assert "Where does it happen" in texts(say("teenagers throwing stones at windows on our estate"))
+    location = telegram.reply_after(chat_id, lambda: telegram.update(
+        message=telegram.message(chat_id, location={"latitude": 51.5155, "longitude": -0.0403})))
+    assert "When did it happen" in texts(location)
+    when_buttons = dict(b for m in location for b in buttons(m))
+    replies = telegram.reply_after(chat_id, lambda: telegram.press(chat_id, when_buttons["Last night"]))
+    assert "Who was involved" in texts(replies)
+    for answer in ["don't know", "no", "no", "no", "no", "yes", "no", "link it to me", "no contact"]:
+        replies = say(answer)
+    assert "Is this right?" in texts(replies)
+    send = next(d for m in replies for t, d in buttons(m) if "send" in t.lower() or "send" in d.lower())
+    replies = telegram.reply_after(chat_id, lambda: telegram.press(chat_id, send))
+    assert "ASB-" in texts(replies)
+    with session_scope() as session:
+        [report] = reports_of(session, "telegram", str(chat_id))
+        assert "51.51550, -0.04030" in report.location_text
+
+
+@pytest.mark.parametrize("content", [
+    {"photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]},
+    {"voice": {"file_id": "v1", "file_unique_id": "u2", "duration": 3}},
+    {"sticker": {"file_id": "s1", "file_unique_id": "u3", "width": 512, "height": 512, "is_animated": False,
+                 "is_video": False, "type": "regular"}},
+], ids=["photo", "voice", "sticker"])
+def test_photos_voice_and_stickers_get_a_clear_answer(telegram, chat_id, content):
+    replies = telegram.reply_after(chat_id, lambda: telegram.update(message=telegram.message(chat_id, **content)))
+    assert "only read typed messages" in replies[0]["text"] and "999" in replies[0]["text"]
+
+
+def test_an_edited_message_gets_a_clear_answer(telegram, chat_id):
+    replies = telegram.reply_after(chat_id, lambda: telegram.update(
+        edited_message=telegram.message(chat_id, text="actually it was Tuesday", edit_date=1)))
+    assert "send the correction as a new message" in replies[0]["text"]
+
+
+def test_an_unknown_command_shows_the_menu(telegram, chat_id):
+    replies = telegram.reply_after(chat_id, lambda: telegram.send_text(chat_id, "/whatever"))
+    assert any(d == "/emergency" for m in replies for _, d in buttons(m))
