@@ -59,6 +59,7 @@ shell: train
 
 test: train
 	@scripts/ensure-postgres.sh
+	@scripts/ensure-chromium.sh
 	$(VENV)/bin/pytest
 
 validate: spacy

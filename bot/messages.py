@@ -11,7 +11,7 @@ import yaml
 from community_safety.services import ServicesDirectory, load_directory
 
 MESSAGES_FILE = Path(__file__).resolve().parent / "messages.yml"
-NEEDED = ("unavailable", "danger_while_unavailable", "text_only", "edited", "expired_button", "too_long", "empty")
+NEEDED = ("danger_line", "unavailable", "danger_while_unavailable", "text_only", "edited", "expired_button", "too_long", "empty")
 PLACEHOLDER = re.compile(r"\{(\w+)\.(\w+)\}")
 
 

@@ -108,6 +108,16 @@ def start_telegram_bridge(log_dir: Path, rasa_url: str, telegram_base_url: str, 
     return process
 
 
+def start_web_server(log_dir: Path, rasa_url: str, env: dict[str, str] | None = None) -> tuple[Process, str]:
+    """The web server (widget and staff site) with waitress on a free port."""
+    port = free_port()
+    process = Process("web", [str(VENV_BIN / "python"), "-m", "webserver"], log_dir,
+                      {"WEB_PORT": str(port), "RASA_URL": rasa_url, "DATA_DIR": str(log_dir), **(env or {})})
+    base = f"http://127.0.0.1:{port}"
+    process.wait_until(f"{base}/widget.js")
+    return process, base
+
+
 class Conversation:
     """One resident talking to the bot through Rasa's REST webhook."""
 

@@ -1,0 +1,139 @@
+"""``/chat/messages``: the browser's only way to the bot.
+
+The sender id Rasa sees is made here and kept in the signed session cookie, so a resident can
+neither choose nor read another's conversation. Every bad request gets a 4xx with a sentence a
+person can act on; Rasa being down gets the 999/101 answer, never a 5xx."""
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any
+
+from flask import Response, current_app, jsonify, request, session
+from werkzeug.exceptions import HTTPException
+
+from bot.rasa_client import MAX_MESSAGE, RasaClient, RasaUnavailable, clean_text, unavailable_replies
+from bot.widget import widget
+
+log = logging.getLogger(__name__)
+SESSION_KEY = "chat_id"
+TRANSCRIPT_LIMIT = 200
+
+
+def _rasa() -> RasaClient:
+    clients = current_app.extensions.setdefault("rasa_client", {})
+    if "client" not in clients:
+        clients["client"] = RasaClient(current_app.config["RASA_URL"])
+    return clients["client"]
+
+
+def _problem(status: int, message: str) -> tuple[Response, int]:
+    return jsonify({"error": message}), status
+
+
+def _sender(create: bool) -> str | None:
+    if SESSION_KEY not in session:
+        if not create:
+            return None
+        session[SESSION_KEY] = secrets.token_urlsafe(24)
+    return f"web:{session[SESSION_KEY]}"
+
+
+def _origin_allowed() -> bool:
+    origin = request.headers.get("Origin")
+    if not origin:
+        return True
+    return origin == request.host_url.rstrip("/") or origin in current_app.config["WIDGET_ALLOWED_ORIGINS"]
+
+
+@widget.after_app_request
+def allow_embedding_origins(response: Response) -> Response:
+    origin = request.headers.get("Origin")
+    if request.path.startswith("/chat/") and origin in current_app.config["WIDGET_ALLOWED_ORIGINS"]:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Credentials"] = "true"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        response.headers.add("Vary", "Origin")
+    return response
+
+
+@widget.route("/chat/messages", methods=["OPTIONS"])
+@widget.route("/chat/end", methods=["OPTIONS"])
+def preflight() -> tuple[str, int]:
+    return "", 204
+
+
+@widget.post("/chat/messages")
+def send_message():
+    if not _origin_allowed():
+        return _problem(403, "This page is not allowed to use the chat.")
+    if not request.is_json:
+        return _problem(415, 'Send JSON like {"message": "your words"} with Content-Type application/json.')
+    body = request.get_json(silent=True)
+    if body is None:
+        return _problem(400, 'The message could not be read. Send JSON like {"message": "your words"}.')
+    if not isinstance(body, dict) or not isinstance(body.get("message"), str):
+        return _problem(400, 'Send JSON like {"message": "your words"}: "message" must be text.')
+    text = clean_text(body["message"])
+    if not text:
+        return _problem(400, "Your message was empty. Type what's happening, or choose an option.")
+    if len(text) > MAX_MESSAGE:
+        return _problem(400, f"That message is too long. Please send it in parts of up to {MAX_MESSAGE:,} characters.")
+    sender = _sender(create=True)
+    try:
+        replies = _rasa().send(sender, text, {"channel": "web"})
+        degraded = False
+    except RasaUnavailable as error:
+        log.warning("Rasa unavailable (%s): answered a widget message with the fallback", error)
+        replies, degraded = unavailable_replies(text), True
+    return jsonify({"replies": [reply.as_json() for reply in replies], "degraded": degraded})
+
+
+def _transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    restarts = [i for i, e in enumerate(events) if e.get("event") == "restart"]
+    messages: list[dict[str, Any]] = []
+    titles: dict[str, str] = {}
+    for event in events[restarts[-1] + 1 if restarts else 0:]:
+        if event.get("event") == "user" and event.get("text"):
+            text = event["text"]
+            if text == "/start" and not messages:
+                continue  # the widget's own hello, not something the resident said
+            messages.append({"from": "resident", "text": titles.get(text, text), "buttons": []})
+        elif event.get("event") == "bot" and (event.get("text") or (event.get("data") or {}).get("buttons")):
+            buttons = [b for b in (event.get("data") or {}).get("buttons") or [] if isinstance(b, dict)]
+            titles.update({str(b.get("payload")): str(b.get("title")) for b in buttons})
+            messages.append({"from": "bot", "text": str(event.get("text") or ""),
+                             "buttons": [{"title": str(b.get("title")), "payload": str(b.get("payload"))}
+                                         for b in buttons]})
+    return messages[-TRANSCRIPT_LIMIT:]
+
+
+@widget.get("/chat/messages")
+def transcript():
+    sender = _sender(create=False)
+    if sender is None:
+        return jsonify({"messages": []})
+    try:
+        events = _rasa().tracker_events(sender)
+    except RasaUnavailable as error:
+        log.warning("Rasa unavailable (%s): could not show a widget transcript", error)
+        return jsonify({"messages": [], "degraded": True})
+    return jsonify({"messages": _transcript(events)})
+
+
+@widget.post("/chat/end")
+def end_conversation():
+    # The cookie goes, so this browser no longer holds the conversation; the record stays with
+    # the council under its retention rules.
+    session.clear()
+    return jsonify({"ended": True})
+
+
+@widget.app_errorhandler(HTTPException)
+def chat_errors(error: HTTPException):
+    if not request.path.startswith("/chat/"):
+        return error
+    messages = {413: "That message is too big to send. Please send it in shorter parts.",
+                405: "Use POST to send a message.", 404: "There is nothing here."}
+    return _problem(error.code or 400, messages.get(error.code, error.description or "That request was not understood."))

@@ -1,0 +1,22 @@
+"""``python -m webserver``: serve the web server with waitress on WEB_HOST:WEB_PORT (127.0.0.1:8000)."""
+from __future__ import annotations
+
+import logging
+import os
+
+from waitress import serve
+
+from webserver import create_app
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    host = os.environ.get("WEB_HOST", "127.0.0.1")
+    port = int(os.environ.get("WEB_PORT", "8000"))
+    logging.getLogger(__name__).info("Web server on http://%s:%s/ (chat widget demo at /)", host, port)
+    # Waitress logs no request lines, so residents' addresses and paths stay out of the log.
+    serve(create_app(), host=host, port=port, threads=int(os.environ.get("WEB_THREADS", "8")), ident=None)
+
+
+if __name__ == "__main__":
+    main()
