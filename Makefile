@@ -14,7 +14,7 @@ export PYTHONUNBUFFERED := 1
 .PHONY: help install spacy train run shell test validate eval crossval benchmark lock clean
 
 help:
-	@echo "make run        set up, train if needed, start the bot (REST on 127.0.0.1:5005)"
+	@echo "make run        set up, train if needed, start everything (chat widget on http://127.0.0.1:8000/)"
 	@echo "make test       set up, train if needed, run every test"
 	@echo "make train      train the model into $(MODEL) if its inputs changed"
 	@echo "make shell      chat with the bot in this terminal"
@@ -47,10 +47,11 @@ train: spacy
 run: train
 	@mkdir -p data
 	$(PY) -m community_safety.records.database
-	@echo "Starting the bot. Talk to it with:"
-	@echo "  curl -s -XPOST http://127.0.0.1:5005/webhooks/rest/webhook -H 'Content-Type: application/json' -d '{\"sender\": \"me\", \"message\": \"hello\"}'"
+	@echo "Starting the bot: open http://127.0.0.1:8000/ for the chat widget on a demo council page."
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then echo "The Telegram bridge starts too (TELEGRAM_BOT_TOKEN is set)."; \
+		else echo "Telegram: not started (set TELEGRAM_BOT_TOKEN to start the bridge)."; fi
 	@echo "Ctrl-C stops everything. (To chat in this terminal instead, use 'make shell'.)"
-	$(VENV)/bin/honcho start -f Procfile
+	$(VENV)/bin/honcho start -f Procfile rasa actions web $$( [ -n "$$TELEGRAM_BOT_TOKEN" ] && echo telegram )
 
 shell: train
 	@mkdir -p data

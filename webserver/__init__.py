@@ -40,7 +40,9 @@ def create_app(settings: dict | None = None) -> Flask:
         WIDGET_EXIT_URL=os.environ.get("WIDGET_EXIT_URL", "https://www.bbc.co.uk/weather"),
         SESSION_COOKIE_NAME="community_safety_session",
         SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
+        # Lax works when the widget's server and the council's pages share a site (chat.council.gov.uk on
+        # www.council.gov.uk); another site needs "None" with WEB_COOKIE_SECURE=true.
+        SESSION_COOKIE_SAMESITE=os.environ.get("WEB_COOKIE_SAMESITE", "Lax"),
         SESSION_COOKIE_SECURE=os.environ.get("WEB_COOKIE_SECURE", "false").lower() in ("1", "true", "yes"),
         MAX_CONTENT_LENGTH=64 * 1024,
     )

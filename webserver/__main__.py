@@ -6,11 +6,12 @@ import os
 
 from waitress import serve
 
+from bot.logs import configure as configure_logging
 from webserver import create_app
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging()
     host = os.environ.get("WEB_HOST", "127.0.0.1")
     port = int(os.environ.get("WEB_PORT", "8000"))
     logging.getLogger(__name__).info("Web server on http://%s:%s/ (chat widget demo at /)", host, port)

@@ -7,14 +7,13 @@ import sys
 
 from telegram import Update
 
+from bot.logs import configure as configure_logging
 from bot.telegram.application import build_application
 from bot.telegram.settings import Settings, SettingsError
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL, and Telegram's URLs hold the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging()
     try:
         settings = Settings.from_environment()
     except SettingsError as error:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from pathlib import Path
+from typing import NamedTuple
+
 import pytest
 
 from tests.fake_telegram import TOKEN, FakeTelegram
@@ -21,12 +24,34 @@ def polling_bridge(telegram, rasa_url, tmp_path_factory):
     process.stop()
 
 
+class CouncilSite(NamedTuple):
+    origin: str
+    folder: Path
+
+
 @pytest.fixture(scope="session")
-def web_url(rasa_url, tmp_path_factory):
+def council_site(tmp_path_factory) -> CouncilSite:
+    """Another site of the council's that embeds the widget (same site, another origin): a static
+    file server on loopback whose pages the browser tests write."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    folder = tmp_path_factory.mktemp("council-site")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield CouncilSite(f"http://127.0.0.1:{server.server_address[1]}", folder)
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def web_url(rasa_url, council_site, tmp_path_factory):
     """The real web server (waitress) forwarding the widget's messages to the real Rasa."""
     from tests.stack import start_web_server
 
     process, base = start_web_server(tmp_path_factory.mktemp("web"), rasa_url,
-                                     {"WIDGET_ALLOWED_ORIGINS": "http://council.example"})
+                                     {"WIDGET_ALLOWED_ORIGINS": f"http://council.example,{council_site.origin}"})
     yield base
     process.stop()

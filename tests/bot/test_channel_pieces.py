@@ -1,0 +1,76 @@
+"""The channels' pure parts: splitting, button ids, cleaning text, messages and settings."""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.messages import MessagesError, load_messages
+from bot.rasa_client import MAX_MESSAGE, clean_text, parse_replies, unavailable_replies
+from bot.telegram.replies import MAX_CALLBACK_BYTES, callback_data, payload_of, split_text
+from bot.telegram.settings import Settings, SettingsError
+
+
+@given(st.text(min_size=1, max_size=12000))
+def test_split_text_keeps_every_word_within_the_limit(text):
+    pieces = split_text(text)
+    assert all(0 < len(piece) <= 4096 for piece in pieces)
+    assert "".join(pieces).split() == text.split() or "".join("".join(pieces).split()) == "".join(text.split())
+
+
+def test_split_text_breaks_at_paragraphs():
+    text = ("word " * 600).strip() + "\n\n" + ("more " * 600).strip()
+    first, second = split_text(text)
+    assert first.endswith("word") and second.startswith("more")
+
+
+def test_long_payloads_get_short_remembered_ids():
+    remembered = OrderedDict()
+    long_payload = '/inform{"answer": "' + "x" * 100 + '"}'
+    data = callback_data(long_payload, remembered)
+    assert len(data.encode()) <= MAX_CALLBACK_BYTES
+    assert payload_of(data, remembered) == long_payload
+    assert callback_data("/emergency", remembered) == "/emergency"
+    assert payload_of("k:unknown", remembered) is None  # forgotten after a restart: "please type"
+
+
+@given(st.text(max_size=200))
+def test_button_ids_always_fit_telegrams_limit(payload):
+    assert len(callback_data(payload, OrderedDict()).encode("utf-8")) <= MAX_CALLBACK_BYTES
+
+
+def test_clean_text_drops_controls_and_bidi_overrides_but_keeps_languages():
+    assert clean_text("  hi\u202e there\x00 \u09a6\u09b2 😡 ") == "hi there \u09a6\u09b2 😡"
+    assert clean_text("line one\nline two") == "line one\nline two"
+    assert MAX_MESSAGE == 4096
+
+
+def test_rasa_replies_are_read_defensively():
+    assert parse_replies([{"text": "hi", "buttons": [{"title": "A", "payload": "/a"}, "junk"]}, 3, {}])[0].buttons[0].payload == "/a"
+    with pytest.raises(Exception):
+        parse_replies({"not": "a list"})
+
+
+def test_the_unavailable_answers_come_from_the_directory():
+    assert unavailable_replies("the bins")[0].text.count("999") == 1 and "101" in unavailable_replies("x")[0].text
+    assert unavailable_replies("he has a gun")[0].text.startswith("Call 999")
+
+
+def test_a_messages_file_naming_an_unknown_service_stops_start_up(tmp_path):
+    bad = tmp_path / "messages.yml"
+    bad.write_text("\n".join(f"{name}: call {{nowhere.phone}}" for name in [
+        "danger_line", "unavailable", "danger_while_unavailable", "text_only", "edited", "expired_button",
+        "too_long", "empty"]))
+    with pytest.raises(MessagesError, match="nowhere.phone"):
+        load_messages(bad)
+
+
+def test_settings_need_a_token_and_a_webhook_secret():
+    with pytest.raises(SettingsError, match="TELEGRAM_BOT_TOKEN"):
+        Settings.from_environment({})
+    with pytest.raises(SettingsError, match="SECRET"):
+        Settings.from_environment({"TELEGRAM_BOT_TOKEN": "1:a", "TELEGRAM_WEBHOOK_URL": "https://x/telegram/webhook"})
+    settings = Settings.from_environment({"TELEGRAM_BOT_TOKEN": "1:a"})
+    assert not settings.uses_webhook and settings.base_url == "https://api.telegram.org/bot"
