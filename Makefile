@@ -11,7 +11,7 @@ export SPACY_PIPELINE_PATH := $(CURDIR)/build/spacy/en_community_safety
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install spacy train run shell test validate eval crossval benchmark lock clean
+.PHONY: help install spacy staff-assets train run shell test validate eval crossval benchmark lock clean
 
 help:
 	@echo "make run        set up, train if needed, start everything (chat widget on http://127.0.0.1:8000/)"
@@ -41,10 +41,18 @@ $(SPACY_PIPELINE_PATH)/meta.json: $(VENV)/.installed $(wildcard nlu/spacy_pipeli
 
 spacy: $(SPACY_PIPELINE_PATH)/meta.json
 
+# The staff site's styles: GOV.UK Frontend from the npm registry, compiled with the council's look.
+STAFF_CSS := build/staff/staff.css
+$(STAFF_CSS): staff/assets/staff.scss staff/assets/package.json staff/assets/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to build the staff site's styles: install nodejs and npm (e.g. apt-get install nodejs npm)." >&2; exit 1; }
+	cd staff/assets && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+
+staff-assets: $(STAFF_CSS)
+
 train: spacy
 	@scripts/train-if-stale.sh
 
-run: train
+run: train staff-assets
 	@mkdir -p data
 	$(PY) -m community_safety.records.database
 	@echo "Starting the bot: open http://127.0.0.1:8000/ for the chat widget on a demo council page."
@@ -58,7 +66,7 @@ shell: train
 	$(PY) -m community_safety.records.database
 	@scripts/shell.sh
 
-test: train
+test: train staff-assets
 	@scripts/ensure-postgres.sh
 	@scripts/ensure-chromium.sh
 	$(VENV)/bin/pytest
@@ -84,4 +92,4 @@ lock:
 	  "$$tmp/venv/bin/pip" freeze --exclude-editable; } > requirements.lock; rm -rf "$$tmp"
 
 clean:
-	rm -rf build models results .pytest_cache
+	rm -rf build models results .pytest_cache staff/assets/node_modules

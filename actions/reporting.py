@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import logging
 from typing import Any, Dict, List, Text
 
@@ -15,9 +16,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
 from community_safety.answers import is_cancel
 from community_safety.case_review import default_rules
+from community_safety.channels import channel_and_user
 from community_safety.records.database import session_scope
 from community_safety.records.reports import (file_case_review_application, file_report, last_update,
-                                              reports_of, standing_of, status_text)
+                                              mark_delivered, reports_of, standing_of, status_text,
+                                              undelivered_updates)
 from community_safety.reporting import (ALL_SLOTS, MAX_TEXT, QUESTIONS, default_reporting, read_answer,
                                          report_fields)
 
@@ -31,16 +34,11 @@ APPLY_BUTTONS = [{"title": "Apply for a case review", "payload": "/apply_case_re
                  {"title": "Not now", "payload": "/deny"}]
 
 
-def channel_and_user(sender_id: Text) -> tuple[Text, Text]:
-    """Channels name residents "telegram:123" or "web:<session>"; anything else came over REST."""
-    channel, _, user = (sender_id or "").partition(":")
-    return (channel, user) if user else ("rest", sender_id)
-
-
 def submission_key(tracker: Tracker, *kind: Text) -> Text:
     """Names one submission, so that a retried action call files it once, not twice."""
     message = (tracker.latest_message or {}).get("message_id") or len(tracker.events)
-    return ":".join((tracker.sender_id, *kind, str(message)))
+    # Hashed: an anonymous report must not carry the sender id that would name the resident.
+    return hashlib.sha256(":".join((tracker.sender_id, *kind, str(message))).encode("utf-8")).hexdigest()
 
 
 def report_slots(tracker: Tracker) -> Dict[Text, Any]:
@@ -201,6 +199,8 @@ class ActionReportStatus(Action):
                     lines.append(reporting.say("report_line_update", update=update.resident_update, **values))
                 else:
                     lines.append(reporting.say("report_line", **values))
+            # Told now: the widget need not show these again, and staff see they reached the resident.
+            mark_delivered(undelivered_updates(session, channel, user), "asked")
         dispatcher.utter_message(text="\n".join(lines) if lines else reporting.say("no_reports"))
         return []
 

@@ -1,54 +1,15 @@
-"""The project's web server: one Flask app serving the chat widget (and its demo page) and,
-under /staff/, the caseworkers' site. Built by ``create_app``; nothing is made at import time."""
+"""The project's web server: the chat widget (and its demo page) at the root, the caseworkers'
+site under /staff/. Two Flask apps with their own cookies, joined here; nothing is made at
+import time."""
 from __future__ import annotations
 
-import os
-import secrets
-from pathlib import Path
-
-from flask import Flask
-
-from webserver.security import add_security_headers
-
-PROJECT = Path(__file__).resolve().parent.parent
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 
-def _secret_key(data_dir: Path) -> str:
-    """``WEB_SECRET_KEY`` in production; on one machine, a random key kept in the data folder so
-    residents' conversations survive a restart of the web server."""
-    configured = os.environ.get("WEB_SECRET_KEY", "").strip()
-    if configured:
-        return configured
-    key_file = data_dir / "web-secret-key"
-    if not key_file.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
-    return key_file.read_text().strip()
+def create_app():
+    from bot.widget.app import create_app as create_widget_app
+    from staff.app import create_app as create_staff_app
 
-
-def create_app(settings: dict | None = None) -> Flask:
-    from bot.widget import widget
-
-    app = Flask(__name__)
-    data_dir = Path(os.environ.get("DATA_DIR", PROJECT / "data"))
-    app.config.update(
-        RASA_URL=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
-        WIDGET_ALLOWED_ORIGINS=[o.strip() for o in os.environ.get("WIDGET_ALLOWED_ORIGINS", "").split(",")
-                                if o.strip()],
-        WIDGET_EXIT_URL=os.environ.get("WIDGET_EXIT_URL", "https://www.bbc.co.uk/weather"),
-        SESSION_COOKIE_NAME="community_safety_session",
-        SESSION_COOKIE_HTTPONLY=True,
-        # Lax works when the widget's server and the council's pages share a site (chat.council.gov.uk on
-        # www.council.gov.uk); another site needs "None" with WEB_COOKIE_SECURE=true.
-        SESSION_COOKIE_SAMESITE=os.environ.get("WEB_COOKIE_SAMESITE", "Lax"),
-        SESSION_COOKIE_SECURE=os.environ.get("WEB_COOKIE_SECURE", "false").lower() in ("1", "true", "yes"),
-        MAX_CONTENT_LENGTH=64 * 1024,
-    )
-    app.config.update(settings or {})
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(data_dir)
-    app.register_blueprint(widget)
-    app.after_request(add_security_headers)
-    return app
+    widget = create_widget_app()
+    widget.wsgi_app = DispatcherMiddleware(widget.wsgi_app, {"/staff": create_staff_app()})
+    return widget

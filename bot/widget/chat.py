@@ -10,10 +10,13 @@ import secrets
 from typing import Any
 
 from flask import Response, current_app, jsonify, request, session
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from bot.rasa_client import MAX_MESSAGE, RasaClient, RasaUnavailable, clean_text, unavailable_replies
 from bot.widget import widget
+from community_safety.records.database import session_scope
+from community_safety.records.reports import mark_delivered, undelivered_updates, update_message
 
 log = logging.getLogger(__name__)
 SESSION_KEY = "chat_id"
@@ -109,6 +112,19 @@ def _transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return messages[-TRANSCRIPT_LIMIT:]
 
 
+def _caseworker_updates(chat_id: str) -> list[dict[str, Any]]:
+    """Updates caseworkers wrote since the resident last looked; shown once, then marked delivered."""
+    try:
+        with session_scope() as db:
+            changes = undelivered_updates(db, "web", chat_id)
+            messages = [{"from": "bot", "text": update_message(change), "buttons": []} for change in changes]
+            mark_delivered(changes, "web")
+        return messages
+    except SQLAlchemyError as error:
+        log.warning("Could not read caseworkers' updates (%s)", type(error).__name__)
+        return []
+
+
 @widget.get("/chat/messages")
 def transcript():
     sender = _sender(create=False)
@@ -118,8 +134,8 @@ def transcript():
         events = _rasa().tracker_events(sender)
     except RasaUnavailable as error:
         log.warning("Rasa unavailable (%s): could not show a widget transcript", error)
-        return jsonify({"messages": [], "degraded": True})
-    return jsonify({"messages": _transcript(events)})
+        return jsonify({"messages": _caseworker_updates(session[SESSION_KEY]), "degraded": True})
+    return jsonify({"messages": _transcript(events) + _caseworker_updates(session[SESSION_KEY])})
 
 
 @widget.post("/chat/end")

@@ -25,6 +25,14 @@ STATUSES = {
     "duplicate": "Joined with another report about the same incident",
     "referred": "Passed to another service that can act on it",
 }
+# Statuses in which a caseworker still owes the resident something; the others are final.
+OPEN_STATUSES = ("new", "in_progress")
+PRIORITIES = {"normal": "Normal", "high": "High", "urgent": "Urgent"}
+ROLES = ("caseworker", "admin")
+DECISIONS = {
+    "threshold_met": "Threshold met: the case review will go ahead",
+    "threshold_not_met": "Threshold not met",
+}
 
 
 class Resident(Base):
@@ -72,10 +80,15 @@ class Report(Base):
     other_agencies = Column(Text)
     agency_references = Column(Text)
     status = Column(String(30), nullable=False, default="new")
+    ward = Column(String(60))                                  # from the place names in data/wards.yml
+    priority = Column(String(10), nullable=False, default="normal", server_default="normal")
+    assignee_id = Column(Integer, ForeignKey("staff_users.id"))
+    due_on = Column(Date)                                      # contact the resident by (working days)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     resident = relationship("Resident", back_populates="reports")
+    assignee = relationship("StaffUser")
     history = relationship("StatusChange", back_populates="report", order_by="StatusChange.changed_at")
 
 
@@ -90,6 +103,9 @@ class StatusChange(Base):
     resident_update = Column(Text)      # what the resident is told
     changed_by = Column(String(254), nullable=False)
     changed_at = Column(DateTime, nullable=False, default=utcnow)
+    # When the resident_update reached the resident, and how (telegram, web, asked).
+    delivered_at = Column(DateTime)
+    delivered_by = Column(String(20))
 
     report = relationship("Report", back_populates="history")
 
@@ -105,6 +121,39 @@ class CaseReviewApplication(Base):
     report_references = Column(Text, nullable=False)
     standing_reason = Column(Text, nullable=False)
     status = Column(String(30), nullable=False, default="received")
+    respond_by = Column(Date)                       # decision due (working days, data/casework.yml)
+    decision = Column(String(30))                   # a key of DECISIONS
+    decision_reason = Column(Text)
+    decided_by = Column(String(254))
+    decided_at = Column(DateTime)
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
     resident = relationship("Resident")
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(254), nullable=False, unique=True)
+    password_hash = Column(String(255), nullable=False)    # argon2id
+    role = Column(String(20), nullable=False)               # caseworker | admin
+    active = Column(Boolean, nullable=False, default=True, server_default="1")
+    failed_logins = Column(Integer, nullable=False, default=0, server_default="0")
+    locked_until = Column(DateTime)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_login_at = Column(DateTime)
+
+
+class AuditEvent(Base):
+    """Append-only: the database refuses updates and deletes (migration 0002's triggers)."""
+
+    __tablename__ = "audit_events"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    actor = Column(String(254), nullable=False)             # staff email, or "system" for commands
+    action = Column(String(60), nullable=False)
+    object_type = Column(String(40), nullable=False)
+    object_id = Column(String(80), nullable=False)
+    changes = Column(Text, nullable=False, default="{}")     # JSON {field: [before, after]}

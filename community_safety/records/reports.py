@@ -10,8 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from community_safety.case_review import CaseReviewRules, Incident, Standing, standing
+from community_safety.casework import default_casework
 from community_safety.records.models import (STATUSES, CaseReviewApplication, Report, Resident,
                                              StatusChange, utcnow)
+from community_safety.wards import ward_for
 
 REPORT_PREFIX = "ASB"
 APPLICATION_PREFIX = "CR"
@@ -64,14 +66,18 @@ def file_report(session: Session, *, channel: str, channel_user_id: str | None, 
         resident.contact_consent = True
         resident.consented_at = utcnow()
     report = Report(submission_key=submission_key, channel=channel, anonymous=anonymous or resident is None,
-                    resident=resident, **fields)
+                    resident=resident, ward=ward_for(fields.get("location_text")),
+                    category="hate" if fields.get("hate_motivated") else "asb", **fields)
     try:
         with session.begin_nested():
             session.add(report)
             session.flush()
             report.reference = reference(REPORT_PREFIX, report.created_at.year, report.id)
+            report.due_on = default_casework().contact_due(report.created_at.date())
+            # Told in the conversation that filed it, so already delivered.
             session.add(StatusChange(report=report, from_status=None, to_status="new", changed_by="resident",
-                                     resident_update="We have received your report."))
+                                     resident_update="We have received your report.",
+                                     delivered_at=utcnow(), delivered_by="conversation"))
             session.flush()
     except IntegrityError:
         # The same submission filed at the same moment by a retried request.
@@ -129,5 +135,78 @@ def file_case_review_application(session: Session, *, channel: str, channel_user
     session.add(application)
     session.flush()
     application.reference = reference(APPLICATION_PREFIX, application.created_at.year, application.id)
+    application.respond_by = default_casework().decision_due(application.created_at.date())
     session.flush()
     return application
+
+
+def change_status(session: Session, report: Report, to_status: str, *, note: str, by: str,
+                  resident_update: str | None = None) -> StatusChange:
+    """A caseworker moves a report on. The note is for staff; the update, if any, is for the resident."""
+    if to_status not in STATUSES:
+        raise ValueError(f"unknown status {to_status!r}")
+    if not (note or "").strip():
+        raise ValueError("a status change needs a note")
+    change = StatusChange(report=report, from_status=report.status, to_status=to_status, note=note.strip(),
+                          resident_update=(resident_update or "").strip() or None, changed_by=by)
+    report.status = to_status
+    session.add(change)
+    session.flush()
+    return change
+
+
+def update_message(change: StatusChange) -> str:
+    """How a caseworker's update reads when it reaches the resident."""
+    report = change.report
+    return (f"Update on your report {report.reference}: {change.resident_update}\n"
+            f"Status: {STATUSES.get(change.to_status, change.to_status)}.")
+
+
+def undelivered_updates(session: Session, channel: str, channel_user_id: str) -> list[StatusChange]:
+    query = (select(StatusChange).join(Report).join(Resident)
+             .where(Resident.channel == channel, Resident.channel_user_id == channel_user_id,
+                    StatusChange.resident_update.is_not(None), StatusChange.delivered_at.is_(None))
+             .order_by(StatusChange.changed_at, StatusChange.id))
+    return list(session.execute(query).scalars())
+
+
+def mark_delivered(changes: list[StatusChange], how: str) -> None:
+    for change in changes:
+        change.delivered_at, change.delivered_by = utcnow(), how
+
+
+def resident_record(session: Session, resident: Resident) -> dict[str, Any]:
+    """Everything held about one resident (a subject access request), conversation aside."""
+    def plain(value):
+        return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
+
+    def row(obj, skip=()):
+        return {c.name: plain(getattr(obj, c.name)) for c in obj.__table__.columns if c.name not in skip}
+
+    applications = session.execute(select(CaseReviewApplication)
+                                   .where(CaseReviewApplication.resident_id == resident.id)).scalars()
+    return {
+        "resident": row(resident),
+        "reports": [{**row(r, skip=("submission_key",)),
+                     "history": [row(c, skip=("note",)) for c in r.history]} for r in resident.reports],
+        "case_review_applications": [row(a, skip=("submission_key",)) for a in applications],
+    }
+
+
+def erase_resident(session: Session, resident: Resident) -> dict[str, int]:
+    """Anonymise a resident: contact details gone, reports kept for the council's casework but
+    no longer linked to anyone, the channel id replaced so the bot can't find them again."""
+    reports = list(resident.reports)
+    for report in reports:
+        report.resident_id = None
+        report.anonymous = True
+    applications = session.execute(select(CaseReviewApplication)
+                                   .where(CaseReviewApplication.resident_id == resident.id)).scalars()
+    for application in applications:
+        application.on_behalf_of = None
+    resident.name = resident.phone = resident.email = None
+    resident.contact_consent = False
+    resident.consented_at = None
+    resident.channel_user_id = f"erased-{resident.id}"
+    session.flush()
+    return {"reports_unlinked": len(reports)}

@@ -1,0 +1,72 @@
+"""Casework targets (due dates in working days) and retention periods, from ``data/casework.yml``."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+CASEWORK_FILE = Path(__file__).resolve().parent / "data" / "casework.yml"
+
+
+class CaseworkError(ValueError):
+    """The casework file is missing a value or holds a wrong one; the message names it."""
+
+
+@dataclass(frozen=True)
+class Casework:
+    contact_within: int
+    decision_within: int
+    bank_holidays: frozenset[dt.date]
+    closed_reports_months: int
+    conversations_days: int
+
+    def working_days_after(self, start: dt.date, days: int) -> dt.date:
+        day = start
+        while days > 0:
+            day += dt.timedelta(days=1)
+            if day.weekday() < 5 and day not in self.bank_holidays:
+                days -= 1
+        return day
+
+    def contact_due(self, reported_on: dt.date) -> dt.date:
+        return self.working_days_after(reported_on, self.contact_within)
+
+    def decision_due(self, applied_on: dt.date) -> dt.date:
+        return self.working_days_after(applied_on, self.decision_within)
+
+
+def _positive(spec: dict, key: str, path: Path) -> int:
+    value = spec.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise CaseworkError(f"{path}: '{key}' must be a whole number above 0")
+    return value
+
+
+def load_casework(path: Path = CASEWORK_FILE) -> Casework:
+    try:
+        spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise CaseworkError(f"cannot read {path}: {error}") from error
+    if not isinstance(spec, dict):
+        raise CaseworkError(f"{path}: expected a mapping")
+    holidays = spec.get("bank_holidays") or []
+    if not isinstance(holidays, list) or not all(isinstance(d, dt.date) for d in holidays):
+        raise CaseworkError(f"{path}: 'bank_holidays' must be a list of dates (YYYY-MM-DD)")
+    retention = spec.get("retention")
+    if not isinstance(retention, dict):
+        raise CaseworkError(f"{path}: 'retention' is missing")
+    return Casework(
+        contact_within=_positive(spec, "contact_victim_within_working_days", path),
+        decision_within=_positive(spec, "case_review_decision_within_working_days", path),
+        bank_holidays=frozenset(holidays),
+        closed_reports_months=_positive(retention, "closed_reports_months", path),
+        conversations_days=_positive(retention, "conversations_days", path),
+    )
+
+
+@lru_cache(maxsize=1)
+def default_casework() -> Casework:
+    return load_casework()

@@ -1,0 +1,79 @@
+"""Staff accounts: argon2 password hashes, lockout after repeated failures."""
+from __future__ import annotations
+
+import datetime as dt
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from community_safety.records.models import ROLES, StaffUser, utcnow
+
+MAX_FAILURES = 5
+LOCKOUT = dt.timedelta(minutes=15)
+MIN_PASSWORD = 12
+_hasher = PasswordHasher()
+# Checked when the email is unknown, so a wrong email takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+
+
+class AccountError(ValueError):
+    """The account cannot be made as asked; the message says why."""
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def create_user(session: Session, email: str, password: str, role: str) -> StaffUser:
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        raise AccountError("Give the staff member's work email address.")
+    if role not in ROLES:
+        raise AccountError(f"Role must be one of: {', '.join(ROLES)}.")
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountError(f"The password must be at least {MIN_PASSWORD} characters.")
+    if find_user(session, email):
+        raise AccountError(f"There is already an account for {email}.")
+    user = StaffUser(email=email, password_hash=_hasher.hash(password), role=role)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def find_user(session: Session, email: str) -> StaffUser | None:
+    return session.execute(select(StaffUser).where(func.lower(StaffUser.email) == normalise_email(email))
+                           ).scalar_one_or_none()
+
+
+def is_locked(user: StaffUser, now: dt.datetime | None = None) -> bool:
+    return bool(user.locked_until and user.locked_until > (now or utcnow()))
+
+
+def authenticate(session: Session, email: str, password: str) -> tuple[StaffUser | None, str | None]:
+    """The user when the password is right; otherwise None and why ("locked" or "wrong")."""
+    user = find_user(session, email)
+    if user is None or not user.active:
+        try:
+            _hasher.verify(_DUMMY_HASH, password or "")
+        except VerificationError:
+            pass
+        return None, "wrong"
+    if is_locked(user):
+        return None, "locked"
+    try:
+        _hasher.verify(user.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= MAX_FAILURES:
+            user.locked_until = utcnow() + LOCKOUT
+            user.failed_logins = 0
+            return None, "locked"
+        return None, "wrong"
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = utcnow()
+    return user, None

@@ -1,0 +1,90 @@
+"""The staff site's Flask app, mounted at /staff by the web server. Its own session cookie
+(path /staff, SameSite Strict), CSRF on every form, idle and absolute session timeouts."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from flask import Flask, flash, redirect, request, session, url_for
+from flask_login import LoginManager, current_user, logout_user
+from flask_wtf.csrf import CSRFProtect
+
+from community_safety.records.database import session_scope
+from community_safety.records.models import StaffUser
+from webserver.secret_key import secret_key
+from webserver.security import add_security_headers
+
+PROJECT = Path(__file__).resolve().parent.parent
+ASSETS = PROJECT / "build" / "staff"
+IDLE_TIMEOUT = dt.timedelta(minutes=30)
+ABSOLUTE_TIMEOUT = dt.timedelta(hours=9)  # a working day; then sign in again
+
+
+class SignedInStaff:
+    """The signed-in staff member as Flask-Login needs them: read once per request, detached
+    from the database session."""
+
+    def __init__(self, user: StaffUser):
+        self.id, self.email, self.role = user.id, user.email, user.role
+        self.is_authenticated, self.is_active, self.is_anonymous = True, bool(user.active), False
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+def load_staff(user_id: str) -> SignedInStaff | None:
+    if not user_id.isdigit():
+        return None
+    with session_scope() as db:
+        user = db.get(StaffUser, int(user_id))
+        return SignedInStaff(user) if user and user.active else None
+
+
+def _enforce_absolute_timeout():
+    started = session.get("signed_in_at")
+    if current_user.is_authenticated and (
+            not started or dt.datetime.now(dt.timezone.utc).timestamp() - started > ABSOLUTE_TIMEOUT.total_seconds()):
+        logout_user()
+        session.clear()
+        flash("You were signed out because your session ended. Sign in again.")
+        return redirect(url_for("staff.sign_in", next=request.full_path))
+    return None
+
+
+def create_app(settings: dict | None = None) -> Flask:
+    from staff.views import staff
+
+    data_dir = Path(os.environ.get("DATA_DIR", PROJECT / "data"))
+    app = Flask(__name__, static_folder=str(ASSETS), static_url_path="/assets")
+    app.config.update(
+        SESSION_COOKIE_NAME="staff_session",
+        SESSION_COOKIE_PATH="/staff",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=os.environ.get("WEB_COOKIE_SECURE", "false").lower() in ("1", "true", "yes"),
+        PERMANENT_SESSION_LIFETIME=IDLE_TIMEOUT,
+        SESSION_REFRESH_EACH_REQUEST=True,
+        WTF_CSRF_TIME_LIMIT=None,  # the session's own timeouts bound the token
+        RASA_URL=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
+        MAX_CONTENT_LENGTH=256 * 1024,
+    )
+    app.config.update(settings or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key("STAFF_SECRET_KEY", data_dir / "staff-secret-key")
+    CSRFProtect(app)
+    login = LoginManager(app)
+    login.session_protection = "strong"
+    login.login_view = "staff.sign_in"
+    login.login_message = "Sign in to see this page."
+    login.user_loader(load_staff)
+    app.before_request(_enforce_absolute_timeout)
+    app.jinja_env.filters["fromjson"] = json.loads
+    app.register_blueprint(staff)
+    app.after_request(add_security_headers)
+    return app

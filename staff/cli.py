@@ -1,0 +1,84 @@
+"""``staff-admin``: what council IT does on the command line.
+
+  staff-admin create-user --email E --role admin|caseworker   (password from STAFF_PASSWORD, or asked)
+  staff-admin purge [--dry-run]                                (retention, from data/casework.yml)
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+import sys
+
+from community_safety.casework import default_casework
+from community_safety.records.database import session_scope, upgrade
+from community_safety.records.models import ROLES
+from community_safety.records.retention import purge_reports
+from community_safety.records.conversations import purge_conversations
+from staff import audit
+from staff.accounts import AccountError, create_user
+
+
+def _password() -> str:
+    password = os.environ.get("STAFF_PASSWORD")
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        raise AccountError("Set STAFF_PASSWORD, or run this in a terminal to be asked for the password.")
+    first = getpass.getpass("Password (at least 12 characters): ")
+    if first != getpass.getpass("Same password again: "):
+        raise AccountError("The two passwords were not the same.")
+    return first
+
+
+def create_user_command(args) -> int:
+    upgrade()
+    try:
+        with session_scope() as db:
+            user = create_user(db, args.email, _password(), args.role)
+            audit.record(db, "system", "created staff account", "staff_user", user.id, {"role": (None, args.role)})
+            email = user.email
+    except AccountError as error:
+        print(f"Account not made: {error}", file=sys.stderr)
+        return 1
+    print(f"Made {'an' if args.role[0] in 'aeiou' else 'a'} {args.role} account for {email}.")
+    return 0
+
+
+def purge_command(args) -> int:
+    upgrade()
+    casework = default_casework()
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    reports_before = now - dt.timedelta(days=round(casework.closed_reports_months * 30.44))
+    conversations_before = now - dt.timedelta(days=casework.conversations_days)
+    with session_scope() as db:
+        removed = purge_reports(db, reports_before, dry_run=args.dry_run)
+        if not args.dry_run:
+            audit.record(db, "system", "purged old records", "retention", now.date().isoformat(),
+                         {name: (None, count) for name, count in removed.items()})
+    events = 0 if args.dry_run else purge_conversations(conversations_before)
+    verb = "Would remove" if args.dry_run else "Removed"
+    print(f"{verb} {removed['reports']} closed reports from before {reports_before.date()}, "
+          f"{removed['residents']} residents with nothing left, and "
+          f"{'conversation events' if args.dry_run else f'{events} conversation events'} "
+          f"from conversations that ended before {conversations_before.date()}.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="staff-admin", description="Staff accounts and data retention.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    make = commands.add_parser("create-user", help="make a staff account")
+    make.add_argument("--email", required=True)
+    make.add_argument("--role", required=True, choices=ROLES)
+    make.set_defaults(run=create_user_command)
+    purge = commands.add_parser("purge", help="remove records older than the retention periods")
+    purge.add_argument("--dry-run", action="store_true", help="count, change nothing")
+    purge.set_defaults(run=purge_command)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

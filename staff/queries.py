@@ -1,0 +1,136 @@
+"""The reports list: filters read from the URL (so a view can be bookmarked), sorting, pages."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from community_safety.case_review import default_rules
+from community_safety.casework import default_casework
+from community_safety.records.models import OPEN_STATUSES, STATUSES, Report, Resident
+from community_safety.records.reports import standing_of
+
+PAGE_SIZE = 25
+SORTS = {
+    "newest": (Report.created_at.desc(), Report.id.desc()),
+    "oldest": (Report.created_at.asc(), Report.id.asc()),
+    "due": (Report.due_on.asc(), Report.id.asc()),
+    "status": (Report.status.asc(), Report.created_at.desc()),
+    "priority": (Report.priority.desc(), Report.created_at.desc()),
+}
+CHANNELS = ("telegram", "web", "rest")
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class ReportFilters:
+    status: str = ""
+    category: str = ""
+    ward: str = ""
+    postcode_area: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    channel: str = ""
+    assignee: str = ""       # a staff id, "me" or "none"
+    overdue: str = ""        # "yes"
+    eligible: str = ""       # "yes": the resident can apply for a case review now
+    sort: str = "newest"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> "ReportFilters":
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            raw = (args.get(field.name) or "").strip()[:100]
+            if field.name == "page":
+                values["page"] = int(raw) if raw.isdigit() and 0 < int(raw) < 100000 else 1
+            elif raw:
+                values[field.name] = raw
+        filters = cls(**values)
+        if filters.sort not in SORTS:
+            filters.sort = "newest"
+        return filters
+
+    def query_string(self, **changes) -> str:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return urlencode({k: v for k, v in values.items() if v and not (k == "page" and v == 1)
+                          and not (k == "sort" and v == "newest")})
+
+    def statement(self, me: int | None):
+        query = select(Report).options(selectinload(Report.resident), selectinload(Report.assignee),
+                                       selectinload(Report.history))
+        if self.status in STATUSES:
+            query = query.where(Report.status == self.status)
+        if self.category:
+            query = query.where(Report.category == self.category)
+        if self.ward:
+            query = query.where(Report.ward == self.ward)
+        if self.postcode_area:
+            area = self.postcode_area.upper().replace(" ", "")
+            query = query.where(or_(func.upper(Report.postcode).like(f"{area} %"), func.upper(Report.postcode) == area))
+        start, end = _date(self.date_from), _date(self.date_to)
+        if start:
+            query = query.where(Report.created_at >= dt.datetime.combine(start, dt.time.min))
+        if end:
+            query = query.where(Report.created_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+        if self.channel in CHANNELS:
+            query = query.where(Report.channel == self.channel)
+        if self.assignee == "none":
+            query = query.where(Report.assignee_id.is_(None))
+        elif self.assignee == "me" and me:
+            query = query.where(Report.assignee_id == me)
+        elif self.assignee.isdigit():
+            query = query.where(Report.assignee_id == int(self.assignee))
+        if self.overdue == "yes":
+            query = query.where(Report.status.in_(OPEN_STATUSES), Report.due_on < dt.date.today())
+        return query.order_by(*SORTS[self.sort])
+
+
+def is_overdue(report: Report, today: dt.date | None = None) -> bool:
+    return report.status in OPEN_STATUSES and report.due_on is not None and report.due_on < (today or dt.date.today())
+
+
+def eligibility(session: Session, reports: list[Report]) -> dict[int, Any]:
+    """Each linked resident's standing toward the case review, computed once per resident."""
+    rules, standings = default_rules(), {}
+    for report in reports:
+        resident: Resident | None = report.resident
+        if resident and resident.id not in standings:
+            standings[resident.id] = standing_of(session, resident.channel, resident.channel_user_id, rules)
+    return standings
+
+
+@dataclass
+class Page:
+    reports: list[Report]
+    standings: dict[int, Any]
+    total: int
+    number: int
+    pages: int
+
+
+def find_reports(session: Session, filters: ReportFilters, me: int | None, everything: bool = False) -> Page:
+    reports = list(session.execute(filters.statement(me)).scalars().unique())
+    standings = eligibility(session, reports)
+    if filters.eligible == "yes":
+        reports = [r for r in reports if r.resident and standings[r.resident.id].eligible]
+    total = len(reports)
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = min(filters.page, pages)
+    shown = reports if everything else reports[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+    return Page(shown, standings, total, number, pages)
+
+
+def due_date_for(created: dt.datetime) -> dt.date:
+    return default_casework().contact_due(created.date())

@@ -1,0 +1,59 @@
+"""Every report, filtered, sorted and paged; and the same view as a CSV file."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from community_safety.records.database import session_scope
+from community_safety.records.models import STATUSES, StaffUser
+from community_safety.wards import ward_names
+from staff import audit
+from staff.queries import CHANNELS, SORTS, ReportFilters, find_reports, is_overdue
+from staff.views import staff
+
+CSV_COLUMNS = ["reference", "created", "status", "category", "priority", "ward", "postcode", "location", "channel",
+               "assignee", "due", "overdue", "anonymous", "description"]
+# A cell starting with one of these is read as a formula by spreadsheet programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def spreadsheet_safe(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _caseworkers(db) -> list[StaffUser]:
+    return list(db.execute(select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.email)).scalars())
+
+
+@staff.get("/reports")
+def reports():
+    filters = ReportFilters.from_args(request.args)
+    with session_scope() as db:
+        page = find_reports(db, filters, current_user.id)
+        return render_template("staff/reports.html", page=page, filters=filters, statuses=STATUSES,
+                               channels=CHANNELS, sorts=list(SORTS), wards=ward_names(), staff=_caseworkers(db),
+                               is_overdue=is_overdue)
+
+
+@staff.get("/reports.csv")
+def reports_csv():
+    filters = ReportFilters.from_args(request.args)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    with session_scope() as db:
+        page = find_reports(db, filters, current_user.id, everything=True)
+        for r in page.reports:
+            writer.writerow([spreadsheet_safe(v) for v in (
+                r.reference, r.created_at.strftime("%Y-%m-%d %H:%M"), r.status, r.category, r.priority, r.ward,
+                r.postcode, r.location_text, r.channel, r.assignee.email if r.assignee else "", r.due_on,
+                "yes" if is_overdue(r) else "no", "yes" if r.anonymous else "no", r.description)])
+        audit.record(db, current_user.email, "exported reports", "report_list", filters.query_string() or "all",
+                     {"rows": (None, page.total)})
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="reports.csv"'})

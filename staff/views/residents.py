@@ -1,0 +1,60 @@
+"""Data protection, for admins: everything held about one resident, and erasing them."""
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from community_safety.channels import sender_id
+from community_safety.records.conversations import conversation, delete_conversation
+from community_safety.records.database import session_scope
+from community_safety.records.models import Resident
+from community_safety.records.reports import erase_resident, resident_record
+from staff import audit
+from staff.forms import ConfirmForm
+from staff.views import admin_required, staff
+
+
+def _resident(db, resident_id: int) -> Resident:
+    resident = db.get(Resident, resident_id)
+    if resident is None:
+        abort(404)
+    return resident
+
+
+@staff.get("/residents/<int:resident_id>")
+@admin_required
+def resident(resident_id: int):
+    with session_scope() as db:
+        return render_template("staff/resident.html", resident=_resident(db, resident_id), form=ConfirmForm())
+
+
+@staff.get("/residents/<int:resident_id>/export")
+@admin_required
+def export_resident(resident_id: int):
+    with session_scope() as db:
+        person = _resident(db, resident_id)
+        record = resident_record(db, person)
+        turns = conversation(sender_id(person.channel, person.channel_user_id)) or []
+        record["conversation"] = [{"speaker": t.speaker, "text": t.text, "at": t.at.isoformat()} for t in turns]
+        audit.record(db, current_user.email, "exported resident data", "resident", resident_id)
+    return Response(json.dumps(record, indent=2, ensure_ascii=False), mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="resident-{resident_id}.json"'})
+
+
+@staff.post("/residents/<int:resident_id>/erase")
+@admin_required
+def erase(resident_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    with session_scope() as db:
+        person = _resident(db, resident_id)
+        sender = sender_id(person.channel, person.channel_user_id)
+        result = erase_resident(db, person)
+        audit.record(db, current_user.email, "erased resident", "resident", resident_id,
+                     {"reports_unlinked": (None, result["reports_unlinked"])})
+    deleted = delete_conversation(sender)
+    flash(f"The resident's details were erased: {result['reports_unlinked']} reports unlinked, "
+          f"{deleted} conversation events deleted.")
+    return redirect(url_for("staff.resident", resident_id=resident_id))
