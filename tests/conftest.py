@@ -68,6 +68,9 @@ def rasa_url(action_server, tmp_path_factory):
     """A real Rasa server with the trained model, talking to the action server."""
     from tests.stack import start_rasa
 
-    process, base = start_rasa(tmp_path_factory.mktemp("rasa"), action_server)
+    log_dir = tmp_path_factory.mktemp("rasa")
+    process, base = start_rasa(log_dir, action_server)
+    # The staff site reads conversations from the same tracker store.
+    os.environ["TRACKER_DATABASE_URL"] = f"sqlite:///{log_dir / 'tracker.db'}"
     yield base
     process.stop()

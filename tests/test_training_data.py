@@ -58,7 +58,6 @@ def test_no_example_is_given_twice_or_for_two_intents():
 
 
 def test_one_file_per_topic():
-    files = {p.stem for p in (PROJECT / "nlu" / "data").glob("*.yml")}
     for path in (PROJECT / "nlu" / "data").glob("*.yml"):
         intents = set(read_nlu_examples(path))
         assert intents, f"{path.name} holds no intents"

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from community_safety.case_review import default_rules
+from community_safety.casework import default_casework
 from community_safety.channels import sender_id
 from community_safety.records.conversations import conversation
 from community_safety.records.database import session_scope
@@ -44,6 +45,7 @@ def _page(db, report: Report, status_form=None, assignment_form=None, status=200
     return render_template(
         "staff/report.html", report=report, resident=resident, others=others, standing=standing,
         transcript=transcript, statuses=STATUSES, priorities=PRIORITIES, overdue=is_overdue(report),
+        contact_within=default_casework().contact_within,
         status_form=status_form or StatusForm(status=report.status),
         assignment_form=assignment_form or _assignment_form(db, report)), status
 

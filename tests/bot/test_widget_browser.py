@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.bot.browser import launch
+from tests.browser import launch
 
 EXIT_URL = "https://www.bbc.co.uk/weather"
 

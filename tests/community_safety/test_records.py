@@ -135,3 +135,43 @@ def test_the_default_database_is_a_sqlite_file_under_the_data_directory(tmp_path
     url = database.upgrade()
     assert url == f"sqlite:///{tmp_path / 'data' / 'community_safety.db'}"
     assert (tmp_path / "data" / "community_safety.db").exists()
+
+
+def test_the_audit_log_refuses_changes_and_deletions(db):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from community_safety.records.models import AuditEvent
+
+    with database.session_scope(db) as session:
+        session.add(AuditEvent(actor="a@council.example", action="changed status", object_type="report",
+                               object_id="ASB-2026-00001", changes="{}"))
+    for statement in ("UPDATE audit_events SET actor = 'someone else'", "DELETE FROM audit_events"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with database.engine_for(db).begin() as connection:
+                connection.execute(text(statement))
+    with database.session_scope(db) as session:
+        assert session.query(AuditEvent).one().actor == "a@council.example"
+
+
+def test_migrations_go_down_and_up_again(db):
+    from alembic import command
+
+    command.downgrade(database.alembic_config(db), "0001")
+    database.upgrade(db)
+    assert "audit_events" in inspect(database.engine_for(db)).get_table_names()
+
+
+def test_a_status_change_records_who_why_and_what_the_resident_is_told(db):
+    from community_safety.records.reports import change_status, undelivered_updates, update_message
+
+    with database.session_scope(db) as session:
+        report = file_report(session, channel="web", channel_user_id="s1", submission_key="sc1", fields=report_fields())
+        assert report.ward == "Spitalfields & Banglatown" and report.due_on > report.created_at.date()
+        with pytest.raises(ValueError):
+            change_status(session, report, "in_progress", note=" ", by="cw@council.example")
+        change = change_status(session, report, "in_progress", note="called", by="cw@council.example",
+                               resident_update="We are looking into it.")
+        assert report.status == "in_progress" and change.from_status == "new"
+        assert undelivered_updates(session, "web", "s1") == [change]
+        assert update_message(change).startswith(f"Update on your report {report.reference}: We are looking")

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from community_safety.casework import default_casework
 from community_safety.records import database
 from community_safety.records.database import session_scope
 from community_safety.records.reports import file_report
@@ -78,6 +79,7 @@ def make_report(channel="web", user="resident-1", anonymous=False, created=None,
     with session_scope() as db:
         report = file_report(db, channel=channel, channel_user_id=user, submission_key=f"key-{next(_keys)}",
                              fields=values, anonymous=anonymous)
-        if created:
+        if created:  # as if filed then
             report.created_at = created
+            report.due_on = default_casework().contact_due(created.date())
         return report.reference

@@ -1,0 +1,75 @@
+"""Data protection: everything held about one resident, erasing them, and the retention purge."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import time
+
+from sqlalchemy import create_engine, text
+
+from community_safety.records.database import session_scope
+from community_safety.records.models import AuditEvent, Report, Resident
+from tests.conftest import PROJECT
+from tests.staff.conftest import csrf_token, make_report
+
+
+def tracker(data, *rows):
+    engine = create_engine(f"sqlite:///{data / 'tracker.db'}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
+                                "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), "
+                                "action_name VARCHAR(255), data TEXT)"))
+        for sender, said, when in rows:
+            connection.execute(text("INSERT INTO events (sender_id, type_name, timestamp, data) "
+                                    "VALUES (:s, 'user', :t, :d)"), {"s": sender, "t": when, "d": json.dumps({"text": said})})
+    return engine
+
+
+def test_export_everything_held_about_a_resident(admin, data):
+    reference = make_report(channel="web", user="chat-1", description="bikes on the pavement")
+    tracker(data, ("web:chat-1", "bikes on the pavement again", time.time()))
+    response = admin.get("/staff/residents/1/export")
+    record = json.loads(response.get_data(as_text=True))
+    assert record["reports"][0]["reference"] == reference
+    assert record["conversation"][0]["text"] == "bikes on the pavement again"
+    assert "submission_key" not in record["reports"][0]
+    with session_scope() as db:
+        assert db.query(AuditEvent).filter_by(action="exported resident data").count() == 1
+
+
+def test_erasing_a_resident_unlinks_reports_and_deletes_the_conversation(admin, data):
+    reference = make_report(channel="web", user="chat-2")
+    with session_scope() as db:
+        resident = db.query(Resident).one()
+        resident.email, resident.contact_consent = "someone@example.com", True
+    engine = tracker(data, ("web:chat-2", "my name is Sam", time.time()), ("web:other", "hello", time.time()))
+    response = admin.post("/staff/residents/1/erase", data={"csrf_token": csrf_token(admin, "/staff/residents/1")})
+    assert response.status_code == 302
+    with session_scope() as db:
+        resident = db.query(Resident).one()
+        report = db.query(Report).filter_by(reference=reference).one()
+        assert resident.email is None and resident.channel_user_id == "erased-1"
+        assert report.resident_id is None and report.anonymous
+    with engine.connect() as connection:
+        assert [r[0] for r in connection.execute(text("SELECT sender_id FROM events"))] == ["web:other"]
+
+
+def test_the_purge_keeps_open_reports_and_recent_conversations(data):
+    long_ago = dt.datetime.utcnow() - dt.timedelta(days=1000)
+    old_closed = make_report(user="a", created=long_ago)
+    old_open = make_report(user="b", created=long_ago)
+    recent = make_report(user="c")
+    with session_scope() as db:
+        db.query(Report).filter_by(reference=old_closed).one().status = "closed"
+    engine = tracker(data, ("web:a", "old", time.time() - 400 * 86400), ("web:c", "recent", time.time()))
+    env = {**os.environ, "DATA_DIR": str(data)}
+    result = subprocess.run([str(PROJECT / ".venv/bin/staff-admin"), "purge"], env=env, capture_output=True,
+                            text=True, check=True)
+    assert "Removed 1 closed reports" in result.stdout and "1 conversation events" in result.stdout
+    with session_scope() as db:
+        assert sorted(r.reference for r in db.query(Report)) == sorted([old_open, recent])
+        assert db.query(AuditEvent).filter_by(action="purged old records").count() == 1
+    with engine.connect() as connection:
+        assert [r[0] for r in connection.execute(text("SELECT sender_id FROM events"))] == ["web:c"]

@@ -1,0 +1,88 @@
+"""Signing in: argon2 hashes, lockout after repeated failures, a fresh session, timeouts."""
+from __future__ import annotations
+
+import datetime as dt
+
+from community_safety.records.database import session_scope
+from community_safety.records.models import AuditEvent, StaffUser
+from staff.accounts import MAX_FAILURES, find_user
+from staff.app import create_app as create_staff_app
+from tests.staff.conftest import CASEWORKER, PASSWORD, csrf_token, sign_in
+
+
+def attempt(client, password, email=CASEWORKER):
+    return client.post("/staff/sign-in", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
+
+
+def test_passwords_are_stored_as_argon2_hashes(data):
+    with session_scope() as db:
+        user = find_user(db, CASEWORKER)
+        assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
+
+
+def test_a_wrong_password_says_so_without_saying_which_part(client):
+    response = attempt(client, "not the password")
+    assert response.status_code == 401
+    assert "The email address or password is not right" in response.get_data(as_text=True)
+    unknown = attempt(client, PASSWORD, email="nobody@council.example")
+    assert unknown.status_code == 401 and "not right" in unknown.get_data(as_text=True)
+
+
+def test_repeated_failures_lock_the_account(client):
+    for _ in range(MAX_FAILURES):
+        response = attempt(client, "guess")
+    assert "locked" in response.get_data(as_text=True)
+    # Even the right password is refused while locked.
+    locked = attempt(client, PASSWORD)
+    assert locked.status_code == 401 and "locked" in locked.get_data(as_text=True)
+    with session_scope() as db:
+        user = find_user(db, CASEWORKER)
+        user.locked_until = dt.datetime.utcnow() - dt.timedelta(seconds=1)
+    assert attempt(client, PASSWORD).status_code == 302
+
+
+def test_signing_in_starts_a_fresh_session_and_is_audited(client):
+    client.get("/staff/sign-in")
+    before = client.get_cookie("staff_session", path="/staff").value
+    sign_in(client)
+    after = client.get_cookie("staff_session", path="/staff").value
+    assert before != after
+    with session_scope() as db:
+        assert db.query(AuditEvent).filter_by(actor=CASEWORKER, action="signed in").count() == 1
+
+
+def test_the_session_cookie_is_kept_to_the_staff_site(client):
+    sign_in(client)
+    cookie = client.get_cookie("staff_session", path="/staff")
+    assert cookie.http_only and cookie.same_site == "Strict" and cookie.path == "/staff"
+
+
+def test_a_session_past_its_working_day_is_signed_out(client):
+    sign_in(client)
+    # Rewrite the signed cookie as the staff app would, ten hours older.
+    staff_app = create_staff_app()
+    serializer = staff_app.session_interface.get_signing_serializer(staff_app)
+    session = serializer.loads(client.get_cookie("staff_session", path="/staff").value)
+    session["signed_in_at"] = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=10)).timestamp()
+    client.set_cookie("staff_session", serializer.dumps(session), path="/staff")
+    assert client.get("/staff/overview").status_code == 302
+    response = client.get("/staff/reports")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/staff/sign-in")
+
+
+def test_signing_out(client):
+    sign_in(client)
+    client.post("/staff/sign-out", data={"csrf_token": csrf_token(client, "/staff/reports")})
+    assert client.get("/staff/reports").status_code == 302
+
+
+def test_no_open_redirect_after_signing_in(client):
+    response = client.post("/staff/sign-in?next=//evil.example/", data={
+        "email": CASEWORKER, "password": PASSWORD, "csrf_token": csrf_token(client)})
+    assert response.headers["Location"] == "/staff/reports"
+
+
+def test_deactivated_accounts_cannot_sign_in(client):
+    with session_scope() as db:
+        db.query(StaffUser).filter_by(email=CASEWORKER).one().active = False
+    assert attempt(client, PASSWORD).status_code == 401

@@ -1,0 +1,92 @@
+"""A caseworker's day in headless Chromium against the real stack: a resident files a report
+through Rasa; the caseworker signs in, filters, opens it, changes its status with a note and an
+update; the resident asks the bot and is told the update. Pages scanned with axe-core."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from community_safety.records.database import session_scope
+from staff.accounts import create_user
+from tests.browser import launch
+from tests.stack import Conversation, start_web_server
+
+EMAIL, PASSWORD = "browser.caseworker@council.example", "a long browser password"
+
+
+@pytest.fixture(scope="module")
+def staff_site(rasa_url, tmp_path_factory):
+    with session_scope() as db:
+        create_user(db, EMAIL, PASSWORD, "caseworker")
+    process, base = start_web_server(tmp_path_factory.mktemp("staff-web"), rasa_url)
+    yield base
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def page(staff_site):
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        context = browser.new_context(base_url=staff_site)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        yield page
+        browser.close()
+
+
+def no_accessibility_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def file_a_report(rasa_url) -> tuple[Conversation, str]:
+    resident = Conversation(rasa_url)
+    resident.say("/file_report")
+    for answer in ["a gang keeps setting off fireworks at the bus stop", "Roman Road", "last night", "don't know",
+                   "no", "no", "no", "no", "yes", "no", "link it to me", "no contact"]:
+        resident.say(answer)
+    reference = re.search(r"ASB-\d{4}-\d{5}", resident.text(resident.say("send"))).group(0)
+    return resident, reference
+
+
+def test_a_caseworker_updates_a_report_and_the_resident_is_told(page, rasa_url):
+    resident, reference = file_a_report(rasa_url)
+
+    page.goto("/staff/reports")
+    expect(page).to_have_url(re.compile(r"/staff/sign-in"))
+    no_accessibility_violations(page)
+    page.get_by_label("Email address").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Reports")).to_be_visible()
+
+    page.get_by_label("Status").select_option("new")
+    page.get_by_label("Ward").select_option("Bow West")
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"status=new.*ward=Bow"))
+    no_accessibility_violations(page)
+    page.get_by_role("link", name=reference).click()
+
+    expect(page.get_by_role("heading", name=reference)).to_be_visible()
+    expect(page.get_by_text("a gang keeps setting off fireworks at the bus stop").first).to_be_visible()
+    # The conversation with the bot, from the tracker store.
+    expect(page.get_by_role("cell", name="What's been happening? Tell me in your own words.")).to_be_visible()
+    no_accessibility_violations(page)
+
+    page.get_by_label("New status").select_option("action_taken")
+    page.get_by_label("Internal note (staff only)").fill("Police patrol arranged with the SNT sergeant")
+    page.get_by_label("Update for the resident (optional)").fill("Police will patrol the bus stop in the evenings.")
+    page.get_by_role("button", name="Change status").click()
+    expect(page.get_by_text("Status changed.")).to_be_visible()
+    expect(page.get_by_text("Police patrol arranged with the SNT sergeant")).to_be_visible()
+
+    told = resident.text(resident.say("what's happening with my report?"))
+    assert reference in told and "Police will patrol the bus stop in the evenings." in told
+    assert "SNT sergeant" not in told
+    page.reload()
+    expect(page.get_by_text(re.compile(r"reached them .* when they asked the bot"))).to_be_visible()
