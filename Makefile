@@ -21,6 +21,7 @@ help:
 	@echo "make validate   check training data, domain and dialogue (rasa data validate)"
 	@echo "make eval       held-out test + cross-validation, figures into results/"
 	@echo "make benchmark  training time, load time, parse latency, peak memory"
+	@echo "make staff-assets  build the staff site's styles (GOV.UK Frontend from npm)"
 
 $(VENV)/.installed: requirements.lock pyproject.toml scripts/find-python310.sh
 	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
@@ -56,6 +57,7 @@ run: train staff-assets
 	@mkdir -p data
 	$(PY) -m community_safety.records.database
 	@echo "Starting the bot: open http://127.0.0.1:8000/ for the chat widget on a demo council page."
+	@echo "Staff site: http://127.0.0.1:8000/staff/ (first account: .venv/bin/staff-admin create-user --email E --role admin)."
 	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then echo "The Telegram bridge starts too (TELEGRAM_BOT_TOKEN is set)."; \
 		else echo "Telegram: not started (set TELEGRAM_BOT_TOKEN to start the bridge)."; fi
 	@echo "Ctrl-C stops everything. (To chat in this terminal instead, use 'make shell'.)"
