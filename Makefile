@@ -69,8 +69,8 @@ shell: train
 	@scripts/shell.sh
 
 test: train staff-assets
-	@scripts/ensure-postgres.sh
-	@scripts/ensure-chromium.sh
+	@scripts/ensure-debian-package.sh postgresql '/usr/lib/postgresql/*/bin/initdb' "the storage tests (they start their own server)"
+	@scripts/ensure-debian-package.sh chromium /usr/bin/chromium "the browser tests"
 	$(VENV)/bin/pytest
 
 validate: spacy

@@ -6,8 +6,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from community_safety.config_file import read_mapping
 from community_safety.services import ServicesDirectory, load_directory
 
 MESSAGES_FILE = Path(__file__).resolve().parent / "messages.yml"
@@ -21,12 +20,7 @@ class MessagesError(ValueError):
 
 def load_messages(path: Path = MESSAGES_FILE, directory: ServicesDirectory | None = None) -> dict[str, str]:
     directory = directory or load_directory()
-    try:
-        spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise MessagesError(f"cannot read {path}: {error}") from error
-    if not isinstance(spec, dict):
-        raise MessagesError(f"{path}: expected a mapping of message name to text")
+    spec = read_mapping(path, MessagesError)
     messages = {}
     for name in NEEDED:
         text = spec.get(name)

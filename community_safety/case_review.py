@@ -11,8 +11,9 @@ from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from dateutil.relativedelta import relativedelta
+
+from community_safety.config_file import read_mapping
 
 
 CASE_REVIEW_FILE = Path(__file__).resolve().parent / "data" / "case_review.yml"
@@ -37,10 +38,7 @@ class CaseReviewRules:
 
     @classmethod
     def from_file(cls, path: Path | str = CASE_REVIEW_FILE) -> "CaseReviewRules":
-        try:
-            spec = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as error:
-            raise CaseReviewRulesError(f"cannot read {path}: {error}") from error
+        spec = read_mapping(path, CaseReviewRulesError)
         known = {f.name: f.type for f in fields(cls)}
         for key, value in spec.items():
             if key not in known:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from community_safety.config_file import read_mapping
 
 CASEWORK_FILE = Path(__file__).resolve().parent / "data" / "casework.yml"
 
@@ -46,12 +46,7 @@ def _positive(spec: dict, key: str, path: Path) -> int:
 
 
 def load_casework(path: Path = CASEWORK_FILE) -> Casework:
-    try:
-        spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise CaseworkError(f"cannot read {path}: {error}") from error
-    if not isinstance(spec, dict):
-        raise CaseworkError(f"{path}: expected a mapping")
+    spec = read_mapping(path, CaseworkError)
     holidays = spec.get("bank_holidays") or []
     if not isinstance(holidays, list) or not all(isinstance(d, dt.date) for d in holidays):
         raise CaseworkError(f"{path}: 'bank_holidays' must be a list of dates (YYYY-MM-DD)")

@@ -10,9 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from community_safety.answers import yes_no
+from community_safety.config_file import read_mapping
 from community_safety.signposting import Prompt
 from community_safety.when import read_when
 
@@ -184,10 +183,7 @@ def report_fields(slots: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_reporting(path: Path | str = REPORTING_FILE) -> Reporting:
-    try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise ReportingError(f"cannot read {path}: {error}") from error
+    document = read_mapping(path, ReportingError)
     questions = {}
     for slot in (*QUESTIONS, "report_change"):
         spec = (document.get("questions") or {}).get(slot)

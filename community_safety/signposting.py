@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from community_safety.case_review import CASE_REVIEW_FILE
+from community_safety.config_file import read_mapping
 from community_safety.services import LONDON, Service, ServicesDirectory
 
 SIGNPOSTING_FILE = Path(__file__).resolve().parent / "data" / "signposting.yml"
@@ -208,12 +207,9 @@ def _parse_need(name: str, spec: object) -> Need:
 
 def load_signposting(directory: ServicesDirectory, path: Path | str = SIGNPOSTING_FILE,
                      case_review_path: Path | str = CASE_REVIEW_FILE) -> Signposting:
-    try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        facts = yaml.safe_load(Path(case_review_path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise SignpostingError(f"cannot read the signposting files: {error}") from error
-    if not isinstance(document, dict) or not isinstance(document.get("needs"), dict):
+    document = read_mapping(path, SignpostingError)
+    facts = read_mapping(case_review_path, SignpostingError)
+    if not isinstance(document.get("needs"), dict):
         raise SignpostingError(f"{path}: needs a 'needs:' mapping")
     needs = {name: _parse_need(name, spec) for name, spec in document["needs"].items()}
     for need in needs.values():

@@ -14,7 +14,7 @@ from tests.stack import free_port
 def _postgres_bin(name: str) -> str:
     found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
     if not found:
-        raise RuntimeError("PostgreSQL is not installed; `make test` installs it (scripts/ensure-postgres.sh)")
+        raise RuntimeError("PostgreSQL is not installed; `make test` installs it (scripts/ensure-debian-package.sh)")
     return found[-1]
 
 

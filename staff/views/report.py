@@ -19,6 +19,10 @@ from staff.notify import deliver_update
 from staff.queries import is_overdue
 from staff.views import staff
 
+# How an update reached the resident, in the words the page uses.
+DELIVERY_WORDS = {"telegram": "on Telegram", "web": "in the web chat", "asked": "when they asked the bot",
+                  "conversation": "in the conversation"}
+
 
 def _report(db, reference: str) -> Report:
     report = db.execute(select(Report).where(Report.reference == reference)).scalar_one_or_none()
@@ -45,7 +49,7 @@ def _page(db, report: Report, status_form=None, assignment_form=None, status=200
     return render_template(
         "staff/report.html", report=report, resident=resident, others=others, standing=standing,
         transcript=transcript, statuses=STATUSES, priorities=PRIORITIES, overdue=is_overdue(report),
-        contact_within=default_casework().contact_within,
+        contact_within=default_casework().contact_within, delivery_words=DELIVERY_WORDS,
         status_form=status_form or StatusForm(status=report.status),
         assignment_form=assignment_form or _assignment_form(db, report)), status
 
