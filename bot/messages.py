@@ -10,7 +10,8 @@ from community_safety.config_file import read_mapping
 from community_safety.services import ServicesDirectory, load_directory
 
 MESSAGES_FILE = Path(__file__).resolve().parent / "messages.yml"
-NEEDED = ("danger_line", "unavailable", "danger_while_unavailable", "text_only", "edited", "expired_button", "too_long", "empty")
+NEEDED = ("danger_line", "unavailable", "no_answer", "danger_while_unavailable", "text_only", "edited",
+          "expired_button", "too_fast", "empty")
 PLACEHOLDER = re.compile(r"\{(\w+)\.(\w+)\}")
 
 

@@ -34,6 +34,10 @@ class RasaUnavailable(Exception):
     """Rasa did not answer, or answered with something that is not a list of replies."""
 
 
+class NoReply(RasaUnavailable):
+    """Rasa took the message but had nothing to say: a part behind it (the action server) failed."""
+
+
 @dataclass(frozen=True)
 class Button:
     title: str
@@ -69,12 +73,12 @@ def parse_replies(body: Any) -> list[Reply]:
     return replies
 
 
-def unavailable_replies(text: str) -> list[Reply]:
-    """The answer when Rasa is down: 999 first if the message sounds like danger."""
+def unavailable_replies(text: str, error: Exception | None = None) -> list[Reply]:
+    """The answer when Rasa can't give one: 999 first if the message sounds like danger."""
     messages = channel_messages()
     if load_emergency_language().find(text):
         return [Reply(messages["danger_while_unavailable"])]
-    return [Reply(messages["unavailable"])]
+    return [Reply(messages["no_answer" if isinstance(error, NoReply) else "unavailable"])]
 
 
 def _request(sender: str, text: str, metadata: dict[str, Any] | None) -> dict[str, Any]:
@@ -89,9 +93,12 @@ def _read(response: httpx.Response) -> list[Reply]:
     if response.status_code >= 400:
         raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")
     try:
-        return parse_replies(response.json())
+        replies = parse_replies(response.json())
     except ValueError as error:
         raise RasaUnavailable("Rasa's answer was not JSON") from error
+    if not replies:
+        raise NoReply("Rasa gave no reply")
+    return replies
 
 
 class RasaClient:

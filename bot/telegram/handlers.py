@@ -78,7 +78,7 @@ async def converse(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, 
                 replies = await rasa.send(sender_id(chat_id), text, {"channel": "telegram", **(metadata or {})})
             except RasaUnavailable as error:
                 log.warning("Rasa unavailable (%s): answered a Telegram message with the fallback", error)
-                replies = unavailable_replies(text)
+                replies = unavailable_replies(text, error)
         if notice:
             replies = [Reply(notice)] + replies
         await _send(context, chat_id, replies)

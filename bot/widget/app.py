@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from bot.widget.limits import parse_rate
 from webserver.secret_key import secret_key
 from webserver.security import add_security_headers
 
@@ -29,6 +30,9 @@ def create_app(settings: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE=os.environ.get("WEB_COOKIE_SAMESITE", "Lax"),
         SESSION_COOKIE_SECURE=os.environ.get("WEB_COOKIE_SECURE", "false").lower() in ("1", "true", "yes"),
         MAX_CONTENT_LENGTH=64 * 1024,
+        # Messages a minute: a resident typing fast sends a few; a script sends hundreds.
+        WIDGET_RATE_PER_SESSION=parse_rate(os.environ.get("WIDGET_RATE_PER_SESSION", ""), 30),
+        WIDGET_RATE_PER_ADDRESS=parse_rate(os.environ.get("WIDGET_RATE_PER_ADDRESS", ""), 300),
     )
     app.config.update(settings or {})
     if not app.config.get("SECRET_KEY"):

@@ -14,7 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from bot.rasa_client import MAX_MESSAGE, RasaClient, RasaUnavailable, clean_text, unavailable_replies
+from bot.messages import channel_messages
 from bot.widget import widget
+from bot.widget.limits import SlidingWindow
 from community_safety.records.database import session_scope
 from community_safety.records.reports import mark_delivered, undelivered_updates, update_message
 
@@ -67,10 +69,34 @@ def preflight() -> tuple[str, int]:
     return "", 204
 
 
+def _limits() -> tuple[SlidingWindow, SlidingWindow]:
+    limits = current_app.extensions.setdefault("widget_limits", {})
+    if not limits:
+        limits["session"] = SlidingWindow(current_app.config["WIDGET_RATE_PER_SESSION"])
+        limits["address"] = SlidingWindow(current_app.config["WIDGET_RATE_PER_ADDRESS"])
+    return limits["session"], limits["address"]
+
+
+def _too_fast() -> Response | None:
+    per_session, per_address = _limits()
+    wait = per_address.allow(request.remote_addr or "unknown")
+    if not wait and SESSION_KEY in session:
+        wait = per_session.allow(session[SESSION_KEY])
+    if not wait:
+        return None
+    response, _ = _problem(429, channel_messages()["too_fast"])
+    response.status_code = 429
+    response.headers["Retry-After"] = str(int(wait) + 1)
+    return response
+
+
 @widget.post("/chat/messages")
 def send_message():
     if not _origin_allowed():
         return _problem(403, "This page is not allowed to use the chat.")
+    limited = _too_fast()
+    if limited:
+        return limited
     if not request.is_json:
         return _problem(415, 'Send JSON like {"message": "your words"} with Content-Type application/json.')
     body = request.get_json(silent=True)
@@ -89,7 +115,7 @@ def send_message():
         degraded = False
     except RasaUnavailable as error:
         log.warning("Rasa unavailable (%s): answered a widget message with the fallback", error)
-        replies, degraded = unavailable_replies(text), True
+        replies, degraded = unavailable_replies(text, error), True
     return jsonify({"replies": [reply.as_json() for reply in replies], "degraded": degraded})
 
 

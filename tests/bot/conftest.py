@@ -6,7 +6,9 @@ from typing import NamedTuple
 import pytest
 
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.stack import start_telegram_bridge
+from tests.stack import free_port, start_telegram_bridge
+
+SECRET = "s3cret_token-for-tests"
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +57,17 @@ def web_url(rasa_url, council_site, tmp_path_factory):
                                      {"WIDGET_ALLOWED_ORIGINS": f"http://council.example,{council_site.origin}"})
     yield base
     process.stop()
+
+
+@pytest.fixture(scope="module")
+def webhook(rasa_url, tmp_path_factory):
+    """The bridge in webhook mode (its own fake Bot API), for the module that asks for it."""
+    fake = FakeTelegram()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram/webhook"
+    process = start_telegram_bridge(tmp_path_factory.mktemp("webhook"), rasa_url, fake.base_url, TOKEN, webhook={
+        "TELEGRAM_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_SECRET": SECRET, "TELEGRAM_WEBHOOK_PORT": str(port)},
+        name="telegram-webhook")
+    yield fake, url
+    process.stop()
+    fake.close()

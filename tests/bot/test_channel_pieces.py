@@ -61,8 +61,8 @@ def test_the_unavailable_answers_come_from_the_directory():
 def test_a_messages_file_naming_an_unknown_service_stops_start_up(tmp_path):
     bad = tmp_path / "messages.yml"
     bad.write_text("\n".join(f"{name}: call {{nowhere.phone}}" for name in [
-        "danger_line", "unavailable", "danger_while_unavailable", "text_only", "edited", "expired_button",
-        "too_long", "empty"]))
+        "danger_line", "unavailable", "no_answer", "danger_while_unavailable", "text_only", "edited", "expired_button",
+        "too_fast", "empty"]))
     with pytest.raises(MessagesError, match="nowhere.phone"):
         load_messages(bad)
 
@@ -74,3 +74,29 @@ def test_settings_need_a_token_and_a_webhook_secret():
         Settings.from_environment({"TELEGRAM_BOT_TOKEN": "1:a", "TELEGRAM_WEBHOOK_URL": "https://x/telegram/webhook"})
     settings = Settings.from_environment({"TELEGRAM_BOT_TOKEN": "1:a"})
     assert not settings.uses_webhook and settings.base_url == "https://api.telegram.org/bot"
+
+
+def test_the_sliding_window_lets_a_burst_through_then_waits():
+    from bot.widget.limits import SlidingWindow
+
+    window = SlidingWindow(limit=3, seconds=60)
+    assert [window.allow("a", now=t) for t in (0, 1, 2)] == [0, 0, 0]
+    assert window.allow("a", now=3) == pytest.approx(57)
+    assert window.allow("b", now=3) == 0  # another conversation is not held up
+    assert window.allow("a", now=61) == 0  # the first request has left the window
+
+
+def test_the_widget_endpoint_limits_each_conversation_and_each_address(tmp_path):
+    from bot.widget.app import create_app
+
+    app = create_app({"SECRET_KEY": "test", "WIDGET_RATE_PER_SESSION": 3, "WIDGET_RATE_PER_ADDRESS": 5})
+    first, second = app.test_client(), app.test_client()
+    for client, chat_id in ((first, "one"), (second, "two")):
+        with client.session_transaction() as session:
+            session["chat_id"] = chat_id
+    # Empty messages are refused at once, but still count: nothing reaches Rasa here.
+    responses = [first.post("/chat/messages", json={"message": ""}) for _ in range(4)]
+    assert [r.status_code for r in responses] == [400, 400, 400, 429]
+    assert int(responses[-1].headers["Retry-After"]) > 0 and "999" in responses[-1].get_json()["error"]
+    # The same address: the second conversation gets the address's remaining requests.
+    assert [second.post("/chat/messages", json={"message": ""}).status_code for _ in range(3)] == [400, 429, 429]

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.bot.conftest import SECRET
+from tests.fake_telegram import TOKEN
 from tests.stack import free_port, start_telegram_bridge
 
-SECRET = "s3cret_token-for-tests"
 
 
 @pytest.fixture(scope="module")
@@ -28,19 +28,6 @@ def test_rasa_down_still_gives_999_and_101(telegram, bridge_without_rasa):
     # Logged without the resident's words or chat id.
     log = bridge_without_rasa.log.read_text()
     assert "Rasa unavailable" in log and "knife" not in log and str(chat_id) not in log
-
-
-@pytest.fixture(scope="module")
-def webhook(rasa_url, tmp_path_factory):
-    fake = FakeTelegram()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/telegram/webhook"
-    process = start_telegram_bridge(tmp_path_factory.mktemp("webhook"), rasa_url, fake.base_url, TOKEN, webhook={
-        "TELEGRAM_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_SECRET": SECRET, "TELEGRAM_WEBHOOK_PORT": str(port)},
-        name="telegram-webhook")
-    yield fake, url
-    process.stop()
-    fake.close()
 
 
 def test_the_webhook_is_registered_with_its_secret(webhook):
