@@ -11,16 +11,18 @@ export SPACY_PIPELINE_PATH := $(CURDIR)/build/spacy/en_community_safety
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install spacy staff-assets train run shell test validate eval crossval benchmark lock clean
+.PHONY: help install spacy staff-assets train run run-prod shell test validate eval crossval benchmark load lock clean
 
 help:
 	@echo "make run        set up, train if needed, start everything (chat widget on http://127.0.0.1:8000/)"
 	@echo "make test       set up, train if needed, run every test"
 	@echo "make train      train the model into $(MODEL) if its inputs changed"
+	@echo "make run-prod   the production profile on this machine: PostgreSQL, Redis, nginx, 2 replicas each"
 	@echo "make shell      chat with the bot in this terminal"
 	@echo "make validate   check training data, domain and dialogue (rasa data validate)"
 	@echo "make eval       held-out test + cross-validation, figures into results/"
 	@echo "make benchmark  training time, load time, parse latency, peak memory"
+	@echo "make load       simulated residents: production profile (1 and 2 replicas) and SQLite default"
 	@echo "make staff-assets  build the staff site's styles (GOV.UK Frontend from npm)"
 
 $(VENV)/.installed: requirements.lock pyproject.toml scripts/find-python310.sh
@@ -63,6 +65,10 @@ run: train staff-assets
 	@echo "Ctrl-C stops everything. (To chat in this terminal instead, use 'make shell'.)"
 	$(VENV)/bin/honcho start -f Procfile rasa actions web $$( [ -n "$$TELEGRAM_BOT_TOKEN" ] && echo telegram )
 
+# The production profile on one machine: PostgreSQL, Redis, nginx, replicas (see README, Deployment).
+run-prod: train staff-assets
+	@scripts/run-prod.sh
+
 shell: train
 	@mkdir -p data
 	$(PY) -m community_safety.records.database
@@ -71,6 +77,8 @@ shell: train
 test: train staff-assets
 	@scripts/ensure-debian-package.sh postgresql '/usr/lib/postgresql/*/bin/initdb' "the storage tests (they start their own server)"
 	@scripts/ensure-debian-package.sh chromium /usr/bin/chromium "the browser tests"
+	@scripts/ensure-debian-package.sh redis-server /usr/bin/redis-server "the production-profile tests"
+	@scripts/ensure-debian-package.sh nginx /usr/sbin/nginx "the production-profile tests"
 	$(VENV)/bin/pytest
 
 validate: spacy
@@ -84,6 +92,13 @@ crossval: spacy
 
 benchmark: train
 	$(PY) -m evaluation.benchmark
+
+# Simulated residents through the production profile (1 and 2 replicas) and the SQLite default.
+load: train staff-assets
+	@scripts/ensure-debian-package.sh postgresql '/usr/lib/postgresql/*/bin/initdb' "the load benchmark"
+	@scripts/ensure-debian-package.sh redis-server /usr/bin/redis-server "the load benchmark"
+	@scripts/ensure-debian-package.sh nginx /usr/sbin/nginx "the load benchmark"
+	$(PY) -m evaluation.load
 
 # Re-resolve requirements.in into requirements.lock (needs the package registry).
 lock:

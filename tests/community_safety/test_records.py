@@ -12,7 +12,7 @@ from community_safety.records import database
 from community_safety.records.models import Report, Resident
 from community_safety.records.reports import (file_case_review_application, file_report, reports_of,
                                               standing_of)
-from tests.databases import PostgresServer
+from deploy.local_services import PostgresServer
 
 RULES = CaseReviewRules.from_file()
 

@@ -1,14 +1,16 @@
-"""Real databases for the storage tests: a SQLite file, and a PostgreSQL server on loopback."""
+"""Real servers on loopback that the stack stores things in: a throwaway PostgreSQL cluster and Redis."""
 from __future__ import annotations
 
 import glob
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
-from tests.stack import free_port
+from deploy.processes import free_port
 
 
 def _postgres_bin(name: str) -> str:
@@ -16,6 +18,30 @@ def _postgres_bin(name: str) -> str:
     if not found:
         raise RuntimeError("PostgreSQL is not installed; `make test` installs it (scripts/ensure-debian-package.sh)")
     return found[-1]
+
+
+class RedisServer:
+    """A throwaway Redis on a free loopback port, nothing saved to disk."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.start()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                                         "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
 
 
 class PostgresServer:
@@ -33,6 +59,10 @@ class PostgresServer:
                   "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
         self._run(_postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "community_safety")
         self.url = f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/community_safety"
+
+    def create_database(self, name: str) -> str:
+        self._run(_postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+        return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/{name}"
 
     def _run(self, *args: str) -> None:
         subprocess.run([*self._prefix, *args], check=True, capture_output=True, timeout=120)

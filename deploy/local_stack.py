@@ -1,0 +1,111 @@
+"""Whole stacks on one machine, on free ports, for the fault tests and the load benchmark: the
+production profile (throwaway PostgreSQL and Redis, nginx, N replicas) and the default
+single-process profile on SQLite."""
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from community_safety.records.database import upgrade
+from deploy.local_services import PostgresServer, RedisServer
+from deploy.processes import VENV_BIN, Process, free_port
+from deploy.profile import MODEL, PROJECT, Database, Profile
+
+
+@dataclass
+class Stack:
+    log_dir: Path
+    env: dict[str, str]
+    commands: dict[str, str]
+    checks: dict[str, str]          # process name -> URL that answers once it is ready
+    public: str                     # where residents' browsers send chat messages
+    rasa: str                       # Rasa's REST channel (through nginx in production)
+    database_url: str
+    processes: dict[str, Process] = field(default_factory=dict)
+    postgres: PostgresServer | None = None
+    redis: RedisServer | None = None
+    nginx_conf: Path | None = None
+
+    def start(self, name: str) -> None:
+        self.processes[name] = Process(name, shlex.split(self.commands[name]), self.log_dir, self.env)
+
+    def wait(self, name: str) -> None:
+        url = self.checks[name]
+        if "/status" in url:
+            self.processes[name].wait_until(url, ready=lambda r: r.ok and bool(r.json().get("model_file")))
+        else:
+            self.processes[name].wait_until(url)
+
+    def start_all(self) -> "Stack":
+        for name in self.commands:
+            self.start(name)
+        for name in self.commands:
+            self.wait(name)
+        return self
+
+    def kill(self, name: str) -> None:
+        process = self.processes[name]
+        os.killpg(process.popen.pid, signal.SIGKILL)
+        process.popen.wait()
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            process.stop()
+        if self.nginx_conf:
+            subprocess.run(["pkill", "-f", str(self.nginx_conf)], check=False)
+        if self.redis:
+            self.redis.stop()
+        if self.postgres:
+            self.postgres.stop()
+
+
+def production(log_dir: Path, replicas: int = 2, extra_env: dict[str, str] | None = None,
+               chat_requests_per_second: int = 10) -> Stack:
+    postgres, redis = PostgresServer(), RedisServer()
+    tracker_url = postgres.create_database("rasa_tracker")
+    upgrade(postgres.url)
+    kinds = ("rasa", "actions", "web")
+    profile = Profile(out=log_dir / "prod", replicas=replicas, public_port=free_port(), rasa_port=free_port(),
+                      actions_port=free_port(), chosen_ports={k: [free_port() for _ in range(replicas)] for k in kinds},
+                      database=Database(port=postgres.port, user="postgres"), redis_port=redis.port,
+                      chat_requests_per_second=chat_requests_per_second)
+    profile.write()
+    env = {**profile.environment(), "DATABASE_URL": postgres.url, "TRACKER_DATABASE_URL": tracker_url,
+           "PROD_DB_PASSWORD": "trust-auth-ignores-it", "DATA_DIR": str(log_dir), **(extra_env or {})}
+    checks = {}
+    for i in range(replicas):
+        checks[f"rasa{i + 1}"] = f"http://127.0.0.1:{profile.rasa_replicas[i]}/status"
+        checks[f"actions{i + 1}"] = f"http://127.0.0.1:{profile.action_replicas[i]}/health"
+        checks[f"web{i + 1}"] = f"http://127.0.0.1:{profile.web_replicas[i]}/widget.js"
+    public = f"http://127.0.0.1:{profile.public_port}"
+    checks["nginx"] = f"{public}/widget.js"
+    return Stack(log_dir, env, profile.commands(), checks, public, f"http://127.0.0.1:{profile.rasa_port}",
+                 postgres.url, postgres=postgres, redis=redis, nginx_conf=profile.out / "nginx.conf")
+
+
+def default(log_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
+    """`make run`'s profile: one Rasa, one action server, one web server, SQLite."""
+    rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
+    database_url = f"sqlite:///{log_dir / 'records.db'}"
+    upgrade(database_url)
+    endpoints = log_dir / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+                         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{log_dir / "tracker.db"}"\n')
+    env = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1",
+           "SANIC_HOST": "127.0.0.1", "DATABASE_URL": database_url, "DATA_DIR": str(log_dir),
+           "TRACKER_DATABASE_URL": f"sqlite:///{log_dir / 'tracker.db'}", "RASA_URL": f"http://127.0.0.1:{rasa_port}",
+           "WEB_PORT": str(web_port), **(extra_env or {})}
+    commands = {
+        "rasa": f"{VENV_BIN}/rasa run --interface 127.0.0.1 --port {rasa_port} --enable-api --model {MODEL} "
+                f"--endpoints {endpoints} --credentials {PROJECT / 'credentials.yml'}",
+        "actions": f"{VENV_BIN}/rasa run actions --port {actions_port} --actions actions",
+        "web": f"{VENV_BIN}/python -m webserver",
+    }
+    checks = {"rasa": f"http://127.0.0.1:{rasa_port}/status", "actions": f"http://127.0.0.1:{actions_port}/health",
+              "web": f"http://127.0.0.1:{web_port}/widget.js"}
+    return Stack(log_dir, env, commands, checks, f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{rasa_port}",
+                 database_url)

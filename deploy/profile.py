@@ -1,0 +1,202 @@
+"""Render the production profile's files (nginx.conf, Rasa endpoints, Procfile, environment) for
+a number of replicas and a set of ports. `make run-prod` uses it with the standard ports; the
+load benchmark and the fault tests use it with their own.
+
+Secrets are never written here: the database password reaches Rasa through ${PROD_DB_PASSWORD}
+in endpoints.yml and the other processes through DATABASE_URL in their environment."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+VENV_BIN = PROJECT / ".venv" / "bin"
+MODEL = PROJECT / "models" / "community-safety.tar.gz"
+
+
+@dataclass
+class Database:
+    host: str = "127.0.0.1"
+    port: int = 5432
+    user: str = "community_safety"
+    reports_db: str = "community_safety"
+    tracker_db: str = "rasa_tracker"
+
+    def url(self, name: str, password: str = "${PROD_DB_PASSWORD}") -> str:
+        return f"postgresql+psycopg2://{self.user}:{password}@{self.host}:{self.port}/{name}"
+
+
+@dataclass
+class Profile:
+    out: Path = PROJECT / "build" / "prod"
+    replicas: int = 2
+    public_port: int = 8000        # nginx: the chat widget, the staff site, the Telegram webhook
+    rasa_port: int = 5005          # nginx in front of the Rasa replicas (loopback only)
+    actions_port: int = 5055       # nginx in front of the action servers (loopback only)
+    first_rasa_port: int = 5011
+    first_actions_port: int = 5061
+    first_web_port: int = 8011
+    telegram_webhook_port: int | None = None
+    database: Database = field(default_factory=Database)
+    redis_host: str = "127.0.0.1"
+    redis_port: int = 6379
+    redis_db: int = 1
+    chat_requests_per_second: int = 10   # per address, at nginx
+    # Tests and the load benchmark give each replica a port of its own choosing.
+    chosen_ports: dict[str, list[int]] = field(default_factory=dict)
+
+    def ports(self, kind: str, first: int) -> list[int]:
+        return self.chosen_ports.get(kind) or [first + i for i in range(self.replicas)]
+
+    @property
+    def rasa_replicas(self) -> list[int]:
+        return self.ports("rasa", self.first_rasa_port)
+
+    @property
+    def action_replicas(self) -> list[int]:
+        return self.ports("actions", self.first_actions_port)
+
+    @property
+    def web_replicas(self) -> list[int]:
+        return self.ports("web", self.first_web_port)
+
+    # --- files -------------------------------------------------------------------------
+    def endpoints(self) -> str:
+        db = self.database
+        return f"""# Written by deploy/profile.py: every Rasa replica shares these.
+action_endpoint:
+  url: "http://127.0.0.1:{self.actions_port}/webhook"
+tracker_store:
+  type: SQL
+  dialect: "postgresql"
+  url: "{db.host}"
+  port: {db.port}
+  db: "{db.tracker_db}"
+  username: "{db.user}"
+  password: "${{PROD_DB_PASSWORD}}"
+lock_store:
+  type: "redis"
+  url: "{self.redis_host}"
+  port: {self.redis_port}
+  db: {self.redis_db}
+  key_prefix: "communitysafety"
+"""
+
+    def nginx(self) -> str:
+        def upstream(name: str, ports: list[int]) -> str:
+            servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in ports)
+            return f"  upstream {name} {{\n{servers}\n    keepalive 16;\n  }}"
+
+        temp = self.out / "nginx-temp"
+        telegram = (f"""
+    location = /telegram/webhook {{
+      proxy_pass http://127.0.0.1:{self.telegram_webhook_port};
+    }}""" if self.telegram_webhook_port else "")
+        proxy = """      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_next_upstream error timeout http_502 http_503;
+      proxy_read_timeout 60s;"""
+        return f"""# Written by deploy/profile.py. Only the public server faces residents; Rasa and the
+# action servers are reached on loopback (on separate machines: a private network).
+worker_processes 2;
+daemon off;
+pid {self.out}/nginx.pid;
+error_log stderr warn;
+events {{ worker_connections 2048; }}
+http {{
+  access_log off;  # residents' addresses and paths stay out of the logs
+  server_tokens off;
+  client_body_temp_path {temp}/body;
+  proxy_temp_path {temp}/proxy;
+  fastcgi_temp_path {temp}/fastcgi;
+  uwsgi_temp_path {temp}/uwsgi;
+  scgi_temp_path {temp}/scgi;
+  # Bodies and replies stay in memory: nginx's workers run as www-data and need no writable folder.
+  client_max_body_size 1m;
+  client_body_buffer_size 1m;
+  proxy_max_temp_file_size 0;
+  limit_req_zone $binary_remote_addr zone=chat:10m rate={self.chat_requests_per_second}r/s;
+{upstream("web", self.web_replicas)}
+{upstream("rasa", self.rasa_replicas)}
+{upstream("actions", self.action_replicas)}
+
+  server {{
+    listen 127.0.0.1:{self.public_port};
+    location /chat/ {{
+      limit_req zone=chat burst=40 nodelay;
+      limit_req_status 429;
+      proxy_pass http://web;
+{proxy}
+    }}
+    location / {{
+      proxy_pass http://web;
+{proxy}
+    }}{telegram}
+  }}
+  server {{
+    listen 127.0.0.1:{self.rasa_port};
+    location / {{
+      proxy_pass http://rasa;
+{proxy}
+    }}
+  }}
+  server {{
+    listen 127.0.0.1:{self.actions_port};
+    location / {{
+      proxy_pass http://actions;
+{proxy}
+    }}
+  }}
+}}
+"""
+
+    def environment(self) -> dict[str, str]:
+        """Settings every process shares (no secrets: those come from the caller's environment)."""
+        return {
+            "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1",
+            "SANIC_HOST": "127.0.0.1", "RASA_URL": f"http://127.0.0.1:{self.rasa_port}", "WEB_BEHIND_PROXY": "1",
+            "SPACY_PIPELINE_PATH": str(PROJECT / "build" / "spacy" / "en_community_safety"),
+        }
+
+    def commands(self, telegram: bool = False) -> dict[str, str]:
+        endpoints = self.out / "endpoints.yml"
+        commands = {}
+        for i, port in enumerate(self.rasa_replicas, start=1):
+            commands[f"rasa{i}"] = (f"{VENV_BIN}/rasa run --interface 127.0.0.1 --port {port} --enable-api "
+                                    f"--model {MODEL} --endpoints {endpoints} "
+                                    f"--credentials {PROJECT / 'credentials.yml'}")
+        for i, port in enumerate(self.action_replicas, start=1):
+            commands[f"actions{i}"] = f"{VENV_BIN}/rasa run actions --port {port} --actions actions"
+        for i, port in enumerate(self.web_replicas, start=1):
+            commands[f"web{i}"] = f"env WEB_PORT={port} {VENV_BIN}/python -m webserver"
+        commands["nginx"] = f"nginx -p {self.out} -c {self.out / 'nginx.conf'}"
+        if telegram:
+            commands["telegram"] = f"{VENV_BIN}/python -m bot.telegram"
+        return commands
+
+    def write(self, telegram: bool = False) -> Path:
+        self.out.mkdir(parents=True, exist_ok=True)
+        for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (self.out / "nginx-temp" / sub).mkdir(parents=True, exist_ok=True)
+        (self.out / "endpoints.yml").write_text(self.endpoints())
+        (self.out / "nginx.conf").write_text(self.nginx())
+        (self.out / "Procfile").write_text("".join(f"{name}: {command}\n"
+                                                   for name, command in self.commands(telegram).items()))
+        (self.out / "profile.env").write_text("".join(f"{k}={v}\n" for k, v in self.environment().items()))
+        return self.out
+
+
+def main() -> None:
+    """``python -m deploy.profile``: write build/prod/ for `make run-prod`."""
+    replicas = int(os.environ.get("PROD_REPLICAS", "2"))
+    out = Profile(replicas=replicas, telegram_webhook_port=8443 if os.environ.get("TELEGRAM_WEBHOOK_URL") else None
+                  ).write(telegram=bool(os.environ.get("TELEGRAM_BOT_TOKEN")))
+    print(f"Wrote the production profile for {replicas} replicas into {out}")
+
+
+if __name__ == "__main__":
+    main()

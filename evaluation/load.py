@@ -1,0 +1,147 @@
+"""`make load`: simulated residents holding whole conversations at once (signposting, and full
+reports through to a reference) through the chat endpoint, against the production profile
+with one and with two replicas, and against the default single-process SQLite profile.
+
+Prints throughput, reply latency p50/p95/p99 and errors for each, the scaling from one replica
+to two, and then checks that every report was filed exactly once and counts toward the case
+review. A benchmark, not a test: its figures go in the README with this command."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from sqlalchemy import select
+
+from community_safety.case_review import default_rules
+from community_safety.records.database import session_scope
+from community_safety.records.models import Report
+from community_safety.records.reports import standing_of
+from deploy import local_stack
+
+WHENS = ["today", "yesterday", "3 days ago", "last week"]
+SIGNPOSTING = ["someone is sleeping rough in the doorway of the shops", "no", "no"]
+NO_LIMITS = {"WIDGET_RATE_PER_SESSION": "1000000", "WIDGET_RATE_PER_ADDRESS": "1000000"}
+
+
+def report_script(token: str, when: str) -> list[str]:
+    return ["/file_report", f"{token}: loud music and shouting on the landing", "Roman Road", when, "don't know",
+            "no", "no", "no", "no", "yes", "no", "link it to me", "no contact", "send"]
+
+
+@dataclass
+class Run:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    messages: int = 0
+    filed: dict[str, int] = field(default_factory=dict)   # resident token -> reports they filed
+    seconds: float = 0.0
+
+
+async def resident(base: str, token: str, conversations: int, run: Run) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:   # its own cookie: its own conversation
+        for number in range(conversations):
+            reporting = number % 2 == 0
+            script = report_script(f"{token}c{number}", WHENS[(number // 2) % len(WHENS)]) if reporting else SIGNPOSTING
+            for message in script:
+                started = time.perf_counter()
+                try:
+                    response = await client.post("/chat/messages", json={"message": message})
+                    ok = response.status_code == 200 and not response.json().get("degraded")
+                except (httpx.HTTPError, ValueError):
+                    ok = False
+                run.latencies.append(time.perf_counter() - started)
+                run.messages += 1
+                run.errors += 0 if ok else 1
+            if reporting:
+                run.filed[token] = run.filed.get(token, 0) + 1
+
+
+async def load(base: str, residents: int, conversations: int, run_id: str) -> Run:
+    run = Run()
+    started = time.perf_counter()
+    await asyncio.gather(*(resident(base, f"{run_id}r{i}", conversations, run) for i in range(residents)))
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def check_reports(database_url: str, run_id: str, run: Run) -> list[str]:
+    """Problems found: each report once, and each resident's count toward the case review."""
+    import os
+
+    os.environ["DATABASE_URL"] = database_url
+    problems = []
+    rules = default_rules()
+    with session_scope() as db:
+        reports = list(db.execute(select(Report).where(Report.description.like(f"{run_id}r%"))).scalars())
+        by_conversation: dict[str, list[Report]] = {}
+        for report in reports:
+            by_conversation.setdefault(report.description.split(":")[0], []).append(report)
+        for token, filed in run.filed.items():
+            for number in range(0, filed * 2, 2):
+                found = by_conversation.get(f"{token}c{number}", [])
+                if len(found) != 1:
+                    problems.append(f"{token}c{number}: {len(found)} reports filed")
+            mine = [r for key, rs in by_conversation.items() if key.startswith(f"{token}c") for r in rs]
+            if mine and mine[0].resident:
+                counted = standing_of(db, mine[0].resident.channel, mine[0].resident.channel_user_id, rules).count
+                if counted != filed:
+                    problems.append(f"{token}: {counted} incidents counted toward the case review, {filed} filed")
+    return problems
+
+
+def measure(name: str, stack: local_stack.Stack, residents: int, conversations: int) -> dict:
+    run_id = "load" + uuid.uuid4().hex[:8]
+    try:
+        stack.start_all()
+        asyncio.run(load(stack.public, 2, 1, run_id + "warm"))  # first replies load lazily
+        run = asyncio.run(load(stack.public, residents, conversations, run_id))
+        problems = check_reports(stack.database_url, run_id, run)
+    finally:
+        stack.stop()
+    figures = {"profile": name, "messages": run.messages, "seconds": run.seconds,
+               "throughput": run.messages / run.seconds, "p50": percentile(run.latencies, 0.5),
+               "p95": percentile(run.latencies, 0.95), "p99": percentile(run.latencies, 0.99),
+               "mean": statistics.mean(run.latencies), "errors": run.errors,
+               "reports": sum(run.filed.values()), "problems": problems}
+    print(f"{name:<22} {figures['messages']:>6} msgs {figures['seconds']:>7.1f} s "
+          f"{figures['throughput']:>7.2f} msg/s  p50 {figures['p50'] * 1000:>6.0f} ms  "
+          f"p95 {figures['p95'] * 1000:>6.0f} ms  p99 {figures['p99'] * 1000:>6.0f} ms  errors {run.errors}  "
+          f"reports {figures['reports']} ({'all filed once, counted right' if not problems else '; '.join(problems[:5])})",
+          flush=True)
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--residents", type=int, default=24, help="residents talking at once")
+    parser.add_argument("--conversations", type=int, default=2, help="conversations each (report, signposting, ...)")
+    parser.add_argument("--profiles", default="prod-1,prod-2,sqlite")
+    args = parser.parse_args()
+    results = {}
+    for name in args.profiles.split(","):
+        log_dir = Path(tempfile.mkdtemp(prefix=f"load-{name}-"))
+        if name.startswith("prod-"):
+            stack = local_stack.production(log_dir, replicas=int(name.split("-")[1]), extra_env=NO_LIMITS,
+                                           chat_requests_per_second=100000)
+        else:
+            stack = local_stack.default(log_dir, extra_env=NO_LIMITS)
+        results[name] = measure(f"{name} ({args.residents} residents)", stack, args.residents, args.conversations)
+    if "prod-1" in results and "prod-2" in results:
+        print(f"scaling, 1 -> 2 replicas: throughput x{results['prod-2']['throughput'] / results['prod-1']['throughput']:.2f}")
+    return 1 if any(r["problems"] or r["errors"] for r in results.values()) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

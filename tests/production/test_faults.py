@@ -1,0 +1,80 @@
+"""Faults in the production profile: nothing a resident has told us is lost."""
+from __future__ import annotations
+
+import re
+
+import requests
+from sqlalchemy import create_engine, text
+
+from tests.stack import Conversation
+
+REPORT = ["/file_report", "someone keeps dumping rubbish bags on our landing", "Ocean Estate", "last night",
+          "don't know", "no", "no", "no", "no", "yes", "no", "link it to me", "no contact"]
+
+
+def reports_by(stack, sender: str) -> list[str]:
+    engine = create_engine(stack.database_url)
+    with engine.connect() as connection:
+        return [row[0] for row in connection.execute(text(
+            "SELECT reports.reference FROM reports JOIN residents ON reports.resident_id = residents.id "
+            "WHERE residents.channel_user_id = :sender"), {"sender": sender})]
+
+
+def test_the_replicas_share_one_conversation(production):
+    chat = Conversation(production.rasa)
+    texts = [chat.text(chat.say(message)) for message in REPORT[:4]]
+    # Round-robin: consecutive messages went to different replicas, yet the form went on.
+    assert "When did it happen?" in texts[3] or "Who was involved?" in texts[3]
+
+
+def test_a_replica_killed_mid_report_the_conversation_goes_on(production):
+    chat = Conversation(production.rasa)
+    for message in REPORT[:3]:
+        chat.say(message)
+    production.kill("rasa1")
+    try:
+        replies = [chat.text(chat.say(message)) for message in REPORT[3:]]
+        assert "Is this right?" in replies[-1]
+        reference = re.search(r"ASB-\d{4}-\d{5}", chat.text(chat.say("send"))).group(0)
+        assert reports_by(production, chat.sender) == [reference]
+    finally:
+        production.start("rasa1")
+        production.wait("rasa1")
+
+
+def test_redis_down_gets_an_apology_and_the_form_resumes_when_it_is_back(production):
+    resident = requests.Session()
+    url = f"{production.public}/chat/messages"
+    resident.post(url, json={"message": "/file_report"}, timeout=60)
+    resident.post(url, json={"message": "people shouting on the stairs every night"}, timeout=60)
+    production.redis.stop()
+    try:
+        response = resident.post(url, json={"message": "Roman Road"}, timeout=90)
+        assert response.status_code == 200
+        [reply] = response.json()["replies"]
+        assert "999" in reply["text"] and "101" in reply["text"]
+    finally:
+        production.redis.start()
+    response = resident.post(url, json={"message": "Roman Road"}, timeout=60)
+    assert "When did it happen?" in " ".join(r["text"] for r in response.json()["replies"])
+
+
+def test_everything_restarted_an_open_form_resumes(production):
+    chat = Conversation(production.rasa)
+    for message in REPORT[:3]:
+        chat.say(message)
+    for name in ("rasa1", "rasa2", "actions1", "actions2"):
+        production.processes[name].stop()
+    for name in ("rasa1", "rasa2", "actions1", "actions2"):
+        production.start(name)
+    for name in ("rasa1", "rasa2", "actions1", "actions2"):
+        production.wait(name)
+    # The next answer is taken as the answer to the question the form was on.
+    assert "Who was involved?" in chat.text(chat.say("last night"))
+
+
+def test_only_the_public_server_is_reachable_on_its_port(production):
+    # The widget and staff site answer through nginx; Rasa's API is not published there.
+    assert requests.get(f"{production.public}/widget.js", timeout=10).ok
+    assert requests.get(f"{production.public}/staff/sign-in", timeout=10).ok
+    assert requests.get(f"{production.public}/webhooks/rest/webhook", timeout=10).status_code == 404
