@@ -23,9 +23,6 @@ class Database:
     reports_db: str = "community_safety"
     tracker_db: str = "rasa_tracker"
 
-    def url(self, name: str, password: str = "${PROD_DB_PASSWORD}") -> str:
-        return f"postgresql+psycopg2://{self.user}:{password}@{self.host}:{self.port}/{name}"
-
 
 @dataclass
 class Profile:
@@ -74,7 +71,7 @@ tracker_store:
   port: {db.port}
   db: "{db.tracker_db}"
   username: "{db.user}"
-  password: "${{PROD_DB_PASSWORD}}"
+  password: ${{PROD_DB_PASSWORD}}  # unquoted: Rasa expands ${...} only in plain YAML scalars
 lock_store:
   type: "redis"
   url: "{self.redis_host}"

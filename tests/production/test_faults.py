@@ -78,3 +78,17 @@ def test_only_the_public_server_is_reachable_on_its_port(production):
     assert requests.get(f"{production.public}/widget.js", timeout=10).ok
     assert requests.get(f"{production.public}/staff/sign-in", timeout=10).ok
     assert requests.get(f"{production.public}/webhooks/rest/webhook", timeout=10).status_code == 404
+
+
+def test_rasa_reads_the_database_password_from_the_environment(tmp_path, monkeypatch):
+    # The fault tests' PostgreSQL trusts loopback, so a password Rasa failed to expand would pass
+    # unnoticed there; Rasa would then fall back to keeping conversations in memory.
+    from rasa.utils.endpoints import read_endpoint_config
+
+    from deploy.profile import Profile
+
+    Profile(out=tmp_path).write()
+    monkeypatch.setenv("PROD_DB_PASSWORD", "s3cret-from-env")
+    tracker = read_endpoint_config(str(tmp_path / "endpoints.yml"), "tracker_store")
+    assert tracker.kwargs["password"] == "s3cret-from-env"
+    assert "s3cret" not in (tmp_path / "endpoints.yml").read_text()
