@@ -15,6 +15,7 @@ from staff import audit
 from staff.queries import CHANNELS, SORTS, ReportFilters, find_reports, is_overdue
 from staff.views import staff
 
+CATEGORIES = {"asb": "Anti-social behaviour", "hate": "Hate incident"}
 CSV_COLUMNS = ["reference", "created", "status", "category", "priority", "ward", "postcode", "location", "channel",
                "assignee", "due", "overdue", "anonymous", "description"]
 # A cell starting with one of these is read as a formula by spreadsheet programs.
@@ -35,9 +36,15 @@ def reports():
     filters = ReportFilters.from_args(request.args)
     with session_scope() as db:
         page = find_reports(db, filters, current_user.id)
-        return render_template("staff/reports.html", page=page, filters=filters, statuses=STATUSES,
-                               channels=CHANNELS, sorts=list(SORTS), wards=ward_names(), staff=_caseworkers(db),
-                               is_overdue=is_overdue)
+        options = {
+            "status": [(key, key.replace("_", " ").capitalize()) for key in STATUSES],
+            "category": list(CATEGORIES.items()),
+            "ward": [(ward, ward) for ward in ward_names()],
+            "channel": [(key, key.capitalize()) for key in CHANNELS],
+            "assignee": [("me", "Me"), ("none", "Not assigned")] + [(str(p.id), p.email) for p in _caseworkers(db)],
+        }
+        return render_template("staff/reports.html", page=page, filters=filters, options=options,
+                               sorts=list(SORTS), is_overdue=is_overdue)
 
 
 @staff.get("/reports.csv")
