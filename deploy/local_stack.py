@@ -4,7 +4,7 @@ single-process profile on SQLite."""
 from __future__ import annotations
 
 import os
-import shlex
+import secrets
 import signal
 import subprocess
 from dataclasses import dataclass, field
@@ -31,7 +31,8 @@ class Stack:
     nginx_conf: Path | None = None
 
     def start(self, name: str) -> None:
-        self.processes[name] = Process(name, shlex.split(self.commands[name]), self.log_dir, self.env)
+        # Through a shell, as honcho runs them: ${RASA_TOKEN} and the like come from the environment.
+        self.processes[name] = Process(name, ["/bin/sh", "-c", f"exec {self.commands[name]}"], self.log_dir, self.env)
 
     def wait(self, name: str) -> None:
         url = self.checks[name]
@@ -75,10 +76,12 @@ def production(log_dir: Path, replicas: int = 2, extra_env: dict[str, str] | Non
                       chat_requests_per_second=chat_requests_per_second)
     profile.write()
     env = {**profile.environment(), "DATABASE_URL": postgres.url, "TRACKER_DATABASE_URL": tracker_url,
-           "PROD_DB_PASSWORD": "trust-auth-ignores-it", "DATA_DIR": str(log_dir), **(extra_env or {})}
+           "PROD_DB_PASSWORD": "trust-auth-ignores-it", "DATA_DIR": str(log_dir),
+           "RASA_TOKEN": secrets.token_urlsafe(24), **(extra_env or {})}
+    token = env["RASA_TOKEN"]
     checks = {}
     for i in range(replicas):
-        checks[f"rasa{i + 1}"] = f"http://127.0.0.1:{profile.rasa_replicas[i]}/status"
+        checks[f"rasa{i + 1}"] = f"http://127.0.0.1:{profile.rasa_replicas[i]}/status?token={token}"
         checks[f"actions{i + 1}"] = f"http://127.0.0.1:{profile.action_replicas[i]}/health"
         checks[f"web{i + 1}"] = f"http://127.0.0.1:{profile.web_replicas[i]}/widget.js"
     public = f"http://127.0.0.1:{profile.public_port}"

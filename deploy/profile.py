@@ -163,7 +163,9 @@ http {{
         endpoints = self.out / "endpoints.yml"
         commands = {}
         for i, port in enumerate(self.rasa_replicas, start=1):
+            # The HTTP API (conversations, tracker events) needs RASA_TOKEN; the REST channel does not.
             commands[f"rasa{i}"] = (f"{VENV_BIN}/rasa run --interface 127.0.0.1 --port {port} --enable-api "
+                                    f"--auth-token ${{RASA_TOKEN}} "
                                     f"--model {MODEL} --endpoints {endpoints} "
                                     f"--credentials {PROJECT / 'credentials.yml'}")
         for i, port in enumerate(self.action_replicas, start=1):

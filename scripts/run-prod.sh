@@ -20,7 +20,8 @@ secret() {  # secret NAME: the variable if set, else a kept random value
 PROD_DB_PASSWORD="$(secret PROD_DB_PASSWORD)"
 WEB_SECRET_KEY="$(secret WEB_SECRET_KEY)"
 STAFF_SECRET_KEY="$(secret STAFF_SECRET_KEY)"
-export PROD_DB_PASSWORD WEB_SECRET_KEY STAFF_SECRET_KEY
+RASA_TOKEN="$(secret RASA_TOKEN)"
+export PROD_DB_PASSWORD WEB_SECRET_KEY STAFF_SECRET_KEY RASA_TOKEN
 
 service postgresql start >/dev/null
 service redis-server start >/dev/null

@@ -20,6 +20,7 @@ def create_app(settings: dict | None = None) -> Flask:
     data_dir = Path(os.environ.get("DATA_DIR", PROJECT / "data"))
     app.config.update(
         RASA_URL=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
+        RASA_TOKEN=os.environ.get("RASA_TOKEN") or None,
         WIDGET_ALLOWED_ORIGINS=[o.strip() for o in os.environ.get("WIDGET_ALLOWED_ORIGINS", "").split(",")
                                 if o.strip()],
         WIDGET_EXIT_URL=os.environ.get("WIDGET_EXIT_URL", "https://www.bbc.co.uk/weather"),

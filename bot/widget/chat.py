@@ -28,7 +28,7 @@ TRANSCRIPT_LIMIT = 200
 def _rasa() -> RasaClient:
     clients = current_app.extensions.setdefault("rasa_client", {})
     if "client" not in clients:
-        clients["client"] = RasaClient(current_app.config["RASA_URL"])
+        clients["client"] = RasaClient(current_app.config["RASA_URL"], api_token=current_app.config["RASA_TOKEN"])
     return clients["client"]
 
 

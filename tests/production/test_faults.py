@@ -92,3 +92,13 @@ def test_rasa_reads_the_database_password_from_the_environment(tmp_path, monkeyp
     tracker = read_endpoint_config(str(tmp_path / "endpoints.yml"), "tracker_store")
     assert tracker.kwargs["password"] == "s3cret-from-env"
     assert "s3cret" not in (tmp_path / "endpoints.yml").read_text()
+
+
+def test_rasas_api_needs_its_token_and_the_widget_still_shows_the_conversation(production):
+    # Rasa's HTTP API holds every conversation: without the token it answers nobody.
+    response = requests.get(f"{production.rasa}/conversations/web:someone/tracker", timeout=10)
+    assert response.status_code in (401, 403)
+    resident = requests.Session()
+    resident.post(f"{production.public}/chat/messages", json={"message": "my car was broken into"}, timeout=60)
+    shown = resident.get(f"{production.public}/chat/messages", timeout=30).json()["messages"]
+    assert shown[0] == {"from": "resident", "text": "my car was broken into", "buttons": []}
