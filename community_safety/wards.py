@@ -5,15 +5,21 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from community_safety.config_file import read_mapping
 
 WARDS_FILE = Path(__file__).resolve().parent / "data" / "wards.yml"
 
 
+class WardsError(ValueError):
+    """The wards file is missing or malformed."""
+
+
 @lru_cache(maxsize=1)
 def _patterns(path: str = str(WARDS_FILE)) -> list[tuple[str, re.Pattern]]:
-    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    places = [(len(place), place, ward) for ward, names in spec["wards"].items() for place in names]
+    wards = read_mapping(path, WardsError).get("wards")
+    if not isinstance(wards, dict):
+        raise WardsError(f"{path}: needs a 'wards:' mapping of ward names to place names")
+    places = [(len(place), place, ward) for ward, names in wards.items() for place in names]
     # Longest names first: "Stepney Green Park" before "Stepney".
     return [(ward, re.compile(rf"\b{re.escape(place)}\b", re.IGNORECASE))
             for _, place, ward in sorted(places, reverse=True)]

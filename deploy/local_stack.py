@@ -13,7 +13,7 @@ from pathlib import Path
 from community_safety.records.database import upgrade
 from deploy.local_services import PostgresServer, RedisServer
 from deploy.processes import VENV_BIN, Process, free_port
-from deploy.profile import MODEL, PROJECT, Database, Profile
+from deploy.profile import Database, Profile, actions_command, rasa_command, sqlite_endpoints
 
 
 @dataclass
@@ -96,16 +96,14 @@ def default(log_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
     database_url = f"sqlite:///{log_dir / 'records.db'}"
     upgrade(database_url)
     endpoints = log_dir / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
-                         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{log_dir / "tracker.db"}"\n')
+    endpoints.write_text(sqlite_endpoints(f"http://127.0.0.1:{actions_port}/webhook", log_dir / "tracker.db"))
     env = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1",
            "SANIC_HOST": "127.0.0.1", "DATABASE_URL": database_url, "DATA_DIR": str(log_dir),
            "TRACKER_DATABASE_URL": f"sqlite:///{log_dir / 'tracker.db'}", "RASA_URL": f"http://127.0.0.1:{rasa_port}",
            "WEB_PORT": str(web_port), **(extra_env or {})}
     commands = {
-        "rasa": f"{VENV_BIN}/rasa run --interface 127.0.0.1 --port {rasa_port} --enable-api --model {MODEL} "
-                f"--endpoints {endpoints} --credentials {PROJECT / 'credentials.yml'}",
-        "actions": f"{VENV_BIN}/rasa run actions --port {actions_port} --actions actions",
+        "rasa": rasa_command(rasa_port, endpoints),
+        "actions": actions_command(actions_port),
         "web": f"{VENV_BIN}/python -m webserver",
     }
     checks = {"rasa": f"http://127.0.0.1:{rasa_port}/status", "actions": f"http://127.0.0.1:{actions_port}/health",

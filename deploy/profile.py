@@ -10,9 +10,27 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
-VENV_BIN = PROJECT / ".venv" / "bin"
+from deploy.processes import PROJECT, VENV_BIN
+
 MODEL = PROJECT / "models" / "community-safety.tar.gz"
+
+
+def rasa_command(port: int, endpoints: Path, with_token: bool = False) -> str:
+    """A Rasa server on loopback. With a token, its HTTP API (which reads and changes any
+    conversation) needs ${RASA_TOKEN}; its REST channel never does."""
+    token = "--auth-token ${RASA_TOKEN} " if with_token else ""
+    return (f"{VENV_BIN}/rasa run --interface 127.0.0.1 --port {port} --enable-api {token}--model {MODEL} "
+            f"--endpoints {endpoints} --credentials {PROJECT / 'credentials.yml'}")
+
+
+def actions_command(port: int) -> str:
+    return f"{VENV_BIN}/rasa run actions --port {port} --actions actions"
+
+
+def sqlite_endpoints(action_url: str, tracker_db: Path) -> str:
+    """Rasa's endpoints for one machine: its conversations in a SQLite file."""
+    return (f'action_endpoint:\n  url: "{action_url}"\n'
+            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n')
 
 
 @dataclass
@@ -163,13 +181,9 @@ http {{
         endpoints = self.out / "endpoints.yml"
         commands = {}
         for i, port in enumerate(self.rasa_replicas, start=1):
-            # The HTTP API (conversations, tracker events) needs RASA_TOKEN; the REST channel does not.
-            commands[f"rasa{i}"] = (f"{VENV_BIN}/rasa run --interface 127.0.0.1 --port {port} --enable-api "
-                                    f"--auth-token ${{RASA_TOKEN}} "
-                                    f"--model {MODEL} --endpoints {endpoints} "
-                                    f"--credentials {PROJECT / 'credentials.yml'}")
+            commands[f"rasa{i}"] = rasa_command(port, endpoints, with_token=True)
         for i, port in enumerate(self.action_replicas, start=1):
-            commands[f"actions{i}"] = f"{VENV_BIN}/rasa run actions --port {port} --actions actions"
+            commands[f"actions{i}"] = actions_command(port)
         for i, port in enumerate(self.web_replicas, start=1):
             commands[f"web{i}"] = f"env WEB_PORT={port} {VENV_BIN}/python -m webserver"
         commands["nginx"] = f"nginx -p {self.out} -c {self.out / 'nginx.conf'}"

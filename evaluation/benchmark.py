@@ -13,7 +13,6 @@ import asyncio
 import os
 import platform
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile

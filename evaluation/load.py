@@ -78,12 +78,9 @@ def percentile(values: list[float], share: float) -> float:
 
 def check_reports(database_url: str, run_id: str, run: Run) -> list[str]:
     """Problems found: each report once, and each resident's count toward the case review."""
-    import os
-
-    os.environ["DATABASE_URL"] = database_url
     problems = []
     rules = default_rules()
-    with session_scope() as db:
+    with session_scope(database_url) as db:
         reports = list(db.execute(select(Report).where(Report.description.like(f"{run_id}r%"))).scalars())
         by_conversation: dict[str, list[Report]] = {}
         for report in reports:

@@ -47,6 +47,12 @@ def find_user(session: Session, email: str) -> StaffUser | None:
                            ).scalar_one_or_none()
 
 
+def active_staff(session: Session) -> list[StaffUser]:
+    """Everyone a report can be assigned to, by email."""
+    return list(session.execute(select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.email))
+                .scalars())
+
+
 def is_locked(user: StaffUser, now: dt.datetime | None = None) -> bool:
     return bool(user.locked_until and user.locked_until > (now or utcnow()))
 

@@ -3,11 +3,11 @@ the widget on their next visit; on any channel, told when they ask for their rep
 from __future__ import annotations
 
 from community_safety.records.database import session_scope
-from community_safety.records.models import StatusChange, utcnow
-from community_safety.records.reports import update_message
+from community_safety.records.models import StatusChange
+from community_safety.records.reports import mark_delivered, update_message
 
 
-def deliver_update(change_id: int, _config=None) -> bool:
+def deliver_update(change_id: int) -> bool:
     """Push a Telegram resident's update now; True when it was delivered."""
     from bot.telegram.push import push_message
 
@@ -20,6 +20,5 @@ def deliver_update(change_id: int, _config=None) -> bool:
     if not push_message(chat_id, text):
         return False
     with session_scope() as db:
-        change = db.get(StatusChange, change_id)
-        change.delivered_at, change.delivered_by = utcnow(), "telegram"
+        mark_delivered([db.get(StatusChange, change_id)], "telegram")
     return True

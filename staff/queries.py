@@ -10,7 +10,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from community_safety.case_review import default_rules
-from community_safety.casework import default_casework
 from community_safety.records.models import OPEN_STATUSES, STATUSES, Report, Resident
 from community_safety.records.reports import standing_of
 
@@ -130,7 +129,3 @@ def find_reports(session: Session, filters: ReportFilters, me: int | None, every
     number = min(filters.page, pages)
     shown = reports if everything else reports[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
     return Page(shown, standings, total, number, pages)
-
-
-def due_date_for(created: dt.datetime) -> dt.date:
-    return default_casework().contact_due(created.date())

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import os
+import shlex
 import uuid
 from pathlib import Path
 
 import requests
 
 from deploy.processes import VENV_BIN, Process, free_port  # noqa: F401  (free_port: used by the tests)
-from tests.conftest import MODEL, PROJECT
+from deploy.profile import actions_command, rasa_command, sqlite_endpoints
 
 
 def start_action_server(log_dir: Path, database_url: str | None = None) -> tuple[Process, str]:
@@ -19,7 +20,7 @@ def start_action_server(log_dir: Path, database_url: str | None = None) -> tuple
     upgrade(database_url)
     os.environ["DATABASE_URL"] = database_url  # the tests read what the bot wrote
     port = free_port()
-    process = Process("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(port), "--actions", "actions"], log_dir)
+    process = Process("actions", shlex.split(actions_command(port)), log_dir)
     process.wait_until(f"http://127.0.0.1:{port}/health")
     return process, f"http://127.0.0.1:{port}/webhook"
 
@@ -28,12 +29,8 @@ def start_rasa(log_dir: Path, action_url: str, name: str = "rasa", port: int | N
     """Rasa on a free port, keeping conversations in a SQLite tracker store in `log_dir`."""
     port = port or free_port()
     endpoints = log_dir / f"{name}-endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "{action_url}"\n'
-                         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{log_dir / "tracker.db"}"\n')
-    process = Process(name, [
-        str(VENV_BIN / "rasa"), "run", "--interface", "127.0.0.1", "--port", str(port), "--enable-api",
-        "--model", str(MODEL), "--endpoints", str(endpoints), "--credentials", str(PROJECT / "credentials.yml"),
-    ], log_dir)
+    endpoints.write_text(sqlite_endpoints(action_url, log_dir / "tracker.db"))
+    process = Process(name, shlex.split(rasa_command(port, endpoints)), log_dir)
     base = f"http://127.0.0.1:{port}"
     process.wait_until(f"{base}/status", ready=lambda r: r.ok and r.json().get("model_file"))
     return process, base

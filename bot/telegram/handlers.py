@@ -18,6 +18,7 @@ from telegram.ext import (Application, CallbackQueryHandler, CommandHandler, Con
 from bot.messages import channel_messages
 from bot.rasa_client import AsyncRasaClient, RasaUnavailable, Reply, clean_text, unavailable_replies
 from bot.telegram.replies import keyboard, payload_of, split_text
+from community_safety.channels import sender_id
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +30,6 @@ COMMANDS = {
     "cancel": ("/cancel", "Stop what we're doing"),
 }
 TYPING_EVERY = 4.0  # Telegram shows "typing…" for about 5 seconds
-
-
-def sender_id(chat_id: int) -> str:
-    return f"telegram:{chat_id}"
 
 
 def _chat_state(context: ContextTypes.DEFAULT_TYPE) -> tuple[asyncio.Lock, OrderedDict]:
@@ -75,7 +72,7 @@ async def converse(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, 
     async with lock:
         async with _typing(context, chat_id):
             try:
-                replies = await rasa.send(sender_id(chat_id), text, {"channel": "telegram", **(metadata or {})})
+                replies = await rasa.send(sender_id("telegram", str(chat_id)), text, {"channel": "telegram", **(metadata or {})})
             except RasaUnavailable as error:
                 log.warning("Rasa unavailable (%s): answered a Telegram message with the fallback", error)
                 replies = unavailable_replies(text, error)

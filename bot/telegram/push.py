@@ -3,27 +3,26 @@ Synchronous and small: the staff site calls it after saving the update."""
 from __future__ import annotations
 
 import logging
-import os
 
 import httpx
 
 from bot.telegram.replies import split_text
-from bot.telegram.settings import TELEGRAM_API
+from bot.telegram.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
 
 def push_message(chat_id: str, text: str, environ: dict[str, str] | None = None) -> bool:
     """True when Telegram accepted every part of the message."""
-    env = os.environ if environ is None else environ
-    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
-    if not token:
-        return False
-    base = env.get("TELEGRAM_BASE_URL", "").strip() or TELEGRAM_API
+    try:
+        settings = Settings.from_environment(environ)
+    except SettingsError:
+        return False  # no bridge configured: the resident is told when they next ask
     try:
         with httpx.Client(timeout=15) as client:
             for piece in split_text(text):
-                response = client.post(f"{base}{token}/sendMessage", json={"chat_id": chat_id, "text": piece})
+                response = client.post(f"{settings.base_url}{settings.token}/sendMessage",
+                                       json={"chat_id": chat_id, "text": piece})
                 if response.status_code != 200 or not response.json().get("ok"):
                     log.warning("Telegram refused an update to a resident (HTTP %s)", response.status_code)
                     return False

@@ -17,6 +17,7 @@ from bot.rasa_client import MAX_MESSAGE, RasaClient, RasaUnavailable, clean_text
 from bot.messages import channel_messages
 from bot.widget import widget
 from bot.widget.limits import SlidingWindow
+from community_safety.channels import sender_id
 from community_safety.records.database import session_scope
 from community_safety.records.reports import mark_delivered, undelivered_updates, update_message
 
@@ -41,7 +42,7 @@ def _sender(create: bool) -> str | None:
         if not create:
             return None
         session[SESSION_KEY] = secrets.token_urlsafe(24)
-    return f"web:{session[SESSION_KEY]}"
+    return sender_id("web", session[SESSION_KEY])
 
 
 def _origin_allowed() -> bool:
@@ -77,17 +78,16 @@ def _limits() -> tuple[SlidingWindow, SlidingWindow]:
     return limits["session"], limits["address"]
 
 
-def _too_fast() -> Response | None:
+def _too_fast() -> tuple[Response, int] | None:
     per_session, per_address = _limits()
     wait = per_address.allow(request.remote_addr or "unknown")
     if not wait and SESSION_KEY in session:
         wait = per_session.allow(session[SESSION_KEY])
     if not wait:
         return None
-    response, _ = _problem(429, channel_messages()["too_fast"])
-    response.status_code = 429
+    response, status = _problem(429, channel_messages()["too_fast"])
     response.headers["Retry-After"] = str(int(wait) + 1)
-    return response
+    return response, status
 
 
 @widget.post("/chat/messages")

@@ -9,7 +9,7 @@ import json
 import os
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from community_safety.records.database import data_dir, engine_for
@@ -27,8 +27,6 @@ class Turn:
 
 
 def _has_events_table(connection) -> bool:
-    from sqlalchemy import inspect
-
     return inspect(connection).has_table("events")
 
 

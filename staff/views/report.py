@@ -2,7 +2,7 @@
 standing; changing its status (with a note, and an optional update for the resident), assigning it."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,9 +11,10 @@ from community_safety.casework import default_casework
 from community_safety.channels import sender_id
 from community_safety.records.conversations import conversation
 from community_safety.records.database import session_scope
-from community_safety.records.models import PRIORITIES, STATUSES, Report, StaffUser
+from community_safety.records.models import PRIORITIES, STATUSES, Report
 from community_safety.records.reports import change_status, reports_of, standing_of
 from staff import audit
+from staff.accounts import active_staff
 from staff.forms import AssignmentForm, StatusForm
 from staff.notify import deliver_update
 from staff.queries import is_overdue
@@ -34,8 +35,7 @@ def _report(db, reference: str) -> Report:
 def _assignment_form(db, report: Report) -> AssignmentForm:
     # On a POST, Flask-WTF takes the submitted values over these.
     form = AssignmentForm(assignee=str(report.assignee_id or ""), priority=report.priority, due_on=report.due_on)
-    people = db.execute(select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.email)).scalars()
-    form.assignee.choices = [("", "Not assigned")] + [(str(p.id), p.email) for p in people]
+    form.assignee.choices = [("", "Not assigned")] + [(str(p.id), p.email) for p in active_staff(db)]
     return form
 
 
@@ -77,7 +77,7 @@ def change_report_status(reference: str):
                      {"status": (before, report.status), "note": (None, f"status change {change.id}"),
                       "resident_update": (None, "yes" if change.resident_update else "no")})
         change_id = change.id
-    if deliver_update(change_id, current_app.config):
+    if deliver_update(change_id):
         flash("Status changed. The resident has been sent your update on Telegram.")
     else:
         flash("Status changed.")

@@ -6,12 +6,12 @@ import io
 
 from flask import Response, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from community_safety.records.database import session_scope
-from community_safety.records.models import STATUSES, StaffUser
+from community_safety.records.models import STATUSES
 from community_safety.wards import ward_names
 from staff import audit
+from staff.accounts import active_staff
 from staff.queries import CHANNELS, SORTS, ReportFilters, find_reports, is_overdue
 from staff.views import staff
 
@@ -27,10 +27,6 @@ def spreadsheet_safe(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _caseworkers(db) -> list[StaffUser]:
-    return list(db.execute(select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.email)).scalars())
-
-
 @staff.get("/reports")
 def reports():
     filters = ReportFilters.from_args(request.args)
@@ -41,7 +37,7 @@ def reports():
             "category": list(CATEGORIES.items()),
             "ward": [(ward, ward) for ward in ward_names()],
             "channel": [(key, key.capitalize()) for key in CHANNELS],
-            "assignee": [("me", "Me"), ("none", "Not assigned")] + [(str(p.id), p.email) for p in _caseworkers(db)],
+            "assignee": [("me", "Me"), ("none", "Not assigned")] + [(str(p.id), p.email) for p in active_staff(db)],
         }
         return render_template("staff/reports.html", page=page, filters=filters, options=options,
                                sorts=list(SORTS), is_overdue=is_overdue)
