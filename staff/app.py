@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFProtect
 from community_safety.records.database import session_scope
 from community_safety.records.models import StaffUser
 from webserver.secret_key import secret_key
-from webserver.security import add_security_headers
+from webserver.security import add_security_headers, env_flag
 
 PROJECT = Path(__file__).resolve().parent.parent
 ASSETS = PROJECT / "build" / "staff"
@@ -67,7 +67,7 @@ def create_app(settings: dict | None = None) -> Flask:
         SESSION_COOKIE_PATH="/staff",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        SESSION_COOKIE_SECURE=os.environ.get("WEB_COOKIE_SECURE", "false").lower() in ("1", "true", "yes"),
+        SESSION_COOKIE_SECURE=env_flag("WEB_COOKIE_SECURE"),
         PERMANENT_SESSION_LIFETIME=IDLE_TIMEOUT,
         SESSION_REFRESH_EACH_REQUEST=True,
         WTF_CSRF_TIME_LIMIT=None,  # the session's own timeouts bound the token

@@ -3,10 +3,10 @@ site under /staff/. Two Flask apps with their own cookies, joined here; nothing 
 import time."""
 from __future__ import annotations
 
-import os
-
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webserver.security import env_flag
 
 
 def create_app():
@@ -15,7 +15,7 @@ def create_app():
 
     widget = create_widget_app()
     widget.wsgi_app = DispatcherMiddleware(widget.wsgi_app, {"/staff": create_staff_app()})
-    if os.environ.get("WEB_BEHIND_PROXY", "").lower() in ("1", "true", "yes"):
+    if env_flag("WEB_BEHIND_PROXY"):
         # Behind the profile's nginx: the resident's address (for rate limits) is the one nginx saw.
         widget.wsgi_app = ProxyFix(widget.wsgi_app, x_for=1, x_proto=1)
     return widget

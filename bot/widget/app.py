@@ -8,7 +8,7 @@ from flask import Flask
 
 from bot.widget.limits import parse_rate
 from webserver.secret_key import secret_key
-from webserver.security import add_security_headers
+from webserver.security import add_security_headers, env_flag
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -29,7 +29,7 @@ def create_app(settings: dict | None = None) -> Flask:
         # Lax works when the widget's server and the council's pages share a site (chat.council.gov.uk on
         # www.council.gov.uk); another site needs "None" with WEB_COOKIE_SECURE=true.
         SESSION_COOKIE_SAMESITE=os.environ.get("WEB_COOKIE_SAMESITE", "Lax"),
-        SESSION_COOKIE_SECURE=os.environ.get("WEB_COOKIE_SECURE", "false").lower() in ("1", "true", "yes"),
+        SESSION_COOKIE_SECURE=env_flag("WEB_COOKIE_SECURE"),
         MAX_CONTENT_LENGTH=64 * 1024,
         # Messages a minute: a resident typing fast sends a few; a script sends hundreds.
         WIDGET_RATE_PER_SESSION=parse_rate(os.environ.get("WIDGET_RATE_PER_SESSION", ""), 30),
