@@ -8,10 +8,16 @@ MODEL := models/community-safety.tar.gz
 
 export RASA_TELEMETRY_ENABLED := false
 export SPACY_PIPELINE_PATH := $(CURDIR)/build/spacy/en_community_safety
+# Where `make weights` links the hash-checked pretrained sentence encoders (config.yml reads it).
+export PRETRAINED_WEIGHTS_PATH := $(CURDIR)/build/weights
+# Nothing may reach a model hub at run time: every weight comes from an installed package.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install spacy staff-assets train run run-prod shell test validate eval crossval benchmark load lock clean
+
+.PHONY: help install spacy weights staff-assets train run run-prod shell test validate eval crossval benchmark load lock clean
 
 help:
 	@echo "make run        set up, train if needed, start everything (chat widget on http://127.0.0.1:8000/)"
@@ -25,7 +31,7 @@ help:
 	@echo "make load       simulated residents: production profile (1 and 2 replicas) and SQLite default"
 	@echo "make staff-assets  build the staff site's styles (GOV.UK Frontend from npm)"
 
-$(VENV)/.installed: requirements.lock pyproject.toml scripts/find-python310.sh
+$(VENV)/.installed: requirements.lock requirements-pretrained.lock pyproject.toml scripts/find-python310.sh
 	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
 		echo "Removing $(VENV): it was not made with Python 3.10."; rm -rf $(VENV); fi
 	@if [ ! -x $(PY) ]; then \
@@ -34,6 +40,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml scripts/find-python310.sh
 		"$$python310" -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --upgrade "pip>=24"
 	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-pretrained.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
@@ -44,6 +51,13 @@ $(SPACY_PIPELINE_PATH)/meta.json: $(VENV)/.installed $(wildcard nlu/spacy_pipeli
 
 spacy: $(SPACY_PIPELINE_PATH)/meta.json
 
+# The pretrained sentence encoders, checked against their pinned hashes and linked into build/.
+$(PRETRAINED_WEIGHTS_PATH)/.verified: $(VENV)/.installed nlu/pretrained/weights.yml nlu/pretrained/__init__.py
+	$(PY) -m nlu.pretrained $(PRETRAINED_WEIGHTS_PATH)
+	@touch $@
+
+weights: $(PRETRAINED_WEIGHTS_PATH)/.verified
+
 # The staff site's styles: GOV.UK Frontend from the npm registry, compiled with the council's look.
 STAFF_CSS := build/staff/staff.css
 $(STAFF_CSS): staff/assets/staff.scss staff/assets/package.json staff/assets/package-lock.json
@@ -52,7 +66,7 @@ $(STAFF_CSS): staff/assets/staff.scss staff/assets/package.json staff/assets/pac
 
 staff-assets: $(STAFF_CSS)
 
-train: spacy
+train: spacy weights
 	@scripts/train-if-stale.sh
 
 run: train staff-assets
@@ -81,13 +95,13 @@ test: train staff-assets
 	@scripts/ensure-debian-package.sh nginx /usr/sbin/nginx "the production-profile tests"
 	$(VENV)/bin/pytest
 
-validate: spacy
+validate: spacy weights
 	$(VENV)/bin/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml --data nlu/data dialogue
 
 eval: train
 	$(PY) -m evaluation.evaluate
 
-crossval: spacy
+crossval: spacy weights
 	$(PY) -m evaluation.evaluate --only cross-validation
 
 benchmark: train

@@ -1,15 +1,23 @@
 """`make eval`: how well the model understands residents, in figures.
 
-    python -m evaluation.evaluate [--only heldout|cross-validation|baseline] [--folds 5]
+    python -m evaluation.evaluate [--only heldout|narratives|cross-validation|baseline] [--folds 5]
+    python -m evaluation.evaluate --config evaluation/pipelines/minilm-only.yml [--cross-validation]
 
 - held-out: the trained model (models/community-safety.tar.gz) on evaluation/heldout.yml,
-  messages written apart from the training data;
+  short messages written apart from the training data;
+- narratives: the same model on evaluation/narratives.yml, long messages in residents' own
+  voice written apart from the training data;
 - cross-validation: 5 stratified folds over nlu/data with the project's config, folds and
-  DIET both seeded, so two runs give the same figures;
-- baseline: Rasa's default pipeline trained on the same data, scored on the same held-out set.
+  classifiers seeded, so two runs give the same figures;
+- baseline: Rasa's default pipeline trained on the same data, scored on both held-out sets.
 
-Prints per-intent precision / recall / F1, the most confused pairs, emergency recall and
-false alarms; writes everything under results/.
+``--config`` trains another pipeline (evaluation/pipelines/ holds the ones compared in the
+README) on nlu/data and scores it the same way, so a pipeline change is measured, not guessed.
+
+Besides accuracy and macro-F1 it prints what matters to a resident: emergencies missed and
+false emergencies; confident wrong doors (the worst answer: a wrong service said with
+confidence) apart from "not understood" answers; and the share whose right door is reached
+(understood, or among the fallback's three suggested buttons). Everything goes under results/.
 """
 from __future__ import annotations
 
@@ -25,34 +33,12 @@ PROJECT = Path(__file__).resolve().parent.parent
 RESULTS = PROJECT / "results"
 MODEL = PROJECT / "models" / "community-safety.tar.gz"
 HELDOUT = PROJECT / "evaluation" / "heldout.yml"
+NARRATIVES = PROJECT / "evaluation" / "narratives.yml"
+BASELINE = PROJECT / "evaluation" / "pipelines" / "rasa-default.yml"
 SEED = 2026
-
-# Rasa 3.6's default NLU pipeline (what `rasa init` writes when the pipeline is left out).
-BASELINE_CONFIG = """\
-recipe: default.v1
-language: en
-pipeline:
-  - name: WhitespaceTokenizer
-  - name: RegexFeaturizer
-  - name: LexicalSyntacticFeaturizer
-  - name: CountVectorsFeaturizer
-  - name: CountVectorsFeaturizer
-    analyzer: char_wb
-    min_ngram: 1
-    max_ngram: 4
-  - name: DIETClassifier
-    epochs: 100
-    constrain_similarities: true
-    random_seed: 2026
-  - name: EntitySynonymMapper
-  - name: ResponseSelector
-    epochs: 100
-    constrain_similarities: true
-  - name: FallbackClassifier
-    threshold: 0.3
-    ambiguity_threshold: 0.1
-policies: []
-"""
+FALLBACK = "nlu_fallback"
+SUGGESTIONS = 3  # the fallback offers this many likeliest needs as buttons (actions/fallback.py)
+SETS = {"heldout": HELDOUT, "narratives": NARRATIVES}
 
 
 def load_examples(path: Path) -> list[tuple[str, str]]:
@@ -61,24 +47,26 @@ def load_examples(path: Path) -> list[tuple[str, str]]:
     return [(example.get("text"), example.get("intent")) for example in load_data(str(path)).intent_examples]
 
 
-def predict(model: Path | str, examples: list[tuple[str, str]]) -> list[dict]:
+def predict(model: Path | str, examples: list[tuple[str, str]], agent=None) -> list[dict]:
     """Parse every text with the model in-process, as the running bot would."""
     from rasa.core.agent import Agent
 
-    agent = Agent.load(str(model))
+    agent = agent or Agent.load(str(model))
     loop = asyncio.new_event_loop()
     try:
-        return [
-            {"text": text, "intent": intent,
-             "intent_prediction": loop.run_until_complete(agent.parse_message(text))["intent"]}
-            for text, intent in examples
-        ]
+        results = []
+        for text, intent in examples:
+            parsed = loop.run_until_complete(agent.parse_message(text))
+            results.append({"text": text, "intent": intent, "intent_prediction": parsed["intent"],
+                            "ranking": [entry["name"] for entry in parsed.get("intent_ranking") or []
+                                        if entry["name"] != FALLBACK]})
+        return results
     finally:
         loop.close()
 
 
 def summarise_predictions(results: list[dict], out: Path) -> dict:
-    """Score predictions as Rasa does, and write Rasa's report files into `out`."""
+    """Score predictions, and write the report and the errors into `out`."""
     from sklearn.metrics import classification_report
 
     truth = [r["intent"] for r in results]
@@ -87,6 +75,11 @@ def summarise_predictions(results: list[dict], out: Path) -> dict:
     report = classification_report(truth, predicted, labels=sorted(set(truth)), output_dict=True, zero_division=0)
     report["accuracy"] = sum(t == p for t, p in zip(truth, predicted)) / len(truth)
     errors = [r for r, t, p in zip(results, truth, predicted) if t != p]
+    top = [r["intent"] in r.get("ranking", [])[:SUGGESTIONS] for r in results]
+    reached = [t == p or (p == FALLBACK and t in r.get("ranking", [])[:SUGGESTIONS])
+               for r, t, p in zip(results, truth, predicted)]
+    report["right_door_in_top3"] = sum(top) / len(results)
+    report["right_door_reached"] = sum(reached) / len(results)
     (out / "intent_report.json").write_text(json.dumps(report, indent=2))
     (out / "intent_errors.json").write_text(json.dumps(errors, indent=2))
     return summarise(out)
@@ -101,45 +94,80 @@ def summarise(out: Path) -> dict:
     non_emergency = sum(v["support"] for k, v in intents.items() if k != "emergency")
     false_alarms = [e["text"] for e in errors if e["intent_prediction"]["name"] == "emergency"]
     missed = [e["text"] for e in errors if e["intent"] == "emergency"]
+    wrong_doors = [e for e in errors if e["intent_prediction"]["name"] not in (FALLBACK, "emergency") and e["intent"] != "emergency"]
+    total = sum(v["support"] for v in intents.values())
     return {
         "accuracy": report.get("accuracy", report.get("micro avg", {}).get("f1-score")),
         "macro_f1": report["macro avg"]["f1-score"],
         "emergency_recall": intents.get("emergency", {}).get("recall"),
         "emergency_false_alarms": len(false_alarms),
         "non_emergency_messages": non_emergency,
+        "messages": total,
+        "not_understood": sum(1 for e in errors if e["intent_prediction"]["name"] == FALLBACK),
+        "confident_wrong_doors": len(wrong_doors),
+        "right_door_in_top3": report.get("right_door_in_top3"),
+        "right_door_reached": report.get("right_door_reached"),
         "false_alarm_texts": false_alarms,
         "missed_emergencies": missed,
+        "wrong_door_texts": [f"{e['intent']} -> {e['intent_prediction']['name']} "
+                             f"({e['intent_prediction'].get('confidence') or 0:.2f}): {e['text']}" for e in wrong_doors],
         "per_intent": intents,
         "confused_pairs": [{"intent": a, "predicted": b, "count": n} for (a, b), n in confused.most_common(8)],
     }
 
 
-def print_summary(title: str, summary: dict) -> None:
+def print_summary(title: str, summary: dict, verbose: bool = True) -> None:
     print(f"\n== {title} ==")
-    print(f"{'intent':<20}{'precision':>10}{'recall':>8}{'f1':>8}{'n':>5}")
-    for name, scores in sorted(summary["per_intent"].items()):
-        print(f"{name:<20}{scores['precision']:>10.3f}{scores['recall']:>8.3f}{scores['f1-score']:>8.3f}{scores['support']:>5}")
-    print(f"accuracy {summary['accuracy']:.3f}   macro-F1 {summary['macro_f1']:.3f}")
+    if verbose:
+        print(f"{'intent':<20}{'precision':>10}{'recall':>8}{'f1':>8}{'n':>5}")
+        for name, scores in sorted(summary["per_intent"].items()):
+            print(f"{name:<20}{scores['precision']:>10.3f}{scores['recall']:>8.3f}{scores['f1-score']:>8.3f}{scores['support']:>5}")
+    print(f"accuracy {summary['accuracy']:.3f}   macro-F1 {summary['macro_f1']:.3f}   messages {summary['messages']}")
     print(f"emergency recall {summary['emergency_recall']:.3f}   "
-          f"false alarms {summary['emergency_false_alarms']} in {summary['non_emergency_messages']} non-emergency messages")
+          f"false emergencies {summary['emergency_false_alarms']} in {summary['non_emergency_messages']} other messages")
+    if summary.get("right_door_in_top3") is not None:
+        print(f"right door in the top three {summary['right_door_in_top3']:.3f}   right door reached "
+              f"(understood, or among the fallback's buttons) {summary['right_door_reached']:.3f}")
+    print(f"not understood (fallback) {summary['not_understood']}   confident wrong doors {summary['confident_wrong_doors']}")
     if summary["missed_emergencies"]:
         print("MISSED EMERGENCIES:", *summary["missed_emergencies"], sep="\n  ")
-    if summary["false_alarm_texts"]:
-        print("false alarms:", *summary["false_alarm_texts"], sep="\n  ")
+    if verbose and summary["false_alarm_texts"]:
+        print("false emergencies:", *summary["false_alarm_texts"], sep="\n  ")
+    if verbose and summary["wrong_door_texts"]:
+        print("confident wrong doors:", *summary["wrong_door_texts"][:25], sep="\n  ")
     print("most confused (true -> predicted):")
     for pair in summary["confused_pairs"]:
         print(f"  {pair['intent']} -> {pair['predicted']}: {pair['count']}")
 
 
-def heldout() -> dict:
+def score_sets(model: Path | str, out: Path) -> dict:
+    """The model on both held-out sets, loaded once."""
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    summaries = {}
+    for name, path in SETS.items():
+        folder = out / name
+        folder.mkdir(parents=True, exist_ok=True)
+        summaries[name] = summarise_predictions(predict(model, load_examples(path), agent), folder)
+    return summaries
+
+
+def trained_model() -> dict:
     if not MODEL.exists():
         sys.exit(f"No model at {MODEL}: run `make train` first.")
-    out = RESULTS / "heldout"
+    return score_sets(MODEL, RESULTS)
+
+
+def train_pipeline(config: Path, out: Path) -> str:
+    from rasa.model_training import train_nlu
+
     out.mkdir(parents=True, exist_ok=True)
-    return summarise_predictions(predict(MODEL, load_examples(HELDOUT)), out)
+    return train_nlu(str(config), str(PROJECT / "nlu" / "data"), str(out), fixed_model_name="model")
 
 
-def cross_validation(folds: int, seed: int = SEED) -> dict:
+def cross_validation(folds: int, seed: int = SEED, config: Path = PROJECT / "config.yml",
+                     out: Path = RESULTS / "crossval") -> dict:
     """Stratified k-fold with a fixed seed (Rasa's own CLI shuffles folds without one)."""
     from rasa.model_training import train_nlu
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
@@ -147,7 +175,6 @@ def cross_validation(folds: int, seed: int = SEED) -> dict:
     from rasa.shared.nlu.training_data.training_data import TrainingData
     from sklearn.model_selection import StratifiedKFold
 
-    out = RESULTS / "crossval"
     out.mkdir(parents=True, exist_ok=True)
     examples = load_data(str(PROJECT / "nlu" / "data")).intent_examples
     labels = [example.get("intent") for example in examples]
@@ -158,49 +185,76 @@ def cross_validation(folds: int, seed: int = SEED) -> dict:
         fold_dir.mkdir(exist_ok=True)
         train_file = fold_dir / "train.yml"
         RasaYAMLWriter().dump(train_file, TrainingData(training_examples=[examples[i] for i in train_index]))
-        model = train_nlu(str(PROJECT / "config.yml"), str(train_file), str(fold_dir), fixed_model_name="model")
+        model = train_nlu(str(config), str(train_file), str(fold_dir), fixed_model_name="model")
         results += predict(model, [(examples[i].get("text"), labels[i]) for i in test_index])
         print(f"fold {fold + 1}/{folds} done", flush=True)
     return summarise_predictions(results, out)
 
 
-def baseline() -> dict:
-    from rasa.model_training import train_nlu
+def timed(run):
+    started = time.monotonic()
+    result = run()
+    seconds = round(time.monotonic() - started, 1)
+    for summary in (result.values() if "accuracy" not in result else [result]):
+        summary["seconds"] = seconds
+    return result
 
-    out = RESULTS / "baseline"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "config.yml").write_text(BASELINE_CONFIG)
-    model = train_nlu(str(out / "config.yml"), str(PROJECT / "nlu" / "data"), str(out), fixed_model_name="default-pipeline")
-    return summarise_predictions(predict(model, load_examples(HELDOUT)), out)
+
+def print_comparison(rows: dict[str, dict]) -> None:
+    print(f"\n{'':<34}{'accuracy':>9}{'macro-F1':>9}{'top-3':>7}{'emerg.':>7}{'false em.':>10}{'wrong':>7}{'fallback':>9}")
+    for name, s in rows.items():
+        top3 = f"{s['right_door_in_top3']:.3f}" if s.get("right_door_in_top3") is not None else "-"
+        print(f"{name:<34}{s['accuracy']:>9.3f}{s['macro_f1']:>9.3f}{top3:>7}{s['emergency_recall']:>7.3f}"
+              f"{s['emergency_false_alarms']:>10}{s['confident_wrong_doors']:>7}{s['not_understood']:>9}")
+
+
+def quiet_rasa() -> None:
+    """Rasa's own progress at INFO; without this, every parse is logged at DEBUG."""
+    import logging
+
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.INFO)
+    configure_structlog(logging.INFO)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", choices=["heldout", "cross-validation", "baseline"])
+    parser.add_argument("--only", choices=["heldout", "narratives", "cross-validation", "baseline"])
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--config", type=Path, help="train and score this pipeline instead of the trained model")
+    parser.add_argument("--cross-validation", dest="with_cv", action="store_true", help="with --config: cross-validate it too")
+    parser.add_argument("--quiet", action="store_true", help="figures only, no per-intent table or message lists")
     args = parser.parse_args()
+    quiet_rasa()
     RESULTS.mkdir(exist_ok=True)
-    steps = {
-        "heldout": ("Held-out test set (trained model, evaluation/heldout.yml)", heldout),
-        "cross-validation": (f"{args.folds}-fold cross-validation on nlu/data", lambda: cross_validation(args.folds)),
-        "baseline": ("Rasa's default pipeline, same data, same held-out set", baseline),
-    }
-    chosen = [args.only] if args.only else list(steps)
-    summaries = {}
-    for key in chosen:
-        title, run = steps[key]
-        started = time.monotonic()
-        summaries[key] = run()
-        summaries[key]["seconds"] = round(time.monotonic() - started, 1)
-        print_summary(title, summaries[key])
-    if "heldout" in summaries and "baseline" in summaries:
-        ours, theirs = summaries["heldout"], summaries["baseline"]
-        print("\n== Project pipeline vs Rasa default (held-out) ==")
-        for key in ("accuracy", "macro_f1", "emergency_recall"):
-            print(f"{key:<18} ours {ours[key]:.3f}   default {theirs[key]:.3f}")
-        print(f"{'false alarms':<18} ours {ours['emergency_false_alarms']}       default {theirs['emergency_false_alarms']}")
-    (RESULTS / "summary.json").write_text(json.dumps(summaries, indent=2))
-    print(f"\nWritten to {RESULTS}/")
+    summaries: dict[str, dict] = {}
+
+    if args.config:
+        name = args.config.stem
+        out = RESULTS / "pipelines" / name
+        summaries = {f"{name}, {key}": value for key, value in
+                     timed(lambda: score_sets(train_pipeline(args.config, out), out)).items()}
+        if args.with_cv:
+            summaries[f"{name}, cross-validation"] = timed(lambda: cross_validation(args.folds, config=args.config, out=out / "crossval"))
+    else:
+        if args.only in (None, "heldout", "narratives"):
+            scored = timed(trained_model)
+            summaries.update({f"this pipeline, {key}": value for key, value in scored.items()
+                              if args.only in (None, key)})
+        if args.only in (None, "cross-validation"):
+            summaries["this pipeline, cross-validation"] = timed(lambda: cross_validation(args.folds))
+        if args.only in (None, "baseline"):
+            out = RESULTS / "baseline"
+            scored = timed(lambda: score_sets(train_pipeline(BASELINE, out), out))
+            summaries.update({f"Rasa's default pipeline, {key}": value for key, value in scored.items()})
+    for title, summary in summaries.items():
+        print_summary(title, summary, verbose=not args.quiet)
+    print_comparison(summaries)
+    summary_file = (RESULTS / "pipelines" / args.config.stem if args.config else RESULTS) / "summary.json"
+    summary_file.write_text(json.dumps(summaries, indent=2))
+    print(f"\nWritten to {summary_file.parent}/")
     return 0
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Train the Rasa model only when its inputs changed since the last training.
 # The inputs: training data, dialogue, domain, config, the spaCy pipeline's build code and
-# patterns, the custom NLU components, and the locked package versions. Rasa's own cache
+# patterns, the custom NLU components, the pretrained encoders' pins, and the locked package versions. Rasa's own cache
 # fingerprints SpacyNLP by its name alone, so a changed pattern file would not retrain it;
 # hashing the inputs here and training with --force closes that gap.
 set -euo pipefail
@@ -14,8 +14,8 @@ stamp="$model_dir/$model_name.inputs.sha256"
 
 inputs_hash() {
     {
-        find nlu/data dialogue nlu/spacy_pipeline nlu/components -type f \( -name '*.yml' -o -name '*.py' \) -print0 | sort -z | xargs -0 sha256sum
-        sha256sum config.yml domain.yml requirements.lock
+        find nlu/data dialogue nlu/spacy_pipeline nlu/components nlu/pretrained -type f \( -name '*.yml' -o -name '*.py' \) -print0 | sort -z | xargs -0 sha256sum
+        sha256sum config.yml domain.yml requirements.lock requirements-pretrained.lock nlu/emergency_language.yml
     } | sha256sum | cut -d' ' -f1
 }
 

@@ -1,0 +1,159 @@
+"""Rasa component: the need a message expresses, by logistic regression over its features.
+
+Chosen over DIET by measurement (README, "Model"): on this project's few hundred examples a
+linear model over sentence embeddings and word/character counts generalises better to new
+wording, trains in seconds instead of minutes and answers in well under a millisecond.
+
+Each featurizer's sentence features are one block: sparse counts become sublinear TF-IDF,
+and every block is scaled to unit length, dense (pretrained) blocks times ``dense_weight``, so
+that no one featurizer drowns the others. The trained weights are saved as plain arrays.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+import numpy as np
+import scipy.sparse
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+logger = logging.getLogger(__name__)
+WEIGHTS_FILE = "intent_classifier.npz"
+
+
+def sentence_blocks(message: Message) -> Dict[Text, Any]:
+    """The message text's sentence features, one block per featurizer (by its name)."""
+    return {feature.origin if isinstance(feature.origin, str) else "+".join(feature.origin): feature.features
+            for feature in message.features
+            if feature.attribute == TEXT and feature.type == FEATURE_TYPE_SENTENCE}
+
+
+class FeatureScaler:
+    """Turns per-featurizer blocks into one row: TF-IDF for counts, unit length, dense weighted."""
+
+    def __init__(self, origins: List[Text], sparse: List[bool], idf: List[Optional[np.ndarray]],
+                 dense_weight: float) -> None:
+        self.origins, self.sparse, self.idf, self.dense_weight = origins, sparse, idf, dense_weight
+
+    @classmethod
+    def fit(cls, messages: List[Message], dense_weight: float) -> "FeatureScaler":
+        first = sentence_blocks(messages[0])
+        origins = sorted(first)
+        sparse = [scipy.sparse.issparse(first[origin]) for origin in origins]
+        idf = []
+        for origin, is_sparse in zip(origins, sparse):
+            if not is_sparse:
+                idf.append(None)
+                continue
+            counts = scipy.sparse.vstack([sentence_blocks(m)[origin] for m in messages]).tocsc()
+            documents = np.diff(counts.indptr)  # in how many messages each column occurs
+            idf.append(np.log((1 + len(messages)) / (1 + documents)) + 1.0)
+        return cls(origins, sparse, idf, dense_weight)
+
+    def arrays(self) -> Dict[Text, np.ndarray]:
+        """The scaler as plain arrays, to save beside a model's weights (no pickles)."""
+        arrays = {"origins": np.array(self.origins, dtype=str), "sparse": np.array(self.sparse),
+                  "dense_weight": np.array(self.dense_weight)}
+        arrays.update({f"idf_{i}": idf for i, idf in enumerate(self.idf) if idf is not None})
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, saved) -> "FeatureScaler":
+        origins = [str(origin) for origin in saved["origins"]]
+        return cls(origins, [bool(s) for s in saved["sparse"]],
+                   [saved[f"idf_{i}"] if f"idf_{i}" in saved else None for i in range(len(origins))],
+                   float(saved["dense_weight"]))
+
+    def has_features(self, message: Message) -> bool:
+        return set(self.origins) <= set(sentence_blocks(message))
+
+    def transform(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
+        rows = []
+        for message in messages:
+            blocks = sentence_blocks(message)
+            parts = []
+            for origin, is_sparse, idf in zip(self.origins, self.sparse, self.idf):
+                block = blocks[origin]
+                if is_sparse:
+                    block = scipy.sparse.csr_matrix(block, dtype=np.float64)
+                    block.data = (1.0 + np.log(np.maximum(block.data, 1e-12)))  # sublinear counts
+                    block = block.multiply(idf[None, :]).tocsr()
+                    norm = np.sqrt(block.multiply(block).sum())
+                    parts.append(block / norm if norm else block)
+                else:
+                    vector = np.asarray(block, dtype=np.float64).reshape(1, -1)
+                    norm = np.linalg.norm(vector)
+                    parts.append(scipy.sparse.csr_matrix(self.dense_weight * vector / (norm or 1.0)))
+            rows.append(scipy.sparse.hstack(parts))
+        return scipy.sparse.vstack(rows).tocsr()
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class SentenceIntentClassifier(IntentClassifier, GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"C": 10.0, "dense_weight": 2.0, "max_iter": 3000, "ranking_length": 10, "random_seed": 2026}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 scaler: Optional[FeatureScaler] = None, classes: Optional[np.ndarray] = None,
+                 coef: Optional[np.ndarray] = None, intercept: Optional[np.ndarray] = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._storage, self._resource = model_storage, resource
+        self._scaler, self._classes, self._coef, self._intercept = scaler, classes, coef, intercept
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SentenceIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        from sklearn.linear_model import LogisticRegression
+
+        examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
+        self._scaler = FeatureScaler.fit(examples, float(self._config["dense_weight"]))
+        model = LogisticRegression(C=float(self._config["C"]), max_iter=int(self._config["max_iter"]),
+                                   random_state=int(self._config["random_seed"]))
+        model.fit(self._scaler.transform(examples), [e.get(INTENT) for e in examples])
+        self._classes, self._coef, self._intercept = model.classes_, model.coef_, model.intercept_
+        self._persist()
+        return self._resource
+
+    def _persist(self) -> None:
+        with self._storage.write_to(self._resource) as directory:
+            np.savez(directory / WEIGHTS_FILE, classes=self._classes.astype(str), coef=self._coef,
+                     intercept=self._intercept, **self._scaler.arrays())
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "SentenceIntentClassifier":
+        with model_storage.read_from(resource) as directory:
+            saved = np.load(directory / WEIGHTS_FILE, allow_pickle=False)
+            return cls(config, model_storage, resource, FeatureScaler.from_arrays(saved), saved["classes"],
+                       saved["coef"], saved["intercept"])
+
+    def probabilities(self, messages: List[Message]) -> np.ndarray:
+        scores = self._scaler.transform(messages) @ self._coef.T + self._intercept
+        scores = np.asarray(scores) - np.max(scores, axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        ready = [m for m in messages if m.get(TEXT) is not None and self._scaler.has_features(m)] if self._coef is not None else []
+        if not ready:
+            return messages
+        for message, row in zip(ready, self.probabilities(ready)):
+            ranking = self._ranking(row)
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking[: int(self._config["ranking_length"])], add_to_output=True)
+        return messages
+
+    def _ranking(self, row: np.ndarray) -> List[Dict[Text, Any]]:
+        order = np.argsort(-row)
+        return [{INTENT_NAME_KEY: str(self._classes[i]), "confidence": float(row[i])} for i in order]

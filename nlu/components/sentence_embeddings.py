@@ -1,0 +1,68 @@
+"""Rasa component: what a message means as a whole, from a pretrained sentence encoder.
+
+Adds one dense *sentence* feature (384 numbers) for the message text, so that "there's a man
+kipping in the doorway and it's freezing" lands near "someone is sleeping rough" although it
+shares no word with it. Word and character counts stay in the pipeline beside it.
+
+The encoder is named in config.yml (``encoder: minilm`` or ``e5``, see nlu/pretrained/) with
+the path `make weights` links (``weights: ${PRETRAINED_WEIGHTS_PATH}/<name>``). The weights are
+checked against their pinned hash when the component is created and when a trained model
+loads; a file that differs is refused with a message saying so.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu.pretrained.encoders import ENCODERS, SentenceEncoder, load_encoder
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**DenseFeaturizer.get_default_config(), "encoder": "minilm", "weights": None}
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        if config.get("encoder") not in ENCODERS:
+            raise InvalidConfigException(
+                f"SentenceEmbeddingFeaturizer: 'encoder' must be one of {sorted(ENCODERS)}, not {config.get('encoder')!r}.")
+        if not config.get("weights"):
+            raise InvalidConfigException(
+                "SentenceEmbeddingFeaturizer: 'weights' must name the encoder's folder or file "
+                "(config.yml uses ${PRETRAINED_WEIGHTS_PATH}/<encoder>, set by the Makefile; run Rasa through make).")
+
+    def __init__(self, config: Dict[Text, Any], name: Text, encoder: Optional[SentenceEncoder] = None) -> None:
+        super().__init__(name, config)
+        self._encoder = encoder or load_encoder(config["encoder"], config["weights"])
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SentenceEmbeddingFeaturizer":
+        return cls(config, execution_context.node_name)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        examples = [example for example in training_data.training_examples if example.get(TEXT)]
+        self._featurize(examples)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        self._featurize([message for message in messages if message.get(TEXT) is not None])
+        return messages
+
+    def _featurize(self, messages: List[Message]) -> None:
+        if not messages:
+            return
+        vectors = self._encoder.encode([message.get(TEXT) or "" for message in messages])
+        for message, vector in zip(messages, vectors):
+            self.add_features_to_message(sequence=None, sentence=vector[None, :], attribute=TEXT, message=message)
