@@ -3,6 +3,9 @@
 When an answer can't be read twice in a row, the bot stops repeating itself and asks
 whether to carry on; "stop" ends the questions and the form finishes with what it has,
 so nobody is stuck in a loop.
+
+Danger to life in the middle of the questions is decided here, once for every form
+(``danger_in``): 999 first, then each form says what happens to its answers (``after_danger``).
 """
 from __future__ import annotations
 
@@ -16,11 +19,34 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from community_safety.answers import YES, is_cancel, yes_no
+from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, SAFETY_NET_KEY
 
 FAILURES_SLOT = "form_failures"
 CONTINUE_SLOT = "continue_form"
 STOP_SLOT = "form_stopped"
 MAX_FAILURES = 2
+# An answer shorter than this ("myself", "no", "Brick Lane") is too short for a classifier's word.
+SENTENCE_WORDS = 4
+SURE = 0.7
+
+
+def danger_in(message: Dict[Text, Any]) -> bool:
+    """An answer in the middle of the questions that is really an emergency.
+
+    Answers are often one word or a place ("myself", "Brick Lane"), which a classifier alone can
+    take for an emergency: so inside a form, danger counts when the safety net's rules found
+    danger-to-life language, when the resident pressed the 999 button, or, for a whole sentence,
+    when the danger classifier fired or the intent classifier is sure.
+    """
+    intent = message.get("intent") or {}
+    if intent.get("name") != "emergency":
+        return False
+    text = (message.get("text") or "").strip()
+    if message.get(SAFETY_NET_KEY) or text.startswith("/"):
+        return True
+    if len(text.split()) < SENTENCE_WORDS:
+        return False
+    return bool((message.get(DANGER_CLASSIFIER_KEY) or {}).get("fired")) or (intent.get("confidence") or 0) >= SURE
 
 
 class PatientFormValidation(FormValidationAction, ABC):
@@ -31,6 +57,10 @@ class PatientFormValidation(FormValidationAction, ABC):
     @abstractmethod
     def questions(self, tracker: Tracker) -> List[Text]:
         """The slots still to ask for, in order."""
+
+    @abstractmethod
+    def after_danger(self, tracker: Tracker) -> Dict[Text, Any]:
+        """Slots to set once 999 has been given in the middle of the questions."""
 
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -47,6 +77,9 @@ class PatientFormValidation(FormValidationAction, ABC):
     ) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
         answered_now = tracker.slots_to_validate()
+        if requested in answered_now and danger_in(tracker.latest_message or {}):
+            dispatcher.utter_message(response="utter_emergency")
+            return [SlotSet(slot, value) for slot, value in {requested: None, **self.after_danger(tracker)}.items()]
         events = await super().get_validation_events(dispatcher, tracker, domain)
         if requested not in answered_now or requested == CONTINUE_SLOT:
             return events

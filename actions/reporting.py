@@ -64,21 +64,6 @@ def _first_report_message(tracker: Tracker) -> Dict[Text, Any] | None:
     return None
 
 
-def danger_in(message: Dict[Text, Any]) -> bool:
-    """An answer in the middle of a report that is really an emergency.
-
-    Answers are often a place or a time ("Brick Lane"), which the classifier alone can take for
-    an emergency; so mid-report it counts when the safety net's rules found danger-to-life
-    language, or when the classifier is sure about a whole sentence.
-    """
-    intent = message.get("intent") or {}
-    if intent.get("name") != "emergency":
-        return False
-    if message.get("emergency_safety_net"):
-        return True
-    return len((message.get("text") or "").split()) >= 4 and (intent.get("confidence") or 0) >= 0.7
-
-
 class ActionStartReport(Action):
     def name(self) -> Text:
         return "action_start_report"
@@ -108,6 +93,10 @@ class ValidateReportForm(PatientFormValidation):
     def questions(self, tracker: Tracker) -> List[Text]:
         return default_reporting().questions_to_ask(report_slots(tracker))
 
+    def after_danger(self, tracker: Tracker) -> Dict[Text, Any]:
+        # The answers so far wait for when they're safe.
+        return {PAUSED_SLOT: True, STOP_SLOT: True}
+
     def __getattr__(self, name: Text):
         # rasa_sdk looks for validate_<slot>; every report question is read the same way.
         slot = name.removeprefix("validate_")
@@ -120,10 +109,6 @@ class ValidateReportForm(PatientFormValidation):
         reporting = default_reporting()
         if is_cancel(value):
             return {slot: None, "report_confirm": "cancel", STOP_SLOT: True}
-        if danger_in(tracker.latest_message or {}):
-            # 999 first; the answers so far wait for when they're safe.
-            dispatcher.utter_message(response="utter_emergency")
-            return {slot: None, PAUSED_SLOT: True, STOP_SLOT: True}
         answer = read_answer(slot, value, dt.date.today())
         if answer.problem:
             dispatcher.utter_message(text=reporting.say(answer.problem, limit=MAX_TEXT))

@@ -83,6 +83,10 @@ class ValidateSignpostForm(PatientFormValidation):
         need = tracker.get_slot(NEED_SLOT)
         return default_signposting().questions_for(need, current_answers(tracker))
 
+    def after_danger(self, tracker: Tracker) -> Dict[Text, Any]:
+        # Someone is in danger now: no more questions, and the reply after 999 says what next.
+        return {"danger_now": "yes", STOP_SLOT: True}
+
     def _checked(self, slot: Text, value: Any, reader, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
         if read.is_cancel(value):
             # "Stop" ends the questions; the resident still gets the best door for what they said.

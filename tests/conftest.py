@@ -11,9 +11,13 @@ import yaml
 PROJECT = Path(__file__).resolve().parent.parent
 MODEL = PROJECT / "models" / "community-safety.tar.gz"
 HELDOUT = PROJECT / "evaluation" / "heldout.yml"
+NARRATIVES = PROJECT / "evaluation" / "narratives.yml"
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SPACY_PIPELINE_PATH", str(PROJECT / "build" / "spacy" / "en_community_safety"))
+os.environ.setdefault("PRETRAINED_WEIGHTS_PATH", str(PROJECT / "build" / "weights"))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
 def read_nlu_examples(path: Path) -> dict[str, list[str]]:
@@ -30,6 +34,11 @@ def read_nlu_examples(path: Path) -> dict[str, list[str]]:
 @pytest.fixture(scope="session")
 def heldout() -> dict[str, list[str]]:
     return read_nlu_examples(HELDOUT)
+
+
+@pytest.fixture(scope="session")
+def narratives() -> dict[str, list[str]]:
+    return read_nlu_examples(NARRATIVES)
 
 
 @pytest.fixture(scope="session")

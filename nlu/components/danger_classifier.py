@@ -32,11 +32,10 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.components.emergency_language import LANGUAGE_FILE, EmergencyLanguage
+from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, LANGUAGE_FILE, EmergencyLanguage
 from nlu.components.intent_classifier import FeatureScaler
 
 logger = logging.getLogger(__name__)
-DANGER_CLASSIFIER_KEY = "danger_classifier"
 WEIGHTS_FILE = "danger_classifier.npz"
 
 
@@ -131,7 +130,7 @@ class DangerClassifier(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         if self._coef is None:
             return messages
-        ready = [m for m in messages if word_count(m.get(TEXT)) >= self._config["min_words"] and self._scaler.has_features(m)]
+        ready = [m for m in messages if word_count(m.get(TEXT)) >= self._config["min_words"]]
         if not ready:
             return messages
         for message, score in zip(ready, self.scores(ready)):

@@ -13,6 +13,10 @@ from pathlib import Path
 import yaml
 
 LANGUAGE_FILE = Path(__file__).resolve().parent.parent / "emergency_language.yml"
+# What a parse result carries when danger was found, and by whom: the safety net's rules, or the
+# danger classifier (nlu/components/danger_classifier.py). The actions read the same keys.
+SAFETY_NET_KEY = "emergency_safety_net"
+DANGER_CLASSIFIER_KEY = "danger_classifier"
 # Curly quotes come from phone keyboards; the patterns are written with straight ones.
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'})
 

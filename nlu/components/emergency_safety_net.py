@@ -15,9 +15,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu.components.emergency_language import LANGUAGE_FILE, EmergencyLanguage
-
-SAFETY_NET_KEY = "emergency_safety_net"
+from nlu.components.emergency_language import LANGUAGE_FILE, SAFETY_NET_KEY, EmergencyLanguage
 
 
 @DefaultV1Recipe.register(

@@ -39,28 +39,31 @@ class FeatureScaler:
     """Turns per-featurizer blocks into one row: TF-IDF for counts, unit length, dense weighted."""
 
     def __init__(self, origins: List[Text], sparse: List[bool], idf: List[Optional[np.ndarray]],
-                 dense_weight: float) -> None:
+                 dense_weight: float, widths: List[int]) -> None:
         self.origins, self.sparse, self.idf, self.dense_weight = origins, sparse, idf, dense_weight
+        self.widths = widths  # a featurizer with nothing to say (an empty message) gives zeros
 
     @classmethod
     def fit(cls, messages: List[Message], dense_weight: float) -> "FeatureScaler":
         first = sentence_blocks(messages[0])
         origins = sorted(first)
         sparse = [scipy.sparse.issparse(first[origin]) for origin in origins]
+        widths = [first[origin].shape[-1] for origin in origins]
         idf = []
-        for origin, is_sparse in zip(origins, sparse):
+        for origin, is_sparse, width in zip(origins, sparse, widths):
             if not is_sparse:
                 idf.append(None)
                 continue
-            counts = scipy.sparse.vstack([sentence_blocks(m)[origin] for m in messages]).tocsc()
+            counts = scipy.sparse.vstack([sentence_blocks(m).get(origin, scipy.sparse.csr_matrix((1, width)))
+                                          for m in messages]).tocsc()
             documents = np.diff(counts.indptr)  # in how many messages each column occurs
             idf.append(np.log((1 + len(messages)) / (1 + documents)) + 1.0)
-        return cls(origins, sparse, idf, dense_weight)
+        return cls(origins, sparse, idf, dense_weight, widths)
 
     def arrays(self) -> Dict[Text, np.ndarray]:
         """The scaler as plain arrays, to save beside a model's weights (no pickles)."""
         arrays = {"origins": np.array(self.origins, dtype=str), "sparse": np.array(self.sparse),
-                  "dense_weight": np.array(self.dense_weight)}
+                  "dense_weight": np.array(self.dense_weight), "widths": np.array(self.widths)}
         arrays.update({f"idf_{i}": idf for i, idf in enumerate(self.idf) if idf is not None})
         return arrays
 
@@ -69,17 +72,17 @@ class FeatureScaler:
         origins = [str(origin) for origin in saved["origins"]]
         return cls(origins, [bool(s) for s in saved["sparse"]],
                    [saved[f"idf_{i}"] if f"idf_{i}" in saved else None for i in range(len(origins))],
-                   float(saved["dense_weight"]))
-
-    def has_features(self, message: Message) -> bool:
-        return set(self.origins) <= set(sentence_blocks(message))
+                   float(saved["dense_weight"]), [int(w) for w in saved["widths"]])
 
     def transform(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
         rows = []
         for message in messages:
             blocks = sentence_blocks(message)
             parts = []
-            for origin, is_sparse, idf in zip(self.origins, self.sparse, self.idf):
+            for origin, is_sparse, idf, width in zip(self.origins, self.sparse, self.idf, self.widths):
+                if origin not in blocks:
+                    parts.append(scipy.sparse.csr_matrix((1, width)))
+                    continue
                 block = blocks[origin]
                 if is_sparse:
                     block = scipy.sparse.csr_matrix(block, dtype=np.float64)
@@ -145,7 +148,7 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
         return exp / exp.sum(axis=1, keepdims=True)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        ready = [m for m in messages if m.get(TEXT) is not None and self._scaler.has_features(m)] if self._coef is not None else []
+        ready = [m for m in messages if m.get(TEXT) is not None] if self._coef is not None else []
         if not ready:
             return messages
         for message, row in zip(ready, self.probabilities(ready)):

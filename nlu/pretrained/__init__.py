@@ -61,9 +61,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def verify(name: str, loaded: Path) -> Path:
+def verify(name: str, loaded: Path, spec: EncoderSpec | None = None) -> Path:
     """Checks the weights under ``loaded`` (what the encoder will load) against the pinned hash."""
-    spec = encoder_specs()[name]
+    spec = spec or encoder_specs()[name]
     weights = spec.weights_file(Path(loaded))
     if not weights.is_file():
         raise PretrainedWeightsError(
@@ -77,12 +77,13 @@ def verify(name: str, loaded: Path) -> Path:
     return Path(loaded)
 
 
-def link_all(build_dir: Path) -> list[Path]:
+def link_all(build_dir: Path, specs: dict[str, EncoderSpec] | None = None) -> list[Path]:
     """Verifies every encoder's installed weights and links it into ``build_dir/<name>``."""
+    specs = specs or encoder_specs()
+    sources = {name: verify(name, spec.installed_path(), spec) for name, spec in specs.items()}
     build_dir.mkdir(parents=True, exist_ok=True)
     linked = []
-    for name, spec in encoder_specs().items():
-        source = verify(name, spec.installed_path())
+    for name, source in sources.items():
         link = build_dir / name
         if link.is_symlink() or link.exists():
             link.unlink()

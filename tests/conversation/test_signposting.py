@@ -113,7 +113,12 @@ def test_two_needs_in_one_message_signpost_both(chat):
 
 
 def test_someone_injecting_in_a_stairwell_gets_drugs_help_and_asb(chat):
+    # Either need may lead (the message is both); the reply must name the other too.
     replies = chat.say("someone is injecting in the stairwell of my block")
+    for _ in range(3):
+        if "anything else" in chat.text(replies).lower():
+            break
+        replies = chat.say("no")
     text = chat.text(replies)
     assert says_one_of(text, "reset_treatment", "frank")
     assert "anti-social behaviour" in text.lower()
@@ -160,3 +165,25 @@ def test_not_understood_offers_likely_needs_and_something_else(chat):
 def test_out_of_scope_says_what_the_bot_does_and_where_else_to_go(chat):
     text = chat.text(chat.say("when do you collect the bins"))
     assert "community safety" in text and "towerhamlets.gov.uk" in text
+
+
+EMERGENCY_REPLY = "Call 999 now if anyone is in danger"
+
+
+@pytest.mark.parametrize("answer", ["myself", "me", "its me", "Myself."])
+def test_a_short_answer_after_saying_i_am_safe_keeps_the_domestic_abuse_help(chat, answer):
+    # The resident said they are safe; a one-word answer to "about you, or someone else?" must
+    # never turn into 999 on the classifier's word alone and lose the helpline.
+    talk(chat, "my husband hits me", "no")
+    replies = chat.say(answer)
+    text = chat.text(replies)
+    assert EMERGENCY_REPLY not in text
+    assert says_one_of(text, "domestic_abuse_helpline"), text
+
+
+def test_danger_told_in_the_middle_of_the_questions_still_gets_999_first(chat):
+    talk(chat, "my husband hits me", "no")
+    replies = chat.say("he's come back with a knife and he's banging on the door")
+    text = chat.text(replies)
+    assert text.startswith(EMERGENCY_REPLY), text
+    assert "/help" in chat.payloads(replies)  # and then the next step, not a dead end

@@ -1,4 +1,5 @@
-"""The really trained model, in-process, on held-out messages it never saw in training."""
+"""The really trained model, in-process, on held-out messages it never saw in training: the
+short held-out set and the long messages in residents' own voice (evaluation/narratives.yml)."""
 from __future__ import annotations
 
 import pytest
@@ -9,6 +10,8 @@ from tests.conftest import read_nlu_examples, PROJECT
 # reports so that a real regression fails here, not noise.
 MIN_ACCURACY = 0.85
 MAX_FALSE_EMERGENCIES = 3
+MIN_NARRATIVE_ACCURACY = 0.85
+MAX_NARRATIVE_FALSE_EMERGENCIES = 5
 
 
 @pytest.fixture(scope="module")
@@ -18,6 +21,43 @@ def predictions(heldout, parse):
         for intent, texts in heldout.items()
         for text in texts
     }
+
+
+@pytest.fixture(scope="module")
+def narrative_predictions(narratives, parse):
+    return {(intent, text): parse(text) for intent, texts in narratives.items() for text in texts}
+
+
+def test_every_narrative_emergency_is_an_emergency(narrative_predictions):
+    emergencies = [text for (intent, text) in narrative_predictions if intent == "emergency"]
+    missed = [text for (intent, text), result in narrative_predictions.items()
+              if intent == "emergency" and result["intent"]["name"] != "emergency"]
+    assert len(emergencies) >= 10 and missed == [], f"emergency recall below 1.0 on long messages: {missed}"
+
+
+def test_long_messages_are_understood(narrative_predictions):
+    wrong = [(intent, result["intent"]["name"], text) for (intent, text), result in narrative_predictions.items()
+             if result["intent"]["name"] != intent]
+    assert 1 - len(wrong) / len(narrative_predictions) >= MIN_NARRATIVE_ACCURACY, wrong
+    false_alarms = [text for intent, predicted, text in wrong if predicted == "emergency"]
+    assert len(false_alarms) <= MAX_NARRATIVE_FALSE_EMERGENCIES, false_alarms
+
+
+def test_narratives_are_long_and_not_copied_from_training(narratives):
+    training = set()
+    for path in (PROJECT / "nlu" / "data").glob("*.yml"):
+        for texts in read_nlu_examples(path).values():
+            training.update(t.lower() for t in texts)
+    texts = [t for examples in narratives.values() for t in examples]
+    assert [t for t in texts if t.lower() in training] == []
+    assert sum(len(t.split()) for t in texts) / len(texts) >= 18
+
+
+def test_danger_told_without_danger_words_reaches_999(parse):
+    # Nothing here for the rules: the danger classifier or the intent classifier must see it.
+    result = parse("The sockets in the hall are smoking and crackling and my little boy is asleep right next to them.")
+    assert result["intent"]["name"] == "emergency", result["intent"]
+    assert "danger_classifier" in result
 
 
 def test_every_heldout_emergency_is_an_emergency(predictions):

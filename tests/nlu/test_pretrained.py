@@ -1,0 +1,96 @@
+"""The pretrained sentence encoders: pinned weights are checked, a changed file is refused,
+and what they give is what a sentence model should (no model downloaded: the installed ones)."""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from nlu.pretrained import PretrainedWeightsError, encoder_specs, link_all, verify
+from nlu.pretrained.encoders import load_encoder
+
+
+def tampered_copy(name: str, where) -> object:
+    """What the encoder loads, with every file linked from the real one except the weights,
+    which are the real bytes with one byte changed."""
+    spec = encoder_specs()[name]
+    real = spec.installed_path()
+    weights = spec.weights_file(real)
+    target = where / name
+    if real.is_dir():
+        target.mkdir()
+        for item in real.iterdir():
+            if item != weights:
+                (target / item.name).symlink_to(item)
+        copy = target / weights.name
+    else:
+        copy = target
+    data = bytearray(weights.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    copy.write_bytes(bytes(data))
+    return target
+
+
+@pytest.mark.parametrize("name", sorted(encoder_specs()))
+def test_installed_weights_match_their_pinned_hash(name):
+    spec = encoder_specs()[name]
+    assert verify(name, spec.installed_path()) == spec.installed_path()
+
+
+@pytest.mark.parametrize("name", sorted(encoder_specs()))
+def test_a_changed_weights_file_is_refused(name, tmp_path):
+    with pytest.raises(PretrainedWeightsError, match="Refusing the weights"):
+        load_encoder(name, tampered_copy(name, tmp_path))
+
+
+def test_missing_weights_say_what_to_run(tmp_path):
+    with pytest.raises(PretrainedWeightsError, match="make weights"):
+        verify("minilm", tmp_path)
+
+
+@pytest.mark.parametrize("name", sorted(encoder_specs()))
+def test_the_featurizer_refuses_a_changed_weights_file(name, tmp_path):
+    from nlu.components.sentence_embeddings import SentenceEmbeddingFeaturizer
+
+    config = {**SentenceEmbeddingFeaturizer.get_default_config(), "encoder": name,
+              "weights": str(tampered_copy(name, tmp_path))}
+    with pytest.raises(PretrainedWeightsError, match=encoder_specs()[name].sha256):
+        SentenceEmbeddingFeaturizer(config, "featurizer")
+
+
+def test_make_weights_links_only_verified_weights(tmp_path):
+    links = link_all(tmp_path / "weights")
+    assert sorted(link.name for link in links) == sorted(encoder_specs())
+    for link in links:
+        assert link.is_symlink() and link.resolve() == encoder_specs()[link.name].installed_path().resolve()
+
+
+def test_make_weights_links_nothing_when_a_hash_differs(tmp_path):
+    wrong = {name: dataclasses.replace(spec, sha256="0" * 64) for name, spec in encoder_specs().items()}
+    with pytest.raises(PretrainedWeightsError, match="Refusing the weights"):
+        link_all(tmp_path / "weights", wrong)
+    assert not (tmp_path / "weights").exists()
+
+
+@pytest.fixture(scope="module", params=sorted(encoder_specs()))
+def encoder(request):
+    return load_encoder(request.param, encoder_specs()[request.param].installed_path())
+
+
+def test_encoders_give_unit_vectors_that_keep_meaning(encoder):
+    vectors = encoder.encode([
+        "a man is sleeping in the doorway of the bank and it's freezing",
+        "someone is sleeping rough outside",
+        "my bike was stolen from the station",
+    ])
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    similar, unrelated = vectors[0] @ vectors[1], vectors[0] @ vectors[2]
+    assert similar > unrelated + 0.05
+
+
+def test_encoders_take_empty_long_and_other_scripts(encoder):
+    vectors = encoder.encode(["", "x " * 3000, "\u0986\u09ae\u09be\u09b0 \u09b8\u09be\u09b9\u09be\u09af\u09cd\u09af \u09a6\u09b0\u0995\u09be\u09b0", "\U0001f62d"])
+    assert vectors.shape == (4, 384) and np.isfinite(vectors).all()
+    assert encoder.encode([]).shape == (0, 384)
