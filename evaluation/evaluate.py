@@ -1,7 +1,7 @@
 """`make eval`: how well the model understands residents, in figures.
 
     python -m evaluation.evaluate [--only heldout|narratives|cross-validation|baseline] [--folds 5]
-    python -m evaluation.evaluate --config evaluation/pipelines/minilm-only.yml [--cross-validation]
+    python -m evaluation.evaluate --config minilm-only|e5-only|evaluation/pipelines/X.yml [--cross-validation]
 
 - held-out: the trained model (models/community-safety.tar.gz) on evaluation/heldout.yml,
   short messages written apart from the training data;
@@ -11,8 +11,9 @@
   classifiers seeded, so two runs give the same figures;
 - baseline: Rasa's default pipeline trained on the same data, scored on both held-out sets.
 
-``--config`` trains another pipeline (evaluation/pipelines/ holds the ones compared in the
-README) on nlu/data and scores it the same way, so a pipeline change is measured, not guessed.
+``--config`` trains another pipeline on nlu/data and scores it the same way, so a pipeline
+change is measured, not guessed: ``minilm-only`` and ``e5-only`` are config.yml with one
+encoder left out; evaluation/pipelines/ holds the previous pipeline and Rasa's default.
 
 Besides accuracy and macro-F1 it prints what matters to a resident: emergencies missed and
 false emergencies; confident wrong doors (the worst answer: a wrong service said with
@@ -34,7 +35,10 @@ RESULTS = PROJECT / "results"
 MODEL = PROJECT / "models" / "community-safety.tar.gz"
 HELDOUT = PROJECT / "evaluation" / "heldout.yml"
 NARRATIVES = PROJECT / "evaluation" / "narratives.yml"
-BASELINE = PROJECT / "evaluation" / "pipelines" / "rasa-default.yml"
+PIPELINES = PROJECT / "evaluation" / "pipelines"
+BASELINE = PIPELINES / "rasa-default.yml"
+# This project's pipeline with one pretrained encoder only: made from config.yml when asked for.
+ONE_ENCODER = {"minilm-only": "e5", "e5-only": "minilm"}
 SEED = 2026
 FALLBACK = "nlu_fallback"
 SUGGESTIONS = 3  # the fallback offers this many likeliest needs as buttons (actions/fallback.py)
@@ -159,6 +163,21 @@ def trained_model() -> dict:
     return score_sets(MODEL, RESULTS)
 
 
+def pipeline_file(name: str) -> Path:
+    """A pipeline to compare: a file, or "minilm-only" / "e5-only" (config.yml less the other encoder)."""
+    if name not in ONE_ENCODER:
+        return Path(name)
+    import yaml
+
+    config = yaml.safe_load((PROJECT / "config.yml").read_text())
+    config["pipeline"] = [step for step in config["pipeline"] if step.get("alias") != ONE_ENCODER[name]]
+    config["policies"] = []
+    path = RESULTS / "pipelines" / f"{name}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
+
+
 def train_pipeline(config: Path, out: Path) -> str:
     from rasa.model_training import train_nlu
 
@@ -223,7 +242,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", choices=["heldout", "narratives", "cross-validation", "baseline"])
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--config", type=Path, help="train and score this pipeline instead of the trained model")
+    parser.add_argument("--config", type=pipeline_file, help="train and score this pipeline instead of the trained model "
+                        "(a file, or minilm-only / e5-only)")
     parser.add_argument("--cross-validation", dest="with_cv", action="store_true", help="with --config: cross-validate it too")
     parser.add_argument("--quiet", action="store_true", help="figures only, no per-intent table or message lists")
     args = parser.parse_args()
