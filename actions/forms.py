@@ -27,16 +27,17 @@ STOP_SLOT = "form_stopped"
 MAX_FAILURES = 2
 # An answer shorter than this ("myself", "no", "Brick Lane") is too short for a classifier's word.
 SENTENCE_WORDS = 4
-SURE = 0.7
 
 
 def danger_in(message: Dict[Text, Any]) -> bool:
     """An answer in the middle of the questions that is really an emergency.
 
-    Answers are often one word or a place ("myself", "Brick Lane"), which a classifier alone can
-    take for an emergency: so inside a form, danger counts when the safety net's rules found
-    danger-to-life language, when the resident pressed the 999 button, or, for a whole sentence,
-    when the danger classifier fired or the intent classifier is sure.
+    Answers are often one word or a place ("myself", "Brick Lane"), or describe what happened
+    ("a gang keeps setting off fireworks"), which one classifier alone can take for an emergency;
+    a false 999 there loses the resident's help or report. So inside a form danger counts when the
+    safety net's rules found danger-to-life language, when the resident pressed the 999 button,
+    or, for a whole sentence, when both classifiers agree: the danger classifier fired and the
+    intent classifier had itself chosen `emergency`.
     """
     intent = message.get("intent") or {}
     if intent.get("name") != "emergency":
@@ -46,7 +47,8 @@ def danger_in(message: Dict[Text, Any]) -> bool:
         return True
     if len(text.split()) < SENTENCE_WORDS:
         return False
-    return bool((message.get(DANGER_CLASSIFIER_KEY) or {}).get("fired")) or (intent.get("confidence") or 0) >= SURE
+    danger = message.get(DANGER_CLASSIFIER_KEY) or {}
+    return bool(danger.get("fired")) and danger.get("classifier_intent") == "emergency"
 
 
 class PatientFormValidation(FormValidationAction, ABC):

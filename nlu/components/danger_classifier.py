@@ -135,8 +135,11 @@ class DangerClassifier(GraphComponent):
             return messages
         for message, score in zip(ready, self.scores(ready)):
             fired = bool(score >= self.threshold)
+            classified = message.get(INTENT) or {}
             message.set(DANGER_CLASSIFIER_KEY, {"score": round(float(score), 4), "threshold": round(self.threshold, 4),
-                                                "fired": fired}, add_to_output=True)
+                                                "fired": fired, "classifier_intent": classified.get(INTENT_NAME_KEY),
+                                                "classifier_confidence": classified.get("confidence")},
+                        add_to_output=True)
             if fired:
                 self._make_emergency(message, float(score))
         return messages

@@ -24,7 +24,10 @@ def parsed(text: str, intent: str = "emergency", confidence: float = 0.95, **evi
 
 
 RULES_FIRED = {SAFETY_NET_KEY: {"rule": "weapon_present", "classifier_intent": "domestic_abuse"}}
-CLASSIFIER_FIRED = {DANGER_CLASSIFIER_KEY: {"score": 0.8, "threshold": 0.27, "fired": True}}
+CLASSIFIER_FIRED = {DANGER_CLASSIFIER_KEY: {"score": 0.8, "threshold": 0.27, "fired": True,
+                                            "classifier_intent": "report_asb", "classifier_confidence": 0.6}}
+BOTH_CLASSIFIERS = {DANGER_CLASSIFIER_KEY: {"score": 0.8, "threshold": 0.27, "fired": True,
+                                            "classifier_intent": "emergency", "classifier_confidence": 0.9}}
 
 
 @pytest.mark.parametrize("message", [
@@ -36,6 +39,9 @@ CLASSIFIER_FIRED = {DANGER_CLASSIFIER_KEY: {"score": 0.8, "threshold": 0.27, "fi
     parsed("it's about me", **CLASSIFIER_FIRED),  # a short answer: not even the danger classifier alone
     parsed("my husband hits me", intent="domestic_abuse"),
     parsed("he has hit me before and I am scared of him", confidence=0.5),
+    # One classifier's word on a whole sentence: the danger classifier alone, or the intent classifier alone.
+    parsed("a gang keeps setting off fireworks at the bus stop", confidence=0.58, **CLASSIFIER_FIRED),
+    parsed("they were fighting outside the shop again last night", confidence=0.97),
 ])
 def test_not_danger_inside_a_form(message):
     assert not danger_in(message)
@@ -44,8 +50,8 @@ def test_not_danger_inside_a_form(message):
 @pytest.mark.parametrize("message", [
     parsed("knife", **RULES_FIRED),
     parsed("/emergency", confidence=1.0),
-    parsed("he's back and he's kicking the door in", confidence=0.9),
-    parsed("the sockets are smoking and crackling by my son", confidence=0.4, **CLASSIFIER_FIRED),
+    parsed("he's back and he's kicking the door in", **RULES_FIRED),
+    parsed("the sockets are smoking and crackling by my son", confidence=0.9, **BOTH_CLASSIFIERS),
 ])
 def test_danger_inside_a_form(message):
     assert danger_in(message)
