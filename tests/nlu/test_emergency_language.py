@@ -8,6 +8,23 @@ from hypothesis import strategies as st
 from nlu.components.emergency_language import EmergencyLanguage, EmergencyLanguageError, load
 
 DANGER = [
+    # Danger in plain words: hazards that are not fire, attacks on their way, overdoses, the NHS's
+    # 999 signs, suicide warning signs.
+    ("the sockets are sparking and there's water everywhere", "hazard_now"),
+    ("water is pouring onto the fuse box", "hazard_now"),
+    ("our flat is filling with water", "hazard_now"),
+    ("he's about to attack me", "attack_happening_now"),
+    ("he's coming for me", "attack_happening_now"),
+    ("he's hitting the boy with a belt right now", "attack_happening_now"),
+    ("a man is being kicked on the ground", "attack_happening_now"),
+    ("he's on his way to kill me", "threat_to_kill"),
+    ("i've taken all my tablets", "suicide_or_self_harm"),
+    ("everyone would be better off without me", "suicide_or_self_harm"),
+    ("i found him hanging in the hallway", "suicide_or_self_harm"),
+    ("my baby has gone floppy", "not_breathing_or_collapsed"),
+    ("his face has dropped on one side", "not_breathing_or_collapsed"),
+    ("her lips are turning blue", "not_breathing_or_collapsed"),
+    ("the landing reeks of gas", "fire_or_gas"),
     ("there's a man with a knife outside my flat", "weapon_present"),
     ("my ex is outside with a knife", "weapon_present"),
     ("he's got a blade", "weapon_present"),
@@ -39,6 +56,10 @@ DANGER = [
 ]
 
 NOT_DANGER = [
+    "i feel trapped in this relationship",
+    "someone is shooting up in the stairwell",
+    "my son was being kicked out of school",
+    "he has been stabbed before and now they want him in the gang",
     "my bike was stolen last week",
     "noise every night",
     "my ex keeps texting threats",
