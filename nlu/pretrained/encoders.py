@@ -21,6 +21,8 @@ from nlu.pretrained import verify
 # Never reach for a model hub: everything loads from the installed package.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# The servers fork worker processes; the tokenizer's own threads must not be running when they do.
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 MAX_TOKENS = 256
 BATCH = 32
