@@ -26,8 +26,9 @@ help:
 	@echo "make run-prod   the production profile on this machine: PostgreSQL, Redis, nginx, 2 replicas each"
 	@echo "make shell      chat with the bot in this terminal"
 	@echo "make validate   check training data, domain and dialogue (rasa data validate)"
-	@echo "make eval       held-out test + cross-validation, figures into results/"
-	@echo "make benchmark  training time, load time, parse latency, peak memory"
+	@echo "make eval       both held-out sets (short, long) + cross-validation + Rasa's default, figures into results/"
+	@echo "make benchmark  training time, load time, parse latency (short and long messages), peak memory"
+	@echo "make weights    check the pretrained encoders against their pinned hashes, link them into build/weights"
 	@echo "make load       simulated residents: production profile (1 and 2 replicas) and SQLite default"
 	@echo "make staff-assets  build the staff site's styles (GOV.UK Frontend from npm)"
 
