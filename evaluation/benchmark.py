@@ -21,19 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
-from evaluation.evaluate import pipeline_file
+from evaluation.evaluate import SETS, load_examples, pipeline_file
 
 PROJECT = Path(__file__).resolve().parent.parent
 MODEL = PROJECT / "models" / "community-safety.tar.gz"
-SETS = {"short (heldout.yml)": PROJECT / "evaluation" / "heldout.yml",
-        "long (narratives.yml)": PROJECT / "evaluation" / "narratives.yml"}
-
-
-def texts_of(path: Path) -> list[str]:
-    document = yaml.safe_load(path.read_text())
-    return [line[2:].strip() for block in document["nlu"] for line in block["examples"].splitlines() if line.startswith("- ")]
 
 
 def time_training(config: Path, out: str, nlu_only: bool = False) -> tuple[float, float, Path]:
@@ -94,7 +85,7 @@ def measure(model: Path, repeat: int) -> int:
     loop = asyncio.new_event_loop()
     every = []
     for name, path in SETS.items():
-        texts = texts_of(path)
+        texts = [text for text, _ in load_examples(path)]
         for text in texts[:20]:  # warm-up: TensorFlow compiles its graphs on first use
             loop.run_until_complete(agent.parse_message(text))
         latencies = []

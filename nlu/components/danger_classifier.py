@@ -28,11 +28,12 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, LANGUAGE_FILE, EmergencyLanguage
+from nlu.components.emergency_safety_net import make_emergency
 from nlu.components.intent_classifier import FeatureScaler
 
 logger = logging.getLogger(__name__)
@@ -141,14 +142,8 @@ class DangerClassifier(GraphComponent):
                                                 "classifier_confidence": classified.get("confidence")},
                         add_to_output=True)
             if fired:
-                self._make_emergency(message, float(score))
+                # The intent classifier's own confidence when it agreed; otherwise this score.
+                agreed = classified.get(INTENT_NAME_KEY) == self._config["intent"]
+                make_emergency(message, self._config["intent"],
+                               (classified.get("confidence") or 0.0) if agreed else float(score))
         return messages
-
-    def _make_emergency(self, message: Message, score: float) -> None:
-        classified = message.get(INTENT) or {}
-        confidence = classified.get("confidence") or 0.0 if classified.get(INTENT_NAME_KEY) == self._config["intent"] else score
-        emergency = {INTENT_NAME_KEY: self._config["intent"], "confidence": confidence}
-        ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or []
-                   if entry.get(INTENT_NAME_KEY) != self._config["intent"]]
-        message.set(INTENT, emergency, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [emergency, *ranking], add_to_output=True)

@@ -18,6 +18,15 @@ from rasa.shared.nlu.training_data.message import Message
 from nlu.components.emergency_language import LANGUAGE_FILE, SAFETY_NET_KEY, EmergencyLanguage
 
 
+def make_emergency(message: Message, intent: Text, confidence: float) -> None:
+    """Makes the message's intent the emergency one, first in the ranking (kept, without a copy
+    of it), so the fallback can still offer the other likely needs."""
+    emergency = {INTENT_NAME_KEY: intent, "confidence": confidence}
+    ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get(INTENT_NAME_KEY) != intent]
+    message.set(INTENT, emergency, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [emergency, *ranking], add_to_output=True)
+
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
@@ -60,11 +69,4 @@ class EmergencySafetyNet(GraphComponent):
             },
             add_to_output=True,
         )
-        emergency = {INTENT_NAME_KEY: self._intent, "confidence": 1.0}
-        message.set(INTENT, emergency, add_to_output=True)
-        ranking = [
-            entry
-            for entry in message.get(INTENT_RANKING_KEY) or []
-            if entry.get(INTENT_NAME_KEY) != self._intent
-        ]
-        message.set(INTENT_RANKING_KEY, [emergency, *ranking], add_to_output=True)
+        make_emergency(message, self._intent, 1.0)
