@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONUNBUFFERED := 1
 
 
-.PHONY: help install spacy weights staff-assets train run run-prod shell test validate eval crossval benchmark load lock clean
+.PHONY: help install spacy weights staff-assets train run run-prod shell test lint validate eval crossval benchmark load lock clean
 
 help:
 	@echo "make run        set up, train if needed, start everything (chat widget on http://127.0.0.1:8000/)"
@@ -25,6 +25,7 @@ help:
 	@echo "make train      train the model into $(MODEL) if its inputs changed"
 	@echo "make run-prod   the production profile on this machine: PostgreSQL, Redis, nginx, 2 replicas each"
 	@echo "make shell      chat with the bot in this terminal"
+	@echo "make lint       ruff: lint and format check (rules in pyproject.toml); make test runs it first"
 	@echo "make validate   check training data, domain and dialogue (rasa data validate)"
 	@echo "make eval       both held-out sets (short, long) + cross-validation + Rasa's default, figures into results/"
 	@echo "make benchmark  training time, load time, parse latency (short and long messages), peak memory"
@@ -89,7 +90,11 @@ shell: train
 	$(PY) -m community_safety.records.database
 	@scripts/shell.sh
 
-test: train staff-assets
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint train staff-assets
 	@scripts/ensure-debian-package.sh postgresql '/usr/lib/postgresql/*/bin/initdb' "the storage tests (they start their own server)"
 	@scripts/ensure-debian-package.sh chromium /usr/bin/chromium "the browser tests"
 	@scripts/ensure-debian-package.sh redis-server /usr/bin/redis-server "the production-profile tests"

@@ -1,4 +1,5 @@
 """Rasa SDK custom actions: thin wrappers over the plain community_safety package."""
+
 from community_safety.case_review import default_rules
 from community_safety.reporting import default_reporting
 from community_safety.signposting import default_signposting

@@ -1,7 +1,6 @@
 """When the model is unsure: offer the likeliest needs as buttons, never a dead end."""
-from __future__ import annotations
 
-from typing import List, Text
+from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -16,10 +15,10 @@ COMMON_NEEDS = ("report_asb", "report_crime", "safeguarding")
 
 
 class ActionSuggestNeeds(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_suggest_needs"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         signposting = default_signposting()
         needs = signposting.needs
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []

@@ -7,10 +7,11 @@ so nobody is stuck in a loop.
 Danger to life in the middle of the questions is decided here, once for every form
 (``danger_in``): 999 first, then each form says what happens to its answers (``after_danger``).
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -29,7 +30,7 @@ MAX_FAILURES = 2
 SENTENCE_WORDS = 4
 
 
-def danger_in(message: Dict[Text, Any]) -> bool:
+def danger_in(message: dict[str, Any]) -> bool:
     """An answer in the middle of the questions that is really an emergency.
 
     Answers are often one word or a place ("myself", "Brick Lane"), or describe what happened
@@ -53,20 +54,20 @@ def danger_in(message: Dict[Text, Any]) -> bool:
 
 class PatientFormValidation(FormValidationAction, ABC):
     @abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         raise NotImplementedError
 
     @abstractmethod
-    def questions(self, tracker: Tracker) -> List[Text]:
+    def questions(self, tracker: Tracker) -> list[str]:
         """The slots still to ask for, in order."""
 
     @abstractmethod
-    def after_danger(self, tracker: Tracker) -> Dict[Text, Any]:
+    def after_danger(self, tracker: Tracker) -> dict[str, Any]:
         """Slots to set once 999 has been given in the middle of the questions."""
 
     async def required_slots(
-        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Text]:
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         if tracker.get_slot(STOP_SLOT):
             return []
         questions = self.questions(tracker)
@@ -76,7 +77,7 @@ class PatientFormValidation(FormValidationAction, ABC):
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    ) -> list[EventType]:
         requested = tracker.get_slot("requested_slot")
         answered_now = tracker.slots_to_validate()
         if requested in answered_now and danger_in(tracker.latest_message or {}):
@@ -92,7 +93,7 @@ class PatientFormValidation(FormValidationAction, ABC):
 
     def validate_continue_form(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         answer = "yes" if str(value).strip().lower() == "carry on" else yes_no(value)
         if answer is None and is_cancel(value):
             answer = "no"
@@ -103,5 +104,5 @@ class PatientFormValidation(FormValidationAction, ABC):
         return {CONTINUE_SLOT: "no", STOP_SLOT: True, FAILURES_SLOT: 0}
 
 
-def reset_form_slots() -> List[EventType]:
+def reset_form_slots() -> list[EventType]:
     return [SlotSet(FAILURES_SLOT, 0), SlotSet(CONTINUE_SLOT, None), SlotSet(STOP_SLOT, None)]

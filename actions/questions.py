@@ -3,10 +3,11 @@
 One small action per slot, as Rasa's forms look for `action_ask_<slot>`; they are made in a
 loop below because they differ only in the slot they ask about.
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -19,17 +20,17 @@ from community_safety.signposting import ANSWERS, FORM_QUESTIONS, Prompt, defaul
 
 
 class AskQuestion(Action, ABC):
-    slot: Text
+    slot: str
 
     @abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         raise NotImplementedError
 
     @abstractmethod
     def prompt(self, tracker: Tracker) -> Prompt:
         raise NotImplementedError
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         prompt = self.prompt(tracker)
         dispatcher.utter_message(text=prompt.text, buttons=prompt.as_buttons())
         return []
@@ -42,11 +43,11 @@ class AskSignpostQuestion(AskQuestion, ABC):
 
 class AskReportQuestion(AskQuestion, ABC):
     def prompt(self, tracker: Tracker) -> Prompt:
-        slots: Dict[Text, Any] = tracker.slots
+        slots: dict[str, Any] = tracker.slots
         return default_reporting().prompt(self.slot, slots)
 
 
-def _ask_action(base: type, slot: Text) -> type:
+def _ask_action(base: type, slot: str) -> type:
     return type(f"Ask_{slot}", (base,), {"slot": slot, "name": lambda self: f"action_ask_{self.slot}"})
 
 

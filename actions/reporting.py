@@ -1,11 +1,12 @@
 """Reporting actions: the ASB report form, filing it, its status, and the case review."""
+
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import hashlib
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -18,11 +19,17 @@ from community_safety.answers import is_cancel
 from community_safety.case_review import default_rules
 from community_safety.channels import channel_and_user
 from community_safety.records.database import session_scope
-from community_safety.records.reports import (file_case_review_application, file_report, last_update,
-                                              mark_delivered, reports_of, standing_of, status_text,
-                                              undelivered_updates)
-from community_safety.reporting import (ALL_SLOTS, MAX_TEXT, QUESTIONS, default_reporting, read_answer,
-                                         report_fields)
+from community_safety.records.reports import (
+    file_case_review_application,
+    file_report,
+    last_update,
+    mark_delivered,
+    reports_of,
+    standing_of,
+    status_text,
+    undelivered_updates,
+)
+from community_safety.reporting import ALL_SLOTS, MAX_TEXT, QUESTIONS, default_reporting, read_answer, report_fields
 
 logger = logging.getLogger(__name__)
 REPORTED_SLOT = "report_filed"
@@ -30,22 +37,24 @@ PAUSED_SLOT = "report_paused"
 CARRY_ON_BUTTON = {"title": "Carry on with my report", "payload": "/file_report"}
 TRY_AGAIN_BUTTON = {"title": "Try again", "payload": "/file_report"}
 REPORT_NEEDS = {"report_asb", "hate_crime"}
-APPLY_BUTTONS = [{"title": "Apply for a case review", "payload": "/apply_case_review"},
-                 {"title": "Not now", "payload": "/deny"}]
+APPLY_BUTTONS = [
+    {"title": "Apply for a case review", "payload": "/apply_case_review"},
+    {"title": "Not now", "payload": "/deny"},
+]
 
 
-def submission_key(tracker: Tracker, *kind: Text) -> Text:
+def submission_key(tracker: Tracker, *kind: str) -> str:
     """Names one submission, so that a retried action call files it once, not twice."""
     message = (tracker.latest_message or {}).get("message_id") or len(tracker.events)
     # Hashed: an anonymous report must not carry the sender id that would name the resident.
     return hashlib.sha256(":".join((tracker.sender_id, *kind, str(message))).encode("utf-8")).hexdigest()
 
 
-def report_slots(tracker: Tracker) -> Dict[Text, Any]:
+def report_slots(tracker: Tracker) -> dict[str, Any]:
     return {slot: tracker.get_slot(slot) for slot in ALL_SLOTS}
 
 
-def _first_report_message(tracker: Tracker) -> Dict[Text, Any] | None:
+def _first_report_message(tracker: Tracker) -> dict[str, Any] | None:
     """The resident's own words that led here ("dealers on my landing every night"): the message
     that started the signposting just before, if no report has been filed or cancelled since."""
     next_action = None
@@ -65,16 +74,16 @@ def _first_report_message(tracker: Tracker) -> Dict[Text, Any] | None:
 
 
 class ActionStartReport(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_start_report"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         reporting = default_reporting()
         slots = report_slots(tracker)
         if any(slots.get(q) is not None for q in QUESTIONS) and not tracker.get_slot(REPORTED_SLOT):
             dispatcher.utter_message(text=reporting.say("resumed"))
             return [SlotSet(PAUSED_SLOT, None)] + reset_form_slots()
-        events: List[EventType] = [SlotSet(slot, None) for slot in ALL_SLOTS] + [SlotSet(REPORTED_SLOT, None)]
+        events: list[EventType] = [SlotSet(slot, None) for slot in ALL_SLOTS] + [SlotSet(REPORTED_SLOT, None)]
         first = _first_report_message(tracker)
         if first:
             events.append(SlotSet("report_description", first["text"][:MAX_TEXT]))
@@ -87,25 +96,26 @@ class ActionStartReport(Action):
 
 
 class ValidateReportForm(PatientFormValidation):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_report_form"
 
-    def questions(self, tracker: Tracker) -> List[Text]:
+    def questions(self, tracker: Tracker) -> list[str]:
         return default_reporting().questions_to_ask(report_slots(tracker))
 
-    def after_danger(self, tracker: Tracker) -> Dict[Text, Any]:
+    def after_danger(self, tracker: Tracker) -> dict[str, Any]:
         # The answers so far wait for when they're safe.
         return {PAUSED_SLOT: True, STOP_SLOT: True}
 
-    def __getattr__(self, name: Text):
+    def __getattr__(self, name: str):
         # rasa_sdk looks for validate_<slot>; every report question is read the same way.
         slot = name.removeprefix("validate_")
         if name.startswith("validate_report_") and slot in (*QUESTIONS, "report_change"):
             return functools.partial(self._read, slot)
         raise AttributeError(name)
 
-    def _read(self, slot: Text, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-              domain: DomainDict) -> Dict[Text, Any]:
+    def _read(
+        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         reporting = default_reporting()
         if is_cancel(value):
             return {slot: None, "report_confirm": "cancel", STOP_SLOT: True}
@@ -122,10 +132,10 @@ class ValidateReportForm(PatientFormValidation):
 class ActionSubmitReport(Action):
     """Files the confirmed report, says its reference and where the resident stands."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_submit_report"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         reporting = default_reporting()
         slots = report_slots(tracker)
         if tracker.get_slot(PAUSED_SLOT):
@@ -140,9 +150,15 @@ class ActionSubmitReport(Action):
         rules = default_rules()
         try:
             with session_scope() as session:
-                report = file_report(session, channel=channel, channel_user_id=None if anonymous else user,
-                                     submission_key=submission_key(tracker), fields=report_fields(slots),
-                                     anonymous=anonymous, contact=contact)
+                report = file_report(
+                    session,
+                    channel=channel,
+                    channel_user_id=None if anonymous else user,
+                    submission_key=submission_key(tracker),
+                    fields=report_fields(slots),
+                    anonymous=anonymous,
+                    contact=contact,
+                )
                 reference = report.reference
                 current = None if anonymous else standing_of(session, channel, user, rules)
         except SQLAlchemyError as error:
@@ -156,30 +172,41 @@ class ActionSubmitReport(Action):
         else:
             dispatcher.utter_message(text=reporting.say("filed", reference=reference))
             window = rules.window_months
-            dispatcher.utter_message(text=reporting.say("standing_count", count=current.count,
-                                                        plural="" if current.count == 1 else "s", window=window))
+            dispatcher.utter_message(
+                text=reporting.say(
+                    "standing_count", count=current.count, plural="" if current.count == 1 else "s", window=window
+                )
+            )
             if current.eligible:
-                dispatcher.utter_message(text=reporting.say("standing_eligible", reason=current.reason), buttons=APPLY_BUTTONS)
+                dispatcher.utter_message(
+                    text=reporting.say("standing_eligible", reason=current.reason), buttons=APPLY_BUTTONS
+                )
             elif current.tell_about_review:
-                dispatcher.utter_message(text=reporting.say("standing_tell", threshold=current.threshold, window=window))
+                dispatcher.utter_message(
+                    text=reporting.say("standing_tell", threshold=current.threshold, window=window)
+                )
         return [SlotSet(slot, None) for slot in ALL_SLOTS] + [SlotSet(REPORTED_SLOT, reference)] + reset_form_slots()
 
 
 class ActionReportStatus(Action):
-    """"What's happening with my report?": each report, its status in plain words, and the latest update."""
+    """ "What's happening with my report?": each report, its status in plain words, and the latest update."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_report_status"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         reporting = default_reporting()
         channel, user = channel_and_user(tracker.sender_id)
         with session_scope() as session:
             lines = []
             for report in reports_of(session, channel, user):
                 update = last_update(report)
-                values = {"reference": report.reference, "date": f"{report.created_at:%-d %b %Y}",
-                          "status": status_text(report), "updated": f"{report.updated_at:%-d %b %Y}"}
+                values = {
+                    "reference": report.reference,
+                    "date": f"{report.created_at:%-d %b %Y}",
+                    "status": status_text(report),
+                    "updated": f"{report.updated_at:%-d %b %Y}",
+                }
                 if update and update.to_status != "new":
                     lines.append(reporting.say("report_line_update", update=update.resident_update, **values))
                 else:
@@ -193,10 +220,10 @@ class ActionReportStatus(Action):
 class ActionApplyCaseReview(Action):
     """Files a case-review application with the resident's report dates and references."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_apply_case_review"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         reporting = default_reporting()
         channel, user = channel_and_user(tracker.sender_id)
         with session_scope() as session:
@@ -204,10 +231,15 @@ class ActionApplyCaseReview(Action):
             if not current.eligible:
                 dispatcher.utter_message(text=reporting.say("application_not_eligible", reason=current.reason))
                 return []
-            application = file_case_review_application(session, channel=channel, channel_user_id=user,
-                                                       submission_key=submission_key(tracker, "case-review"),
-                                                       current=current)
+            application = file_case_review_application(
+                session,
+                channel=channel,
+                channel_user_id=user,
+                submission_key=submission_key(tracker, "case-review"),
+                current=current,
+            )
             evidence = ", ".join(f"{i.reference} ({i.reported_on:%-d %b %Y})" for i in current.qualifying)
-            dispatcher.utter_message(text=reporting.say("application_filed", reference=application.reference,
-                                                        evidence=evidence))
+            dispatcher.utter_message(
+                text=reporting.say("application_filed", reference=application.reference, evidence=evidence)
+            )
         return []

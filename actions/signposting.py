@@ -1,8 +1,9 @@
 """Signposting actions: ask only the questions that change the door, then name the services."""
+
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -25,16 +26,16 @@ REPORT_BUTTON = {"title": "Report it here", "payload": "/file_report"}
 _HAPPENING_NOW = re.compile(r"\b(?:right now|happening now|at the moment|as we speak|currently|rn)\b")
 
 
-def current_answers(tracker: Tracker) -> Dict[Text, Any]:
+def current_answers(tracker: Tracker) -> dict[str, Any]:
     return {slot: tracker.get_slot(slot) for slot in ANSWERS}
 
 
-def prefilled_answers(need: Text, text: Text, entities: List[Dict[Text, Any]]) -> Dict[Text, Any]:
+def prefilled_answers(need: str, text: str, entities: list[dict[str, Any]]) -> dict[str, Any]:
     """Answers the message itself already gives, so the bot doesn't ask what it was told.
 
     Never "is anyone in danger": the bot always asks that when it matters.
     """
-    filled: Dict[Text, Any] = {}
+    filled: dict[str, Any] = {}
     at_risk = {entity.get("value") for entity in entities if entity.get("entity") == "at_risk"}
     if at_risk & {"child", "teenager"}:
         filled["age_group"] = "child"
@@ -43,11 +44,15 @@ def prefilled_answers(need: Text, text: Text, entities: List[Dict[Text, Any]]) -
     lowered = (text or "").casefold()
     # Only when the message is unambiguous: "my partner kicked me out" names both.
     self_words = bool(re.search(r"\b(?:i|i'?m|im|me|myself|we|we'?re|us)\b", lowered))
-    other_words = bool(re.search(r"\b(?:someone|somebody|a man|a woman|a lad|a girl|a boy|a guy|person|people|"
-                                 r"he|she|they|him|his|her|them|kids?|child(?:ren)?|\d+ year old|"
-                                 r"my (?:son|daughter|friend|mate|neighbou?r|brother|sister|mum|dad|nan|husband|wife|"
-                                 r"partner|cousin|nephew|niece))\b",
-                                 lowered))
+    other_words = bool(
+        re.search(
+            r"\b(?:someone|somebody|a man|a woman|a lad|a girl|a boy|a guy|person|people|"
+            r"he|she|they|him|his|her|them|kids?|child(?:ren)?|\d+ year old|"
+            r"my (?:son|daughter|friend|mate|neighbou?r|brother|sister|mum|dad|nan|husband|wife|"
+            r"partner|cousin|nephew|niece))\b",
+            lowered,
+        )
+    )
     if self_words != other_words:
         filled["about"] = "self" if self_words else "other"
     if _HAPPENING_NOW.search(lowered):
@@ -58,10 +63,10 @@ def prefilled_answers(need: Text, text: Text, entities: List[Dict[Text, Any]]) -
 class ActionStartSignpost(Action):
     """Starts a new need: remembers it, forgets old answers, keeps what the message told us."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_start_signpost"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         signposting = default_signposting()
         message = tracker.latest_message or {}
         need = (message.get("intent") or {}).get("name")
@@ -69,25 +74,27 @@ class ActionStartSignpost(Action):
             need = tracker.get_slot(NEED_SLOT)
         text = message.get("text") or ""
         filled = prefilled_answers(need, text, message.get("entities") or [])
-        events: List[EventType] = [SlotSet(NEED_SLOT, need),
-                                   SlotSet(OTHER_NEEDS_SLOT, signposting.other_needs(text, need))]
+        events: list[EventType] = [
+            SlotSet(NEED_SLOT, need),
+            SlotSet(OTHER_NEEDS_SLOT, signposting.other_needs(text, need)),
+        ]
         events += [SlotSet(slot, filled.get(slot)) for slot in ANSWERS]
         return events + reset_form_slots()
 
 
 class ValidateSignpostForm(PatientFormValidation):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_signpost_form"
 
-    def questions(self, tracker: Tracker) -> List[Text]:
+    def questions(self, tracker: Tracker) -> list[str]:
         need = tracker.get_slot(NEED_SLOT)
         return default_signposting().questions_for(need, current_answers(tracker))
 
-    def after_danger(self, tracker: Tracker) -> Dict[Text, Any]:
+    def after_danger(self, tracker: Tracker) -> dict[str, Any]:
         # Someone is in danger now: no more questions, and the reply after 999 says what next.
         return {"danger_now": "yes", STOP_SLOT: True}
 
-    def _checked(self, slot: Text, value: Any, reader, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    def _checked(self, slot: str, value: Any, reader, dispatcher: CollectingDispatcher) -> dict[str, Any]:
         if read.is_cancel(value):
             # "Stop" ends the questions; the resident still gets the best door for what they said.
             return {slot: None, STOP_SLOT: True}
@@ -121,10 +128,10 @@ class ValidateSignpostForm(PatientFormValidation):
 class ActionSignpost(Action):
     """Names the right services for the need and the answers, and what happens next."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_signpost"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         signposting = default_signposting()
         need = tracker.get_slot(NEED_SLOT)
         if need not in signposting.needs:
@@ -140,4 +147,3 @@ class ActionSignpost(Action):
         buttons = ([REPORT_BUTTON] if need in REPORTABLE else []) + NEXT_STEP_BUTTONS
         dispatcher.utter_message(text=signposting.messages["anything_else"], buttons=buttons)
         return reset_form_slots()
-

@@ -1,5 +1,6 @@
 """Logging for the channel processes: levels and names only, no request URLs (Telegram's hold
 the bot token; Rasa's tracker URLs hold a resident's sender id)."""
+
 from __future__ import annotations
 
 import logging

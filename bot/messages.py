@@ -1,5 +1,6 @@
 """What the channels say when the dialogue cannot: loaded from ``messages.yml``, with every
 phone number taken from the services directory."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,17 @@ from community_safety.config_file import read_mapping
 from community_safety.services import ServicesDirectory, load_directory
 
 MESSAGES_FILE = Path(__file__).resolve().parent / "messages.yml"
-NEEDED = ("danger_line", "unavailable", "no_answer", "danger_while_unavailable", "text_only", "edited",
-          "expired_button", "too_fast", "empty")
+NEEDED = (
+    "danger_line",
+    "unavailable",
+    "no_answer",
+    "danger_while_unavailable",
+    "text_only",
+    "edited",
+    "expired_button",
+    "too_fast",
+    "empty",
+)
 PLACEHOLDER = re.compile(r"\{(\w+)\.(\w+)\}")
 
 

@@ -4,6 +4,7 @@ The browser and Telegram never reach Rasa: the channel processes call it here, w
 id the channel chose. When Rasa cannot answer, ``unavailable_replies`` still gives 999 first
 for danger (the same rules as the NLU safety net, without Rasa) and 101 otherwise.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -65,8 +66,11 @@ def parse_replies(body: Any) -> list[Reply]:
     for item in body:
         if not isinstance(item, dict):
             continue
-        buttons = tuple(Button(str(b.get("title", "")), str(b.get("payload", "")))
-                        for b in item.get("buttons") or [] if isinstance(b, dict) and b.get("payload"))
+        buttons = tuple(
+            Button(str(b.get("title", "")), str(b.get("payload", "")))
+            for b in item.get("buttons") or []
+            if isinstance(b, dict) and b.get("payload")
+        )
         text = str(item.get("text") or "")
         if text or buttons:
             replies.append(Reply(text, buttons))
@@ -124,9 +128,10 @@ class RasaClient:
     def tracker_events(self, sender: str) -> list[dict[str, Any]]:
         """The conversation so far, from Rasa's tracker store (needs Rasa's --enable-api)."""
         try:
-            response = self.http.get(f"{self.base_url.rstrip('/')}/conversations/{sender}/tracker",
-                                     params={"include_events": "ALL",
-                                             **({"token": self.api_token} if self.api_token else {})})
+            response = self.http.get(
+                f"{self.base_url.rstrip('/')}/conversations/{sender}/tracker",
+                params={"include_events": "ALL", **({"token": self.api_token} if self.api_token else {})},
+            )
             response.raise_for_status()
             return list(response.json().get("events") or [])
         except (httpx.HTTPError, ValueError) as error:

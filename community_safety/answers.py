@@ -3,22 +3,33 @@
 Buttons send the plain words these accept, so a tapped button and a typed answer take
 the same path. Anything that cannot be read returns None, and the bot asks again.
 """
+
 from __future__ import annotations
 
 import re
 
-_YES = re.compile(r"^(?:y|ye|yes|yeah|yea|yep|yup|ya|yh|aye|ok|okay|sure|correct|right|definitely|"
-                  r"i think so|probably|it is|they are|he is|she is|there is)\b")
-_NO = re.compile(r"^(?:n|no|nope|nah|na|not really|no one|nobody|not now|none|never|i don'?t think so|"
-                 r"it'?s not|it isn'?t|they'?re not|not at the moment)\b")
+_YES = re.compile(
+    r"^(?:y|ye|yes|yeah|yea|yep|yup|ya|yh|aye|ok|okay|sure|correct|right|definitely|"
+    r"i think so|probably|it is|they are|he is|she is|there is)\b"
+)
+_NO = re.compile(
+    r"^(?:n|no|nope|nah|na|not really|no one|nobody|not now|none|never|i don'?t think so|"
+    r"it'?s not|it isn'?t|they'?re not|not at the moment)\b"
+)
 _SELF = re.compile(r"\b(?:me|myself|i|i'?m|im|i am|my own|us|we|we'?re|our family|mine)\b")
-_OTHER = re.compile(r"\b(?:someone|somebody|some1|other|else|they|he|she|him|her|them|friend|neighbou?r|"
-                    r"son|daughter|child|kid|brother|sister|mum|mom|dad|parent|partner|person|man|woman|"
-                    r"boy|girl|lad|guy|stranger|relative|cousin|nephew|niece|aunt|uncle|gran\w*|nan)\b")
-_CHILD = re.compile(r"\b(?:under\s*18|under eighteen|child|children|kid|kids|baby|toddler|teen\w*|minor|young person|"
-                    r"boy|girl|school|u18|youth)\b")
-_ADULT = re.compile(r"\b(?:adult|grown|over\s*18|18\s*(?:or|and)\s*(?:over|above|older)|18\+|elderly|old|"
-                    r"pensioner|man|woman|lady|gentleman|older)\b")
+_OTHER = re.compile(
+    r"\b(?:someone|somebody|some1|other|else|they|he|she|him|her|them|friend|neighbou?r|"
+    r"son|daughter|child|kid|brother|sister|mum|mom|dad|parent|partner|person|man|woman|"
+    r"boy|girl|lad|guy|stranger|relative|cousin|nephew|niece|aunt|uncle|gran\w*|nan)\b"
+)
+_CHILD = re.compile(
+    r"\b(?:under\s*18|under eighteen|child|children|kid|kids|baby|toddler|teen\w*|minor|young person|"
+    r"boy|girl|school|u18|youth)\b"
+)
+_ADULT = re.compile(
+    r"\b(?:adult|grown|over\s*18|18\s*(?:or|and)\s*(?:over|above|older)|18\+|elderly|old|"
+    r"pensioner|man|woman|lady|gentleman|older)\b"
+)
 _AGE = re.compile(r"\b(\d{1,3})\s*(?:y(?:ea)?rs?|yo|y/o)?\b")
 
 YES, NO = "yes", "no"
@@ -81,9 +92,11 @@ def homeless_tonight(text: object) -> str | None:
     return yes_no(text)
 
 
-_CANCEL = re.compile(r"^\W*(?:please\s+)?(?:cancel(?: (?:it|that|this|my report|the report))?|stop(?: (?:it|this|here|now))?|quit|"
-                     r"abort|forget it|never ?mind|scrap (?:it|that)|i(?:'ve| have)? changed my mind|"
-                     r"i don'?t want to (?:report it|do this|carry on)(?: any ?more)?)\W*$")
+_CANCEL = re.compile(
+    r"^\W*(?:please\s+)?(?:cancel(?: (?:it|that|this|my report|the report))?|stop(?: (?:it|this|here|now))?|quit|"
+    r"abort|forget it|never ?mind|scrap (?:it|that)|i(?:'ve| have)? changed my mind|"
+    r"i don'?t want to (?:report it|do this|carry on)(?: any ?more)?)\W*$"
+)
 
 
 def is_cancel(text: object) -> bool:

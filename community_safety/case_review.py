@@ -3,6 +3,7 @@
 Every number and switch comes from ``data/case_review.yml`` (the law lets each council set
 its own threshold, never above 3), so a change of policy is a change of configuration.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +15,6 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 
 from community_safety.config_file import read_mapping
-
 
 CASE_REVIEW_FILE = Path(__file__).resolve().parent / "data" / "case_review.yml"
 # Anti-social Behaviour, Crime and Policing Act 2014, Explanatory Notes para 231.
@@ -37,7 +37,7 @@ class CaseReviewRules:
     single_hate_incident_qualifies: bool = False
 
     @classmethod
-    def from_file(cls, path: Path | str = CASE_REVIEW_FILE) -> "CaseReviewRules":
+    def from_file(cls, path: Path | str = CASE_REVIEW_FILE) -> CaseReviewRules:
         spec = read_mapping(path, CaseReviewRulesError)
         known = {f.name: f.type for f in fields(cls)}
         for key, value in spec.items():
@@ -45,13 +45,20 @@ class CaseReviewRules:
                 raise CaseReviewRulesError(f"{path}: '{key}' is not a case-review setting")
             wanted = bool if known[key] in (bool, "bool") else int
             if type(value) is not wanted:
-                raise CaseReviewRulesError(f"{path}: '{key}' must be {'true or false' if wanted is bool else 'a whole number'}")
+                raise CaseReviewRulesError(
+                    f"{path}: '{key}' must be {'true or false' if wanted is bool else 'a whole number'}"
+                )
         rules = cls(**spec)
         if not 1 <= rules.threshold_incidents <= LEGAL_MAXIMUM_THRESHOLD:
             raise CaseReviewRulesError(
-                f"{path}: 'threshold_incidents' must be 1 to {LEGAL_MAXIMUM_THRESHOLD} (the law's maximum)")
-        for name in ("window_months", "complaint_within_months_of_incident",
-                     "apply_within_months_of_last_incident", "tell_about_review_at"):
+                f"{path}: 'threshold_incidents' must be 1 to {LEGAL_MAXIMUM_THRESHOLD} (the law's maximum)"
+            )
+        for name in (
+            "window_months",
+            "complaint_within_months_of_incident",
+            "apply_within_months_of_last_incident",
+            "tell_about_review_at",
+        ):
             if getattr(rules, name) < 1:
                 raise CaseReviewRulesError(f"{path}: '{name}' must be at least 1")
         return rules
@@ -62,9 +69,9 @@ class Incident:
     """One report as the rules see it."""
 
     reference: str
-    occurred_on: dt.date       # when the behaviour happened
-    reported_on: dt.date       # when the resident reported it
-    place: str = ""            # where, as given; used to spot the same incident told twice
+    occurred_on: dt.date  # when the behaviour happened
+    reported_on: dt.date  # when the resident reported it
+    place: str = ""  # where, as given; used to spot the same incident told twice
     hate: bool = False
     action_taken: bool = False
 
@@ -102,7 +109,9 @@ def standing(incidents: list[Incident], rules: CaseReviewRules, today: dt.date) 
     window_start = today - relativedelta(months=rules.window_months)
     qualifying, left_out = [], []
     for incident in separate_incidents(incidents):
-        if incident.reported_on > incident.occurred_on + relativedelta(months=rules.complaint_within_months_of_incident):
+        if incident.reported_on > incident.occurred_on + relativedelta(
+            months=rules.complaint_within_months_of_incident
+        ):
             left_out.append((incident, "reported more than a month after it happened"))
         elif incident.reported_on < window_start:
             left_out.append((incident, f"reported more than {rules.window_months} months ago"))
@@ -114,23 +123,30 @@ def standing(incidents: list[Incident], rules: CaseReviewRules, today: dt.date) 
 
     apply_by = None
     if qualifying:
-        apply_by = max(i.reported_on for i in qualifying) + relativedelta(months=rules.apply_within_months_of_last_incident)
+        apply_by = max(i.reported_on for i in qualifying) + relativedelta(
+            months=rules.apply_within_months_of_last_incident
+        )
     enough = len(qualifying) >= rules.threshold_incidents or (
-        rules.single_hate_incident_qualifies and any(i.hate for i in qualifying))
+        rules.single_hate_incident_qualifies and any(i.hate for i in qualifying)
+    )
     acted_on = rules.requires_no_action_taken and any(i.action_taken for i in qualifying)
     in_time = apply_by is not None and today <= apply_by
     eligible = enough and not acted_on and in_time
 
     if eligible:
-        reason = (f"{len(qualifying)} separate incidents reported within {rules.window_months} months; "
-                  f"apply by {apply_by:%-d %B %Y}")
+        reason = (
+            f"{len(qualifying)} separate incidents reported within {rules.window_months} months; "
+            f"apply by {apply_by:%-d %B %Y}"
+        )
     elif enough and acted_on:
         reason = "action has been taken on these reports, and the council's rules require that none was"
     elif enough and not in_time:
         reason = f"the application had to be made by {apply_by:%-d %B %Y}, a month after the last incident"
     else:
-        reason = (f"{len(qualifying)} of {rules.threshold_incidents} separate incidents reported within "
-                  f"{rules.window_months} months")
+        reason = (
+            f"{len(qualifying)} of {rules.threshold_incidents} separate incidents reported within "
+            f"{rules.window_months} months"
+        )
     if duplicates:
         reason += f" ({duplicates} repeated report{'s' if duplicates > 1 else ''} of the same incident counted once)"
     return Standing(

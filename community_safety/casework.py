@@ -1,4 +1,5 @@
 """Casework targets (due dates in working days) and retention periods, from ``data/casework.yml``."""
+
 from __future__ import annotations
 
 import datetime as dt

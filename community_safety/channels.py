@@ -1,5 +1,6 @@
 """How a resident is named across the channels and Rasa: Rasa's sender id is
 "telegram:<chat id>", "web:<session id>", or anything else for the plain REST channel."""
+
 from __future__ import annotations
 
 KNOWN_CHANNELS = ("telegram", "web")

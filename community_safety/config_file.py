@@ -1,5 +1,6 @@
 """Reading the staff-editable YAML files: one place that turns a missing or malformed file into
 the file's own error, naming the file."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """The ASB report conversation, without Rasa: its questions, reading the answers, the summary
 a resident confirms, and the fields stored. Wording lives in ``data/reporting.yml``."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,9 +24,19 @@ PHONE = re.compile(r"^\+?[\d ()-]{10,16}$")
 
 # Asked in this order. The impact questions are the council's vulnerability questions.
 QUESTIONS = (
-    "report_description", "report_location", "report_when", "report_people",
-    "report_targeted", "report_hate", "report_health", "report_children", "report_safe_at_home",
-    "report_agencies", "report_anonymous", "report_contact", "report_confirm",
+    "report_description",
+    "report_location",
+    "report_when",
+    "report_people",
+    "report_targeted",
+    "report_hate",
+    "report_health",
+    "report_children",
+    "report_safe_at_home",
+    "report_agencies",
+    "report_anonymous",
+    "report_contact",
+    "report_confirm",
 )
 IMPACT = {
     "report_targeted": "feels_targeted",
@@ -46,8 +57,11 @@ CHANGE_GROUPS = {
     "report_anonymous": ("report_anonymous", "report_contact"),
 }
 SUMMARY_LABELS = (
-    ("report_description", "What happened"), ("report_location", "Where"), ("report_when", "When"),
-    ("report_people", "Who"), ("report_agencies", "Also told"),
+    ("report_description", "What happened"),
+    ("report_location", "Where"),
+    ("report_when", "When"),
+    ("report_people", "Who"),
+    ("report_agencies", "Also told"),
 )
 NOT_SURE = "not sure"
 
@@ -108,10 +122,18 @@ def read_answer(slot: str, value: Any, today: dt.date) -> Answer:
             return Answer({slot: None}, "no_date")
         if when.in_future:
             return Answer({slot: None}, "future_date")
-        return Answer({slot: text[:200], "report_date": when.occurred_on.isoformat() if when.occurred_on else None,
-                       "report_ongoing": when.ongoing, "report_frequency": when.frequency})
+        return Answer(
+            {
+                slot: text[:200],
+                "report_date": when.occurred_on.isoformat() if when.occurred_on else None,
+                "report_ongoing": when.ongoing,
+                "report_frequency": when.frequency,
+            }
+        )
     if slot in IMPACT:
-        answer = yes_no(text) or (NOT_SURE if re.search(r"not sure|unsure|don'?t know|prefer not", text.lower()) else None)
+        answer = yes_no(text) or (
+            NOT_SURE if re.search(r"not sure|unsure|don'?t know|prefer not", text.lower()) else None
+        )
         return Answer({slot: answer}, None if answer else "not_understood")
     if slot == "report_anonymous":
         lowered = text.lower()
@@ -146,9 +168,13 @@ def read_answer(slot: str, value: Any, today: dt.date) -> Answer:
 
 def summary(slots: dict[str, Any]) -> str:
     lines = [f"{label}: {slots[key]}" for key, label in SUMMARY_LABELS if slots.get(key)]
-    impacts = {"report_targeted": "feels targeted", "report_hate": "may be hate-related",
-               "report_health": "affects health or disability", "report_children": "children at home",
-               "report_safe_at_home": "feels safe at home"}
+    impacts = {
+        "report_targeted": "feels targeted",
+        "report_hate": "may be hate-related",
+        "report_health": "affects health or disability",
+        "report_children": "children at home",
+        "report_safe_at_home": "feels safe at home",
+    }
     answered = [f"{words}: {slots[key]}" for key, words in impacts.items() if slots.get(key)]
     if answered:
         lines.append("About you: " + "; ".join(answered))
@@ -189,7 +215,9 @@ def load_reporting(path: Path | str = REPORTING_FILE) -> Reporting:
         spec = (document.get("questions") or {}).get(slot)
         if not isinstance(spec, dict) or not spec.get("ask"):
             raise ReportingError(f"{path}: question '{slot}' needs 'ask'")
-        questions[slot] = Prompt(str(spec["ask"]).strip(), tuple((str(t), str(p)) for t, p in spec.get("buttons") or []))
+        questions[slot] = Prompt(
+            str(spec["ask"]).strip(), tuple((str(t), str(p)) for t, p in spec.get("buttons") or [])
+        )
     messages = {key: str(value).strip() for key, value in (document.get("messages") or {}).items()}
     return Reporting(questions, messages)
 

@@ -4,6 +4,7 @@ Loaded and checked once at start-up from ``data/services.yml``. A mistake in the
 start-up with a message naming the entry and the field, so a wrong edit never surfaces as
 a crash in the middle of a frightened resident's conversation.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,10 +42,14 @@ class OpeningTimes:
         return moment.weekday() in self.days and self.opens <= moment.time() < self.closes
 
     def describe(self) -> str:
-        days = next((name for name, group in DAY_GROUPS.items()
-                     if tuple(DAY_NAMES.index(d) for d in group) == self.days), None)
-        label = {"daily": "every day", "mon-fri": "Monday to Friday", "sat-sun": "weekends"}.get(days) if days else \
-            ", ".join(DAY_NAMES[d].title() for d in self.days)
+        days = next(
+            (name for name, group in DAY_GROUPS.items() if tuple(DAY_NAMES.index(d) for d in group) == self.days), None
+        )
+        label = (
+            {"daily": "every day", "mon-fri": "Monday to Friday", "sat-sun": "weekends"}.get(days)
+            if days
+            else ", ".join(DAY_NAMES[d].title() for d in self.days)
+        )
         return f"{label}, {_clock(self.opens)} to {_clock(self.closes)}"
 
 
@@ -122,7 +127,9 @@ def _parse_time(entry: str, value: object) -> dt.time:
     try:
         return dt.time.fromisoformat(str(value))
     except ValueError:
-        raise DirectoryError(f"services entry '{entry}', field 'hours': {value!r} is not a time like \"09:00\"") from None
+        raise DirectoryError(
+            f"services entry '{entry}', field 'hours': {value!r} is not a time like \"09:00\""
+        ) from None
 
 
 def _parse_hours(entry: str, hours: object) -> tuple[OpeningTimes, ...]:
@@ -142,7 +149,8 @@ def _parse_hours(entry: str, hours: object) -> tuple[OpeningTimes, ...]:
         else:
             raise DirectoryError(
                 f"services entry '{entry}', field 'hours': days {times['days']!r} is not one of "
-                f"{', '.join([*DAY_GROUPS, *DAY_NAMES])}")
+                f"{', '.join([*DAY_GROUPS, *DAY_NAMES])}"
+            )
         opens, closes = _parse_time(entry, times["open"]), _parse_time(entry, times["close"])
         if opens >= closes:
             raise DirectoryError(f"services entry '{entry}', field 'hours': opens at {opens} but closes at {closes}")
@@ -164,13 +172,19 @@ def _parse_service(entry: str, spec: object, today: dt.date) -> Service:
         raise DirectoryError(f"services entry '{entry}', field 'contacts': expected kinds such as phone and web")
     for kind, value in contacts.items():
         if kind not in CONTACT_KINDS:
-            raise DirectoryError(f"services entry '{entry}', field 'contacts.{kind}': not one of {', '.join(CONTACT_KINDS)}")
+            raise DirectoryError(
+                f"services entry '{entry}', field 'contacts.{kind}': not one of {', '.join(CONTACT_KINDS)}"
+            )
         if not isinstance(value, str) or not value.strip():
-            raise DirectoryError(f"services entry '{entry}', field 'contacts.{kind}': must be text (put numbers in quotes)")
+            raise DirectoryError(
+                f"services entry '{entry}', field 'contacts.{kind}': must be text (put numbers in quotes)"
+            )
         if kind in ("phone", "textphone", "text") and not PHONE.match(value):
             raise DirectoryError(f"services entry '{entry}', field 'contacts.{kind}': {value!r} is not a phone number")
     if spec["audience"] not in AUDIENCES:
-        raise DirectoryError(f"services entry '{entry}', field 'audience': {spec['audience']!r} is not one of {', '.join(AUDIENCES)}")
+        raise DirectoryError(
+            f"services entry '{entry}', field 'audience': {spec['audience']!r} is not one of {', '.join(AUDIENCES)}"
+        )
     checked = spec["checked"]
     if not isinstance(checked, dt.date):
         raise DirectoryError(f"services entry '{entry}', field 'checked': {checked!r} is not a date like 2026-11-26")
@@ -208,8 +222,11 @@ def load_directory(path: Path | str = DIRECTORY_FILE, today: dt.date | None = No
     for service in services.values():
         if service.out_of_hours and service.out_of_hours not in services:
             raise DirectoryError(
-                f"services entry '{service.id}', field 'out_of_hours': no entry called '{service.out_of_hours}'")
+                f"services entry '{service.id}', field 'out_of_hours': no entry called '{service.out_of_hours}'"
+            )
         if service.out_of_hours and not services[service.out_of_hours].always_open:
             raise DirectoryError(
-                f"services entry '{service.id}', field 'out_of_hours': '{service.out_of_hours}' must be open all the time")
+                f"services entry '{service.id}', field 'out_of_hours': '{service.out_of_hours}' "
+                "must be open all the time"
+            )
     return ServicesDirectory(services)

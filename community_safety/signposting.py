@@ -4,6 +4,7 @@ The wording and routes live in ``data/signposting.yml`` and the numbers in
 ``data/services.yml``; this module only reads, checks and applies them, so it can be
 tested without Rasa and used by any channel.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -92,8 +93,15 @@ class Reply:
 
 def describe_contacts(service: Service) -> str:
     parts = []
-    for kind, template in (("phone", "call {}"), ("textphone", "textphone {}"), ("text", "text {}"),
-                           ("email", "email {}"), ("web", "{}"), ("app", "{}"), ("post", "write to {}")):
+    for kind, template in (
+        ("phone", "call {}"),
+        ("textphone", "textphone {}"),
+        ("text", "text {}"),
+        ("email", "email {}"),
+        ("web", "{}"),
+        ("app", "{}"),
+        ("post", "write to {}"),
+    ):
         if kind in service.contacts:
             parts.append(template.format(service.contacts[kind]))
     return ", ".join(parts)
@@ -110,14 +118,22 @@ def describe_service(service: Service, directory: ServicesDirectory, moment: dt.
             hours = f" (open {service.hours_text()})"
         return f"- {service.name}: {describe_contacts(service)}{hours}."
     instead = reachable_now[0]
-    return (f"- {service.name} is closed now (open {service.hours_text()}). "
-            f"Until then: {instead.name}, {describe_contacts(instead)}.")
+    return (
+        f"- {service.name} is closed now (open {service.hours_text()}). "
+        f"Until then: {instead.name}, {describe_contacts(instead)}."
+    )
 
 
 class Signposting:
-    def __init__(self, needs: dict[str, Need], also_needs: dict[str, re.Pattern],
-                 directory: ServicesDirectory, facts: dict[str, object],
-                 questions: dict[str, dict[str, Prompt]], messages: dict[str, str]):
+    def __init__(
+        self,
+        needs: dict[str, Need],
+        also_needs: dict[str, re.Pattern],
+        directory: ServicesDirectory,
+        facts: dict[str, object],
+        questions: dict[str, dict[str, Prompt]],
+        messages: dict[str, str],
+    ):
         self.needs = needs
         self.also_needs = also_needs
         self.directory = directory
@@ -133,8 +149,11 @@ class Signposting:
         """The questions that matter for this need given the answers so far, answered or not."""
         if need not in self.needs:
             return []
-        return [question.slot for question in self.needs[need].questions
-                if all(answers.get(slot) == value for slot, value in question.only_when.items())]
+        return [
+            question.slot
+            for question in self.needs[need].questions
+            if all(answers.get(slot) == value for slot, value in question.only_when.items())
+        ]
 
     def questions_to_ask(self, need: str, answers: dict[str, str | None]) -> list[str]:
         """The questions still to ask for this need, in order."""
@@ -150,11 +169,15 @@ class Signposting:
     def other_needs(self, text: str, main_need: str) -> list[str]:
         """Second needs a message names ("sleeping rough and being exploited")."""
         lowered = (text or "").casefold()
-        return [need for need, pattern in self.also_needs.items()
-                if need != main_need and pattern.search(lowered)]
+        return [need for need, pattern in self.also_needs.items() if need != main_need and pattern.search(lowered)]
 
-    def reply(self, need: str, answers: dict[str, str | None], moment: dt.datetime | None = None,
-              other_needs: list[str] | tuple[str, ...] = ()) -> Reply:
+    def reply(
+        self,
+        need: str,
+        answers: dict[str, str | None],
+        moment: dt.datetime | None = None,
+        other_needs: list[str] | tuple[str, ...] = (),
+    ) -> Reply:
         moment = moment or dt.datetime.now(LONDON)
         definition, route = self.route(need, answers)
         lines = [" ".join(part for part in (self.needs[need].intro, self._fill(route.say)) if part)]
@@ -166,8 +189,11 @@ class Signposting:
             other_definition, other_route = self.route(other, answers)
             lines.append(f"Also, about {other_definition.title.lower()}:")
             lines.append(self._fill(other_route.say))
-            lines += [describe_service(self.directory[s], self.directory, moment)
-                      for s in other_route.services if s not in services]
+            lines += [
+                describe_service(self.directory[s], self.directory, moment)
+                for s in other_route.services
+                if s not in services
+            ]
             services += [s for s in other_route.services if s not in services]
         lines.append(route.next or definition.next)
         return Reply("\n".join(line for line in lines if line), tuple(services))
@@ -195,18 +221,35 @@ def _parse_need(name: str, spec: object) -> Need:
         when = {k: _answer(v) for k, v in (route.get("when") or {}).items()}
         for slot, value in when.items():
             if value not in ANSWERS.get(slot, ()):
-                raise SignpostingError(f"{where}, route {index + 1}, field 'when': {slot}={value!r} is not a possible answer")
+                raise SignpostingError(
+                    f"{where}, route {index + 1}, field 'when': {slot}={value!r} is not a possible answer"
+                )
         if not route.get("use_need") and not route.get("say"):
             raise SignpostingError(f"{where}, route {index + 1}: needs 'say' (or 'use_need')")
-        routes.append(Route(when, str(route.get("say") or "").strip(), tuple(route.get("services") or ()),
-                            route.get("use_need"), str(route["next"]).strip() if route.get("next") else None))
+        routes.append(
+            Route(
+                when,
+                str(route.get("say") or "").strip(),
+                tuple(route.get("services") or ()),
+                route.get("use_need"),
+                str(route["next"]).strip() if route.get("next") else None,
+            )
+        )
     if routes[-1].when:
         raise SignpostingError(f"{where}, field 'routes': the last route must have no 'when'")
-    return Need(name, str(spec["title"]), str(spec.get("intro") or ""), tuple(questions), tuple(routes), str(spec["next"]).strip())
+    return Need(
+        name,
+        str(spec["title"]),
+        str(spec.get("intro") or ""),
+        tuple(questions),
+        tuple(routes),
+        str(spec["next"]).strip(),
+    )
 
 
-def load_signposting(directory: ServicesDirectory, path: Path | str = SIGNPOSTING_FILE,
-                     case_review_path: Path | str = CASE_REVIEW_FILE) -> Signposting:
+def load_signposting(
+    directory: ServicesDirectory, path: Path | str = SIGNPOSTING_FILE, case_review_path: Path | str = CASE_REVIEW_FILE
+) -> Signposting:
     document = read_mapping(path, SignpostingError)
     facts = read_mapping(case_review_path, SignpostingError)
     if not isinstance(document.get("needs"), dict):
@@ -218,7 +261,9 @@ def load_signposting(directory: ServicesDirectory, path: Path | str = SIGNPOSTIN
                 raise SignpostingError(f"signposting need '{need.name}': use_need '{route.use_need}' is not a need")
             for service in route.services:
                 if service not in directory:
-                    raise SignpostingError(f"signposting need '{need.name}': service '{service}' is not in services.yml")
+                    raise SignpostingError(
+                        f"signposting need '{need.name}': service '{service}' is not in services.yml"
+                    )
             placeholders = {f for _, f, _, _ in string.Formatter().parse(route.say) if f}
             missing = placeholders - set(facts or {})
             if missing:

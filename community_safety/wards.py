@@ -1,4 +1,5 @@
 """Which ward a report is in, from the place names in ``data/wards.yml``."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,9 @@ def _patterns(path: str = str(WARDS_FILE)) -> list[tuple[str, re.Pattern]]:
         raise WardsError(f"{path}: needs a 'wards:' mapping of ward names to place names")
     places = [(len(place), place, ward) for ward, names in wards.items() for place in names]
     # Longest names first: "Stepney Green Park" before "Stepney".
-    return [(ward, re.compile(rf"\b{re.escape(place)}\b", re.IGNORECASE))
-            for _, place, ward in sorted(places, reverse=True)]
+    return [
+        (ward, re.compile(rf"\b{re.escape(place)}\b", re.IGNORECASE)) for _, place, ward in sorted(places, reverse=True)
+    ]
 
 
 def ward_names() -> list[str]:

@@ -1,5 +1,6 @@
 """When did it happen? Residents' words ("last night", "yesterday about 11pm", "every evening
 since March") into a date, whether it is still going on, and how often."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,12 +20,18 @@ _REWRITES = [
     (r"\b(?:at|about|around|roughly|approx\w*)?\s*\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)\b", " "),
     (r"\b(?:at|about|around)?\s*(?:midnight|midday|noon)\b", " "),
 ]
-_ONGOING = re.compile(r"\b(?:every|each|since|keeps?|kept|always|still|ongoing|constantly|all the time|"
-                      r"nightly|daily|weekly|most (?:days|nights|evenings|weekends)|on and off|again and again)\b")
-_FREQUENCY = re.compile(r"\b(?:every|each|most)\s+(?:single\s+)?(?:day|night|evening|morning|afternoon|weekend|week|"
-                        r"month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b|\b(?:nightly|daily|weekly|"
-                        r"all the time|constantly|on and off)\b")
-_UNSURE = re.compile(r"^\W*(?:i'?m |i )?(?:not sure|unsure|don'?t know|dont know|dunno|can'?t remember|no idea|idk)\W*$")
+_ONGOING = re.compile(
+    r"\b(?:every|each|since|keeps?|kept|always|still|ongoing|constantly|all the time|"
+    r"nightly|daily|weekly|most (?:days|nights|evenings|weekends)|on and off|again and again)\b"
+)
+_FREQUENCY = re.compile(
+    r"\b(?:every|each|most)\s+(?:single\s+)?(?:day|night|evening|morning|afternoon|weekend|week|"
+    r"month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b|\b(?:nightly|daily|weekly|"
+    r"all the time|constantly|on and off)\b"
+)
+_UNSURE = re.compile(
+    r"^\W*(?:i'?m |i )?(?:not sure|unsure|don'?t know|dont know|dunno|can'?t remember|no idea|idk)\W*$"
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,13 @@ def read_when(text: object, today: dt.date) -> When | None:
     for pattern, replacement in _REWRITES:
         cleaned = re.sub(pattern, replacement, cleaned)
     base = dt.datetime.combine(today, dt.time(12, 0))
-    settings = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": base, "DATE_ORDER": "DMY",
-                "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
+    settings = {
+        "PREFER_DATES_FROM": "past",
+        "RELATIVE_BASE": base,
+        "DATE_ORDER": "DMY",
+        "PREFER_DAY_OF_MONTH": "first",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
     found = dateparser.parse(cleaned, languages=["en"], settings=settings)
     if found is None:
         try:

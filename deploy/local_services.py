@@ -1,4 +1,5 @@
 """Real servers on loopback that the stack stores things in: a throwaway PostgreSQL cluster and Redis."""
+
 from __future__ import annotations
 
 import glob
@@ -28,9 +29,11 @@ class RedisServer:
         self.start()
 
     def start(self) -> None:
-        self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                                         "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             with socket.socket() as sock:
@@ -55,9 +58,20 @@ class PostgresServer:
             shutil.chown(self.dir, "postgres", "postgres")
         self._prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
         self._run(_postgres_bin("initdb"), "-D", str(self.dir / "data"), "-A", "trust", "-U", "postgres", "--no-sync")
-        self._run(_postgres_bin("pg_ctl"), "-D", str(self.dir / "data"), "-w", "-l", str(self.dir / "server.log"),
-                  "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
-        self._run(_postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "community_safety")
+        self._run(
+            _postgres_bin("pg_ctl"),
+            "-D",
+            str(self.dir / "data"),
+            "-w",
+            "-l",
+            str(self.dir / "server.log"),
+            "-o",
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        )
+        self._run(
+            _postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "community_safety"
+        )
         self.url = f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/community_safety"
 
     def create_database(self, name: str) -> str:
@@ -68,6 +82,9 @@ class PostgresServer:
         subprocess.run([*self._prefix, *args], check=True, capture_output=True, timeout=120)
 
     def stop(self) -> None:
-        subprocess.run([*self._prefix, _postgres_bin("pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop"],
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            [*self._prefix, _postgres_bin("pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
         shutil.rmtree(self.dir, ignore_errors=True)

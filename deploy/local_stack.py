@@ -1,6 +1,7 @@
 """Whole stacks on one machine, on free ports, for the fault tests and the load benchmark: the
 production profile (throwaway PostgreSQL and Redis, nginx, N replicas) and the default
 single-process profile on SQLite."""
+
 from __future__ import annotations
 
 import os
@@ -21,9 +22,9 @@ class Stack:
     log_dir: Path
     env: dict[str, str]
     commands: dict[str, str]
-    checks: dict[str, str]          # process name -> URL that answers once it is ready
-    public: str                     # where residents' browsers send chat messages
-    rasa: str                       # Rasa's REST channel (through nginx in production)
+    checks: dict[str, str]  # process name -> URL that answers once it is ready
+    public: str  # where residents' browsers send chat messages
+    rasa: str  # Rasa's REST channel (through nginx in production)
     database_url: str
     processes: dict[str, Process] = field(default_factory=dict)
     postgres: PostgresServer | None = None
@@ -41,7 +42,7 @@ class Stack:
         else:
             self.processes[name].wait_until(url)
 
-    def start_all(self) -> "Stack":
+    def start_all(self) -> Stack:
         for name in self.commands:
             self.start(name)
         for name in self.commands:
@@ -64,20 +65,34 @@ class Stack:
             self.postgres.stop()
 
 
-def production(log_dir: Path, replicas: int = 2, extra_env: dict[str, str] | None = None,
-               chat_requests_per_second: int = 10) -> Stack:
+def production(
+    log_dir: Path, replicas: int = 2, extra_env: dict[str, str] | None = None, chat_requests_per_second: int = 10
+) -> Stack:
     postgres, redis = PostgresServer(), RedisServer()
     tracker_url = postgres.create_database("rasa_tracker")
     upgrade(postgres.url)
     kinds = ("rasa", "actions", "web")
-    profile = Profile(out=log_dir / "prod", replicas=replicas, public_port=free_port(), rasa_port=free_port(),
-                      actions_port=free_port(), chosen_ports={k: [free_port() for _ in range(replicas)] for k in kinds},
-                      database=Database(port=postgres.port, user="postgres"), redis_port=redis.port,
-                      chat_requests_per_second=chat_requests_per_second)
+    profile = Profile(
+        out=log_dir / "prod",
+        replicas=replicas,
+        public_port=free_port(),
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        chosen_ports={k: [free_port() for _ in range(replicas)] for k in kinds},
+        database=Database(port=postgres.port, user="postgres"),
+        redis_port=redis.port,
+        chat_requests_per_second=chat_requests_per_second,
+    )
     profile.write()
-    env = {**profile.environment(), "DATABASE_URL": postgres.url, "TRACKER_DATABASE_URL": tracker_url,
-           "PROD_DB_PASSWORD": "trust-auth-ignores-it", "DATA_DIR": str(log_dir),
-           "RASA_TOKEN": secrets.token_urlsafe(24), **(extra_env or {})}
+    env = {
+        **profile.environment(),
+        "DATABASE_URL": postgres.url,
+        "TRACKER_DATABASE_URL": tracker_url,
+        "PROD_DB_PASSWORD": "trust-auth-ignores-it",
+        "DATA_DIR": str(log_dir),
+        "RASA_TOKEN": secrets.token_urlsafe(24),
+        **(extra_env or {}),
+    }
     token = env["RASA_TOKEN"]
     checks = {}
     for i in range(replicas):
@@ -86,8 +101,18 @@ def production(log_dir: Path, replicas: int = 2, extra_env: dict[str, str] | Non
         checks[f"web{i + 1}"] = f"http://127.0.0.1:{profile.web_replicas[i]}/widget.js"
     public = f"http://127.0.0.1:{profile.public_port}"
     checks["nginx"] = f"{public}/widget.js"
-    return Stack(log_dir, env, profile.commands(), checks, public, f"http://127.0.0.1:{profile.rasa_port}",
-                 postgres.url, postgres=postgres, redis=redis, nginx_conf=profile.out / "nginx.conf")
+    return Stack(
+        log_dir,
+        env,
+        profile.commands(),
+        checks,
+        public,
+        f"http://127.0.0.1:{profile.rasa_port}",
+        postgres.url,
+        postgres=postgres,
+        redis=redis,
+        nginx_conf=profile.out / "nginx.conf",
+    )
 
 
 def default(log_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
@@ -97,16 +122,28 @@ def default(log_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
     upgrade(database_url)
     endpoints = log_dir / "endpoints.yml"
     endpoints.write_text(sqlite_endpoints(f"http://127.0.0.1:{actions_port}/webhook", log_dir / "tracker.db"))
-    env = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1",
-           "SANIC_HOST": "127.0.0.1", "DATABASE_URL": database_url, "DATA_DIR": str(log_dir),
-           "TRACKER_DATABASE_URL": f"sqlite:///{log_dir / 'tracker.db'}", "RASA_URL": f"http://127.0.0.1:{rasa_port}",
-           "WEB_PORT": str(web_port), **(extra_env or {})}
+    env = {
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PYTHONUNBUFFERED": "1",
+        "SANIC_HOST": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "DATA_DIR": str(log_dir),
+        "TRACKER_DATABASE_URL": f"sqlite:///{log_dir / 'tracker.db'}",
+        "RASA_URL": f"http://127.0.0.1:{rasa_port}",
+        "WEB_PORT": str(web_port),
+        **(extra_env or {}),
+    }
     commands = {
         "rasa": rasa_command(rasa_port, endpoints),
         "actions": actions_command(actions_port),
         "web": f"{VENV_BIN}/python -m webserver",
     }
-    checks = {"rasa": f"http://127.0.0.1:{rasa_port}/status", "actions": f"http://127.0.0.1:{actions_port}/health",
-              "web": f"http://127.0.0.1:{web_port}/widget.js"}
-    return Stack(log_dir, env, commands, checks, f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{rasa_port}",
-                 database_url)
+    checks = {
+        "rasa": f"http://127.0.0.1:{rasa_port}/status",
+        "actions": f"http://127.0.0.1:{actions_port}/health",
+        "web": f"http://127.0.0.1:{web_port}/widget.js",
+    }
+    return Stack(
+        log_dir, env, commands, checks, f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{rasa_port}", database_url
+    )

@@ -1,5 +1,6 @@
 """Processes on loopback, started and stopped cleanly: used by the tests, the load benchmark and
 anything else that runs parts of the stack as separate processes."""
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,13 @@ def free_port() -> int:
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-            "SANIC_HOST": "127.0.0.1", "PYTHONUNBUFFERED": "1"}
+    return {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SANIC_HOST": "127.0.0.1",
+        "PYTHONUNBUFFERED": "1",
+    }
 
 
 class Process:
@@ -32,8 +38,14 @@ class Process:
         self.name = name
         self.log = log_dir / f"{name}.log"
         self._log_file = self.log.open("w")
-        self.popen = subprocess.Popen(args, cwd=PROJECT, env={**_env(), **(env or {})}, stdout=self._log_file,
-                                      stderr=subprocess.STDOUT, start_new_session=True)
+        self.popen = subprocess.Popen(
+            args,
+            cwd=PROJECT,
+            env={**_env(), **(env or {})},
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def wait_for_log(self, text: str) -> None:
         deadline = time.monotonic() + START_TIMEOUT
@@ -43,7 +55,9 @@ class Process:
             if text in self.log.read_text():
                 return
             time.sleep(0.3)
-        raise RuntimeError(f"{self.name} did not log {text!r} in {START_TIMEOUT}s; log:\n{self.log.read_text()[-3000:]}")
+        raise RuntimeError(
+            f"{self.name} did not log {text!r} in {START_TIMEOUT}s; log:\n{self.log.read_text()[-3000:]}"
+        )
 
     def wait_until(self, url: str, ready=lambda r: r.ok) -> None:
         deadline = time.monotonic() + START_TIMEOUT

@@ -4,6 +4,7 @@ load benchmark and the fault tests use it with their own.
 
 Secrets are never written here: the database password reaches Rasa through ${PROD_DB_PASSWORD}
 in endpoints.yml and the other processes through DATABASE_URL in their environment."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,10 @@ def rasa_command(port: int, endpoints: Path, with_token: bool = False) -> str:
     """A Rasa server on loopback. With a token, its HTTP API (which reads and changes any
     conversation) needs ${RASA_TOKEN}; its REST channel never does."""
     token = "--auth-token ${RASA_TOKEN} " if with_token else ""
-    return (f"{VENV_BIN}/rasa run --interface 127.0.0.1 --port {port} --enable-api {token}--model {MODEL} "
-            f"--endpoints {endpoints} --credentials {PROJECT / 'credentials.yml'}")
+    return (
+        f"{VENV_BIN}/rasa run --interface 127.0.0.1 --port {port} --enable-api {token}--model {MODEL} "
+        f"--endpoints {endpoints} --credentials {PROJECT / 'credentials.yml'}"
+    )
 
 
 def actions_command(port: int) -> str:
@@ -29,8 +32,10 @@ def actions_command(port: int) -> str:
 
 def sqlite_endpoints(action_url: str, tracker_db: Path) -> str:
     """Rasa's endpoints for one machine: its conversations in a SQLite file."""
-    return (f'action_endpoint:\n  url: "{action_url}"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n')
+    return (
+        f'action_endpoint:\n  url: "{action_url}"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
+    )
 
 
 @dataclass
@@ -46,9 +51,9 @@ class Database:
 class Profile:
     out: Path = PROJECT / "build" / "prod"
     replicas: int = 2
-    public_port: int = 8000        # nginx: the chat widget, the staff site, the Telegram webhook
-    rasa_port: int = 5005          # nginx in front of the Rasa replicas (loopback only)
-    actions_port: int = 5055       # nginx in front of the action servers (loopback only)
+    public_port: int = 8000  # nginx: the chat widget, the staff site, the Telegram webhook
+    rasa_port: int = 5005  # nginx in front of the Rasa replicas (loopback only)
+    actions_port: int = 5055  # nginx in front of the action servers (loopback only)
     first_rasa_port: int = 5011
     first_actions_port: int = 5061
     first_web_port: int = 8011
@@ -57,7 +62,7 @@ class Profile:
     redis_host: str = "127.0.0.1"
     redis_port: int = 6379
     redis_db: int = 1
-    chat_requests_per_second: int = 10   # per address, at nginx
+    chat_requests_per_second: int = 10  # per address, at nginx
     # Tests and the load benchmark give each replica a port of its own choosing.
     chosen_ports: dict[str, list[int]] = field(default_factory=dict)
 
@@ -104,10 +109,14 @@ lock_store:
             return f"  upstream {name} {{\n{servers}\n    keepalive 16;\n  }}"
 
         temp = self.out / "nginx-temp"
-        telegram = (f"""
+        telegram = (
+            f"""
     location = /telegram/webhook {{
       proxy_pass http://127.0.0.1:{self.telegram_webhook_port};
-    }}""" if self.telegram_webhook_port else "")
+    }}"""
+            if self.telegram_webhook_port
+            else ""
+        )
         proxy = """      proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header Host $http_host;
@@ -172,8 +181,12 @@ http {{
     def environment(self) -> dict[str, str]:
         """Settings every process shares (no secrets: those come from the caller's environment)."""
         return {
-            "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1",
-            "SANIC_HOST": "127.0.0.1", "RASA_URL": f"http://127.0.0.1:{self.rasa_port}", "WEB_BEHIND_PROXY": "1",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "PYTHONUNBUFFERED": "1",
+            "SANIC_HOST": "127.0.0.1",
+            "RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
+            "WEB_BEHIND_PROXY": "1",
             "SPACY_PIPELINE_PATH": str(PROJECT / "build" / "spacy" / "en_community_safety"),
         }
 
@@ -197,8 +210,9 @@ http {{
             (self.out / "nginx-temp" / sub).mkdir(parents=True, exist_ok=True)
         (self.out / "endpoints.yml").write_text(self.endpoints())
         (self.out / "nginx.conf").write_text(self.nginx())
-        (self.out / "Procfile").write_text("".join(f"{name}: {command}\n"
-                                                   for name, command in self.commands(telegram).items()))
+        (self.out / "Procfile").write_text(
+            "".join(f"{name}: {command}\n" for name, command in self.commands(telegram).items())
+        )
         (self.out / "profile.env").write_text("".join(f"{k}={v}\n" for k, v in self.environment().items()))
         return self.out
 
@@ -206,8 +220,9 @@ http {{
 def main() -> None:
     """``python -m deploy.profile``: write build/prod/ for `make run-prod`."""
     replicas = int(os.environ.get("PROD_REPLICAS", "2"))
-    out = Profile(replicas=replicas, telegram_webhook_port=8443 if os.environ.get("TELEGRAM_WEBHOOK_URL") else None
-                  ).write(telegram=bool(os.environ.get("TELEGRAM_BOT_TOKEN")))
+    out = Profile(
+        replicas=replicas, telegram_webhook_port=8443 if os.environ.get("TELEGRAM_WEBHOOK_URL") else None
+    ).write(telegram=bool(os.environ.get("TELEGRAM_BOT_TOKEN")))
     print(f"Wrote the production profile for {replicas} replicas into {out}")
 
 

@@ -8,6 +8,7 @@ of this machine), so it measures what CI and a council server pay, with no cache
 Latency is measured in-process: Agent.parse_message on every message of both held-out sets
 (short ones, and the long narratives), repeated; p50/p95 for each set and for all together.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,14 +31,34 @@ MODEL = PROJECT / "models" / "community-safety.tar.gz"
 def time_training(config: Path, out: str, nlu_only: bool = False) -> tuple[float, float, Path]:
     """A fresh `rasa train --force` (NLU and rules, or NLU only) with ``config`` into ``out``."""
     # A cache of its own: Rasa reuses trained components from its cache, which would time nothing.
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-           "RASA_CACHE_DIRECTORY": str(Path(out) / "cache")}
-    what = (["train", "nlu", "--nlu", "nlu/data"] if nlu_only else
-            ["train", "--force", "--domain", "domain.yml", "--data", "nlu/data", "dialogue"])
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_CACHE_DIRECTORY": str(Path(out) / "cache"),
+    }
+    what = (
+        ["train", "nlu", "--nlu", "nlu/data"]
+        if nlu_only
+        else ["train", "--force", "--domain", "domain.yml", "--data", "nlu/data", "dialogue"]
+    )
     started = time.perf_counter()
     subprocess.run(
-        [str(PROJECT / ".venv" / "bin" / "rasa"), *what, "--config", str(config), "--out", out, "--fixed-model-name", "model"],
-        cwd=PROJECT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(PROJECT / ".venv" / "bin" / "rasa"),
+            *what,
+            "--config",
+            str(config),
+            "--out",
+            out,
+            "--fixed-model-name",
+            "model",
+        ],
+        cwd=PROJECT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     seconds = time.perf_counter() - started
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -53,13 +74,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-training", action="store_true")
-    parser.add_argument("--config", type=pipeline_file, help="train this pipeline and benchmark it instead of config.yml "
-                        "(a file, or minilm-only / e5-only)")
+    parser.add_argument(
+        "--config",
+        type=pipeline_file,
+        help="train this pipeline and benchmark it instead of config.yml (a file, or minilm-only / e5-only)",
+    )
     args = parser.parse_args()
     if args.config is None and not MODEL.exists():
         sys.exit(f"No model at {MODEL}: run `make train` first.")
 
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
     with tempfile.TemporaryDirectory() as out:
         model = MODEL
         if args.config or not args.skip_training:
@@ -75,6 +102,7 @@ def measure(model: Path, repeat: int) -> int:
     from rasa.core.agent import Agent
 
     from evaluation.evaluate import quiet_rasa
+
     quiet_rasa()
 
     started = time.perf_counter()
@@ -95,11 +123,18 @@ def measure(model: Path, repeat: int) -> int:
                 loop.run_until_complete(agent.parse_message(text))
                 latencies.append((time.perf_counter() - started) * 1000)
         every += latencies
-        print(f"parse latency, {name}, {len(latencies)} parses: p50 {percentile(latencies, 0.5):.1f} ms, "
-              f"p95 {percentile(latencies, 0.95):.1f} ms, max {max(latencies):.1f} ms")
-    print(f"parse latency, all {len(every)} parses: p50 {percentile(every, 0.5):.1f} ms, "
-          f"p95 {percentile(every, 0.95):.1f} ms")
-    print(f"peak memory of this process (model loaded, parsing): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+        print(
+            f"parse latency, {name}, {len(latencies)} parses: p50 {percentile(latencies, 0.5):.1f} ms, "
+            f"p95 {percentile(latencies, 0.95):.1f} ms, max {max(latencies):.1f} ms"
+        )
+    print(
+        f"parse latency, all {len(every)} parses: p50 {percentile(every, 0.5):.1f} ms, "
+        f"p95 {percentile(every, 0.95):.1f} ms"
+    )
+    print(
+        "peak memory of this process (model loaded, parsing): "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
     return 0
 
 

@@ -20,6 +20,7 @@ false emergencies; confident wrong doors (the worst answer: a wrong service said
 confidence) apart from "not understood" answers; and the share whose right door is reached
 (understood, or among the fallback's three suggested buttons). Everything goes under results/.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,9 +62,16 @@ def predict(model: Path | str, examples: list[tuple[str, str]], agent=None) -> l
         results = []
         for text, intent in examples:
             parsed = loop.run_until_complete(agent.parse_message(text))
-            results.append({"text": text, "intent": intent, "intent_prediction": parsed["intent"],
-                            "ranking": [entry["name"] for entry in parsed.get("intent_ranking") or []
-                                        if entry["name"] != FALLBACK]})
+            results.append(
+                {
+                    "text": text,
+                    "intent": intent,
+                    "intent_prediction": parsed["intent"],
+                    "ranking": [
+                        entry["name"] for entry in parsed.get("intent_ranking") or [] if entry["name"] != FALLBACK
+                    ],
+                }
+            )
         return results
     finally:
         loop.close()
@@ -77,11 +85,13 @@ def summarise_predictions(results: list[dict], out: Path) -> dict:
     predicted = [r["intent_prediction"]["name"] or "None" for r in results]
     # Averages over the intents residents meant; "nlu_fallback" answers count as misses.
     report = classification_report(truth, predicted, labels=sorted(set(truth)), output_dict=True, zero_division=0)
-    report["accuracy"] = sum(t == p for t, p in zip(truth, predicted)) / len(truth)
-    errors = [r for r, t, p in zip(results, truth, predicted) if t != p]
+    report["accuracy"] = sum(t == p for t, p in zip(truth, predicted, strict=False)) / len(truth)
+    errors = [r for r, t, p in zip(results, truth, predicted, strict=False) if t != p]
     top = [r["intent"] in r.get("ranking", [])[:SUGGESTIONS] for r in results]
-    reached = [t == p or (p == FALLBACK and t in r.get("ranking", [])[:SUGGESTIONS])
-               for r, t, p in zip(results, truth, predicted)]
+    reached = [
+        t == p or (p == FALLBACK and t in r.get("ranking", [])[:SUGGESTIONS])
+        for r, t, p in zip(results, truth, predicted, strict=False)
+    ]
     report["right_door_in_top3"] = sum(top) / len(results)
     report["right_door_reached"] = sum(reached) / len(results)
     (out / "intent_report.json").write_text(json.dumps(report, indent=2))
@@ -93,12 +103,20 @@ def summarise(out: Path) -> dict:
     report = json.loads((out / "intent_report.json").read_text())
     errors_file = out / "intent_errors.json"
     errors = json.loads(errors_file.read_text()) if errors_file.exists() else []
-    intents = {k: v for k, v in report.items() if isinstance(v, dict) and "f1-score" in v and k not in ("macro avg", "weighted avg", "micro avg")}
+    intents = {
+        k: v
+        for k, v in report.items()
+        if isinstance(v, dict) and "f1-score" in v and k not in ("macro avg", "weighted avg", "micro avg")
+    }
     confused = Counter((e["intent"], e["intent_prediction"]["name"]) for e in errors)
     non_emergency = sum(v["support"] for k, v in intents.items() if k != "emergency")
     false_alarms = [e["text"] for e in errors if e["intent_prediction"]["name"] == "emergency"]
     missed = [e["text"] for e in errors if e["intent"] == "emergency"]
-    wrong_doors = [e for e in errors if e["intent_prediction"]["name"] not in (FALLBACK, "emergency") and e["intent"] != "emergency"]
+    wrong_doors = [
+        e
+        for e in errors
+        if e["intent_prediction"]["name"] not in (FALLBACK, "emergency") and e["intent"] != "emergency"
+    ]
     total = sum(v["support"] for v in intents.values())
     return {
         "accuracy": report.get("accuracy", report.get("micro avg", {}).get("f1-score")),
@@ -113,8 +131,11 @@ def summarise(out: Path) -> dict:
         "right_door_reached": report.get("right_door_reached"),
         "false_alarm_texts": false_alarms,
         "missed_emergencies": missed,
-        "wrong_door_texts": [f"{e['intent']} -> {e['intent_prediction']['name']} "
-                             f"({e['intent_prediction'].get('confidence') or 0:.2f}): {e['text']}" for e in wrong_doors],
+        "wrong_door_texts": [
+            f"{e['intent']} -> {e['intent_prediction']['name']} "
+            f"({e['intent_prediction'].get('confidence') or 0:.2f}): {e['text']}"
+            for e in wrong_doors
+        ],
         "per_intent": intents,
         "confused_pairs": [{"intent": a, "predicted": b, "count": n} for (a, b), n in confused.most_common(8)],
     }
@@ -125,14 +146,23 @@ def print_summary(title: str, summary: dict, verbose: bool = True) -> None:
     if verbose:
         print(f"{'intent':<20}{'precision':>10}{'recall':>8}{'f1':>8}{'n':>5}")
         for name, scores in sorted(summary["per_intent"].items()):
-            print(f"{name:<20}{scores['precision']:>10.3f}{scores['recall']:>8.3f}{scores['f1-score']:>8.3f}{scores['support']:>5}")
+            print(
+                f"{name:<20}{scores['precision']:>10.3f}{scores['recall']:>8.3f}{scores['f1-score']:>8.3f}{scores['support']:>5}"
+            )
     print(f"accuracy {summary['accuracy']:.3f}   macro-F1 {summary['macro_f1']:.3f}   messages {summary['messages']}")
-    print(f"emergency recall {summary['emergency_recall']:.3f}   "
-          f"false emergencies {summary['emergency_false_alarms']} in {summary['non_emergency_messages']} other messages")
+    print(
+        f"emergency recall {summary['emergency_recall']:.3f}   "
+        f"false emergencies {summary['emergency_false_alarms']} in {summary['non_emergency_messages']} other messages"
+    )
     if summary.get("right_door_in_top3") is not None:
-        print(f"right door in the top three {summary['right_door_in_top3']:.3f}   right door reached "
-              f"(understood, or among the fallback's buttons) {summary['right_door_reached']:.3f}")
-    print(f"not understood (fallback) {summary['not_understood']}   confident wrong doors {summary['confident_wrong_doors']}")
+        print(
+            f"right door in the top three {summary['right_door_in_top3']:.3f}   right door reached "
+            f"(understood, or among the fallback's buttons) {summary['right_door_reached']:.3f}"
+        )
+    print(
+        f"not understood (fallback) {summary['not_understood']}   "
+        f"confident wrong doors {summary['confident_wrong_doors']}"
+    )
     if summary["missed_emergencies"]:
         print("MISSED EMERGENCIES:", *summary["missed_emergencies"], sep="\n  ")
     if verbose and summary["false_alarm_texts"]:
@@ -185,8 +215,9 @@ def train_pipeline(config: Path, out: Path) -> str:
     return train_nlu(str(config), str(PROJECT / "nlu" / "data"), str(out), fixed_model_name="model")
 
 
-def cross_validation(folds: int, seed: int = SEED, config: Path = PROJECT / "config.yml",
-                     out: Path = RESULTS / "crossval") -> dict:
+def cross_validation(
+    folds: int, seed: int = SEED, config: Path = PROJECT / "config.yml", out: Path = RESULTS / "crossval"
+) -> dict:
     """Stratified k-fold with a fixed seed (Rasa's own CLI shuffles folds without one)."""
     from rasa.model_training import train_nlu
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
@@ -214,17 +245,21 @@ def timed(run):
     started = time.monotonic()
     result = run()
     seconds = round(time.monotonic() - started, 1)
-    for summary in (result.values() if "accuracy" not in result else [result]):
+    for summary in result.values() if "accuracy" not in result else [result]:
         summary["seconds"] = seconds
     return result
 
 
 def print_comparison(rows: dict[str, dict]) -> None:
-    print(f"\n{'':<34}{'accuracy':>9}{'macro-F1':>9}{'top-3':>7}{'emerg.':>7}{'false em.':>10}{'wrong':>7}{'fallback':>9}")
+    print(
+        f"\n{'':<34}{'accuracy':>9}{'macro-F1':>9}{'top-3':>7}{'emerg.':>7}{'false em.':>10}{'wrong':>7}{'fallback':>9}"
+    )
     for name, s in rows.items():
         top3 = f"{s['right_door_in_top3']:.3f}" if s.get("right_door_in_top3") is not None else "-"
-        print(f"{name:<34}{s['accuracy']:>9.3f}{s['macro_f1']:>9.3f}{top3:>7}{s['emergency_recall']:>7.3f}"
-              f"{s['emergency_false_alarms']:>10}{s['confident_wrong_doors']:>7}{s['not_understood']:>9}")
+        print(
+            f"{name:<34}{s['accuracy']:>9.3f}{s['macro_f1']:>9.3f}{top3:>7}{s['emergency_recall']:>7.3f}"
+            f"{s['emergency_false_alarms']:>10}{s['confident_wrong_doors']:>7}{s['not_understood']:>9}"
+        )
 
 
 def quiet_rasa() -> None:
@@ -242,9 +277,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", choices=["heldout", "narratives", "cross-validation", "baseline"])
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--config", type=pipeline_file, help="train and score this pipeline instead of the trained model "
-                        "(a file, or minilm-only / e5-only)")
-    parser.add_argument("--cross-validation", dest="with_cv", action="store_true", help="with --config: cross-validate it too")
+    parser.add_argument(
+        "--config",
+        type=pipeline_file,
+        help="train and score this pipeline instead of the trained model (a file, or minilm-only / e5-only)",
+    )
+    parser.add_argument(
+        "--cross-validation", dest="with_cv", action="store_true", help="with --config: cross-validate it too"
+    )
     parser.add_argument("--quiet", action="store_true", help="figures only, no per-intent table or message lists")
     args = parser.parse_args()
     quiet_rasa()
@@ -254,15 +294,20 @@ def main() -> int:
     if args.config:
         name = args.config.stem
         out = RESULTS / "pipelines" / name
-        summaries = {f"{name}, {key}": value for key, value in
-                     timed(lambda: score_sets(train_pipeline(args.config, out), out)).items()}
+        summaries = {
+            f"{name}, {key}": value
+            for key, value in timed(lambda: score_sets(train_pipeline(args.config, out), out)).items()
+        }
         if args.with_cv:
-            summaries[f"{name}, cross-validation"] = timed(lambda: cross_validation(args.folds, config=args.config, out=out / "crossval"))
+            summaries[f"{name}, cross-validation"] = timed(
+                lambda: cross_validation(args.folds, config=args.config, out=out / "crossval")
+            )
     else:
         if args.only in (None, "heldout", "narratives"):
             scored = timed(trained_model)
-            summaries.update({f"this pipeline, {key}": value for key, value in scored.items()
-                              if args.only in (None, key)})
+            summaries.update(
+                {f"this pipeline, {key}": value for key, value in scored.items() if args.only in (None, key)}
+            )
         if args.only in (None, "cross-validation"):
             summaries["this pipeline, cross-validation"] = timed(lambda: cross_validation(args.folds))
         if args.only in (None, "baseline"):

@@ -5,6 +5,7 @@ with one and with two replicas, and against the default single-process SQLite pr
 Prints throughput, reply latency p50/p95/p99 and errors for each, the scaling from one replica
 to two, and then checks that every report was filed exactly once and counts toward the case
 review. A benchmark, not a test: its figures go in the README with this command."""
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,22 @@ NO_LIMITS = {"WIDGET_RATE_PER_SESSION": "1000000", "WIDGET_RATE_PER_ADDRESS": "1
 
 
 def report_script(token: str, when: str) -> list[str]:
-    return ["/file_report", f"{token}: loud music and shouting on the landing", "Roman Road", when, "don't know",
-            "no", "no", "no", "no", "yes", "no", "link it to me", "no contact", "send"]
+    return [
+        "/file_report",
+        f"{token}: loud music and shouting on the landing",
+        "Roman Road",
+        when,
+        "don't know",
+        "no",
+        "no",
+        "no",
+        "no",
+        "yes",
+        "no",
+        "link it to me",
+        "no contact",
+        "send",
+    ]
 
 
 @dataclass
@@ -40,12 +55,12 @@ class Run:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     messages: int = 0
-    filed: dict[str, int] = field(default_factory=dict)   # resident token -> reports they filed
+    filed: dict[str, int] = field(default_factory=dict)  # resident token -> reports they filed
     seconds: float = 0.0
 
 
 async def resident(base: str, token: str, conversations: int, run: Run) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=120) as client:   # its own cookie: its own conversation
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:  # its own cookie: its own conversation
         for number in range(conversations):
             reporting = number % 2 == 0
             script = report_script(f"{token}c{number}", WHENS[(number // 2) % len(WHENS)]) if reporting else SIGNPOSTING
@@ -107,16 +122,27 @@ def measure(name: str, stack: local_stack.Stack, residents: int, conversations: 
         problems = check_reports(stack.database_url, run_id, run)
     finally:
         stack.stop()
-    figures = {"profile": name, "messages": run.messages, "seconds": run.seconds,
-               "throughput": run.messages / run.seconds, "p50": percentile(run.latencies, 0.5),
-               "p95": percentile(run.latencies, 0.95), "p99": percentile(run.latencies, 0.99),
-               "mean": statistics.mean(run.latencies), "errors": run.errors,
-               "reports": sum(run.filed.values()), "problems": problems}
-    print(f"{name:<22} {figures['messages']:>6} msgs {figures['seconds']:>7.1f} s "
-          f"{figures['throughput']:>7.2f} msg/s  p50 {figures['p50'] * 1000:>6.0f} ms  "
-          f"p95 {figures['p95'] * 1000:>6.0f} ms  p99 {figures['p99'] * 1000:>6.0f} ms  errors {run.errors}  "
-          f"reports {figures['reports']} ({'all filed once, counted right' if not problems else '; '.join(problems[:5])})",
-          flush=True)
+    figures = {
+        "profile": name,
+        "messages": run.messages,
+        "seconds": run.seconds,
+        "throughput": run.messages / run.seconds,
+        "p50": percentile(run.latencies, 0.5),
+        "p95": percentile(run.latencies, 0.95),
+        "p99": percentile(run.latencies, 0.99),
+        "mean": statistics.mean(run.latencies),
+        "errors": run.errors,
+        "reports": sum(run.filed.values()),
+        "problems": problems,
+    }
+    print(
+        f"{name:<22} {figures['messages']:>6} msgs {figures['seconds']:>7.1f} s "
+        f"{figures['throughput']:>7.2f} msg/s  p50 {figures['p50'] * 1000:>6.0f} ms  "
+        f"p95 {figures['p95'] * 1000:>6.0f} ms  p99 {figures['p99'] * 1000:>6.0f} ms  errors {run.errors}  "
+        f"reports {figures['reports']} "
+        f"({'all filed once, counted right' if not problems else '; '.join(problems[:5])})",
+        flush=True,
+    )
     return figures
 
 
@@ -130,13 +156,17 @@ def main() -> int:
     for name in args.profiles.split(","):
         log_dir = Path(tempfile.mkdtemp(prefix=f"load-{name}-"))
         if name.startswith("prod-"):
-            stack = local_stack.production(log_dir, replicas=int(name.split("-")[1]), extra_env=NO_LIMITS,
-                                           chat_requests_per_second=100000)
+            stack = local_stack.production(
+                log_dir, replicas=int(name.split("-")[1]), extra_env=NO_LIMITS, chat_requests_per_second=100000
+            )
         else:
             stack = local_stack.default(log_dir, extra_env=NO_LIMITS)
         results[name] = measure(f"{name} ({args.residents} residents)", stack, args.residents, args.conversations)
     if "prod-1" in results and "prod-2" in results:
-        print(f"scaling, 1 -> 2 replicas: throughput x{results['prod-2']['throughput'] / results['prod-1']['throughput']:.2f}")
+        print(
+            "scaling, 1 -> 2 replicas: "
+            f"throughput x{results['prod-2']['throughput'] / results['prod-1']['throughput']:.2f}"
+        )
     return 1 if any(r["problems"] or r["errors"] for r in results.values()) else 0
 
 

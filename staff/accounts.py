@@ -1,6 +1,8 @@
 """Staff accounts: argon2 password hashes, lockout after repeated failures."""
+
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from argon2 import PasswordHasher
@@ -43,14 +45,16 @@ def create_user(session: Session, email: str, password: str, role: str) -> Staff
 
 
 def find_user(session: Session, email: str) -> StaffUser | None:
-    return session.execute(select(StaffUser).where(func.lower(StaffUser.email) == normalise_email(email))
-                           ).scalar_one_or_none()
+    return session.execute(
+        select(StaffUser).where(func.lower(StaffUser.email) == normalise_email(email))
+    ).scalar_one_or_none()
 
 
 def active_staff(session: Session) -> list[StaffUser]:
     """Everyone a report can be assigned to, by email."""
-    return list(session.execute(select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.email))
-                .scalars())
+    return list(
+        session.execute(select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.email)).scalars()
+    )
 
 
 def is_locked(user: StaffUser, now: dt.datetime | None = None) -> bool:
@@ -61,10 +65,9 @@ def authenticate(session: Session, email: str, password: str) -> tuple[StaffUser
     """The user when the password is right; otherwise None and why ("locked" or "wrong")."""
     user = find_user(session, email)
     if user is None or not user.active:
-        try:
+        # The same work as a real check, so the answer's timing doesn't tell who has an account.
+        with contextlib.suppress(VerificationError):
             _hasher.verify(_DUMMY_HASH, password or "")
-        except VerificationError:
-            pass
         return None, "wrong"
     if is_locked(user):
         return None, "locked"

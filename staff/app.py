@@ -1,5 +1,6 @@
 """The staff site's Flask app, mounted at /staff by the web server. Its own session cookie
 (path /staff, SameSite Strict), CSRF on every form, idle and absolute session timeouts."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,7 +50,8 @@ def load_staff(user_id: str) -> SignedInStaff | None:
 def _enforce_absolute_timeout():
     started = session.get("signed_in_at")
     if current_user.is_authenticated and (
-            not started or dt.datetime.now(dt.timezone.utc).timestamp() - started > ABSOLUTE_TIMEOUT.total_seconds()):
+        not started or dt.datetime.now(dt.timezone.utc).timestamp() - started > ABSOLUTE_TIMEOUT.total_seconds()
+    ):
         logout_user()
         session.clear()
         flash("You were signed out because your session ended. Sign in again.")

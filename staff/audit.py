@@ -1,6 +1,7 @@
 """The audit log: every change staff make, who made it, when, and from what to what.
 Append-only: this module only adds rows, and the database refuses updates and deletes
 (triggers made by migration 0002)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,11 +19,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def record(session: Session, actor: str, action: str, object_type: str, object_id: str,
-           changes: dict[str, tuple[Any, Any]] | None = None) -> AuditEvent:
-    event = AuditEvent(actor=actor, action=action, object_type=object_type, object_id=str(object_id),
-                       changes=json.dumps({field: [_plain(old), _plain(new)] for field, (old, new)
-                                           in (changes or {}).items()}, ensure_ascii=False))
+def record(
+    session: Session,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+) -> AuditEvent:
+    event = AuditEvent(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        changes=json.dumps(
+            {field: [_plain(old), _plain(new)] for field, (old, new) in (changes or {}).items()}, ensure_ascii=False
+        ),
+    )
     session.add(event)
     return event
 

@@ -1,8 +1,9 @@
 """``staff-admin``: what council IT does on the command line.
 
-  staff-admin create-user --email E --role admin|caseworker   (password from STAFF_PASSWORD, or asked)
-  staff-admin purge [--dry-run]                                (retention, from data/casework.yml)
+staff-admin create-user --email E --role admin|caseworker   (password from STAFF_PASSWORD, or asked)
+staff-admin purge [--dry-run]                                (retention, from data/casework.yml)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,10 +13,10 @@ import os
 import sys
 
 from community_safety.casework import default_casework
+from community_safety.records.conversations import purge_conversations
 from community_safety.records.database import session_scope, upgrade
 from community_safety.records.models import ROLES
 from community_safety.records.retention import purge_reports
-from community_safety.records.conversations import purge_conversations
 from staff import audit
 from staff.accounts import AccountError, create_user
 
@@ -55,14 +56,22 @@ def purge_command(args) -> int:
     with session_scope() as db:
         removed = purge_reports(db, reports_before, dry_run=args.dry_run)
         if not args.dry_run:
-            audit.record(db, "system", "purged old records", "retention", now.date().isoformat(),
-                         {name: (None, count) for name, count in removed.items()})
+            audit.record(
+                db,
+                "system",
+                "purged old records",
+                "retention",
+                now.date().isoformat(),
+                {name: (None, count) for name, count in removed.items()},
+            )
     events = 0 if args.dry_run else purge_conversations(conversations_before)
     verb = "Would remove" if args.dry_run else "Removed"
-    print(f"{verb} {removed['reports']} closed reports from before {reports_before.date()}, "
-          f"{removed['residents']} residents with nothing left, and "
-          f"{'conversation events' if args.dry_run else f'{events} conversation events'} "
-          f"from conversations that ended before {conversations_before.date()}.")
+    print(
+        f"{verb} {removed['reports']} closed reports from before {reports_before.date()}, "
+        f"{removed['residents']} residents with nothing left, and "
+        f"{'conversation events' if args.dry_run else f'{events} conversation events'} "
+        f"from conversations that ended before {conversations_before.date()}."
+    )
     return 0
 
 

@@ -1,4 +1,5 @@
 """The staff site's forms (Flask-WTF: every form carries a CSRF token)."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -11,18 +12,30 @@ NOTE_LIMIT = 5000
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired("Enter your email address"),
-                                                    Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address like name@council.gov.uk"),
-                                                    Length(max=254)])
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter your email address"),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address like name@council.gov.uk"),
+            Length(max=254),
+        ],
+    )
     password = PasswordField("Password", validators=[DataRequired("Enter your password"), Length(max=1024)])
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("New status", choices=[(key, key.replace("_", " ").capitalize()) for key in STATUSES],
-                         validators=[DataRequired("Choose the new status")])
-    note = TextAreaField("Internal note (staff only)", validators=[
-        DataRequired("Write a note saying why the status is changing"), Length(max=NOTE_LIMIT)])
-    resident_update = TextAreaField("Update for the resident (optional)", validators=[Optional(), Length(max=NOTE_LIMIT)])
+    status = SelectField(
+        "New status",
+        choices=[(key, key.replace("_", " ").capitalize()) for key in STATUSES],
+        validators=[DataRequired("Choose the new status")],
+    )
+    note = TextAreaField(
+        "Internal note (staff only)",
+        validators=[DataRequired("Write a note saying why the status is changing"), Length(max=NOTE_LIMIT)],
+    )
+    resident_update = TextAreaField(
+        "Update for the resident (optional)", validators=[Optional(), Length(max=NOTE_LIMIT)]
+    )
 
 
 class AssignmentForm(FlaskForm):
@@ -32,10 +45,15 @@ class AssignmentForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    decision = SelectField("Threshold decision", choices=[(key, label) for key, label in DECISIONS.items()],
-                           validators=[DataRequired("Choose a decision")])
-    reason = TextAreaField("Reason (told to the applicant)", validators=[
-        DataRequired("Give the reason for the decision"), Length(max=NOTE_LIMIT)])
+    decision = SelectField(
+        "Threshold decision",
+        choices=[(key, label) for key, label in DECISIONS.items()],
+        validators=[DataRequired("Choose a decision")],
+    )
+    reason = TextAreaField(
+        "Reason (told to the applicant)",
+        validators=[DataRequired("Give the reason for the decision"), Length(max=NOTE_LIMIT)],
+    )
 
 
 class ConfirmForm(FlaskForm):

@@ -1,5 +1,6 @@
 """Getting a caseworker's update to the resident: pushed now on Telegram; on the web, shown by
 the widget on their next visit; on any channel, told when they ask for their report's status."""
+
 from __future__ import annotations
 
 from community_safety.records.database import session_scope

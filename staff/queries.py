@@ -1,4 +1,5 @@
 """The reports list: filters read from the URL (so a view can be bookmarked), sorting, pages."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,14 +41,14 @@ class ReportFilters:
     date_from: str = ""
     date_to: str = ""
     channel: str = ""
-    assignee: str = ""       # a staff id, "me" or "none"
-    overdue: str = ""        # "yes"
-    eligible: str = ""       # "yes": the resident can apply for a case review now
+    assignee: str = ""  # a staff id, "me" or "none"
+    overdue: str = ""  # "yes"
+    eligible: str = ""  # "yes": the resident can apply for a case review now
     sort: str = "newest"
     page: int = 1
 
     @classmethod
-    def from_args(cls, args) -> "ReportFilters":
+    def from_args(cls, args) -> ReportFilters:
         values: dict[str, Any] = {}
         for field in fields(cls):
             raw = (args.get(field.name) or "").strip()[:100]
@@ -63,12 +64,18 @@ class ReportFilters:
     def query_string(self, **changes) -> str:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
-        return urlencode({k: v for k, v in values.items() if v and not (k == "page" and v == 1)
-                          and not (k == "sort" and v == "newest")})
+        return urlencode(
+            {
+                k: v
+                for k, v in values.items()
+                if v and not (k == "page" and v == 1) and not (k == "sort" and v == "newest")
+            }
+        )
 
     def statement(self, me: int | None):
-        query = select(Report).options(selectinload(Report.resident), selectinload(Report.assignee),
-                                       selectinload(Report.history))
+        query = select(Report).options(
+            selectinload(Report.resident), selectinload(Report.assignee), selectinload(Report.history)
+        )
         if self.status in STATUSES:
             query = query.where(Report.status == self.status)
         if self.category:
@@ -127,5 +134,5 @@ def find_reports(session: Session, filters: ReportFilters, me: int | None, every
     total = len(reports)
     pages = max(1, -(-total // PAGE_SIZE))
     number = min(filters.page, pages)
-    shown = reports if everything else reports[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+    shown = reports if everything else reports[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     return Page(shown, standings, total, number, pages)

@@ -1,10 +1,19 @@
 """Debian's Chromium driven by Playwright (it cannot download its own browser here)."""
+
 from __future__ import annotations
 
 CHROMIUM = "/usr/bin/chromium"
 # Without these, Chromium keeps trying to reach Google's services through a closed network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-dev-shm-usage",
+]
 
 
 def launch(playwright):

@@ -1,4 +1,5 @@
 """Shared fixtures. The trained model is the real one `make train` builds; nothing is mocked."""
+
 from __future__ import annotations
 
 import asyncio

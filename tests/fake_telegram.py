@@ -2,8 +2,10 @@
 
 It answers the methods the bridge calls, hands out updates the test queues through long
 polling (getUpdates), and records every call so tests can read what residents were sent."""
+
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -37,10 +39,9 @@ class FakeTelegram:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                try:
+                # The bridge may give up on a long poll while stopping.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the bridge gave up on a long poll while stopping
 
             do_GET = do_POST
 
@@ -76,8 +77,12 @@ class FakeTelegram:
         if method == "getMe":
             return {"id": 42, "is_bot": True, "first_name": "Community Safety", "username": "test_safety_bot"}
         if method == "sendMessage":
-            message = {"message_id": next(self._message_ids), "date": int(time.time()),
-                       "chat": {"id": int(params["chat_id"]), "type": "private"}, "text": params.get("text", "")}
+            message = {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "text": params.get("text", ""),
+            }
             if params.get("reply_markup"):
                 message["reply_markup"] = params["reply_markup"]
             return message
@@ -103,9 +108,13 @@ class FakeTelegram:
 
     @staticmethod
     def message(chat_id: int, **fields) -> dict:
-        return {"message_id": int(time.time() * 1000) % 10**9, "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private"},
-                "from": {"id": chat_id, "is_bot": False, "first_name": "Resident"}, **fields}
+        return {
+            "message_id": int(time.time() * 1000) % 10**9,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Resident"},
+            **fields,
+        }
 
     def text_update(self, chat_id: int, text: str) -> dict:
         fields = {"text": text}
@@ -117,11 +126,20 @@ class FakeTelegram:
         return self.update(**self.text_update(chat_id, text))
 
     def press(self, chat_id: int, data: str) -> dict:
-        return self.update(callback_query={
-            "id": f"cq{next(self._ids)}", "chat_instance": "ci", "data": data,
-            "from": {"id": chat_id, "is_bot": False, "first_name": "Resident"},
-            "message": {"message_id": 1, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"},
-                        "text": "question"}})
+        return self.update(
+            callback_query={
+                "id": f"cq{next(self._ids)}",
+                "chat_instance": "ci",
+                "data": data,
+                "from": {"id": chat_id, "is_bot": False, "first_name": "Resident"},
+                "message": {
+                    "message_id": 1,
+                    "date": int(time.time()),
+                    "chat": {"id": chat_id, "type": "private"},
+                    "text": "question",
+                },
+            }
+        )
 
     # --- what the bridge did ---------------------------------------------------------------
     def sent(self, chat_id: int, method: str = "sendMessage") -> list[dict]:

@@ -1,4 +1,5 @@
 """Start the real Rasa server and action server as processes on loopback, for tests."""
+
 from __future__ import annotations
 
 import os
@@ -36,11 +37,16 @@ def start_rasa(log_dir: Path, action_url: str, name: str = "rasa", port: int | N
     return process, base
 
 
-def start_telegram_bridge(log_dir: Path, rasa_url: str, telegram_base_url: str, token: str,
-                          webhook: dict[str, str] | None = None, name: str = "telegram") -> Process:
+def start_telegram_bridge(
+    log_dir: Path,
+    rasa_url: str,
+    telegram_base_url: str,
+    token: str,
+    webhook: dict[str, str] | None = None,
+    name: str = "telegram",
+) -> Process:
     """The Telegram bridge process, talking to a fake Bot API; polling unless ``webhook`` settings are given."""
-    env = {"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_BASE_URL": telegram_base_url, "RASA_URL": rasa_url,
-           **(webhook or {})}
+    env = {"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_BASE_URL": telegram_base_url, "RASA_URL": rasa_url, **(webhook or {})}
     process = Process(name, [str(VENV_BIN / "python"), "-m", "bot.telegram"], log_dir, env)
     process.wait_for_log("Telegram webhook listening" if webhook else "Telegram bridge polling")
     return process
@@ -49,8 +55,12 @@ def start_telegram_bridge(log_dir: Path, rasa_url: str, telegram_base_url: str, 
 def start_web_server(log_dir: Path, rasa_url: str, env: dict[str, str] | None = None) -> tuple[Process, str]:
     """The web server (widget and staff site) with waitress on a free port."""
     port = free_port()
-    process = Process("web", [str(VENV_BIN / "python"), "-m", "webserver"], log_dir,
-                      {"WEB_PORT": str(port), "RASA_URL": rasa_url, "DATA_DIR": str(log_dir), **(env or {})})
+    process = Process(
+        "web",
+        [str(VENV_BIN / "python"), "-m", "webserver"],
+        log_dir,
+        {"WEB_PORT": str(port), "RASA_URL": rasa_url, "DATA_DIR": str(log_dir), **(env or {})},
+    )
     base = f"http://127.0.0.1:{port}"
     process.wait_until(f"{base}/widget.js")
     return process, base

@@ -1,4 +1,5 @@
 """`make run` starts the whole stack with one command and stops it with one Ctrl-C."""
+
 from __future__ import annotations
 
 import os
@@ -41,9 +42,11 @@ def test_make_run_starts_every_part_and_ctrl_c_stops_them(tmp_path):
     log = tmp_path / "make-run.log"
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": telegram.base_url}
     with log.open("w") as out:
-        make = subprocess.Popen(["make", "run"], cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        make = subprocess.Popen(
+            ["make", "run"], cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
+
         def widget_answers() -> bool:
             response = requests.post("http://127.0.0.1:8000/chat/messages", json={"message": "hello"}, timeout=30)
             return response.ok and not response.json()["degraded"]

@@ -1,4 +1,5 @@
 """The set-up finds Python 3.10 and says clearly what to do when there is none."""
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,9 @@ def test_finds_the_interpreter_this_project_runs_on():
     result = run_finder(dict(os.environ))
     assert result.returncode == 0, result.stderr
     found = result.stdout.strip()
-    version = subprocess.run([found, "-c", "import sys; print(sys.version_info[:2])"],
-                             capture_output=True, text=True).stdout.strip()
+    version = subprocess.run(
+        [found, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True, text=True
+    ).stdout.strip()
     assert version == "(3, 10)"
 
 

@@ -1,4 +1,5 @@
 """Training data, domain and dialogue are valid and cover every need."""
+
 from __future__ import annotations
 
 import os
@@ -9,9 +10,19 @@ import yaml
 from tests.conftest import PROJECT, read_nlu_examples
 
 DOMAIN_INTENTS = [
-    "emergency", "report_asb", "homelessness", "substance_misuse", "safeguarding",
-    "domestic_abuse", "hate_crime", "report_crime", "radicalisation", "community_trigger",
-    "crime_prevention", "get_involved", "report_status",
+    "emergency",
+    "report_asb",
+    "homelessness",
+    "substance_misuse",
+    "safeguarding",
+    "domestic_abuse",
+    "hate_crime",
+    "report_crime",
+    "radicalisation",
+    "community_trigger",
+    "crime_prevention",
+    "get_involved",
+    "report_status",
 ]
 CONVERSATION_INTENTS = ["greet", "goodbye", "affirm", "deny", "thank", "help", "bot_challenge", "out_of_scope"]
 
@@ -26,9 +37,23 @@ def training_examples() -> dict[str, list[str]]:
 
 def test_rasa_data_validate_passes_without_warnings():
     result = subprocess.run(
-        [str(PROJECT / ".venv" / "bin" / "rasa"), "data", "validate", "--fail-on-warnings",
-         "--config", "config.yml", "--domain", "domain.yml", "--data", "nlu/data", "dialogue"],
-        cwd=PROJECT, capture_output=True, text=True, timeout=300,
+        [
+            str(PROJECT / ".venv" / "bin" / "rasa"),
+            "data",
+            "validate",
+            "--fail-on-warnings",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "nlu/data",
+            "dialogue",
+        ],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]

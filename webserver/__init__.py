@@ -1,6 +1,7 @@
 """The project's web server: the chat widget (and its demo page) at the root, the caseworkers'
 site under /staff/. Two Flask apps with their own cookies, joined here; nothing is made at
 import time."""
+
 from __future__ import annotations
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware

@@ -1,4 +1,5 @@
 """``python -m webserver``: serve the web server with waitress on WEB_HOST:WEB_PORT (127.0.0.1:8000)."""
+
 from __future__ import annotations
 
 import logging

@@ -1,5 +1,6 @@
 """Signing keys for session cookies: from the environment in production; on one machine, a
 random key kept in the data folder so sessions survive a restart of the web server."""
+
 from __future__ import annotations
 
 import os

@@ -1,16 +1,26 @@
 """Headers every page gets, and the yes/no settings for cookies and the proxy. The widget's script
 and styles come from this server only, so the policy can refuse inline script and anything from
 elsewhere."""
+
 from __future__ import annotations
 
 import os
 
 from flask import Response
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-    "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'", "object-src 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "object-src 'none'",
+    ]
+)
 
 
 def env_flag(name: str) -> bool:

@@ -1,4 +1,5 @@
 """``python -m bot.telegram``: polling when no webhook URL is set, the webhook otherwise."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """Build the python-telegram-bot Application for polling or for a webhook."""
+
 from __future__ import annotations
 
 from telegram import BotCommand
@@ -18,21 +19,24 @@ def build_application(settings: Settings, with_updater: bool = True) -> Applicat
 
     async def post_init(application: Application) -> None:
         application.bot_data["rasa"] = AsyncRasaClient(settings.rasa_url)
-        await application.bot.set_my_commands([BotCommand(name, description)
-                                               for name, (_, description) in COMMANDS.items()])
+        await application.bot.set_my_commands(
+            [BotCommand(name, description) for name, (_, description) in COMMANDS.items()]
+        )
 
     async def post_shutdown(application: Application) -> None:
         rasa = application.bot_data.get("rasa")
         if rasa:
             await rasa.close()
 
-    builder = (ApplicationBuilder()
-               .token(settings.token)
-               .base_url(settings.base_url)
-               .rate_limiter(AIORateLimiter(max_retries=3))
-               .concurrent_updates(CONCURRENT_UPDATES)
-               .post_init(post_init)
-               .post_shutdown(post_shutdown))
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.base_url)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
     if not with_updater:
         builder = builder.updater(None)
     application = builder.build()

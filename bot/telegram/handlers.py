@@ -1,6 +1,7 @@
 """Small handlers, one job each; every one ends in a reply so nothing a resident sends is met
 with silence. No module-level state: the Rasa client lives in ``bot_data``, per-chat state
 (the lock that keeps one chat's messages in order, remembered buttons) in ``chat_data``."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,8 +13,7 @@ from collections import OrderedDict
 from telegram import Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import (Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler,
-                          filters)
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.messages import channel_messages
 from bot.rasa_client import AsyncRasaClient, RasaUnavailable, Reply, clean_text, unavailable_replies
@@ -64,15 +64,18 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[
             await context.bot.send_message(chat_id, piece, reply_markup=markup)
 
 
-async def converse(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, metadata: dict | None = None,
-                   notice: str | None = None) -> None:
+async def converse(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, metadata: dict | None = None, notice: str | None = None
+) -> None:
     """Send one message to the bot and the replies back, in order for this chat."""
     rasa: AsyncRasaClient = context.bot_data["rasa"]
     lock, _ = _chat_state(context)
     async with lock:
         async with _typing(context, chat_id):
             try:
-                replies = await rasa.send(sender_id("telegram", str(chat_id)), text, {"channel": "telegram", **(metadata or {})})
+                replies = await rasa.send(
+                    sender_id("telegram", str(chat_id)), text, {"channel": "telegram", **(metadata or {})}
+                )
             except RasaUnavailable as error:
                 log.warning("Rasa unavailable (%s): answered a Telegram message with the fallback", error)
                 replies = unavailable_replies(text, error)

@@ -1,5 +1,6 @@
 """Send a message to a resident's Telegram chat outside a conversation (a caseworker's update).
 Synchronous and small: the staff site calls it after saving the update."""
+
 from __future__ import annotations
 
 import logging
@@ -21,8 +22,9 @@ def push_message(chat_id: str, text: str, environ: dict[str, str] | None = None)
     try:
         with httpx.Client(timeout=15) as client:
             for piece in split_text(text):
-                response = client.post(f"{settings.base_url}{settings.token}/sendMessage",
-                                       json={"chat_id": chat_id, "text": piece})
+                response = client.post(
+                    f"{settings.base_url}{settings.token}/sendMessage", json={"chat_id": chat_id, "text": piece}
+                )
                 if response.status_code != 200 or not response.json().get("ok"):
                     log.warning("Telegram refused an update to a resident (HTTP %s)", response.status_code)
                     return False

@@ -1,4 +1,5 @@
 """Turn the bot's replies into Telegram messages: long text split, buttons as inline keyboards."""
+
 from __future__ import annotations
 
 import hashlib
@@ -53,6 +54,9 @@ def keyboard(buttons: tuple[Button, ...], remembered: OrderedDict) -> InlineKeyb
     if not buttons:
         return None
     # One button a row: titles are whole phrases and stay readable on a narrow phone.
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b.title[:64] or b.payload[:64],
-                                                       callback_data=callback_data(b.payload, remembered))]
-                                 for b in buttons])
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.title[:64] or b.payload[:64], callback_data=callback_data(b.payload, remembered))]
+            for b in buttons
+        ]
+    )

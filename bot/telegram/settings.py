@@ -1,4 +1,5 @@
 """The bridge's settings, all from the environment (secrets never live in files here)."""
+
 from __future__ import annotations
 
 import os
@@ -26,7 +27,7 @@ class Settings:
         return bool(self.webhook_url)
 
     @classmethod
-    def from_environment(cls, environ: dict[str, str] | None = None) -> "Settings":
+    def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
         if not token:
@@ -34,8 +35,10 @@ class Settings:
         webhook_url = env.get("TELEGRAM_WEBHOOK_URL", "").strip() or None
         secret = env.get("TELEGRAM_WEBHOOK_SECRET", "").strip() or None
         if webhook_url and not secret:
-            raise SettingsError("TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: the webhook "
-                                "must check Telegram's secret token (1-256 characters: A-Z, a-z, 0-9, _ and -).")
+            raise SettingsError(
+                "TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: the webhook "
+                "must check Telegram's secret token (1-256 characters: A-Z, a-z, 0-9, _ and -)."
+            )
         try:
             port = int(env.get("TELEGRAM_WEBHOOK_PORT", "8443"))
         except ValueError as error:

@@ -3,6 +3,7 @@
 PTB's own webhook server compares the secret token with ``!=``; this one compares in constant
 time, answers 403 to a wrong or missing token, and 200 to every update it has queued, so
 Telegram never retries a storm of updates the bridge already has."""
+
 from __future__ import annotations
 
 import asyncio
@@ -56,14 +57,14 @@ async def serve(settings: Settings) -> None:
     async with application:
         # run_polling calls these itself; a hand-run application must.
         await application.post_init(application)
-        await application.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret,
-                                          allowed_updates=Update.ALL_TYPES)
+        await application.bot.set_webhook(
+            settings.webhook_url, secret_token=settings.webhook_secret, allowed_updates=Update.ALL_TYPES
+        )
         await application.start()
         runner = web.AppRunner(make_web_app(application, settings.webhook_secret))
         await runner.setup()
         await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
-        log.info("Telegram webhook listening on %s:%s%s", settings.webhook_listen, settings.webhook_port,
-                 WEBHOOK_PATH)
+        log.info("Telegram webhook listening on %s:%s%s", settings.webhook_listen, settings.webhook_port, WEBHOOK_PATH)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

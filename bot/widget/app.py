@@ -1,4 +1,5 @@
 """The widget's Flask app (the web server mounts it at the root)."""
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,9 @@ def create_app(settings: dict | None = None) -> Flask:
     app.config.update(
         RASA_URL=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
         RASA_TOKEN=os.environ.get("RASA_TOKEN") or None,
-        WIDGET_ALLOWED_ORIGINS=[o.strip() for o in os.environ.get("WIDGET_ALLOWED_ORIGINS", "").split(",")
-                                if o.strip()],
+        WIDGET_ALLOWED_ORIGINS=[
+            o.strip() for o in os.environ.get("WIDGET_ALLOWED_ORIGINS", "").split(",") if o.strip()
+        ],
         WIDGET_EXIT_URL=os.environ.get("WIDGET_EXIT_URL", "https://www.bbc.co.uk/weather"),
         SESSION_COOKIE_NAME="community_safety_session",
         SESSION_COOKIE_HTTPONLY=True,

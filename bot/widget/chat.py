@@ -3,6 +3,7 @@
 The sender id Rasa sees is made here and kept in the signed session cookie, so a resident can
 neither choose nor read another's conversation. Every bad request gets a 4xx with a sentence a
 person can act on; Rasa being down gets the 999/101 answer, never a 5xx."""
+
 from __future__ import annotations
 
 import logging
@@ -13,8 +14,8 @@ from flask import Response, current_app, jsonify, request, session
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from bot.rasa_client import MAX_MESSAGE, RasaClient, RasaUnavailable, clean_text, unavailable_replies
 from bot.messages import channel_messages
+from bot.rasa_client import MAX_MESSAGE, RasaClient, RasaUnavailable, clean_text, unavailable_replies
 from bot.widget import widget
 from bot.widget.limits import SlidingWindow
 from community_safety.channels import sender_id
@@ -123,7 +124,7 @@ def _transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     restarts = [i for i, e in enumerate(events) if e.get("event") == "restart"]
     messages: list[dict[str, Any]] = []
     titles: dict[str, str] = {}
-    for event in events[restarts[-1] + 1 if restarts else 0:]:
+    for event in events[restarts[-1] + 1 if restarts else 0 :]:
         if event.get("event") == "user" and event.get("text"):
             text = event["text"]
             if text == "/start" and not messages:
@@ -132,9 +133,13 @@ def _transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         elif event.get("event") == "bot" and (event.get("text") or (event.get("data") or {}).get("buttons")):
             buttons = [b for b in (event.get("data") or {}).get("buttons") or [] if isinstance(b, dict)]
             titles.update({str(b.get("payload")): str(b.get("title")) for b in buttons})
-            messages.append({"from": "bot", "text": str(event.get("text") or ""),
-                             "buttons": [{"title": str(b.get("title")), "payload": str(b.get("payload"))}
-                                         for b in buttons]})
+            messages.append(
+                {
+                    "from": "bot",
+                    "text": str(event.get("text") or ""),
+                    "buttons": [{"title": str(b.get("title")), "payload": str(b.get("payload"))} for b in buttons],
+                }
+            )
     return messages[-TRANSCRIPT_LIMIT:]
 
 
@@ -176,6 +181,11 @@ def end_conversation():
 def chat_errors(error: HTTPException):
     if not request.path.startswith("/chat/"):
         return error
-    messages = {413: "That message is too big to send. Please send it in shorter parts.",
-                405: "Use POST to send a message.", 404: "There is nothing here."}
-    return _problem(error.code or 400, messages.get(error.code, error.description or "That request was not understood."))
+    messages = {
+        413: "That message is too big to send. Please send it in shorter parts.",
+        405: "Use POST to send a message.",
+        404: "There is nothing here.",
+    }
+    return _problem(
+        error.code or 400, messages.get(error.code, error.description or "That request was not understood.")
+    )

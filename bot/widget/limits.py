@@ -1,6 +1,7 @@
 """Rate limits on the widget endpoint, per conversation and per address: a sliding window of
 recent requests, kept in this process. Several web server processes each keep their own; the
 production profile's nginx adds a shared per-address limit in front."""
+
 from __future__ import annotations
 
 import threading
@@ -34,6 +35,6 @@ class SlidingWindow:
 
 
 def parse_rate(text: str, default: int) -> int:
-    """"30" or "30/minute" → 30 a minute."""
+    """ "30" or "30/minute" → 30 a minute."""
     number = (text or "").split("/")[0].strip()
     return int(number) if number.isdigit() and int(number) > 0 else default

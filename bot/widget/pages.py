@@ -1,5 +1,6 @@
 """The widget's script (with the facts it must show even when the server is unreachable) and a
 demo council page that embeds it the way any page would."""
+
 from __future__ import annotations
 
 import json

@@ -2,6 +2,7 @@
 from) Rasa's SQL tracker store. Rasa owns that database; we only touch its ``events`` table.
 
 TRACKER_DATABASE_URL names it (by default the SQLite file ``make run`` uses, as in endpoints.yml)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,7 @@ def tracker_database_url() -> str:
 
 @dataclass(frozen=True)
 class Turn:
-    speaker: str   # "resident" or "bot"
+    speaker: str  # "resident" or "bot"
     text: str
     at: dt.datetime
 
@@ -36,10 +37,13 @@ def conversation(sender: str, url: str | None = None, limit: int = 500) -> list[
         with engine_for(url or tracker_database_url()).connect() as connection:
             if not _has_events_table(connection):
                 return []
-            rows = connection.execute(text(
-                "SELECT type_name, timestamp, data FROM events WHERE sender_id = :sender "
-                "AND type_name IN ('user', 'bot') ORDER BY id DESC LIMIT :limit"),
-                {"sender": sender, "limit": limit}).fetchall()
+            rows = connection.execute(
+                text(
+                    "SELECT type_name, timestamp, data FROM events WHERE sender_id = :sender "
+                    "AND type_name IN ('user', 'bot') ORDER BY id DESC LIMIT :limit"
+                ),
+                {"sender": sender, "limit": limit},
+            ).fetchall()
     except SQLAlchemyError:
         return None
     turns = []
@@ -49,8 +53,13 @@ def conversation(sender: str, url: str | None = None, limit: int = 500) -> list[
         except ValueError:
             continue
         if event.get("text"):
-            turns.append(Turn("resident" if type_name == "user" else "bot", str(event["text"]),
-                              dt.datetime.fromtimestamp(timestamp or 0, dt.timezone.utc).replace(tzinfo=None)))
+            turns.append(
+                Turn(
+                    "resident" if type_name == "user" else "bot",
+                    str(event["text"]),
+                    dt.datetime.fromtimestamp(timestamp or 0, dt.timezone.utc).replace(tzinfo=None),
+                )
+            )
     return turns
 
 
@@ -68,6 +77,10 @@ def purge_conversations(before: dt.datetime, url: str | None = None) -> int:
     with engine_for(url or tracker_database_url()).begin() as connection:
         if not _has_events_table(connection):
             return 0
-        return connection.execute(text(
-            "DELETE FROM events WHERE sender_id IN (SELECT sender_id FROM events GROUP BY sender_id "
-            "HAVING MAX(timestamp) < :cutoff)"), {"cutoff": cutoff}).rowcount
+        return connection.execute(
+            text(
+                "DELETE FROM events WHERE sender_id IN (SELECT sender_id FROM events GROUP BY sender_id "
+                "HAVING MAX(timestamp) < :cutoff)"
+            ),
+            {"cutoff": cutoff},
+        ).rowcount

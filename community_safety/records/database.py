@@ -1,12 +1,13 @@
 """Where the records live: SQLite under the data directory by default, PostgreSQL when
 DATABASE_URL says so. Engines are made on first use, never at import time."""
+
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 from alembic import command
 from alembic.config import Config

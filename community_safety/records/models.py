@@ -1,10 +1,10 @@
 """The tables. Personal data (names, contact details) is held only with the resident's consent."""
+
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -40,8 +40,8 @@ class Resident(Base):
     __table_args__ = (UniqueConstraint("channel", "channel_user_id", name="uq_resident_channel_user"),)
 
     id = Column(Integer, primary_key=True)
-    channel = Column(String(20), nullable=False)            # telegram, web, rest
-    channel_user_id = Column(String(128), nullable=False)   # opaque id from the channel, never a phone number
+    channel = Column(String(20), nullable=False)  # telegram, web, rest
+    channel_user_id = Column(String(128), nullable=False)  # opaque id from the channel, never a phone number
     name = Column(String(200))
     phone = Column(String(40))
     email = Column(String(254))
@@ -59,19 +59,19 @@ class Report(Base):
     reference = Column(String(20), unique=True)
     # A retried action must not file the same report twice.
     submission_key = Column(String(128), unique=True, nullable=False)
-    resident_id = Column(Integer, ForeignKey("residents.id"))   # empty when reported anonymously
+    resident_id = Column(Integer, ForeignKey("residents.id"))  # empty when reported anonymously
     anonymous = Column(Boolean, nullable=False, default=False)
     channel = Column(String(20), nullable=False)
     category = Column(String(40), nullable=False, default="asb")
     asb_type = Column(String(60))
-    description = Column(Text, nullable=False)                 # in the resident's own words
+    description = Column(Text, nullable=False)  # in the resident's own words
     location_text = Column(String(500))
     postcode = Column(String(10))
     occurred_on = Column(Date)
-    occurred_text = Column(String(200))                        # "last night about 11pm"
+    occurred_text = Column(String(200))  # "last night about 11pm"
     ongoing = Column(Boolean)
     frequency = Column(String(200))
-    people_involved = Column(Text)                             # described, not accused
+    people_involved = Column(Text)  # described, not accused
     feels_targeted = Column(Boolean)
     hate_motivated = Column(Boolean)
     health_affected = Column(Boolean)
@@ -80,10 +80,10 @@ class Report(Base):
     other_agencies = Column(Text)
     agency_references = Column(Text)
     status = Column(String(30), nullable=False, default="new")
-    ward = Column(String(60))                                  # from the place names in data/wards.yml
+    ward = Column(String(60))  # from the place names in data/wards.yml
     priority = Column(String(10), nullable=False, default="normal", server_default="normal")
     assignee_id = Column(Integer, ForeignKey("staff_users.id"))
-    due_on = Column(Date)                                      # contact the resident by (working days)
+    due_on = Column(Date)  # contact the resident by (working days)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -99,8 +99,8 @@ class StatusChange(Base):
     report_id = Column(Integer, ForeignKey("reports.id"), nullable=False)
     from_status = Column(String(30))
     to_status = Column(String(30), nullable=False)
-    note = Column(Text)                 # internal: staff only
-    resident_update = Column(Text)      # what the resident is told
+    note = Column(Text)  # internal: staff only
+    resident_update = Column(Text)  # what the resident is told
     changed_by = Column(String(254), nullable=False)
     changed_at = Column(DateTime, nullable=False, default=utcnow)
     # When the resident_update reached the resident, and how (telegram, web, asked).
@@ -117,12 +117,12 @@ class CaseReviewApplication(Base):
     reference = Column(String(20), unique=True)
     submission_key = Column(String(128), unique=True, nullable=False)
     resident_id = Column(Integer, ForeignKey("residents.id"), nullable=False)
-    on_behalf_of = Column(String(200))      # empty when the victim applies themselves
+    on_behalf_of = Column(String(200))  # empty when the victim applies themselves
     report_references = Column(Text, nullable=False)
     standing_reason = Column(Text, nullable=False)
     status = Column(String(30), nullable=False, default="received")
-    respond_by = Column(Date)                       # decision due (working days, data/casework.yml)
-    decision = Column(String(30))                   # a key of DECISIONS
+    respond_by = Column(Date)  # decision due (working days, data/casework.yml)
+    decision = Column(String(30))  # a key of DECISIONS
     decision_reason = Column(Text)
     decided_by = Column(String(254))
     decided_at = Column(DateTime)
@@ -136,8 +136,8 @@ class StaffUser(Base):
 
     id = Column(Integer, primary_key=True)
     email = Column(String(254), nullable=False, unique=True)
-    password_hash = Column(String(255), nullable=False)    # argon2id
-    role = Column(String(20), nullable=False)               # caseworker | admin
+    password_hash = Column(String(255), nullable=False)  # argon2id
+    role = Column(String(20), nullable=False)  # caseworker | admin
     active = Column(Boolean, nullable=False, default=True, server_default="1")
     failed_logins = Column(Integer, nullable=False, default=0, server_default="0")
     locked_until = Column(DateTime)
@@ -152,8 +152,8 @@ class AuditEvent(Base):
 
     id = Column(Integer, primary_key=True)
     at = Column(DateTime, nullable=False, default=utcnow, index=True)
-    actor = Column(String(254), nullable=False)             # staff email, or "system" for commands
+    actor = Column(String(254), nullable=False)  # staff email, or "system" for commands
     action = Column(String(60), nullable=False)
     object_type = Column(String(40), nullable=False)
     object_id = Column(String(80), nullable=False)
-    changes = Column(Text, nullable=False, default="{}")     # JSON {field: [before, after]}
+    changes = Column(Text, nullable=False, default="{}")  # JSON {field: [before, after]}

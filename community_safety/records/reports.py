@@ -1,4 +1,5 @@
 """Filing and finding reports, and where a resident stands toward the case review."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,8 +12,7 @@ from sqlalchemy.orm import Session
 
 from community_safety.case_review import CaseReviewRules, Incident, Standing, standing
 from community_safety.casework import default_casework
-from community_safety.records.models import (STATUSES, CaseReviewApplication, Report, Resident,
-                                             StatusChange, utcnow)
+from community_safety.records.models import STATUSES, CaseReviewApplication, Report, Resident, StatusChange, utcnow
 from community_safety.wards import ward_for
 
 REPORT_PREFIX = "ASB"
@@ -20,9 +20,22 @@ APPLICATION_PREFIX = "CR"
 # Reports that are not separate incidents for the case review.
 NOT_COUNTED = {"duplicate"}
 REPORT_FIELDS = {
-    "asb_type", "description", "location_text", "postcode", "occurred_on", "occurred_text", "ongoing",
-    "frequency", "people_involved", "feels_targeted", "hate_motivated", "health_affected",
-    "children_in_home", "feels_safe_at_home", "other_agencies", "agency_references",
+    "asb_type",
+    "description",
+    "location_text",
+    "postcode",
+    "occurred_on",
+    "occurred_text",
+    "ongoing",
+    "frequency",
+    "people_involved",
+    "feels_targeted",
+    "hate_motivated",
+    "health_affected",
+    "children_in_home",
+    "feels_safe_at_home",
+    "other_agencies",
+    "agency_references",
 }
 
 
@@ -45,8 +58,16 @@ def find_or_create_resident(session: Session, channel: str, channel_user_id: str
     return resident
 
 
-def file_report(session: Session, *, channel: str, channel_user_id: str | None, submission_key: str,
-                fields: dict[str, Any], anonymous: bool = False, contact: str | None = None) -> Report:
+def file_report(
+    session: Session,
+    *,
+    channel: str,
+    channel_user_id: str | None,
+    submission_key: str,
+    fields: dict[str, Any],
+    anonymous: bool = False,
+    contact: str | None = None,
+) -> Report:
     """Store a report once: filing the same submission again returns the first one."""
     existing = session.execute(select(Report).where(Report.submission_key == submission_key)).scalar_one_or_none()
     if existing:
@@ -65,9 +86,15 @@ def file_report(session: Session, *, channel: str, channel_user_id: str | None, 
             resident.phone = contact
         resident.contact_consent = True
         resident.consented_at = utcnow()
-    report = Report(submission_key=submission_key, channel=channel, anonymous=anonymous or resident is None,
-                    resident=resident, ward=ward_for(fields.get("location_text")),
-                    category="hate" if fields.get("hate_motivated") else "asb", **fields)
+    report = Report(
+        submission_key=submission_key,
+        channel=channel,
+        anonymous=anonymous or resident is None,
+        resident=resident,
+        ward=ward_for(fields.get("location_text")),
+        category="hate" if fields.get("hate_motivated") else "asb",
+        **fields,
+    )
     try:
         with session.begin_nested():
             session.add(report)
@@ -75,9 +102,17 @@ def file_report(session: Session, *, channel: str, channel_user_id: str | None, 
             report.reference = reference(REPORT_PREFIX, report.created_at.year, report.id)
             report.due_on = default_casework().contact_due(report.created_at.date())
             # Told in the conversation that filed it, so already delivered.
-            session.add(StatusChange(report=report, from_status=None, to_status="new", changed_by="resident",
-                                     resident_update="We have received your report.",
-                                     delivered_at=utcnow(), delivered_by="conversation"))
+            session.add(
+                StatusChange(
+                    report=report,
+                    from_status=None,
+                    to_status="new",
+                    changed_by="resident",
+                    resident_update="We have received your report.",
+                    delivered_at=utcnow(),
+                    delivered_by="conversation",
+                )
+            )
             session.flush()
     except IntegrityError:
         # The same submission filed at the same moment by a retried request.
@@ -86,9 +121,12 @@ def file_report(session: Session, *, channel: str, channel_user_id: str | None, 
 
 
 def reports_of(session: Session, channel: str, channel_user_id: str) -> list[Report]:
-    query = (select(Report).join(Resident)
-             .where(Resident.channel == channel, Resident.channel_user_id == channel_user_id)
-             .order_by(Report.created_at, Report.id))
+    query = (
+        select(Report)
+        .join(Resident)
+        .where(Resident.channel == channel, Resident.channel_user_id == channel_user_id)
+        .order_by(Report.created_at, Report.id)
+    )
     return list(session.execute(query).scalars())
 
 
@@ -115,23 +153,44 @@ def as_incident(report: Report) -> Incident:
     )
 
 
-def standing_of(session: Session, channel: str, channel_user_id: str, rules: CaseReviewRules,
-                today: dt.date | None = None) -> Standing:
+def standing_of(
+    session: Session, channel: str, channel_user_id: str, rules: CaseReviewRules, today: dt.date | None = None
+) -> Standing:
     reports = [r for r in reports_of(session, channel, channel_user_id) if r.status not in NOT_COUNTED]
     return standing([as_incident(r) for r in reports], rules, today or dt.date.today())
 
 
-def file_case_review_application(session: Session, *, channel: str, channel_user_id: str, submission_key: str,
-                                 current: Standing, on_behalf_of: str | None = None) -> CaseReviewApplication:
-    existing = session.execute(select(CaseReviewApplication)
-                               .where(CaseReviewApplication.submission_key == submission_key)).scalar_one_or_none()
+def file_case_review_application(
+    session: Session,
+    *,
+    channel: str,
+    channel_user_id: str,
+    submission_key: str,
+    current: Standing,
+    on_behalf_of: str | None = None,
+) -> CaseReviewApplication:
+    existing = session.execute(
+        select(CaseReviewApplication).where(CaseReviewApplication.submission_key == submission_key)
+    ).scalar_one_or_none()
     if existing:
         return existing
     resident = find_or_create_resident(session, channel, channel_user_id)
-    evidence = [{"reference": i.reference, "occurred_on": i.occurred_on.isoformat(), "reported_on": i.reported_on.isoformat(),
-                 "reported_to": "Tower Hamlets Council (community safety chatbot)"} for i in current.qualifying]
-    application = CaseReviewApplication(submission_key=submission_key, resident=resident, on_behalf_of=on_behalf_of,
-                                        report_references=json.dumps(evidence), standing_reason=current.reason)
+    evidence = [
+        {
+            "reference": i.reference,
+            "occurred_on": i.occurred_on.isoformat(),
+            "reported_on": i.reported_on.isoformat(),
+            "reported_to": "Tower Hamlets Council (community safety chatbot)",
+        }
+        for i in current.qualifying
+    ]
+    application = CaseReviewApplication(
+        submission_key=submission_key,
+        resident=resident,
+        on_behalf_of=on_behalf_of,
+        report_references=json.dumps(evidence),
+        standing_reason=current.reason,
+    )
     session.add(application)
     session.flush()
     application.reference = reference(APPLICATION_PREFIX, application.created_at.year, application.id)
@@ -140,15 +199,22 @@ def file_case_review_application(session: Session, *, channel: str, channel_user
     return application
 
 
-def change_status(session: Session, report: Report, to_status: str, *, note: str, by: str,
-                  resident_update: str | None = None) -> StatusChange:
+def change_status(
+    session: Session, report: Report, to_status: str, *, note: str, by: str, resident_update: str | None = None
+) -> StatusChange:
     """A caseworker moves a report on. The note is for staff; the update, if any, is for the resident."""
     if to_status not in STATUSES:
         raise ValueError(f"unknown status {to_status!r}")
     if not (note or "").strip():
         raise ValueError("a status change needs a note")
-    change = StatusChange(report=report, from_status=report.status, to_status=to_status, note=note.strip(),
-                          resident_update=(resident_update or "").strip() or None, changed_by=by)
+    change = StatusChange(
+        report=report,
+        from_status=report.status,
+        to_status=to_status,
+        note=note.strip(),
+        resident_update=(resident_update or "").strip() or None,
+        changed_by=by,
+    )
     report.status = to_status
     session.add(change)
     session.flush()
@@ -158,15 +224,25 @@ def change_status(session: Session, report: Report, to_status: str, *, note: str
 def update_message(change: StatusChange) -> str:
     """How a caseworker's update reads when it reaches the resident."""
     report = change.report
-    return (f"Update on your report {report.reference}: {change.resident_update}\n"
-            f"Status: {STATUSES.get(change.to_status, change.to_status)}.")
+    return (
+        f"Update on your report {report.reference}: {change.resident_update}\n"
+        f"Status: {STATUSES.get(change.to_status, change.to_status)}."
+    )
 
 
 def undelivered_updates(session: Session, channel: str, channel_user_id: str) -> list[StatusChange]:
-    query = (select(StatusChange).join(Report).join(Resident)
-             .where(Resident.channel == channel, Resident.channel_user_id == channel_user_id,
-                    StatusChange.resident_update.is_not(None), StatusChange.delivered_at.is_(None))
-             .order_by(StatusChange.changed_at, StatusChange.id))
+    query = (
+        select(StatusChange)
+        .join(Report)
+        .join(Resident)
+        .where(
+            Resident.channel == channel,
+            Resident.channel_user_id == channel_user_id,
+            StatusChange.resident_update.is_not(None),
+            StatusChange.delivered_at.is_(None),
+        )
+        .order_by(StatusChange.changed_at, StatusChange.id)
+    )
     return list(session.execute(query).scalars())
 
 
@@ -177,18 +253,22 @@ def mark_delivered(changes: list[StatusChange], how: str) -> None:
 
 def resident_record(session: Session, resident: Resident) -> dict[str, Any]:
     """Everything held about one resident (a subject access request), conversation aside."""
+
     def plain(value):
         return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else value
 
     def row(obj, skip=()):
         return {c.name: plain(getattr(obj, c.name)) for c in obj.__table__.columns if c.name not in skip}
 
-    applications = session.execute(select(CaseReviewApplication)
-                                   .where(CaseReviewApplication.resident_id == resident.id)).scalars()
+    applications = session.execute(
+        select(CaseReviewApplication).where(CaseReviewApplication.resident_id == resident.id)
+    ).scalars()
     return {
         "resident": row(resident),
-        "reports": [{**row(r, skip=("submission_key",)),
-                     "history": [row(c, skip=("note",)) for c in r.history]} for r in resident.reports],
+        "reports": [
+            {**row(r, skip=("submission_key",)), "history": [row(c, skip=("note",)) for c in r.history]}
+            for r in resident.reports
+        ],
         "case_review_applications": [row(a, skip=("submission_key",)) for a in applications],
     }
 
@@ -200,8 +280,9 @@ def erase_resident(session: Session, resident: Resident) -> dict[str, int]:
     for report in reports:
         report.resident_id = None
         report.anonymous = True
-    applications = session.execute(select(CaseReviewApplication)
-                                   .where(CaseReviewApplication.resident_id == resident.id)).scalars()
+    applications = session.execute(
+        select(CaseReviewApplication).where(CaseReviewApplication.resident_id == resident.id)
+    ).scalars()
     for application in applications:
         application.on_behalf_of = None
     resident.name = resident.phone = resident.email = None

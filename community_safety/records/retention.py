@@ -1,5 +1,6 @@
 """Storage limitation: closed reports past the retention period go, with their history, and
 residents left with nothing go too. Open reports are never purged."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,8 +8,7 @@ import datetime as dt
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from community_safety.records.models import (OPEN_STATUSES, CaseReviewApplication, Report, Resident,
-                                             StatusChange)
+from community_safety.records.models import OPEN_STATUSES, CaseReviewApplication, Report, Resident, StatusChange
 
 
 def purge_reports(session: Session, before: dt.datetime, dry_run: bool = False) -> dict[str, int]:
@@ -19,8 +19,9 @@ def purge_reports(session: Session, before: dt.datetime, dry_run: bool = False) 
         session.execute(delete(Report).where(Report.id.in_(report_ids)))
     has_reports = select(Report.resident_id).where(Report.resident_id.is_not(None))
     has_applications = select(CaseReviewApplication.resident_id)
-    empty = select(Resident.id).where(Resident.id.not_in(has_reports), Resident.id.not_in(has_applications),
-                                      Resident.created_at < before)
+    empty = select(Resident.id).where(
+        Resident.id.not_in(has_reports), Resident.id.not_in(has_applications), Resident.created_at < before
+    )
     resident_ids = list(session.execute(empty).scalars())
     if not dry_run and resident_ids:
         session.execute(delete(Resident).where(Resident.id.in_(resident_ids)))

@@ -3,9 +3,10 @@
 Rasa's SpacyEntityExtractor returns the words as typed; for `at_risk` the ruler knows the
 normalised value ("my nan" -> elderly), kept in the pattern's id, so this uses it.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
@@ -18,7 +19,7 @@ from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
 )
 class BoroughEntityExtractor(SpacyEntityExtractor):
     @staticmethod
-    def _extract_entities(doc) -> List[Dict[Text, Any]]:
+    def _extract_entities(doc) -> list[dict[str, Any]]:
         return [
             {
                 "entity": ent.label_,

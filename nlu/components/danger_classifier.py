@@ -17,11 +17,12 @@ the intent classifier said; the parse result says so (``danger_classifier``).
 Messages shorter than ``min_words`` are left to the rules: a short answer such as "myself" or a
 place name carries too little meaning for a sentence model to call it danger.
 """
+
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -40,28 +41,48 @@ logger = logging.getLogger(__name__)
 WEIGHTS_FILE = "danger_classifier.npz"
 
 
-def word_count(text: Text) -> int:
+def word_count(text: str) -> int:
     return len((text or "").split())
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class DangerClassifier(GraphComponent):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {"intent": "emergency", "C": 4.0, "dense_weight": 2.0, "folds": 5, "margin": 0.95,
-                "max_false_alarm_share": 0.02, "min_words": 3, "random_seed": 2026,
-                "language_file": str(LANGUAGE_FILE)}
+    def get_default_config() -> dict[str, Any]:
+        return {
+            "intent": "emergency",
+            "C": 4.0,
+            "dense_weight": 2.0,
+            "folds": 5,
+            "margin": 0.95,
+            "max_false_alarm_share": 0.02,
+            "min_words": 3,
+            "random_seed": 2026,
+            "language_file": str(LANGUAGE_FILE),
+        }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 scaler: Optional[FeatureScaler] = None, coef: Optional[np.ndarray] = None,
-                 intercept: float = 0.0, threshold: float = 1.1) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        scaler: FeatureScaler | None = None,
+        coef: np.ndarray | None = None,
+        intercept: float = 0.0,
+        threshold: float = 1.1,
+    ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._storage, self._resource = model_storage, resource
         self._scaler, self._coef, self._intercept, self.threshold = scaler, coef, intercept, threshold
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "DangerClassifier":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> DangerClassifier:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -82,20 +103,23 @@ class DangerClassifier(GraphComponent):
         for train_index, test_index in folds.split(np.zeros(len(y)), y):
             out_of_fold[test_index] = model().fit(X[train_index], y[train_index]).predict_proba(X[test_index])[:, 1]
         self.threshold, report = self._choose_threshold(examples, y, out_of_fold)
-        logger.info(f"Danger classifier: threshold {self.threshold:.3f}; out of fold it catches "
-                    f"{report['rules_miss'] - len(report['left_to_others'])} of the {report['rules_miss']} emergency "
-                    f"examples the rules miss, and {report['false_alarms']} of {report['others']} other examples reach it.")
+        logger.info(
+            f"Danger classifier: threshold {self.threshold:.3f}; out of fold it catches "
+            f"{report['rules_miss'] - len(report['left_to_others'])} of the {report['rules_miss']} emergency "
+            f"examples the rules miss, and {report['false_alarms']} of {report['others']} other examples reach it."
+        )
         final = model().fit(X, y)
         self._coef, self._intercept = final.coef_[0], float(final.intercept_[0])
         self._persist(report)
         return self._resource
 
-    def _choose_threshold(self, examples: List[Message], y: np.ndarray, scores: np.ndarray) -> tuple:
+    def _choose_threshold(self, examples: list[Message], y: np.ndarray, scores: np.ndarray) -> tuple:
         config = self._config
         rules = EmergencyLanguage.from_file(config["language_file"])
         long_enough = np.array([word_count(e.get(TEXT)) >= config["min_words"] for e in examples])
-        rules_miss = np.array([bool(y[i]) and long_enough[i] and rules.find(e.get(TEXT)) is None
-                               for i, e in enumerate(examples)])
+        rules_miss = np.array(
+            [bool(y[i]) and long_enough[i] and rules.find(e.get(TEXT)) is None for i, e in enumerate(examples)]
+        )
         for_recall = float(scores[rules_miss].min() * float(config["margin"])) if rules_miss.any() else 0.5
         others = np.sort(scores[~y & long_enough])[::-1]
         budget = int(float(config["max_false_alarm_share"]) * len(others))
@@ -103,47 +127,82 @@ class DangerClassifier(GraphComponent):
         threshold = max(for_recall, lowest_in_budget)
         left = [e.get(TEXT) for i, e in enumerate(examples) if rules_miss[i] and scores[i] < threshold]
         if left:
-            logger.warning(f"Danger classifier: the false-alarm budget leaves {len(left)} emergency examples the "
-                           f"rules miss to the intent classifier (see threshold.json in the model).")
-        return threshold, {"threshold": threshold, "threshold_for_recall": for_recall,
-                           "threshold_for_budget": lowest_in_budget, "rules_miss": int(rules_miss.sum()),
-                           "left_to_others": left, "others": int(len(others)),
-                           "false_alarms": int((others >= threshold).sum())}
+            logger.warning(
+                f"Danger classifier: the false-alarm budget leaves {len(left)} emergency examples the "
+                f"rules miss to the intent classifier (see threshold.json in the model)."
+            )
+        return threshold, {
+            "threshold": threshold,
+            "threshold_for_recall": for_recall,
+            "threshold_for_budget": lowest_in_budget,
+            "rules_miss": int(rules_miss.sum()),
+            "left_to_others": left,
+            "others": int(len(others)),
+            "false_alarms": int((others >= threshold).sum()),
+        }
 
-    def _persist(self, report: Dict[Text, Any]) -> None:
+    def _persist(self, report: dict[str, Any]) -> None:
         scaler = self._scaler
         with self._storage.write_to(self._resource) as directory:
-            np.savez(directory / WEIGHTS_FILE, coef=self._coef, intercept=self._intercept, threshold=self.threshold,
-                     **scaler.arrays())
+            np.savez(
+                directory / WEIGHTS_FILE,
+                coef=self._coef,
+                intercept=self._intercept,
+                threshold=self.threshold,
+                **scaler.arrays(),
+            )
             (directory / "threshold.json").write_text(json.dumps(report, indent=2))
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "DangerClassifier":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> DangerClassifier:
         with model_storage.read_from(resource) as directory:
             saved = np.load(directory / WEIGHTS_FILE, allow_pickle=False)
-            return cls(config, model_storage, resource, FeatureScaler.from_arrays(saved), saved["coef"],
-                       float(saved["intercept"]), float(saved["threshold"]))
+            return cls(
+                config,
+                model_storage,
+                resource,
+                FeatureScaler.from_arrays(saved),
+                saved["coef"],
+                float(saved["intercept"]),
+                float(saved["threshold"]),
+            )
 
-    def scores(self, messages: List[Message]) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(np.asarray(self._scaler.transform(messages) @ self._coef).reshape(-1) + self._intercept)))
+    def scores(self, messages: list[Message]) -> np.ndarray:
+        return 1.0 / (
+            1.0 + np.exp(-(np.asarray(self._scaler.transform(messages) @ self._coef).reshape(-1) + self._intercept))
+        )
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         if self._coef is None:
             return messages
         ready = [m for m in messages if word_count(m.get(TEXT)) >= self._config["min_words"]]
         if not ready:
             return messages
-        for message, score in zip(ready, self.scores(ready)):
+        for message, score in zip(ready, self.scores(ready), strict=False):
             fired = bool(score >= self.threshold)
             classified = message.get(INTENT) or {}
-            message.set(DANGER_CLASSIFIER_KEY, {"score": round(float(score), 4), "threshold": round(self.threshold, 4),
-                                                "fired": fired, "classifier_intent": classified.get(INTENT_NAME_KEY),
-                                                "classifier_confidence": classified.get("confidence")},
-                        add_to_output=True)
+            message.set(
+                DANGER_CLASSIFIER_KEY,
+                {
+                    "score": round(float(score), 4),
+                    "threshold": round(self.threshold, 4),
+                    "fired": fired,
+                    "classifier_intent": classified.get(INTENT_NAME_KEY),
+                    "classifier_confidence": classified.get("confidence"),
+                },
+                add_to_output=True,
+            )
             if fired:
                 # The intent classifier's own confidence when it agreed; otherwise this score.
                 agreed = classified.get(INTENT_NAME_KEY) == self._config["intent"]
-                make_emergency(message, self._config["intent"],
-                               (classified.get("confidence") or 0.0) if agreed else float(score))
+                make_emergency(
+                    message, self._config["intent"], (classified.get("confidence") or 0.0) if agreed else float(score)
+                )
         return messages

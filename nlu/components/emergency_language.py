@@ -3,6 +3,7 @@
 Plain Python with no Rasa import, so the channels can use the same rules to answer
 999 when Rasa itself is unreachable.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,7 @@ class EmergencyLanguage:
         self.present_cues = present_cues
 
     @classmethod
-    def from_file(cls, path: Path = LANGUAGE_FILE) -> "EmergencyLanguage":
+    def from_file(cls, path: Path = LANGUAGE_FILE) -> EmergencyLanguage:
         try:
             spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as error:

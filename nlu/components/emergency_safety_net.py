@@ -4,9 +4,10 @@ Placed after the classifiers (and FallbackClassifier) in config.yml, so a reside
 types "he's got a blade" is sent to 999 even when the model is unsure or wrong. It never
 takes `emergency` away: the classifier may still catch what the rules miss.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -18,7 +19,7 @@ from rasa.shared.nlu.training_data.message import Message
 from nlu.components.emergency_language import LANGUAGE_FILE, SAFETY_NET_KEY, EmergencyLanguage
 
 
-def make_emergency(message: Message, intent: Text, confidence: float) -> None:
+def make_emergency(message: Message, intent: str, confidence: float) -> None:
     """Makes the message's intent the emergency one, first in the ranking (kept, without a copy
     of it), so the fallback can still offer the other likely needs."""
     emergency = {INTENT_NAME_KEY: intent, "confidence": confidence}
@@ -27,30 +28,28 @@ def make_emergency(message: Message, intent: Text, confidence: float) -> None:
     message.set(INTENT_RANKING_KEY, [emergency, *ranking], add_to_output=True)
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class EmergencySafetyNet(GraphComponent):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"language_file": str(LANGUAGE_FILE), "intent": "emergency"}
 
-    def __init__(self, config: Dict[Text, Any], language: EmergencyLanguage) -> None:
+    def __init__(self, config: dict[str, Any], language: EmergencyLanguage) -> None:
         self._intent = config["intent"]
         self._language = language
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "EmergencySafetyNet":
+    ) -> EmergencySafetyNet:
         # Read at start-up, not at training: a fix to the rules needs a restart, not a retrain.
         return cls(config, EmergencyLanguage.from_file(config["language_file"]))
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             self._apply(message)
         return messages

@@ -8,10 +8,11 @@ Each featurizer's sentence features are one block: sparse counts become sublinea
 and every block is scaled to unit length, dense (pretrained) blocks times ``dense_weight``, so
 that no one featurizer drowns the others. The trained weights are saved as plain arrays.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 import numpy as np
 import scipy.sparse
@@ -28,60 +29,77 @@ logger = logging.getLogger(__name__)
 WEIGHTS_FILE = "intent_classifier.npz"
 
 
-def sentence_blocks(message: Message) -> Dict[Text, Any]:
+def sentence_blocks(message: Message) -> dict[str, Any]:
     """The message text's sentence features, one block per featurizer (by its name)."""
-    return {feature.origin if isinstance(feature.origin, str) else "+".join(feature.origin): feature.features
-            for feature in message.features
-            if feature.attribute == TEXT and feature.type == FEATURE_TYPE_SENTENCE}
+    return {
+        feature.origin if isinstance(feature.origin, str) else "+".join(feature.origin): feature.features
+        for feature in message.features
+        if feature.attribute == TEXT and feature.type == FEATURE_TYPE_SENTENCE
+    }
 
 
 class FeatureScaler:
     """Turns per-featurizer blocks into one row: TF-IDF for counts, unit length, dense weighted."""
 
-    def __init__(self, origins: List[Text], sparse: List[bool], idf: List[Optional[np.ndarray]],
-                 dense_weight: float, widths: List[int]) -> None:
+    def __init__(
+        self,
+        origins: list[str],
+        sparse: list[bool],
+        idf: list[np.ndarray | None],
+        dense_weight: float,
+        widths: list[int],
+    ) -> None:
         self.origins, self.sparse, self.idf, self.dense_weight = origins, sparse, idf, dense_weight
         self.widths = widths  # a featurizer with nothing to say (an empty message) gives zeros
 
     @classmethod
-    def fit(cls, messages: List[Message], dense_weight: float) -> "FeatureScaler":
+    def fit(cls, messages: list[Message], dense_weight: float) -> FeatureScaler:
         first = sentence_blocks(messages[0])
         origins = sorted(first)
         sparse = [scipy.sparse.issparse(first[origin]) for origin in origins]
         widths = [first[origin].shape[-1] for origin in origins]
         idf = []
-        for origin, is_sparse, width in zip(origins, sparse, widths):
+        for origin, is_sparse, width in zip(origins, sparse, widths, strict=False):
             if not is_sparse:
                 idf.append(None)
                 continue
-            counts = scipy.sparse.vstack([sentence_blocks(m).get(origin, scipy.sparse.csr_matrix((1, width)))
-                                          for m in messages]).tocsc()
+            counts = scipy.sparse.vstack(
+                [sentence_blocks(m).get(origin, scipy.sparse.csr_matrix((1, width))) for m in messages]
+            ).tocsc()
             documents = np.diff(counts.indptr)  # in how many messages each column occurs
             idf.append(np.log((1 + len(messages)) / (1 + documents)) + 1.0)
         return cls(origins, sparse, idf, dense_weight, widths)
 
-    def arrays(self) -> Dict[Text, np.ndarray]:
+    def arrays(self) -> dict[str, np.ndarray]:
         """The scaler as plain arrays, to save beside a model's weights (no pickles)."""
-        arrays = {"origins": np.array(self.origins, dtype=str), "sparse": np.array(self.sparse),
-                  "dense_weight": np.array(self.dense_weight), "widths": np.array(self.widths)}
+        arrays = {
+            "origins": np.array(self.origins, dtype=str),
+            "sparse": np.array(self.sparse),
+            "dense_weight": np.array(self.dense_weight),
+            "widths": np.array(self.widths),
+        }
         arrays.update({f"idf_{i}": idf for i, idf in enumerate(self.idf) if idf is not None})
         return arrays
 
     @classmethod
-    def from_arrays(cls, saved) -> "FeatureScaler":
+    def from_arrays(cls, saved) -> FeatureScaler:
         origins = [str(origin) for origin in saved["origins"]]
-        return cls(origins, [bool(s) for s in saved["sparse"]],
-                   [saved[f"idf_{i}"] if f"idf_{i}" in saved else None for i in range(len(origins))],
-                   float(saved["dense_weight"]), [int(w) for w in saved["widths"]])
+        return cls(
+            origins,
+            [bool(s) for s in saved["sparse"]],
+            [saved.get(f"idf_{i}", None) for i in range(len(origins))],
+            float(saved["dense_weight"]),
+            [int(w) for w in saved["widths"]],
+        )
 
-    def transform(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
+    def transform(self, messages: list[Message]) -> scipy.sparse.csr_matrix:
         # Built straight into one CSR matrix: scipy's per-block operations cost more than the
         # arithmetic on a single message, and this runs on every message a resident sends.
         data, indices, indptr = [], [], [0]
         for message in messages:
             blocks = sentence_blocks(message)
             offset, row_start = 0, len(data)
-            for origin, is_sparse, idf, width in zip(self.origins, self.sparse, self.idf, self.widths):
+            for origin, is_sparse, idf, width in zip(self.origins, self.sparse, self.idf, self.widths, strict=False):
                 block = blocks.get(origin)
                 if block is not None:
                     if is_sparse:
@@ -107,19 +125,31 @@ class FeatureScaler:
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SentenceIntentClassifier(IntentClassifier, GraphComponent):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"C": 10.0, "dense_weight": 2.0, "max_iter": 3000, "ranking_length": 10, "random_seed": 2026}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 scaler: Optional[FeatureScaler] = None, classes: Optional[np.ndarray] = None,
-                 coef: Optional[np.ndarray] = None, intercept: Optional[np.ndarray] = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        scaler: FeatureScaler | None = None,
+        classes: np.ndarray | None = None,
+        coef: np.ndarray | None = None,
+        intercept: np.ndarray | None = None,
+    ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._storage, self._resource = model_storage, resource
         self._scaler, self._classes, self._coef, self._intercept = scaler, classes, coef, intercept
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SentenceIntentClassifier":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceIntentClassifier:
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -127,8 +157,11 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
 
         examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
         self._scaler = FeatureScaler.fit(examples, float(self._config["dense_weight"]))
-        model = LogisticRegression(C=float(self._config["C"]), max_iter=int(self._config["max_iter"]),
-                                   random_state=int(self._config["random_seed"]))
+        model = LogisticRegression(
+            C=float(self._config["C"]),
+            max_iter=int(self._config["max_iter"]),
+            random_state=int(self._config["random_seed"]),
+        )
         model.fit(self._scaler.transform(examples), [e.get(INTENT) for e in examples])
         self._classes, self._coef, self._intercept = model.classes_, model.coef_, model.intercept_
         self._persist()
@@ -136,33 +169,51 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
 
     def _persist(self) -> None:
         with self._storage.write_to(self._resource) as directory:
-            np.savez(directory / WEIGHTS_FILE, classes=self._classes.astype(str), coef=self._coef,
-                     intercept=self._intercept, **self._scaler.arrays())
+            np.savez(
+                directory / WEIGHTS_FILE,
+                classes=self._classes.astype(str),
+                coef=self._coef,
+                intercept=self._intercept,
+                **self._scaler.arrays(),
+            )
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SentenceIntentClassifier":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SentenceIntentClassifier:
         with model_storage.read_from(resource) as directory:
             saved = np.load(directory / WEIGHTS_FILE, allow_pickle=False)
-            return cls(config, model_storage, resource, FeatureScaler.from_arrays(saved), saved["classes"],
-                       saved["coef"], saved["intercept"])
+            return cls(
+                config,
+                model_storage,
+                resource,
+                FeatureScaler.from_arrays(saved),
+                saved["classes"],
+                saved["coef"],
+                saved["intercept"],
+            )
 
-    def probabilities(self, messages: List[Message]) -> np.ndarray:
+    def probabilities(self, messages: list[Message]) -> np.ndarray:
         scores = self._scaler.transform(messages) @ self._coef.T + self._intercept
         scores = np.asarray(scores) - np.max(scores, axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         ready = [m for m in messages if m.get(TEXT) is not None] if self._coef is not None else []
         if not ready:
             return messages
-        for message, row in zip(ready, self.probabilities(ready)):
+        for message, row in zip(ready, self.probabilities(ready), strict=False):
             ranking = self._ranking(row)
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[: int(self._config["ranking_length"])], add_to_output=True)
         return messages
 
-    def _ranking(self, row: np.ndarray) -> List[Dict[Text, Any]]:
+    def _ranking(self, row: np.ndarray) -> list[dict[str, Any]]:
         order = np.argsort(-row)
         return [{INTENT_NAME_KEY: str(self._classes[i]), "confidence": float(row[i])} for i in order]

@@ -9,9 +9,10 @@ the path `make weights` links (``weights: ${PRETRAINED_WEIGHTS_PATH}/<name>``). 
 checked against their pinned hash when the component is created and when a trained model
 loads; a file that differs is refused with a message saying so.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -29,26 +30,34 @@ from nlu.pretrained.encoders import ENCODERS, SentenceEncoder, load_encoder
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {**DenseFeaturizer.get_default_config(), "encoder": "minilm", "weights": None}
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         if config.get("encoder") not in ENCODERS:
             raise InvalidConfigException(
-                f"SentenceEmbeddingFeaturizer: 'encoder' must be one of {sorted(ENCODERS)}, not {config.get('encoder')!r}.")
+                f"SentenceEmbeddingFeaturizer: 'encoder' must be one of {sorted(ENCODERS)}, "
+                f"not {config.get('encoder')!r}."
+            )
         if not config.get("weights"):
             raise InvalidConfigException(
                 "SentenceEmbeddingFeaturizer: 'weights' must name the encoder's folder or file "
-                "(config.yml uses ${PRETRAINED_WEIGHTS_PATH}/<encoder>, set by the Makefile; run Rasa through make).")
+                "(config.yml uses ${PRETRAINED_WEIGHTS_PATH}/<encoder>, set by the Makefile; run Rasa through make)."
+            )
 
-    def __init__(self, config: Dict[Text, Any], name: Text, encoder: Optional[SentenceEncoder] = None) -> None:
+    def __init__(self, config: dict[str, Any], name: str, encoder: SentenceEncoder | None = None) -> None:
         super().__init__(name, config)
         self._encoder = encoder or load_encoder(config["encoder"], config["weights"])
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SentenceEmbeddingFeaturizer":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceEmbeddingFeaturizer:
         return cls(config, execution_context.node_name)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -56,13 +65,13 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         self._featurize(examples)
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         self._featurize([message for message in messages if message.get(TEXT) is not None])
         return messages
 
-    def _featurize(self, messages: List[Message]) -> None:
+    def _featurize(self, messages: list[Message]) -> None:
         if not messages:
             return
         vectors = self._encoder.encode([message.get(TEXT) or "" for message in messages])
-        for message, vector in zip(messages, vectors):
+        for message, vector in zip(messages, vectors, strict=False):
             self.add_features_to_message(sequence=None, sentence=vector[None, :], attribute=TEXT, message=message)

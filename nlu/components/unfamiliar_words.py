@@ -6,10 +6,11 @@ words is among them, the intent becomes `nlu_fallback` and the bot offers the li
 as buttons (DIET's ranking is kept for that). It runs before the emergency safety net, which
 still wins for danger-to-life language, misspelt or not.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -24,7 +25,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 VOCABULARY_FILE = "vocabulary.json"
 
 
-def token_forms(token) -> List[str]:
+def token_forms(token) -> list[str]:
     forms = [token.text.casefold()]
     lemma = token.get("lemma")
     if lemma:
@@ -40,24 +41,36 @@ def is_content(token) -> bool:
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class UnfamiliarWordsFallback(GraphComponent):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"fallback_intent": "nlu_fallback"}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 vocabulary: Optional[set] = None) -> None:
+    def __init__(
+        self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, vocabulary: set | None = None
+    ) -> None:
         self._config = config
         self._storage = model_storage
         self._resource = resource
         self._vocabulary = vocabulary or set()
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "UnfamiliarWordsFallback":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> UnfamiliarWordsFallback:
         return cls(config, model_storage, resource)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "UnfamiliarWordsFallback":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> UnfamiliarWordsFallback:
         with model_storage.read_from(resource) as directory:
             vocabulary = set(json.loads((directory / VOCABULARY_FILE).read_text()))
         return cls(config, model_storage, resource, vocabulary)
@@ -76,10 +89,11 @@ class UnfamiliarWordsFallback(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             content = [token for token in message.get(TOKENS_NAMES[TEXT]) or [] if is_content(token)]
             if content and not any(form in self._vocabulary for token in content for form in token_forms(token)):
-                message.set(INTENT, {INTENT_NAME_KEY: self._config["fallback_intent"], "confidence": 1.0},
-                            add_to_output=True)
+                message.set(
+                    INTENT, {INTENT_NAME_KEY: self._config["fallback_intent"], "confidence": 1.0}, add_to_output=True
+                )
         return messages

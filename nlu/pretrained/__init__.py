@@ -4,12 +4,13 @@
 
 The facts (package, file, sha256) are in ``weights.yml``; the encoders in ``encoders.py``.
 """
+
 from __future__ import annotations
 
 import hashlib
 import importlib.util
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -36,7 +37,8 @@ class EncoderSpec:
         if spec is None or not spec.submodule_search_locations:
             raise PretrainedWeightsError(
                 f"The sentence encoder '{self.name}' needs the package {self.package}, which is not installed. "
-                f"Run `make install` (it installs requirements-pretrained.lock).")
+                f"Run `make install` (it installs requirements-pretrained.lock)."
+            )
         return Path(list(spec.submodule_search_locations)[0]) / self.load
 
     def weights_file(self, loaded: Path) -> Path:
@@ -45,12 +47,15 @@ class EncoderSpec:
         return loaded / inside if inside else loaded
 
 
-@lru_cache(maxsize=None)
+@cache
 def encoder_specs() -> dict[str, EncoderSpec]:
     document = yaml.safe_load(WEIGHTS_FILE.read_text(encoding="utf-8"))
-    return {name: EncoderSpec(name=name, **{key: str(entry[key]) for key in
-                                            ("package", "module", "load", "weights", "sha256")})
-            for name, entry in document["encoders"].items()}
+    return {
+        name: EncoderSpec(
+            name=name, **{key: str(entry[key]) for key in ("package", "module", "load", "weights", "sha256")}
+        )
+        for name, entry in document["encoders"].items()
+    }
 
 
 def sha256_of(path: Path) -> str:
@@ -67,13 +72,15 @@ def verify(name: str, loaded: Path, spec: EncoderSpec | None = None) -> Path:
     weights = spec.weights_file(Path(loaded))
     if not weights.is_file():
         raise PretrainedWeightsError(
-            f"The sentence encoder '{name}' has no weights file at {weights}. Run `make weights`.")
+            f"The sentence encoder '{name}' has no weights file at {weights}. Run `make weights`."
+        )
     found = sha256_of(weights)
     if found != spec.sha256:
         raise PretrainedWeightsError(
             f"Refusing the weights of the sentence encoder '{name}': {weights} has sha256 {found}, "
             f"but {spec.package} pins {spec.sha256} (nlu/pretrained/weights.yml). Reinstall the package "
-            f"with `make install`, or if the file was changed on purpose, update the pinned hash after review.")
+            f"with `make install`, or if the file was changed on purpose, update the pinned hash after review."
+        )
     return Path(loaded)
 
 

@@ -8,11 +8,13 @@
 
 Both are checked against their pinned hash before they load (nlu.pretrained.verify).
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -54,8 +56,9 @@ class MiniLMEncoder:
 
         @tf.function(input_signature=spec)
         def mean_pooled(input_ids, attention_mask, token_type_ids):
-            hidden = model(input_ids=input_ids, attention_mask=attention_mask,
-                           token_type_ids=token_type_ids, training=False).last_hidden_state
+            hidden = model(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids, training=False
+            ).last_hidden_state
             mask = tf.cast(attention_mask, hidden.dtype)[..., None]
             return tf.reduce_sum(hidden * mask, axis=1) / tf.maximum(tf.reduce_sum(mask, axis=1), 1e-9)
 
@@ -64,10 +67,18 @@ class MiniLMEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         vectors = []
         for start in range(0, len(texts), BATCH):
-            batch = self._tokenizer(list(texts[start:start + BATCH]), padding=True, truncation=True,
-                                    max_length=MAX_TOKENS, return_tensors="np")
-            vectors.append(self._mean_pooled(*(batch[key].astype(np.int32) for key in
-                                               ("input_ids", "attention_mask", "token_type_ids"))).numpy())
+            batch = self._tokenizer(
+                list(texts[start : start + BATCH]),
+                padding=True,
+                truncation=True,
+                max_length=MAX_TOKENS,
+                return_tensors="np",
+            )
+            vectors.append(
+                self._mean_pooled(
+                    *(batch[key].astype(np.int32) for key in ("input_ids", "attention_mask", "token_type_ids"))
+                ).numpy()
+            )
         return _normalised(np.vstack(vectors)) if vectors else np.zeros((0, self.dimensions), np.float32)
 
 

@@ -11,6 +11,7 @@ downloaded) + an entity ruler with these case-insensitive entities:
 - ``at_risk``: who may be at risk, normalised to child / teenager / elderly / disabled
   (from ``at_risk.yml`` plus ages such as "7 year old").
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,13 +26,49 @@ HERE = Path(__file__).resolve().parent
 PIPELINE_NAME = "en_community_safety"
 
 MONTHS = [
-    "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
 ]
 DAYS = [
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
 ]
 PARTS_OF_DAY = ["morning", "afternoon", "evening", "night", "weekend", "day", "week", "month", "year"]
 PARTS_OF_DAY_PLURAL = ["mornings", "afternoons", "evenings", "nights", "weekends", "days", "weeks", "months"]
@@ -40,7 +77,22 @@ CLOCK_TIME = r"^\d{1,2}([:.]\d{2})?(am|pm)$"  # "3am", "11.30pm"
 CLOCK_DIGITS = r"^\d{1,2}[:.]\d{2}$"  # "23:15"
 DATE_DIGITS = r"^\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?$"  # "12/03", "12/03/2026"
 ORDINAL_DAY = r"^\d{1,2}(st|nd|rd|th)?$"
-NUMBER_WORDS = ["a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "few", "couple"]
+NUMBER_WORDS = [
+    "a",
+    "an",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "few",
+    "couple",
+]
 # Full postcode as one token ("E16AN") or split in two ("E1 6AN"); districts only for the
 # borough's own E postcodes, so that "A1" or "M25" are not taken for a place.
 POSTCODE_WHOLE = r"^[a-z]{1,2}\d[a-z\d]?\d[a-z]{2}$"
@@ -76,22 +128,51 @@ def place_patterns(places_file: Path) -> list[dict]:
 def time_patterns() -> list[dict]:
     patterns = [
         [_lower_in(["yesterday", "today", "tonight", "overnight", "midnight", "midday", "weekends", "nightly"])],
-        [_lower_in(["last", "this", "every", "each", "most", "all", "yesterday"]),
-         _lower_in(PARTS_OF_DAY + PARTS_OF_DAY_PLURAL + DAYS)],
+        [
+            _lower_in(["last", "this", "every", "each", "most", "all", "yesterday"]),
+            _lower_in(PARTS_OF_DAY + PARTS_OF_DAY_PLURAL + DAYS),
+        ],
         [_lower_in(["on", "every", "last", "this", "since", "most"]), _lower_in(DAYS + DAYS_PLURAL)],
         [_lower_in(DAYS + DAYS_PLURAL), _lower_in(PARTS_OF_DAY + ["nights", "evenings", "mornings"])],
         [_lower_in(["in", "since", "from", "last", "this"]), _lower_in(MONTHS)],
-        [_lower_in(["at", "around", "about", "after", "before", "till", "until"]), _lower_in(["night", "midnight", "weekends", "the"]), {"LOWER": "weekend", "OP": "?"}],
+        [
+            _lower_in(["at", "around", "about", "after", "before", "till", "until"]),
+            _lower_in(["night", "midnight", "weekends", "the"]),
+            {"LOWER": "weekend", "OP": "?"},
+        ],
         [_regex(CLOCK_TIME)],
         [_regex(ORDINAL_DAY), _lower_in(["am", "pm", "a.m.", "p.m.", "o'clock", "oclock"])],
         [_regex(CLOCK_DIGITS)],
         [_regex(DATE_DIGITS)],
         [_regex(ORDINAL_DAY), {"LOWER": "of", "OP": "?"}, _lower_in(MONTHS)],
         [_lower_in(MONTHS), _regex(ORDINAL_DAY)],
-        [_lower_in(NUMBER_WORDS + [str(n) for n in range(1, 32)]), _lower_in(["minutes", "hours", "days", "weeks", "months", "years", "day", "week", "month", "year", "hour", "minute"]), {"LOWER": "ago"}],
+        [
+            _lower_in(NUMBER_WORDS + [str(n) for n in range(1, 32)]),
+            _lower_in(
+                [
+                    "minutes",
+                    "hours",
+                    "days",
+                    "weeks",
+                    "months",
+                    "years",
+                    "day",
+                    "week",
+                    "month",
+                    "year",
+                    "hour",
+                    "minute",
+                ]
+            ),
+            {"LOWER": "ago"},
+        ],
         [_lower_in(["a", "an"]), _lower_in(["hour", "minute", "while", "week", "month"]), {"LOWER": "ago"}],
         [_lower_in(["right", "just"]), {"LOWER": "now"}],
-        [{"LOWER": "for"}, _lower_in(NUMBER_WORDS + [str(n) for n in range(1, 32)]), _lower_in(["days", "weeks", "months", "years", "nights"])],
+        [
+            {"LOWER": "for"},
+            _lower_in(NUMBER_WORDS + [str(n) for n in range(1, 32)]),
+            _lower_in(["days", "weeks", "months", "years", "nights"]),
+        ],
         [_lower_in(["every", "each"]), {"LOWER": "single", "OP": "?"}, _lower_in(PARTS_OF_DAY)],
         [{"LOWER": "in"}, {"LOWER": "the"}, _lower_in(["morning", "afternoon", "evening", "night"])],
         [{"LOWER": "the"}, {"LOWER": "other"}, _lower_in(["day", "night", "week"])],
@@ -103,9 +184,7 @@ def time_patterns() -> list[dict]:
 def at_risk_patterns(at_risk_file: Path) -> list[dict]:
     groups = yaml.safe_load(at_risk_file.read_text(encoding="utf-8"))
     patterns = [
-        {"label": "at_risk", "pattern": phrase, "id": value}
-        for value, phrases in groups.items()
-        for phrase in phrases
+        {"label": "at_risk", "pattern": phrase, "id": value} for value, phrases in groups.items() for phrase in phrases
     ]
     for ages, value in ((AGE_CHILD, "child"), (AGE_TEENAGER, "teenager")):
         for age in ages:

@@ -1,6 +1,7 @@
 """The staff site's pages, one module per thing a staff member does. Every page needs a
 signed-in staff member unless it is listed in PUBLIC; admin pages say so with
 ``admin_required``."""
+
 from __future__ import annotations
 
 import functools
@@ -32,5 +33,4 @@ def admin_required(view):
     return checked
 
 
-from staff.views import (audit_log, case_reviews, errors, overview, report, reports, residents,  # noqa: E402,F401
-                         sign_in)
+from staff.views import audit_log, case_reviews, errors, overview, report, reports, residents, sign_in  # noqa: E402,F401

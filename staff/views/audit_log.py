@@ -1,4 +1,5 @@
 """The audit log, for admins: who changed what, when, from what to what."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,10 @@ def audit_log():
     number = int(page) if page.isdigit() and int(page) > 0 else 1
     with session_scope() as db:
         total = db.execute(select(func.count(AuditEvent.id))).scalar_one()
-        events = list(db.execute(select(AuditEvent).order_by(AuditEvent.id.desc())
-                                 .offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)).scalars())
+        events = list(
+            db.execute(
+                select(AuditEvent).order_by(AuditEvent.id.desc()).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+            ).scalars()
+        )
         rows = [(event, json.loads(event.changes or "{}")) for event in events]
-    return render_template("staff/audit_log.html", rows=rows, number=number,
-                           pages=max(1, -(-total // PAGE_SIZE)))
+    return render_template("staff/audit_log.html", rows=rows, number=number, pages=max(1, -(-total // PAGE_SIZE)))

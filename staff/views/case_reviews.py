@@ -1,5 +1,6 @@
 """The case-review queue: applications with their evidence, the threshold decision with a
 reason, and the date it is due."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,9 @@ from staff.views import staff
 
 
 def _application(db, reference: str) -> CaseReviewApplication:
-    application = db.execute(select(CaseReviewApplication).where(CaseReviewApplication.reference == reference)
-                             ).scalar_one_or_none()
+    application = db.execute(
+        select(CaseReviewApplication).where(CaseReviewApplication.reference == reference)
+    ).scalar_one_or_none()
     if application is None:
         abort(404)
     return application
@@ -34,31 +36,57 @@ def _evidence(db, application: CaseReviewApplication) -> list[dict]:
     except ValueError:
         listed = []
     references = [item.get("reference") if isinstance(item, dict) else str(item) for item in listed]
-    reports = {r.reference: r for r in db.execute(select(Report).options(selectinload(Report.history))
-                                                  .where(Report.reference.in_(references))).scalars()}
+    reports = {
+        r.reference: r
+        for r in db.execute(
+            select(Report).options(selectinload(Report.history)).where(Report.reference.in_(references))
+        ).scalars()
+    }
     rows = []
-    for item, ref in zip(listed, references):
+    for item, ref in zip(listed, references, strict=False):
         report = reports.get(ref)
-        rows.append({"reference": ref, "detail": item if isinstance(item, dict) else {}, "report": report,
-                     "actions": [c for c in report.history if c.from_status is not None] if report else []})
+        rows.append(
+            {
+                "reference": ref,
+                "detail": item if isinstance(item, dict) else {},
+                "report": report,
+                "actions": [c for c in report.history if c.from_status is not None] if report else [],
+            }
+        )
     return rows
 
 
 @staff.get("/case-reviews")
 def case_reviews():
     with session_scope() as db:
-        applications = list(db.execute(select(CaseReviewApplication).options(selectinload(CaseReviewApplication.resident))
-                                       .order_by(CaseReviewApplication.decision.is_not(None),
-                                                 CaseReviewApplication.respond_by, CaseReviewApplication.id)).scalars())
-        return render_template("staff/case_reviews.html", applications=applications, decisions=DECISIONS,
-                               today=dt.date.today())
+        applications = list(
+            db.execute(
+                select(CaseReviewApplication)
+                .options(selectinload(CaseReviewApplication.resident))
+                .order_by(
+                    CaseReviewApplication.decision.is_not(None),
+                    CaseReviewApplication.respond_by,
+                    CaseReviewApplication.id,
+                )
+            ).scalars()
+        )
+        return render_template(
+            "staff/case_reviews.html", applications=applications, decisions=DECISIONS, today=dt.date.today()
+        )
 
 
 def _page(db, application, form, status=200):
     resident = application.resident
     current = standing_of(db, resident.channel, resident.channel_user_id, default_rules()) if resident else None
-    return render_template("staff/case_review.html", application=application, evidence=_evidence(db, application),
-                           standing=current, decisions=DECISIONS, form=form, today=dt.date.today()), status
+    return render_template(
+        "staff/case_review.html",
+        application=application,
+        evidence=_evidence(db, application),
+        standing=current,
+        decisions=DECISIONS,
+        form=form,
+        today=dt.date.today(),
+    ), status
 
 
 @staff.get("/case-reviews/<reference>")
@@ -79,8 +107,13 @@ def decide_case_review(reference: str):
         application.decision_reason = form.reason.data.strip()
         application.decided_by, application.decided_at = current_user.email, utcnow()
         application.status = "decided"
-        audit.record(db, current_user.email, "decided case review", "case_review_application", application.reference,
-                     audit.changed(before, {"decision": application.decision,
-                                            "decision_reason": application.decision_reason}))
+        audit.record(
+            db,
+            current_user.email,
+            "decided case review",
+            "case_review_application",
+            application.reference,
+            audit.changed(before, {"decision": application.decision, "decision_reason": application.decision_reason}),
+        )
     flash("Decision recorded.")
     return redirect(url_for("staff.case_review", reference=reference))

@@ -1,5 +1,6 @@
 """An overview: reports by category, status and ward, month by month, and how many are overdue.
 Charts are SVG drawn on the server, each with the same figures in a table."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,16 +30,21 @@ def overview():
     months = _months(today)
     start = dt.datetime.strptime(months[0], "%Y-%m")
     with session_scope() as db:
-        rows = db.execute(select(Report.created_at, Report.category, Report.status, Report.ward)
-                          .where(Report.created_at >= start)).all()
-        overdue = db.execute(select(func.count(Report.id)).where(Report.status.in_(OPEN_STATUSES),
-                                                                 Report.due_on < today)).scalar_one()
+        rows = db.execute(
+            select(Report.created_at, Report.category, Report.status, Report.ward).where(Report.created_at >= start)
+        ).all()
+        overdue = db.execute(
+            select(func.count(Report.id)).where(Report.status.in_(OPEN_STATUSES), Report.due_on < today)
+        ).scalar_one()
     by_month = Counter(row.created_at.strftime("%Y-%m") for row in rows)
     charts = {
         "Reports by month": [(m, by_month.get(m, 0)) for m in months],
         "By category": Counter(row.category for row in rows).most_common(),
-        "By status": [(STATUSES.get(s, s).split(":")[0], n) for s, n in Counter(row.status for row in rows).most_common()],
+        "By status": [
+            (STATUSES.get(s, s).split(":")[0], n) for s, n in Counter(row.status for row in rows).most_common()
+        ],
         "By ward": Counter(row.ward or "Not known" for row in rows).most_common(),
     }
-    return render_template("staff/overview.html", charts=charts, overdue=overdue, total=len(rows),
-                           since=start.strftime("%B %Y"))
+    return render_template(
+        "staff/overview.html", charts=charts, overdue=overdue, total=len(rows), since=start.strftime("%B %Y")
+    )

@@ -1,5 +1,6 @@
 """One report: everything about it, its conversation, the resident's other reports and case-review
 standing; changing its status (with a note, and an optional update for the resident), assigning it."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -21,8 +22,12 @@ from staff.queries import is_overdue
 from staff.views import staff
 
 # How an update reached the resident, in the words the page uses.
-DELIVERY_WORDS = {"telegram": "on Telegram", "web": "in the web chat", "asked": "when they asked the bot",
-                  "conversation": "in the conversation"}
+DELIVERY_WORDS = {
+    "telegram": "on Telegram",
+    "web": "in the web chat",
+    "asked": "when they asked the bot",
+    "conversation": "in the conversation",
+}
 
 
 def _report(db, reference: str) -> Report:
@@ -47,11 +52,20 @@ def _page(db, report: Report, status_form=None, assignment_form=None, status=200
         standing = standing_of(db, resident.channel, resident.channel_user_id, default_rules())
     transcript = conversation(sender_id(resident.channel, resident.channel_user_id)) if resident else None
     return render_template(
-        "staff/report.html", report=report, resident=resident, others=others, standing=standing,
-        transcript=transcript, statuses=STATUSES, priorities=PRIORITIES, overdue=is_overdue(report),
-        contact_within=default_casework().contact_within, delivery_words=DELIVERY_WORDS,
+        "staff/report.html",
+        report=report,
+        resident=resident,
+        others=others,
+        standing=standing,
+        transcript=transcript,
+        statuses=STATUSES,
+        priorities=PRIORITIES,
+        overdue=is_overdue(report),
+        contact_within=default_casework().contact_within,
+        delivery_words=DELIVERY_WORDS,
         status_form=status_form or StatusForm(status=report.status),
-        assignment_form=assignment_form or _assignment_form(db, report)), status
+        assignment_form=assignment_form or _assignment_form(db, report),
+    ), status
 
 
 @staff.get("/reports/<reference>")
@@ -70,12 +84,26 @@ def change_report_status(reference: str):
                 form.status.errors = list(form.status.errors) + ["Choose a status different from the current one"]
             return _page(db, report, status_form=form, status=400)
         before = report.status
-        change = change_status(db, report, form.status.data, note=form.note.data.strip(),
-                               resident_update=(form.resident_update.data or "").strip() or None,
-                               by=current_user.email)
-        audit.record(db, current_user.email, "changed status", "report", report.reference,
-                     {"status": (before, report.status), "note": (None, f"status change {change.id}"),
-                      "resident_update": (None, "yes" if change.resident_update else "no")})
+        change = change_status(
+            db,
+            report,
+            form.status.data,
+            note=form.note.data.strip(),
+            resident_update=(form.resident_update.data or "").strip() or None,
+            by=current_user.email,
+        )
+        audit.record(
+            db,
+            current_user.email,
+            "changed status",
+            "report",
+            report.reference,
+            {
+                "status": (before, report.status),
+                "note": (None, f"status change {change.id}"),
+                "resident_update": (None, "yes" if change.resident_update else "no"),
+            },
+        )
         change_id = change.id
     if deliver_update(change_id):
         flash("Status changed. The resident has been sent your update on Telegram.")
@@ -101,4 +129,3 @@ def assign_report(reference: str):
             audit.record(db, current_user.email, "changed assignment", "report", report.reference, changes)
     flash("Saved." if changes else "Nothing was changed.")
     return redirect(url_for("staff.report", reference=reference))
-

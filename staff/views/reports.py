@@ -1,4 +1,5 @@
 """Every report, filtered, sorted and paged; and the same view as a CSV file."""
+
 from __future__ import annotations
 
 import csv
@@ -16,8 +17,22 @@ from staff.queries import CHANNELS, SORTS, ReportFilters, find_reports, is_overd
 from staff.views import staff
 
 CATEGORIES = {"asb": "Anti-social behaviour", "hate": "Hate incident"}
-CSV_COLUMNS = ["reference", "created", "status", "category", "priority", "ward", "postcode", "location", "channel",
-               "assignee", "due", "overdue", "anonymous", "description"]
+CSV_COLUMNS = [
+    "reference",
+    "created",
+    "status",
+    "category",
+    "priority",
+    "ward",
+    "postcode",
+    "location",
+    "channel",
+    "assignee",
+    "due",
+    "overdue",
+    "anonymous",
+    "description",
+]
 # A cell starting with one of these is read as a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -39,8 +54,9 @@ def reports():
             "channel": [(key, key.capitalize()) for key in CHANNELS],
             "assignee": [("me", "Me"), ("none", "Not assigned")] + [(str(p.id), p.email) for p in active_staff(db)],
         }
-        return render_template("staff/reports.html", page=page, filters=filters, options=options,
-                               sorts=list(SORTS), is_overdue=is_overdue)
+        return render_template(
+            "staff/reports.html", page=page, filters=filters, options=options, sorts=list(SORTS), is_overdue=is_overdue
+        )
 
 
 @staff.get("/reports.csv")
@@ -52,11 +68,35 @@ def reports_csv():
     with session_scope() as db:
         page = find_reports(db, filters, current_user.id, everything=True)
         for r in page.reports:
-            writer.writerow([spreadsheet_safe(v) for v in (
-                r.reference, r.created_at.strftime("%Y-%m-%d %H:%M"), r.status, r.category, r.priority, r.ward,
-                r.postcode, r.location_text, r.channel, r.assignee.email if r.assignee else "", r.due_on,
-                "yes" if is_overdue(r) else "no", "yes" if r.anonymous else "no", r.description)])
-        audit.record(db, current_user.email, "exported reports", "report_list", filters.query_string() or "all",
-                     {"rows": (None, page.total)})
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="reports.csv"'})
+            writer.writerow(
+                [
+                    spreadsheet_safe(v)
+                    for v in (
+                        r.reference,
+                        r.created_at.strftime("%Y-%m-%d %H:%M"),
+                        r.status,
+                        r.category,
+                        r.priority,
+                        r.ward,
+                        r.postcode,
+                        r.location_text,
+                        r.channel,
+                        r.assignee.email if r.assignee else "",
+                        r.due_on,
+                        "yes" if is_overdue(r) else "no",
+                        "yes" if r.anonymous else "no",
+                        r.description,
+                    )
+                ]
+            )
+        audit.record(
+            db,
+            current_user.email,
+            "exported reports",
+            "report_list",
+            filters.query_string() or "all",
+            {"rows": (None, page.total)},
+        )
+    return Response(
+        out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="reports.csv"'}
+    )

@@ -1,4 +1,5 @@
 """Data protection, for admins: everything held about one resident, and erasing them."""
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,11 @@ def export_resident(resident_id: int):
         turns = conversation(sender_id(person.channel, person.channel_user_id)) or []
         record["conversation"] = [{"speaker": t.speaker, "text": t.text, "at": t.at.isoformat()} for t in turns]
         audit.record(db, current_user.email, "exported resident data", "resident", resident_id)
-    return Response(json.dumps(record, indent=2, ensure_ascii=False), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="resident-{resident_id}.json"'})
+    return Response(
+        json.dumps(record, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="resident-{resident_id}.json"'},
+    )
 
 
 @staff.post("/residents/<int:resident_id>/erase")
@@ -52,9 +56,17 @@ def erase(resident_id: int):
         person = _resident(db, resident_id)
         sender = sender_id(person.channel, person.channel_user_id)
         result = erase_resident(db, person)
-        audit.record(db, current_user.email, "erased resident", "resident", resident_id,
-                     {"reports_unlinked": (None, result["reports_unlinked"])})
+        audit.record(
+            db,
+            current_user.email,
+            "erased resident",
+            "resident",
+            resident_id,
+            {"reports_unlinked": (None, result["reports_unlinked"])},
+        )
     deleted = delete_conversation(sender)
-    flash(f"The resident's details were erased: {result['reports_unlinked']} reports unlinked, "
-          f"{deleted} conversation events deleted.")
+    flash(
+        f"The resident's details were erased: {result['reports_unlinked']} reports unlinked, "
+        f"{deleted} conversation events deleted."
+    )
     return redirect(url_for("staff.resident", resident_id=resident_id))

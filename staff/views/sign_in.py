@@ -1,4 +1,5 @@
 """Signing in and out."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,8 +43,10 @@ def sign_in():
             login_user(signed_in)
             return redirect(_safe_next(request.args.get("next")))
         if problem == "locked":
-            error = (f"This account is locked for {int(LOCKOUT.total_seconds() // 60)} minutes after too many "
-                     "wrong passwords. Try again later or ask an admin.")
+            error = (
+                f"This account is locked for {int(LOCKOUT.total_seconds() // 60)} minutes after too many "
+                "wrong passwords. Try again later or ask an admin."
+            )
         else:
             error = "The email address or password is not right."
     status = 200 if not form.is_submitted() else (401 if error else 400)

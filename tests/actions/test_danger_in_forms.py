@@ -3,6 +3,7 @@
 A short answer ("myself", "no", a place) never becomes an emergency on a classifier's word alone;
 the safety net's rules, the 999 button, or a whole sentence the classifiers agree on do.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,35 +25,55 @@ def parsed(text: str, intent: str = "emergency", confidence: float = 0.95, **evi
 
 
 RULES_FIRED = {SAFETY_NET_KEY: {"rule": "weapon_present", "classifier_intent": "domestic_abuse"}}
-CLASSIFIER_FIRED = {DANGER_CLASSIFIER_KEY: {"score": 0.8, "threshold": 0.27, "fired": True,
-                                            "classifier_intent": "report_asb", "classifier_confidence": 0.6}}
-BOTH_CLASSIFIERS = {DANGER_CLASSIFIER_KEY: {"score": 0.8, "threshold": 0.27, "fired": True,
-                                            "classifier_intent": "emergency", "classifier_confidence": 0.9}}
+CLASSIFIER_FIRED = {
+    DANGER_CLASSIFIER_KEY: {
+        "score": 0.8,
+        "threshold": 0.27,
+        "fired": True,
+        "classifier_intent": "report_asb",
+        "classifier_confidence": 0.6,
+    }
+}
+BOTH_CLASSIFIERS = {
+    DANGER_CLASSIFIER_KEY: {
+        "score": 0.8,
+        "threshold": 0.27,
+        "fired": True,
+        "classifier_intent": "emergency",
+        "classifier_confidence": 0.9,
+    }
+}
 
 
-@pytest.mark.parametrize("message", [
-    parsed("myself"),
-    parsed("me"),
-    parsed("no", confidence=0.99),
-    parsed("Brick Lane"),
-    parsed("Mile End Park", confidence=0.99),
-    parsed("it's about me", **CLASSIFIER_FIRED),  # a short answer: not even the danger classifier alone
-    parsed("my husband hits me", intent="domestic_abuse"),
-    parsed("he has hit me before and I am scared of him", confidence=0.5),
-    # One classifier's word on a whole sentence: the danger classifier alone, or the intent classifier alone.
-    parsed("a gang keeps setting off fireworks at the bus stop", confidence=0.58, **CLASSIFIER_FIRED),
-    parsed("they were fighting outside the shop again last night", confidence=0.97),
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        parsed("myself"),
+        parsed("me"),
+        parsed("no", confidence=0.99),
+        parsed("Brick Lane"),
+        parsed("Mile End Park", confidence=0.99),
+        parsed("it's about me", **CLASSIFIER_FIRED),  # a short answer: not even the danger classifier alone
+        parsed("my husband hits me", intent="domestic_abuse"),
+        parsed("he has hit me before and I am scared of him", confidence=0.5),
+        # One classifier's word on a whole sentence: the danger classifier alone, or the intent classifier alone.
+        parsed("a gang keeps setting off fireworks at the bus stop", confidence=0.58, **CLASSIFIER_FIRED),
+        parsed("they were fighting outside the shop again last night", confidence=0.97),
+    ],
+)
 def test_not_danger_inside_a_form(message):
     assert not danger_in(message)
 
 
-@pytest.mark.parametrize("message", [
-    parsed("knife", **RULES_FIRED),
-    parsed("/emergency", confidence=1.0),
-    parsed("he's back and he's kicking the door in", **RULES_FIRED),
-    parsed("the sockets are smoking and crackling by my son", confidence=0.9, **BOTH_CLASSIFIERS),
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        parsed("knife", **RULES_FIRED),
+        parsed("/emergency", confidence=1.0),
+        parsed("he's back and he's kicking the door in", **RULES_FIRED),
+        parsed("the sockets are smoking and crackling by my son", confidence=0.9, **BOTH_CLASSIFIERS),
+    ],
+)
 def test_danger_inside_a_form(message):
     assert danger_in(message)
 
@@ -66,9 +87,17 @@ def validate(action, domain: dict, slots: dict, requested: str, answer: dict) ->
     """Runs a form's validation as Rasa would after extracting ``answer`` for ``requested``."""
     value = answer["text"]
     tracker = Tracker(
-        sender_id="test", slots={**slots, "requested_slot": requested, requested: value}, latest_message=answer,
-        events=[{"event": "user", "text": value, "parse_data": answer}, {"event": "slot", "name": requested, "value": value}],
-        paused=False, followup_action=None, active_loop={"name": action.form_name()}, latest_action_name="action_listen",
+        sender_id="test",
+        slots={**slots, "requested_slot": requested, requested: value},
+        latest_message=answer,
+        events=[
+            {"event": "user", "text": value, "parse_data": answer},
+            {"event": "slot", "name": requested, "value": value},
+        ],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": action.form_name()},
+        latest_action_name="action_listen",
     )
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, domain))
@@ -89,15 +118,18 @@ DOMESTIC_ABUSE = {"need": "domestic_abuse", "danger_now": "no", "about": None}
 def test_myself_after_i_am_safe_is_an_answer_not_an_emergency(domain):
     # "my husband hits me" -> not in danger -> "Is this about you, or someone else?" -> "myself",
     # which the classifier took for an emergency.
-    events, dispatcher = validate(ValidateSignpostForm(), domain, DOMESTIC_ABUSE, "about", parsed("myself", confidence=0.93))
+    events, dispatcher = validate(
+        ValidateSignpostForm(), domain, DOMESTIC_ABUSE, "about", parsed("myself", confidence=0.93)
+    )
     assert "utter_emergency" not in responses(dispatcher)
     assert slots_set(events)["about"] == "self"
     assert not slots_set(events).get(STOP_SLOT)
 
 
 def test_danger_in_the_signposting_questions_gives_999_and_ends_them(domain):
-    events, dispatcher = validate(ValidateSignpostForm(), domain, DOMESTIC_ABUSE, "about",
-                                  parsed("he's got a knife, he's here", **RULES_FIRED))
+    events, dispatcher = validate(
+        ValidateSignpostForm(), domain, DOMESTIC_ABUSE, "about", parsed("he's got a knife, he's here", **RULES_FIRED)
+    )
     assert responses(dispatcher) == ["utter_emergency"]
     slots = slots_set(events)
     assert slots["danger_now"] == "yes" and slots[STOP_SLOT] is True and slots["requested_slot"] is None
@@ -105,8 +137,13 @@ def test_danger_in_the_signposting_questions_gives_999_and_ends_them(domain):
 
 def test_danger_during_a_report_pauses_it_with_the_answers_kept(domain):
     answers = {"report_description": "dealing on the landing", "report_location": "Brick Lane"}
-    events, dispatcher = validate(ValidateReportForm(), domain, answers, "report_when",
-                                  parsed("they're kicking my door in right now", confidence=0.98, **RULES_FIRED))
+    events, dispatcher = validate(
+        ValidateReportForm(),
+        domain,
+        answers,
+        "report_when",
+        parsed("they're kicking my door in right now", confidence=0.98, **RULES_FIRED),
+    )
     assert responses(dispatcher) == ["utter_emergency"]
     slots = slots_set(events)
     assert slots[PAUSED_SLOT] is True and slots["report_when"] is None
@@ -114,7 +151,12 @@ def test_danger_during_a_report_pauses_it_with_the_answers_kept(domain):
 
 
 def test_a_place_during_a_report_is_a_place(domain):
-    events, dispatcher = validate(ValidateReportForm(), domain, {"report_description": "dealing on the landing"},
-                                  "report_location", parsed("Whitechapel station", confidence=0.88))
+    events, dispatcher = validate(
+        ValidateReportForm(),
+        domain,
+        {"report_description": "dealing on the landing"},
+        "report_location",
+        parsed("Whitechapel station", confidence=0.88),
+    )
     assert "utter_emergency" not in responses(dispatcher)
     assert slots_set(events)["report_location"] == "Whitechapel station"

@@ -53,8 +53,11 @@ def web_url(rasa_url, council_site, tmp_path_factory):
     """The real web server (waitress) forwarding the widget's messages to the real Rasa."""
     from tests.stack import start_web_server
 
-    process, base = start_web_server(tmp_path_factory.mktemp("web"), rasa_url,
-                                     {"WIDGET_ALLOWED_ORIGINS": f"http://council.example,{council_site.origin}"})
+    process, base = start_web_server(
+        tmp_path_factory.mktemp("web"),
+        rasa_url,
+        {"WIDGET_ALLOWED_ORIGINS": f"http://council.example,{council_site.origin}"},
+    )
     yield base
     process.stop()
 
@@ -65,9 +68,14 @@ def webhook(rasa_url, tmp_path_factory):
     fake = FakeTelegram()
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram/webhook"
-    process = start_telegram_bridge(tmp_path_factory.mktemp("webhook"), rasa_url, fake.base_url, TOKEN, webhook={
-        "TELEGRAM_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_SECRET": SECRET, "TELEGRAM_WEBHOOK_PORT": str(port)},
-        name="telegram-webhook")
+    process = start_telegram_bridge(
+        tmp_path_factory.mktemp("webhook"),
+        rasa_url,
+        fake.base_url,
+        TOKEN,
+        webhook={"TELEGRAM_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_SECRET": SECRET, "TELEGRAM_WEBHOOK_PORT": str(port)},
+        name="telegram-webhook",
+    )
     yield fake, url
     process.stop()
     fake.close()

@@ -1,5 +1,6 @@
 """Bad input, generated: whatever arrives at the widget endpoint or the Telegram webhook gets a
 clear answer, never a 5xx, and the bot keeps working for the next resident."""
+
 from __future__ import annotations
 
 import json
@@ -11,9 +12,11 @@ from hypothesis import strategies as st
 
 from tests.bot.conftest import SECRET
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
-                    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children,
-                                                                                      max_size=4), max_leaves=10)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=10,
+)
 # What residents really send: other scripts, emoji, controls and bidi marks, and very long text.
 RESIDENT_TEXT = st.one_of(
     st.text(max_size=300),
@@ -27,8 +30,9 @@ FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 def widget(rasa_url):
     from bot.widget.app import create_app
 
-    app = create_app({"SECRET_KEY": "fuzz", "RASA_URL": rasa_url, "WIDGET_RATE_PER_SESSION": 10**6,
-                      "WIDGET_RATE_PER_ADDRESS": 10**6})
+    app = create_app(
+        {"SECRET_KEY": "fuzz", "RASA_URL": rasa_url, "WIDGET_RATE_PER_SESSION": 10**6, "WIDGET_RATE_PER_ADDRESS": 10**6}
+    )
     return app.test_client()
 
 
@@ -64,8 +68,12 @@ def test_a_one_megabyte_message(widget):
 @given(body=JSON | st.fixed_dictionaries({"update_id": st.integers(), "message": JSON}))
 def test_the_telegram_webhook_takes_anything_without_a_5xx(webhook, body):
     _, url = webhook
-    response = requests.post(url, data=json.dumps(body), headers={"X-Telegram-Bot-Api-Secret-Token": SECRET,
-                                                                   "Content-Type": "application/json"}, timeout=10)
+    response = requests.post(
+        url,
+        data=json.dumps(body),
+        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"},
+        timeout=10,
+    )
     assert response.status_code in (200, 400)
 
 
@@ -77,8 +85,10 @@ def test_the_telegram_bridge_answers_any_text(webhook, text):
 
     def post():
         update = fake.update(**fake.text_update(chat_id, text))
-        assert requests.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
-                             timeout=10).status_code == 200
+        assert (
+            requests.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}, timeout=10).status_code
+            == 200
+        )
 
     replies = fake.reply_after(chat_id, post)
     assert replies and all(0 < len(r["text"]) <= 4096 for r in replies)

@@ -1,4 +1,5 @@
 """The channels' pure parts: splitting, button ids, cleaning text, messages and settings."""
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -48,8 +49,13 @@ def test_clean_text_drops_controls_and_bidi_overrides_but_keeps_languages():
 
 
 def test_rasa_replies_are_read_defensively():
-    assert parse_replies([{"text": "hi", "buttons": [{"title": "A", "payload": "/a"}, "junk"]}, 3, {}])[0].buttons[0].payload == "/a"
-    with pytest.raises(Exception):
+    assert (
+        parse_replies([{"text": "hi", "buttons": [{"title": "A", "payload": "/a"}, "junk"]}, 3, {}])[0]
+        .buttons[0]
+        .payload
+        == "/a"
+    )
+    with pytest.raises(Exception):  # noqa: B017 - any refusal will do; what matters is no reply list
         parse_replies({"not": "a list"})
 
 
@@ -60,9 +66,22 @@ def test_the_unavailable_answers_come_from_the_directory():
 
 def test_a_messages_file_naming_an_unknown_service_stops_start_up(tmp_path):
     bad = tmp_path / "messages.yml"
-    bad.write_text("\n".join(f"{name}: call {{nowhere.phone}}" for name in [
-        "danger_line", "unavailable", "no_answer", "danger_while_unavailable", "text_only", "edited", "expired_button",
-        "too_fast", "empty"]))
+    bad.write_text(
+        "\n".join(
+            f"{name}: call {{nowhere.phone}}"
+            for name in [
+                "danger_line",
+                "unavailable",
+                "no_answer",
+                "danger_while_unavailable",
+                "text_only",
+                "edited",
+                "expired_button",
+                "too_fast",
+                "empty",
+            ]
+        )
+    )
     with pytest.raises(MessagesError, match="nowhere.phone"):
         load_messages(bad)
 

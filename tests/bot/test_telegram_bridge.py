@@ -1,5 +1,6 @@
 """The Telegram bridge as residents meet it: the real PTB process polling a fake Bot API on
 loopback, forwarding to a real Rasa with the trained model and the action server."""
+
 from __future__ import annotations
 
 import itertools
@@ -38,7 +39,9 @@ def test_start_shows_the_menu_with_999_first_and_commands_are_registered(telegra
 
 
 def test_an_emergency_gets_999_first(telegram, chat_id):
-    replies = telegram.reply_after(chat_id, lambda: telegram.send_text(chat_id, "a man is outside my flat with a knife"))
+    replies = telegram.reply_after(
+        chat_id, lambda: telegram.send_text(chat_id, "a man is outside my flat with a knife")
+    )
     assert replies[0]["text"].startswith("Call 999"), replies
 
 
@@ -58,8 +61,12 @@ def test_a_report_with_a_shared_location_and_buttons(telegram, chat_id):
     say = lambda text: telegram.reply_after(chat_id, lambda: telegram.send_text(chat_id, text))  # noqa: E731
     assert "What's been happening" in texts(say("/report"))
     assert "Where does it happen" in texts(say("teenagers throwing stones at windows on our estate"))
-    location = telegram.reply_after(chat_id, lambda: telegram.update(
-        message=telegram.message(chat_id, location={"latitude": 51.5155, "longitude": -0.0403})))
+    location = telegram.reply_after(
+        chat_id,
+        lambda: telegram.update(
+            message=telegram.message(chat_id, location={"latitude": 51.5155, "longitude": -0.0403})
+        ),
+    )
     assert "When did it happen" in texts(location)
     when_buttons = dict(b for m in location for b in buttons(m))
     replies = telegram.reply_after(chat_id, lambda: telegram.press(chat_id, when_buttons["Last night"]))
@@ -75,20 +82,35 @@ def test_a_report_with_a_shared_location_and_buttons(telegram, chat_id):
         assert "51.51550, -0.04030" in report.location_text
 
 
-@pytest.mark.parametrize("content", [
-    {"photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]},
-    {"voice": {"file_id": "v1", "file_unique_id": "u2", "duration": 3}},
-    {"sticker": {"file_id": "s1", "file_unique_id": "u3", "width": 512, "height": 512, "is_animated": False,
-                 "is_video": False, "type": "regular"}},
-], ids=["photo", "voice", "sticker"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]},
+        {"voice": {"file_id": "v1", "file_unique_id": "u2", "duration": 3}},
+        {
+            "sticker": {
+                "file_id": "s1",
+                "file_unique_id": "u3",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            }
+        },
+    ],
+    ids=["photo", "voice", "sticker"],
+)
 def test_photos_voice_and_stickers_get_a_clear_answer(telegram, chat_id, content):
     replies = telegram.reply_after(chat_id, lambda: telegram.update(message=telegram.message(chat_id, **content)))
     assert "only read typed messages" in replies[0]["text"] and "999" in replies[0]["text"]
 
 
 def test_an_edited_message_gets_a_clear_answer(telegram, chat_id):
-    replies = telegram.reply_after(chat_id, lambda: telegram.update(
-        edited_message=telegram.message(chat_id, text="actually it was Tuesday", edit_date=1)))
+    replies = telegram.reply_after(
+        chat_id,
+        lambda: telegram.update(edited_message=telegram.message(chat_id, text="actually it was Tuesday", edit_date=1)),
+    )
     assert "send the correction as a new message" in replies[0]["text"]
 
 

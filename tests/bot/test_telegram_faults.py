@@ -1,4 +1,5 @@
 """The bridge when things go wrong: Rasa unreachable, and the webhook's secret token."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,12 +10,16 @@ from tests.fake_telegram import TOKEN
 from tests.stack import free_port, start_telegram_bridge
 
 
-
 @pytest.fixture(scope="module")
 def bridge_without_rasa(telegram, tmp_path_factory):
     # Nothing listens on this port: Rasa is down.
-    process = start_telegram_bridge(tmp_path_factory.mktemp("no-rasa"), f"http://127.0.0.1:{free_port()}",
-                                    telegram.base_url, TOKEN, name="telegram-no-rasa")
+    process = start_telegram_bridge(
+        tmp_path_factory.mktemp("no-rasa"),
+        f"http://127.0.0.1:{free_port()}",
+        telegram.base_url,
+        TOKEN,
+        name="telegram-no-rasa",
+    )
     yield process
     process.stop()
 
@@ -36,9 +41,11 @@ def test_the_webhook_is_registered_with_its_secret(webhook):
     assert registered["url"] == url and registered["secret_token"] == SECRET
 
 
-@pytest.mark.parametrize("headers", [{}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"},
-                                     {"X-Telegram-Bot-Api-Secret-Token": SECRET[:-1]}],
-                         ids=["missing", "wrong", "almost"])
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}, {"X-Telegram-Bot-Api-Secret-Token": SECRET[:-1]}],
+    ids=["missing", "wrong", "almost"],
+)
 def test_the_webhook_refuses_a_wrong_or_missing_secret(webhook, headers):
     fake, url = webhook
     update = fake.update(**fake.text_update(7101, "hello"))
@@ -62,6 +69,7 @@ def test_the_webhook_answers_an_update_with_the_right_secret(webhook):
 
 def test_the_webhook_refuses_a_body_that_is_not_an_update(webhook):
     _, url = webhook
-    response = requests.post(url, data=b"\xff\xfe not json", headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
-                             timeout=10)
+    response = requests.post(
+        url, data=b"\xff\xfe not json", headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}, timeout=10
+    )
     assert response.status_code == 400

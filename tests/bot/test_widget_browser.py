@@ -1,5 +1,6 @@
 """The widget as residents use it, in headless Chromium: open, emergency, a whole report with
 buttons, keyboard only, quick exit, reload, small screens, reduced motion, and an axe scan."""
+
 from __future__ import annotations
 
 import re
@@ -24,9 +25,12 @@ def browser():
 def page(browser, web_url):
     context = browser.new_context(base_url=web_url)
     # The neutral site quick exit goes to is answered here: the tests stay on loopback.
-    context.route(re.compile(r"^https://www\.bbc\.co\.uk/.*"),
-                  lambda route: route.fulfill(status=200, content_type="text/html",
-                                              body="<html><title>Weather</title><body>Weather</body></html>"))
+    context.route(
+        re.compile(r"^https://www\.bbc\.co\.uk/.*"),
+        lambda route: route.fulfill(
+            status=200, content_type="text/html", body="<html><title>Weather</title><body>Weather</body></html>"
+        ),
+    )
     page = context.new_page()
     page.set_default_timeout(60_000)
     yield page
@@ -171,15 +175,23 @@ def test_no_accessibility_violations(page):
 
     open_chat(page)
     say(page, "kids keep kicking a football at my door")
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
-        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}})
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {
+                "type": "tag",
+                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+            }
+        },
+    )
     assert results.violations_count == 0, results.generate_report()
 
 
 def test_one_script_tag_embeds_it_on_another_council_page(browser, web_url, council_site):
     (council_site.folder / "news.html").write_text(
         f'<!DOCTYPE html><html lang="en"><head><title>News</title></head><body><main><h1>Council news</h1>'
-        f'</main><script src="{web_url}/widget.js" defer></script></body></html>')
+        f'</main><script src="{web_url}/widget.js" defer></script></body></html>'
+    )
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(60_000)

@@ -1,4 +1,5 @@
 """The widget's endpoint over real HTTP: the web server process forwarding to the real Rasa."""
+
 from __future__ import annotations
 
 import pytest
@@ -51,19 +52,33 @@ def test_ending_the_chat_forgets_it_in_this_browser(web_url):
     assert resident.get(f"{web_url}/chat/messages", timeout=30).json()["messages"] == []
 
 
-@pytest.mark.parametrize("body, content_type, status", [
-    (b'{"message": "hi"}', "text/plain", 415),
-    (b"not json", "application/json", 400),
-    (b"\xff\xfe\xfd", "application/json", 400),
-    (b"[]", "application/json", 400),
-    (b'{"message": 42}', "application/json", 400),
-    (b'{"message": null}', "application/json", 400),
-    (b'{"text": "hi"}', "application/json", 400),
-    (b'{"message": "   \\u0000\\u202e  "}', "application/json", 400),
-    (b'{"message": "' + b"a" * 5000 + b'"}', "application/json", 400),
-    (b'{"message": "' + b"a" * (1024 * 1024) + b'"}', "application/json", 413),
-], ids=["not-json-type", "bad-json", "invalid-utf8", "list", "number", "null", "no-message", "only-controls",
-        "too-long", "1MB"])
+@pytest.mark.parametrize(
+    "body, content_type, status",
+    [
+        (b'{"message": "hi"}', "text/plain", 415),
+        (b"not json", "application/json", 400),
+        (b"\xff\xfe\xfd", "application/json", 400),
+        (b"[]", "application/json", 400),
+        (b'{"message": 42}', "application/json", 400),
+        (b'{"message": null}', "application/json", 400),
+        (b'{"text": "hi"}', "application/json", 400),
+        (b'{"message": "   \\u0000\\u202e  "}', "application/json", 400),
+        (b'{"message": "' + b"a" * 5000 + b'"}', "application/json", 400),
+        (b'{"message": "' + b"a" * (1024 * 1024) + b'"}', "application/json", 413),
+    ],
+    ids=[
+        "not-json-type",
+        "bad-json",
+        "invalid-utf8",
+        "list",
+        "number",
+        "null",
+        "no-message",
+        "only-controls",
+        "too-long",
+        "1MB",
+    ],
+)
 def test_bad_bodies_get_a_clear_4xx(web_url, body, content_type, status):
     response = requests.post(f"{web_url}/chat/messages", data=body, headers={"Content-Type": content_type}, timeout=30)
     assert response.status_code == status
@@ -76,13 +91,15 @@ def test_bengali_and_emoji_get_an_answer(web_url):
 
 
 def test_only_allowed_pages_may_embed_the_chat(web_url):
-    allowed = requests.post(f"{web_url}/chat/messages", json={"message": "hello"},
-                            headers={"Origin": "http://council.example"}, timeout=60)
+    allowed = requests.post(
+        f"{web_url}/chat/messages", json={"message": "hello"}, headers={"Origin": "http://council.example"}, timeout=60
+    )
     assert allowed.status_code == 200
     assert allowed.headers["Access-Control-Allow-Origin"] == "http://council.example"
     assert allowed.headers["Access-Control-Allow-Credentials"] == "true"
-    refused = requests.post(f"{web_url}/chat/messages", json={"message": "hello"},
-                            headers={"Origin": "http://evil.example"}, timeout=10)
+    refused = requests.post(
+        f"{web_url}/chat/messages", json={"message": "hello"}, headers={"Origin": "http://evil.example"}, timeout=10
+    )
     assert refused.status_code == 403 and "Access-Control-Allow-Origin" not in refused.headers
 
 

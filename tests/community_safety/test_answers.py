@@ -1,4 +1,5 @@
 """Typed answers are read the way residents mean them; anything else is None, never an error."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,37 +9,84 @@ from hypothesis import strategies as st
 from community_safety.answers import about_whom, age_group, homeless_tonight, is_cancel, yes_no
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("yes", "yes"), ("Yeah", "yes"), ("yep!", "yes"), ("y", "yes"), ("ok", "yes"),
-    ("no", "no"), ("Nope", "no"), ("nah", "no"), ("no one is hurt", "no"), ("not really", "no"),
-    ("banana", None), ("", None), (None, None), (42, None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("yes", "yes"),
+        ("Yeah", "yes"),
+        ("yep!", "yes"),
+        ("y", "yes"),
+        ("ok", "yes"),
+        ("no", "no"),
+        ("Nope", "no"),
+        ("nah", "no"),
+        ("no one is hurt", "no"),
+        ("not really", "no"),
+        ("banana", None),
+        ("", None),
+        (None, None),
+        (42, None),
+    ],
+)
 def test_yes_no(text, expected):
     assert yes_no(text) == expected
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("me", "self"), ("it's me", "self"), ("myself", "self"), ("i am", "self"),
-    ("someone else", "other"), ("my son", "other"), ("my neighbour", "other"), ("a friend", "other"),
-    ("not me", "other"), ("banana", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("me", "self"),
+        ("it's me", "self"),
+        ("myself", "self"),
+        ("i am", "self"),
+        ("someone else", "other"),
+        ("my son", "other"),
+        ("my neighbour", "other"),
+        ("a friend", "other"),
+        ("not me", "other"),
+        ("banana", None),
+        ("", None),
+    ],
+)
 def test_about_whom(text, expected):
     assert about_whom(text) == expected
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("under 18", "child"), ("Under 18", "child"), ("he's 15", "child"), ("17", "child"), ("a child", "child"),
-    ("teenager", "child"), ("18 or over", "adult"), ("over 18", "adult"), ("adult", "adult"), ("42", "adult"),
-    ("about 30 i think", "adult"), ("not under 18", "adult"), ("elderly", "adult"), ("banana", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("under 18", "child"),
+        ("Under 18", "child"),
+        ("he's 15", "child"),
+        ("17", "child"),
+        ("a child", "child"),
+        ("teenager", "child"),
+        ("18 or over", "adult"),
+        ("over 18", "adult"),
+        ("adult", "adult"),
+        ("42", "adult"),
+        ("about 30 i think", "adult"),
+        ("not under 18", "adult"),
+        ("elderly", "adult"),
+        ("banana", None),
+    ],
+)
 def test_age_group(text, expected):
     assert age_group(text) == expected
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("nowhere tonight", "yes"), ("yes", "yes"), ("I'll be on the streets", "yes"),
-    ("I have somewhere for now", "no"), ("staying with my cousin", "no"), ("no", "no"), ("banana", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("nowhere tonight", "yes"),
+        ("yes", "yes"),
+        ("I'll be on the streets", "yes"),
+        ("I have somewhere for now", "no"),
+        ("staying with my cousin", "no"),
+        ("no", "no"),
+        ("banana", None),
+    ],
+)
 def test_homeless_tonight(text, expected):
     assert homeless_tonight(text) == expected
 
@@ -51,10 +99,22 @@ def test_any_input_gives_an_answer_or_none(value):
     assert homeless_tonight(value) in ("yes", "no", None)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("cancel", True), ("Stop", True), ("stop here", True), ("forget it", True), ("never mind", True),
-    ("I don't want to report it any more", True), ("cancel my report", True),
-    ("they won't stop shouting", False), ("it's me", False), ("the bus stop", False), ("", False), (None, False),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("cancel", True),
+        ("Stop", True),
+        ("stop here", True),
+        ("forget it", True),
+        ("never mind", True),
+        ("I don't want to report it any more", True),
+        ("cancel my report", True),
+        ("they won't stop shouting", False),
+        ("it's me", False),
+        ("the bus stop", False),
+        ("", False),
+        (None, False),
+    ],
+)
 def test_is_cancel(text, expected):
     assert is_cancel(text) is expected

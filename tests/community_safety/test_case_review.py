@@ -1,4 +1,5 @@
 """The case-review rules, table-driven, at their boundaries."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,76 +18,204 @@ def incident(ref, occurred, reported=None, place="", **kw):
     return Incident(ref, occurred, reported or occurred, place or f"place {ref}", **kw)
 
 
-@pytest.mark.parametrize("name,incidents,rules,eligible,count,tell", [
-    ("none", [], RULES, False, 0, False),
-    ("one", [incident("A", D(2026, 11, 1))], RULES, False, 1, False),
-    ("two: told the review exists", [incident("A", D(2026, 11, 1)), incident("B", D(2026, 11, 10))], RULES, False, 2, True),
-    ("the third incident", [incident("A", D(2026, 10, 30)), incident("B", D(2026, 11, 10)), incident("C", D(2026, 11, 20))],
-     RULES, True, 3, True),
-    ("exactly 6 months ago counts", [incident("A", D(2026, 5, 26)), incident("B", D(2026, 11, 10)), incident("C", D(2026, 11, 20))],
-     RULES, True, 3, True),
-    ("6 months and a day ago does not", [incident("A", D(2026, 5, 25)), incident("B", D(2026, 11, 10)), incident("C", D(2026, 11, 20))],
-     RULES, False, 2, True),
-    ("the same incident told twice counts once",
-     [incident("A", D(2026, 11, 1), place="Brick Lane"), incident("A2", D(2026, 11, 1), D(2026, 11, 2), place="brick  lane"),
-      incident("B", D(2026, 11, 10))], RULES, False, 2, True),
-    ("same day, different places: separate incidents",
-     [incident("A", D(2026, 11, 1), place="Brick Lane"), incident("B", D(2026, 11, 1), place="Roman Road"),
-      incident("C", D(2026, 11, 10))], RULES, True, 3, True),
-    ("reported exactly a month after it happened counts",
-     [incident("A", D(2026, 10, 1), D(2026, 11, 1)), incident("B", D(2026, 11, 10)), incident("C", D(2026, 11, 20))],
-     RULES, True, 3, True),
-    ("reported over a month after it happened does not",
-     [incident("A", D(2026, 9, 30), D(2026, 11, 1)), incident("B", D(2026, 11, 10)), incident("C", D(2026, 11, 20))],
-     RULES, False, 2, True),
-    ("applying more than a month after the last incident is too late",
-     [incident("A", D(2026, 9, 1)), incident("B", D(2026, 9, 10)), incident("C", D(2026, 10, 20))],
-     RULES, False, 3, True),
-    ("applying exactly a month after the last incident is in time",
-     [incident("A", D(2026, 9, 1)), incident("B", D(2026, 9, 10)), incident("C", D(2026, 10, 26))],
-     RULES, True, 3, True),
-    ("action taken does not matter under current wording",
-     [incident("A", D(2026, 11, 1), action_taken=True), incident("B", D(2026, 11, 10)), incident("C", D(2026, 11, 20))],
-     RULES, True, 3, True),
-    ("action taken matters under the older wording",
-     [incident("A", D(2026, 11, 1), action_taken=True), incident("B", D(2026, 11, 10)), incident("C", D(2026, 11, 20))],
-     dataclasses.replace(RULES, requires_no_action_taken=True), False, 3, True),
-    ("hate incidents count toward the three",
-     [incident("A", D(2026, 11, 1), hate=True), incident("B", D(2026, 11, 10)), incident("C", D(2026, 11, 20))],
-     RULES, True, 3, True),
-    ("a council that leaves hate incidents out",
-     [incident("A", D(2026, 11, 1), hate=True), incident("B", D(2026, 11, 10)), incident("C", D(2026, 11, 20))],
-     dataclasses.replace(RULES, hate_incidents_included=False), False, 2, True),
-    ("one hate incident where the council's rules allow it",
-     [incident("A", D(2026, 11, 20), hate=True)], dataclasses.replace(RULES, single_hate_incident_qualifies=True), True, 1, False),
-    ("one hate incident under Tower Hamlets' rules", [incident("A", D(2026, 11, 20), hate=True)], RULES, False, 1, False),
-    ("a lower threshold set by the council",
-     [incident("A", D(2026, 11, 1)), incident("B", D(2026, 11, 10))], dataclasses.replace(RULES, threshold_incidents=2), True, 2, True),
-])
+@pytest.mark.parametrize(
+    "name,incidents,rules,eligible,count,tell",
+    [
+        ("none", [], RULES, False, 0, False),
+        ("one", [incident("A", D(2026, 11, 1))], RULES, False, 1, False),
+        (
+            "two: told the review exists",
+            [incident("A", D(2026, 11, 1)), incident("B", D(2026, 11, 10))],
+            RULES,
+            False,
+            2,
+            True,
+        ),
+        (
+            "the third incident",
+            [incident("A", D(2026, 10, 30)), incident("B", D(2026, 11, 10)), incident("C", D(2026, 11, 20))],
+            RULES,
+            True,
+            3,
+            True,
+        ),
+        (
+            "exactly 6 months ago counts",
+            [incident("A", D(2026, 5, 26)), incident("B", D(2026, 11, 10)), incident("C", D(2026, 11, 20))],
+            RULES,
+            True,
+            3,
+            True,
+        ),
+        (
+            "6 months and a day ago does not",
+            [incident("A", D(2026, 5, 25)), incident("B", D(2026, 11, 10)), incident("C", D(2026, 11, 20))],
+            RULES,
+            False,
+            2,
+            True,
+        ),
+        (
+            "the same incident told twice counts once",
+            [
+                incident("A", D(2026, 11, 1), place="Brick Lane"),
+                incident("A2", D(2026, 11, 1), D(2026, 11, 2), place="brick  lane"),
+                incident("B", D(2026, 11, 10)),
+            ],
+            RULES,
+            False,
+            2,
+            True,
+        ),
+        (
+            "same day, different places: separate incidents",
+            [
+                incident("A", D(2026, 11, 1), place="Brick Lane"),
+                incident("B", D(2026, 11, 1), place="Roman Road"),
+                incident("C", D(2026, 11, 10)),
+            ],
+            RULES,
+            True,
+            3,
+            True,
+        ),
+        (
+            "reported exactly a month after it happened counts",
+            [
+                incident("A", D(2026, 10, 1), D(2026, 11, 1)),
+                incident("B", D(2026, 11, 10)),
+                incident("C", D(2026, 11, 20)),
+            ],
+            RULES,
+            True,
+            3,
+            True,
+        ),
+        (
+            "reported over a month after it happened does not",
+            [
+                incident("A", D(2026, 9, 30), D(2026, 11, 1)),
+                incident("B", D(2026, 11, 10)),
+                incident("C", D(2026, 11, 20)),
+            ],
+            RULES,
+            False,
+            2,
+            True,
+        ),
+        (
+            "applying more than a month after the last incident is too late",
+            [incident("A", D(2026, 9, 1)), incident("B", D(2026, 9, 10)), incident("C", D(2026, 10, 20))],
+            RULES,
+            False,
+            3,
+            True,
+        ),
+        (
+            "applying exactly a month after the last incident is in time",
+            [incident("A", D(2026, 9, 1)), incident("B", D(2026, 9, 10)), incident("C", D(2026, 10, 26))],
+            RULES,
+            True,
+            3,
+            True,
+        ),
+        (
+            "action taken does not matter under current wording",
+            [
+                incident("A", D(2026, 11, 1), action_taken=True),
+                incident("B", D(2026, 11, 10)),
+                incident("C", D(2026, 11, 20)),
+            ],
+            RULES,
+            True,
+            3,
+            True,
+        ),
+        (
+            "action taken matters under the older wording",
+            [
+                incident("A", D(2026, 11, 1), action_taken=True),
+                incident("B", D(2026, 11, 10)),
+                incident("C", D(2026, 11, 20)),
+            ],
+            dataclasses.replace(RULES, requires_no_action_taken=True),
+            False,
+            3,
+            True,
+        ),
+        (
+            "hate incidents count toward the three",
+            [incident("A", D(2026, 11, 1), hate=True), incident("B", D(2026, 11, 10)), incident("C", D(2026, 11, 20))],
+            RULES,
+            True,
+            3,
+            True,
+        ),
+        (
+            "a council that leaves hate incidents out",
+            [incident("A", D(2026, 11, 1), hate=True), incident("B", D(2026, 11, 10)), incident("C", D(2026, 11, 20))],
+            dataclasses.replace(RULES, hate_incidents_included=False),
+            False,
+            2,
+            True,
+        ),
+        (
+            "one hate incident where the council's rules allow it",
+            [incident("A", D(2026, 11, 20), hate=True)],
+            dataclasses.replace(RULES, single_hate_incident_qualifies=True),
+            True,
+            1,
+            False,
+        ),
+        (
+            "one hate incident under Tower Hamlets' rules",
+            [incident("A", D(2026, 11, 20), hate=True)],
+            RULES,
+            False,
+            1,
+            False,
+        ),
+        (
+            "a lower threshold set by the council",
+            [incident("A", D(2026, 11, 1)), incident("B", D(2026, 11, 10))],
+            dataclasses.replace(RULES, threshold_incidents=2),
+            True,
+            2,
+            True,
+        ),
+    ],
+)
 def test_standing(name, incidents, rules, eligible, count, tell):
     result = standing(incidents, rules, TODAY)
     assert (result.eligible, result.count, result.tell_about_review) == (eligible, count, tell), result.reason
 
 
 def test_apply_by_is_a_month_after_the_last_incident():
-    result = standing([incident("A", D(2026, 11, 1)), incident("B", D(2026, 11, 10)), incident("C", D(2026, 11, 20))], RULES, TODAY)
+    result = standing(
+        [incident("A", D(2026, 11, 1)), incident("B", D(2026, 11, 10)), incident("C", D(2026, 11, 20))], RULES, TODAY
+    )
     assert result.apply_by == D(2026, 12, 20)
     assert "20 December 2026" in result.reason
 
 
 def test_duplicates_are_explained():
-    result = standing([incident("A", D(2026, 11, 1), place="x"), incident("B", D(2026, 11, 1), place="x")], RULES, TODAY)
+    result = standing(
+        [incident("A", D(2026, 11, 1), place="x"), incident("B", D(2026, 11, 1), place="x")], RULES, TODAY
+    )
     assert "counted once" in result.reason
 
 
-@pytest.mark.parametrize("text,message", [
-    ("threshold_incidents: 4\n", "law's maximum"),
-    ("threshold_incidents: 0\n", "law's maximum"),
-    ("threshold_incidents: three\n", "whole number"),
-    ("window_months: 0\n", "at least 1"),
-    ("requires_no_action_taken: maybe\n", "true or false"),
-    ("favourite_colour: 3\n", "not a case-review setting"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("threshold_incidents: 4\n", "law's maximum"),
+        ("threshold_incidents: 0\n", "law's maximum"),
+        ("threshold_incidents: three\n", "whole number"),
+        ("window_months: 0\n", "at least 1"),
+        ("requires_no_action_taken: maybe\n", "true or false"),
+        ("favourite_colour: 3\n", "not a case-review setting"),
+    ],
+)
 def test_bad_configuration_is_refused(tmp_path, text, message):
     path = tmp_path / "case_review.yml"
     path.write_text(text)

@@ -1,4 +1,5 @@
 """Reports stored for real, on SQLite and on PostgreSQL, through the Alembic migrations."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +11,7 @@ from sqlalchemy import func, inspect, select
 from community_safety.case_review import CaseReviewRules
 from community_safety.records import database
 from community_safety.records.models import Report, Resident
-from community_safety.records.reports import (file_case_review_application, file_report, reports_of,
-                                              standing_of)
+from community_safety.records.reports import file_case_review_application, file_report, reports_of, standing_of
 from deploy.local_services import PostgresServer
 
 RULES = CaseReviewRules.from_file()
@@ -39,8 +39,13 @@ def db(request, tmp_path):
 
 
 def report_fields(**overrides):
-    fields = {"description": "Loud music from the flat upstairs", "location_text": "Brick Lane", "postcode": "E1 6AN",
-              "occurred_on": dt.date.today(), "occurred_text": "last night"}
+    fields = {
+        "description": "Loud music from the flat upstairs",
+        "location_text": "Brick Lane",
+        "postcode": "E1 6AN",
+        "occurred_on": dt.date.today(),
+        "occurred_text": "last night",
+    }
     fields.update(overrides)
     return fields
 
@@ -52,24 +57,31 @@ def test_migrations_create_the_tables(db):
 
 def test_a_report_gets_a_reference_and_its_first_status(db):
     with database.session_scope(db) as session:
-        report = file_report(session, channel="telegram", channel_user_id="123", submission_key="k1", fields=report_fields())
+        report = file_report(
+            session, channel="telegram", channel_user_id="123", submission_key="k1", fields=report_fields()
+        )
         assert report.reference == f"ASB-{dt.date.today().year}-{report.id:05d}"
         assert report.status == "new" and report.history[0].to_status == "new"
 
 
 def test_filing_the_same_submission_twice_stores_it_once(db):
     with database.session_scope(db) as session:
-        first = file_report(session, channel="web", channel_user_id="abc", submission_key="same", fields=report_fields())
+        first = file_report(
+            session, channel="web", channel_user_id="abc", submission_key="same", fields=report_fields()
+        )
     with database.session_scope(db) as session:
-        again = file_report(session, channel="web", channel_user_id="abc", submission_key="same", fields=report_fields())
+        again = file_report(
+            session, channel="web", channel_user_id="abc", submission_key="same", fields=report_fields()
+        )
         assert again.reference == first.reference
         assert session.execute(select(func.count(Report.id))).scalar() == 1
 
 
 def test_anonymous_reports_are_not_linked_to_anyone(db):
     with database.session_scope(db) as session:
-        report = file_report(session, channel="web", channel_user_id="abc", submission_key="anon", fields=report_fields(),
-                             anonymous=True)
+        report = file_report(
+            session, channel="web", channel_user_id="abc", submission_key="anon", fields=report_fields(), anonymous=True
+        )
         assert report.anonymous and report.resident_id is None
         assert reports_of(session, "web", "abc") == []
 
@@ -79,13 +91,21 @@ def test_separate_incidents_count_toward_the_case_review(db):
     with database.session_scope(db) as session:
         for i, days_ago in enumerate((20, 10, 10, 2)):
             place = "Roman Road" if days_ago == 2 else "Brick Lane"
-            file_report(session, channel="telegram", channel_user_id="42", submission_key=f"s{i}",
-                        fields=report_fields(occurred_on=today - dt.timedelta(days=days_ago), postcode=None, location_text=place))
+            file_report(
+                session,
+                channel="telegram",
+                channel_user_id="42",
+                submission_key=f"s{i}",
+                fields=report_fields(
+                    occurred_on=today - dt.timedelta(days=days_ago), postcode=None, location_text=place
+                ),
+            )
     with database.session_scope(db) as session:
         current = standing_of(session, "telegram", "42", RULES, today)
         assert current.count == 3 and current.eligible  # the incident told twice counts once
-        application = file_case_review_application(session, channel="telegram", channel_user_id="42",
-                                                   submission_key="cr1", current=current)
+        application = file_case_review_application(
+            session, channel="telegram", channel_user_id="42", submission_key="cr1", current=current
+        )
         assert application.reference.startswith(f"CR-{today.year}-")
         assert len(__import__("json").loads(application.report_references)) == 3
 
@@ -106,12 +126,20 @@ def test_two_reports_filed_at_once_by_one_resident_are_both_kept_and_counted_onc
         try:
             barrier.wait()
             with database.session_scope(db) as session:
-                file_report(session, channel="telegram", channel_user_id="race", submission_key=key,
-                            fields=report_fields(location_text=place, postcode=None))
+                file_report(
+                    session,
+                    channel="telegram",
+                    channel_user_id="race",
+                    submission_key=key,
+                    fields=report_fields(location_text=place, postcode=None),
+                )
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
-    threads = [threading.Thread(target=file, args=(f"race-{n}", place)) for n, place in enumerate(("Bow Road", "Mile End Road"))]
+    threads = [
+        threading.Thread(target=file, args=(f"race-{n}", place))
+        for n, place in enumerate(("Bow Road", "Mile End Road"))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -124,9 +152,14 @@ def test_two_reports_filed_at_once_by_one_resident_are_both_kept_and_counted_onc
 
 
 def test_a_report_needs_a_description(db):
-    with database.session_scope(db) as session:
-        with pytest.raises(ValueError, match="description"):
-            file_report(session, channel="web", channel_user_id="x", submission_key="empty", fields=report_fields(description="  "))
+    with database.session_scope(db) as session, pytest.raises(ValueError, match="description"):
+        file_report(
+            session,
+            channel="web",
+            channel_user_id="x",
+            submission_key="empty",
+            fields=report_fields(description="  "),
+        )
 
 
 def test_the_default_database_is_a_sqlite_file_under_the_data_directory(tmp_path, monkeypatch):
@@ -144,12 +177,18 @@ def test_the_audit_log_refuses_changes_and_deletions(db):
     from community_safety.records.models import AuditEvent
 
     with database.session_scope(db) as session:
-        session.add(AuditEvent(actor="a@council.example", action="changed status", object_type="report",
-                               object_id="ASB-2026-00001", changes="{}"))
+        session.add(
+            AuditEvent(
+                actor="a@council.example",
+                action="changed status",
+                object_type="report",
+                object_id="ASB-2026-00001",
+                changes="{}",
+            )
+        )
     for statement in ("UPDATE audit_events SET actor = 'someone else'", "DELETE FROM audit_events"):
-        with pytest.raises(DBAPIError, match="append-only"):
-            with database.engine_for(db).begin() as connection:
-                connection.execute(text(statement))
+        with pytest.raises(DBAPIError, match="append-only"), database.engine_for(db).begin() as connection:
+            connection.execute(text(statement))
     with database.session_scope(db) as session:
         assert session.query(AuditEvent).one().actor == "a@council.example"
 
@@ -170,8 +209,14 @@ def test_a_status_change_records_who_why_and_what_the_resident_is_told(db):
         assert report.ward == "Spitalfields & Banglatown" and report.due_on > report.created_at.date()
         with pytest.raises(ValueError):
             change_status(session, report, "in_progress", note=" ", by="cw@council.example")
-        change = change_status(session, report, "in_progress", note="called", by="cw@council.example",
-                               resident_update="We are looking into it.")
+        change = change_status(
+            session,
+            report,
+            "in_progress",
+            note="called",
+            by="cw@council.example",
+            resident_update="We are looking into it.",
+        )
         assert report.status == "in_progress" and change.from_status == "new"
         assert undelivered_updates(session, "web", "s1") == [change]
         assert update_message(change).startswith(f"Update on your report {report.reference}: We are looking")

@@ -1,4 +1,5 @@
 """Reading a resident's report answers, and what is stored."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,35 +8,60 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from community_safety.reporting import (ALL_SLOTS, MAX_TEXT, QUESTIONS, default_reporting, read_answer,
-                                        report_fields, summary)
+from community_safety.reporting import (
+    ALL_SLOTS,
+    MAX_TEXT,
+    QUESTIONS,
+    default_reporting,
+    read_answer,
+    report_fields,
+    summary,
+)
 
 TODAY = dt.date(2026, 11, 26)
 REPORTING = default_reporting()
 
 
-@pytest.mark.parametrize("slot,text,slots,problem", [
-    ("report_description", "music till 4am", {"report_description": "music till 4am"}, None),
-    ("report_description", "x", {"report_description": None}, "too_short"),
-    ("report_location", "outside 12 brick lane e1 6an", {"report_location": "outside 12 brick lane e1 6an", "report_postcode": "E1 6AN"}, None),
-    ("report_location", "Ocean Estate", {"report_location": "Ocean Estate", "report_postcode": None}, None),
-    ("report_when", "last night", {"report_when": "last night", "report_date": "2026-11-25", "report_ongoing": False, "report_frequency": None}, None),
-    ("report_when", "tomorrow", {"report_when": None}, "future_date"),
-    ("report_when", "banana", {"report_when": None}, "no_date"),
-    ("report_targeted", "yeah", {"report_targeted": "yes"}, None),
-    ("report_children", "prefer not to say", {"report_children": "not sure"}, None),
-    ("report_hate", "purple", {"report_hate": None}, "not_understood"),
-    ("report_agencies", "no", {"report_agencies": "no one else"}, None),
-    ("report_anonymous", "Anonymous", {"report_anonymous": "anonymous", "report_contact": None}, None),
-    ("report_anonymous", "link it to me", {"report_anonymous": "linked"}, None),
-    ("report_contact", "07700 900123", {"report_contact": "07700 900123"}, None),
-    ("report_contact", "me@example.org", {"report_contact": "me@example.org"}, None),
-    ("report_contact", "no contact, thanks", {"report_contact": "none"}, None),
-    ("report_contact", "call me maybe", {"report_contact": None}, "bad_contact"),
-    ("report_confirm", "Send report", {"report_confirm": "send"}, None),
-    ("report_confirm", "yes", {"report_confirm": "send"}, None),
-    ("report_confirm", "change something", {"report_confirm": "change"}, None),
-])
+@pytest.mark.parametrize(
+    "slot,text,slots,problem",
+    [
+        ("report_description", "music till 4am", {"report_description": "music till 4am"}, None),
+        ("report_description", "x", {"report_description": None}, "too_short"),
+        (
+            "report_location",
+            "outside 12 brick lane e1 6an",
+            {"report_location": "outside 12 brick lane e1 6an", "report_postcode": "E1 6AN"},
+            None,
+        ),
+        ("report_location", "Ocean Estate", {"report_location": "Ocean Estate", "report_postcode": None}, None),
+        (
+            "report_when",
+            "last night",
+            {
+                "report_when": "last night",
+                "report_date": "2026-11-25",
+                "report_ongoing": False,
+                "report_frequency": None,
+            },
+            None,
+        ),
+        ("report_when", "tomorrow", {"report_when": None}, "future_date"),
+        ("report_when", "banana", {"report_when": None}, "no_date"),
+        ("report_targeted", "yeah", {"report_targeted": "yes"}, None),
+        ("report_children", "prefer not to say", {"report_children": "not sure"}, None),
+        ("report_hate", "purple", {"report_hate": None}, "not_understood"),
+        ("report_agencies", "no", {"report_agencies": "no one else"}, None),
+        ("report_anonymous", "Anonymous", {"report_anonymous": "anonymous", "report_contact": None}, None),
+        ("report_anonymous", "link it to me", {"report_anonymous": "linked"}, None),
+        ("report_contact", "07700 900123", {"report_contact": "07700 900123"}, None),
+        ("report_contact", "me@example.org", {"report_contact": "me@example.org"}, None),
+        ("report_contact", "no contact, thanks", {"report_contact": "none"}, None),
+        ("report_contact", "call me maybe", {"report_contact": None}, "bad_contact"),
+        ("report_confirm", "Send report", {"report_confirm": "send"}, None),
+        ("report_confirm", "yes", {"report_confirm": "send"}, None),
+        ("report_confirm", "change something", {"report_confirm": "change"}, None),
+    ],
+)
 def test_answers(slot, text, slots, problem):
     answer = read_answer(slot, text, TODAY)
     assert answer.slots == slots and answer.problem == problem
@@ -60,16 +86,34 @@ def test_contact_is_not_asked_of_anonymous_reporters_and_change_is_asked_only_wh
 
 def test_summary_and_stored_fields():
     slots = dict.fromkeys(ALL_SLOTS)
-    slots.update(report_description="dealing on the stairs", report_location="Brick Lane", report_postcode="E1 6AN",
-                 report_when="every night since March", report_date="2026-03-01", report_ongoing=True,
-                 report_frequency="every night", report_people="two lads", report_targeted="yes", report_hate="no",
-                 report_health="not sure", report_children="yes", report_safe_at_home="no",
-                 report_agencies="police, ref CAD 1234", report_anonymous="linked", report_contact="none")
+    slots.update(
+        report_description="dealing on the stairs",
+        report_location="Brick Lane",
+        report_postcode="E1 6AN",
+        report_when="every night since March",
+        report_date="2026-03-01",
+        report_ongoing=True,
+        report_frequency="every night",
+        report_people="two lads",
+        report_targeted="yes",
+        report_hate="no",
+        report_health="not sure",
+        report_children="yes",
+        report_safe_at_home="no",
+        report_agencies="police, ref CAD 1234",
+        report_anonymous="linked",
+        report_contact="none",
+    )
     text = summary(slots)
     assert "What happened: dealing on the stairs" in text and "When: every night since March" in text
     fields = report_fields(slots)
     assert fields["occurred_on"] == dt.date(2026, 3, 1) and fields["ongoing"] is True
-    assert (fields["feels_targeted"], fields["hate_motivated"], fields["health_affected"], fields["feels_safe_at_home"]) == (True, False, None, False)
+    assert (
+        fields["feels_targeted"],
+        fields["hate_motivated"],
+        fields["health_affected"],
+        fields["feels_safe_at_home"],
+    ) == (True, False, None, False)
     assert fields["other_agencies"] == "police, ref CAD 1234"
 
 

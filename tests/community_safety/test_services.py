@@ -1,4 +1,5 @@
 """The services directory loader: good entries load; each kind of mistake is named."""
+
 from __future__ import annotations
 
 import copy
@@ -26,24 +27,39 @@ def test_the_real_directory_loads():
     assert {"999", "101", "08082000247"} <= directory.phone_numbers()
 
 
-@pytest.mark.parametrize("change,entry,field", [
-    (lambda s: s["streetlink"].pop("name"), "streetlink", "name"),
-    (lambda s: s["streetlink"]["contacts"].update(phone="call them"), "streetlink", "contacts.phone"),
-    (lambda s: s["streetlink"]["contacts"].update(phone=3005000914), "streetlink", "contacts.phone"),
-    (lambda s: s["streetlink"]["contacts"].update(fax="0300"), "streetlink", "contacts.fax"),
-    (lambda s: s["streetlink"].update(audience="teenagers"), "streetlink", "audience"),
-    (lambda s: s["streetlink"].update(checked="last week"), "streetlink", "checked"),
-    (lambda s: s["streetlink"].update(checked=dt.date(2030, 1, 1)), "streetlink", "checked"),
-    (lambda s: s["streetlink"].update(hours="sometimes"), "streetlink", "hours"),
-    (lambda s: s["reset_treatment"].update(hours=[{"days": "weekdays", "open": "09:00", "close": "17:00"}]), "reset_treatment", "hours"),
-    (lambda s: s["reset_treatment"].update(hours=[{"days": "mon-fri", "open": "17:00", "close": "09:00"}]), "reset_treatment", "hours"),
-    (lambda s: s["reset_treatment"].update(hours=[{"days": "mon-fri", "open": "9am", "close": "17:00"}]), "reset_treatment", "hours"),
-    (lambda s: s["reset_treatment"].update(out_of_hours="nobody"), "reset_treatment", "out_of_hours"),
-    (lambda s: s["reset_treatment"].update(out_of_hours="housing_options"), "reset_treatment", "out_of_hours"),
-    (lambda s: s["streetlink"].update(colour="blue"), "streetlink", "colour"),
-    (lambda s: s["streetlink"].update(confidence="high"), "streetlink", "confidence"),
-    (lambda s: s.update(streetlink="StreetLink"), "streetlink", None),
-])
+@pytest.mark.parametrize(
+    "change,entry,field",
+    [
+        (lambda s: s["streetlink"].pop("name"), "streetlink", "name"),
+        (lambda s: s["streetlink"]["contacts"].update(phone="call them"), "streetlink", "contacts.phone"),
+        (lambda s: s["streetlink"]["contacts"].update(phone=3005000914), "streetlink", "contacts.phone"),
+        (lambda s: s["streetlink"]["contacts"].update(fax="0300"), "streetlink", "contacts.fax"),
+        (lambda s: s["streetlink"].update(audience="teenagers"), "streetlink", "audience"),
+        (lambda s: s["streetlink"].update(checked="last week"), "streetlink", "checked"),
+        (lambda s: s["streetlink"].update(checked=dt.date(2030, 1, 1)), "streetlink", "checked"),
+        (lambda s: s["streetlink"].update(hours="sometimes"), "streetlink", "hours"),
+        (
+            lambda s: s["reset_treatment"].update(hours=[{"days": "weekdays", "open": "09:00", "close": "17:00"}]),
+            "reset_treatment",
+            "hours",
+        ),
+        (
+            lambda s: s["reset_treatment"].update(hours=[{"days": "mon-fri", "open": "17:00", "close": "09:00"}]),
+            "reset_treatment",
+            "hours",
+        ),
+        (
+            lambda s: s["reset_treatment"].update(hours=[{"days": "mon-fri", "open": "9am", "close": "17:00"}]),
+            "reset_treatment",
+            "hours",
+        ),
+        (lambda s: s["reset_treatment"].update(out_of_hours="nobody"), "reset_treatment", "out_of_hours"),
+        (lambda s: s["reset_treatment"].update(out_of_hours="housing_options"), "reset_treatment", "out_of_hours"),
+        (lambda s: s["streetlink"].update(colour="blue"), "streetlink", "colour"),
+        (lambda s: s["streetlink"].update(confidence="high"), "streetlink", "confidence"),
+        (lambda s: s.update(streetlink="StreetLink"), "streetlink", None),
+    ],
+)
 def test_mistakes_name_the_entry_and_field(tmp_path, change, entry, field):
     with pytest.raises(DirectoryError) as error:
         load_with(tmp_path, change)
@@ -67,7 +83,7 @@ def test_missing_or_broken_file(tmp_path):
 
 def test_opening_hours_in_london_time():
     children = load_directory()["children_social_care"]
-    assert children.is_open(dt.datetime(2026, 11, 26, 10, 0, tzinfo=LONDON))      # Thursday morning
+    assert children.is_open(dt.datetime(2026, 11, 26, 10, 0, tzinfo=LONDON))  # Thursday morning
     assert not children.is_open(dt.datetime(2026, 11, 26, 17, 0, tzinfo=LONDON))  # closes at 5pm
     assert not children.is_open(dt.datetime(2026, 11, 28, 10, 0, tzinfo=LONDON))  # Saturday
     # 08:30 UTC in summer is 09:30 in London: open.
@@ -80,7 +96,9 @@ def test_closed_service_puts_its_out_of_hours_alternative_first():
     night = dt.datetime(2026, 11, 26, 23, 0, tzinfo=LONDON)
     day = dt.datetime(2026, 11, 26, 11, 0, tzinfo=LONDON)
     assert [s.id for s in directory.available("children_social_care", night)] == [
-        "children_social_care_out_of_hours", "children_social_care"]
+        "children_social_care_out_of_hours",
+        "children_social_care",
+    ]
     assert [s.id for s in directory.available("children_social_care", day)] == ["children_social_care"]
 
 
@@ -103,7 +121,10 @@ def test_a_malformed_directory_stops_the_action_server_at_start_up(tmp_path):
     broken.write_text(yaml.safe_dump(document))
     result = subprocess.run(
         [str(PROJECT / ".venv" / "bin" / "rasa"), "run", "actions", "--port", str(free_port()), "--actions", "actions"],
-        cwd=PROJECT, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "SERVICES_FILE": str(broken), "SANIC_HOST": "127.0.0.1"},
     )
     assert result.returncode != 0

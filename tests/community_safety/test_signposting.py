@@ -1,4 +1,5 @@
 """Routes for every need and answer, and one home for every phone number the bot says."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,49 +18,67 @@ WEEKDAY = dt.datetime(2026, 11, 26, 11, 0, tzinfo=LONDON)
 NIGHT = dt.datetime(2026, 11, 26, 23, 0, tzinfo=LONDON)
 
 
-@pytest.mark.parametrize("need,answers,expected", [
-    ("report_asb", {"danger_now": "yes"}, ["emergency"]),
-    ("report_asb", {"danger_now": "no", "happening_now": "yes"}, ["police_non_emergency"]),
-    ("report_asb", {"danger_now": "no", "happening_now": "no"}, ["council_asb_reporting", "police_non_emergency"]),
-    ("homelessness", {"about": "other", "age_group": "child"}, ["emergency"]),
-    ("homelessness", {"about": "other", "age_group": "adult"}, ["streetlink"]),
-    ("homelessness", {"about": "self", "age_group": "child"}, ["children_social_care", "childline"]),
-    ("homelessness", {"about": "self", "age_group": "adult", "homeless_tonight": "yes"}, ["police_non_emergency", "housing_options"]),
-    ("homelessness", {"about": "self", "age_group": "adult", "homeless_tonight": "no"}, ["housing_options"]),
-    ("substance_misuse", {"about": "self"}, ["reset_treatment", "frank"]),
-    ("substance_misuse", {"about": "other"}, ["reset_treatment", "frank"]),
-    ("safeguarding", {"danger_now": "yes"}, ["emergency"]),
-    ("safeguarding", {"danger_now": "no", "age_group": "child", "about": "self"}, ["childline", "children_social_care"]),
-    ("safeguarding", {"danger_now": "no", "age_group": "child", "about": "other"}, ["children_social_care", "nspcc"]),
-    ("safeguarding", {"danger_now": "no", "age_group": "adult"}, ["adult_social_care"]),
-    ("domestic_abuse", {"danger_now": "yes"}, ["emergency"]),
-    ("domestic_abuse", {"danger_now": "no", "about": "self"}, ["domestic_abuse_helpline", "police_non_emergency"]),
-    ("domestic_abuse", {"danger_now": "no", "about": "other"}, ["domestic_abuse_helpline"]),
-    ("hate_crime", {"danger_now": "no"}, ["police_non_emergency", "crimestoppers", "no_place_for_hate"]),
-    ("report_crime", {"happening_now": "yes"}, ["emergency"]),
-    ("report_crime", {"happening_now": "no"}, ["police_non_emergency", "crimestoppers"]),
-    ("radicalisation", {"danger_now": "no"}, ["act_early", "anti_terrorist_hotline"]),
-    ("community_trigger", {}, ["asb_case_review"]),
-    ("crime_prevention", {}, ["crimestoppers", "community_safety_team"]),
-    ("get_involved", {}, ["safer_neighbourhood_team", "community_safety_team"]),
-])
+@pytest.mark.parametrize(
+    "need,answers,expected",
+    [
+        ("report_asb", {"danger_now": "yes"}, ["emergency"]),
+        ("report_asb", {"danger_now": "no", "happening_now": "yes"}, ["police_non_emergency"]),
+        ("report_asb", {"danger_now": "no", "happening_now": "no"}, ["council_asb_reporting", "police_non_emergency"]),
+        ("homelessness", {"about": "other", "age_group": "child"}, ["emergency"]),
+        ("homelessness", {"about": "other", "age_group": "adult"}, ["streetlink"]),
+        ("homelessness", {"about": "self", "age_group": "child"}, ["children_social_care", "childline"]),
+        (
+            "homelessness",
+            {"about": "self", "age_group": "adult", "homeless_tonight": "yes"},
+            ["police_non_emergency", "housing_options"],
+        ),
+        ("homelessness", {"about": "self", "age_group": "adult", "homeless_tonight": "no"}, ["housing_options"]),
+        ("substance_misuse", {"about": "self"}, ["reset_treatment", "frank"]),
+        ("substance_misuse", {"about": "other"}, ["reset_treatment", "frank"]),
+        ("safeguarding", {"danger_now": "yes"}, ["emergency"]),
+        (
+            "safeguarding",
+            {"danger_now": "no", "age_group": "child", "about": "self"},
+            ["childline", "children_social_care"],
+        ),
+        (
+            "safeguarding",
+            {"danger_now": "no", "age_group": "child", "about": "other"},
+            ["children_social_care", "nspcc"],
+        ),
+        ("safeguarding", {"danger_now": "no", "age_group": "adult"}, ["adult_social_care"]),
+        ("domestic_abuse", {"danger_now": "yes"}, ["emergency"]),
+        ("domestic_abuse", {"danger_now": "no", "about": "self"}, ["domestic_abuse_helpline", "police_non_emergency"]),
+        ("domestic_abuse", {"danger_now": "no", "about": "other"}, ["domestic_abuse_helpline"]),
+        ("hate_crime", {"danger_now": "no"}, ["police_non_emergency", "crimestoppers", "no_place_for_hate"]),
+        ("report_crime", {"happening_now": "yes"}, ["emergency"]),
+        ("report_crime", {"happening_now": "no"}, ["police_non_emergency", "crimestoppers"]),
+        ("radicalisation", {"danger_now": "no"}, ["act_early", "anti_terrorist_hotline"]),
+        ("community_trigger", {}, ["asb_case_review"]),
+        ("crime_prevention", {}, ["crimestoppers", "community_safety_team"]),
+        ("get_involved", {}, ["safer_neighbourhood_team", "community_safety_team"]),
+    ],
+)
 def test_routes(need, answers, expected):
     assert list(SIGNPOSTING.reply(need, answers, WEEKDAY).services) == expected
 
 
-@pytest.mark.parametrize("need,answers,asked", [
-    ("report_asb", {}, ["danger_now", "happening_now"]),
-    ("homelessness", {}, ["about", "age_group"]),
-    ("homelessness", {"about": "self"}, ["age_group"]),
-    ("homelessness", {"about": "self", "age_group": "adult"}, ["homeless_tonight"]),
-    ("homelessness", {"about": "self", "age_group": "child"}, []),
-    ("homelessness", {"about": "other", "age_group": "adult"}, []),
-    ("safeguarding", {"danger_now": "no"}, ["age_group"]),
-    ("safeguarding", {"danger_now": "no", "age_group": "child"}, ["about"]),
-    ("safeguarding", {"danger_now": "no", "age_group": "adult"}, []),
-    ("community_trigger", {}, []),
-    ("not_a_need", {}, []),
-])
+@pytest.mark.parametrize(
+    "need,answers,asked",
+    [
+        ("report_asb", {}, ["danger_now", "happening_now"]),
+        ("homelessness", {}, ["about", "age_group"]),
+        ("homelessness", {"about": "self"}, ["age_group"]),
+        ("homelessness", {"about": "self", "age_group": "adult"}, ["homeless_tonight"]),
+        ("homelessness", {"about": "self", "age_group": "child"}, []),
+        ("homelessness", {"about": "other", "age_group": "adult"}, []),
+        ("safeguarding", {"danger_now": "no"}, ["age_group"]),
+        ("safeguarding", {"danger_now": "no", "age_group": "child"}, ["about"]),
+        ("safeguarding", {"danger_now": "no", "age_group": "adult"}, []),
+        ("community_trigger", {}, []),
+        ("not_a_need", {}, []),
+    ],
+)
 def test_only_the_questions_that_change_the_door(need, answers, asked):
     assert SIGNPOSTING.questions_to_ask(need, answers) == asked
 
@@ -125,16 +144,19 @@ def test_emergency_reply_in_the_domain_begins_with_999():
     assert responses["utter_emergency"][0]["text"].startswith("Call 999")
 
 
-@pytest.mark.parametrize("change,message", [
-    (lambda d: d["needs"]["report_asb"]["routes"][-1]["services"].append("ghostbusters"), "ghostbusters"),
-    (lambda d: d["needs"]["report_asb"]["routes"].append({"when": {"danger_now": True}, "say": "x"}), "last route"),
-    (lambda d: d["needs"]["report_asb"]["questions"].append("favourite_colour"), "favourite_colour"),
-    (lambda d: d["needs"]["report_asb"]["routes"][0].update(when={"danger_now": "maybe"}), "maybe"),
-    (lambda d: d["needs"]["report_asb"].pop("title"), "title"),
-    (lambda d: d["questions"].pop("about"), "about"),
-    (lambda d: d["messages"].pop("not_understood"), "not_understood"),
-    (lambda d: d["needs"]["community_trigger"]["routes"][0].update(say="{threshold_days}"), "threshold_days"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (lambda d: d["needs"]["report_asb"]["routes"][-1]["services"].append("ghostbusters"), "ghostbusters"),
+        (lambda d: d["needs"]["report_asb"]["routes"].append({"when": {"danger_now": True}, "say": "x"}), "last route"),
+        (lambda d: d["needs"]["report_asb"]["questions"].append("favourite_colour"), "favourite_colour"),
+        (lambda d: d["needs"]["report_asb"]["routes"][0].update(when={"danger_now": "maybe"}), "maybe"),
+        (lambda d: d["needs"]["report_asb"].pop("title"), "title"),
+        (lambda d: d["questions"].pop("about"), "about"),
+        (lambda d: d["messages"].pop("not_understood"), "not_understood"),
+        (lambda d: d["needs"]["community_trigger"]["routes"][0].update(say="{threshold_days}"), "threshold_days"),
+    ],
+)
 def test_signposting_file_mistakes_are_named(tmp_path, change, message):
     document = yaml.safe_load(SIGNPOSTING_FILE.read_text())
     change(document)

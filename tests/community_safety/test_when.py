@@ -1,4 +1,5 @@
 """Residents' words for when something happened."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,22 +13,25 @@ from community_safety.when import read_when
 TODAY = dt.date(2026, 11, 26)  # a Thursday
 
 
-@pytest.mark.parametrize("text,occurred,ongoing,frequency", [
-    ("last night", dt.date(2026, 11, 25), False, None),
-    ("yesterday about 11pm", dt.date(2026, 11, 25), False, None),
-    ("Last night at about 3am", dt.date(2026, 11, 25), False, None),
-    ("tonight", TODAY, False, None),
-    ("this morning", TODAY, False, None),
-    ("3 days ago", dt.date(2026, 11, 23), False, None),
-    ("a couple of weeks ago", dt.date(2026, 11, 12), False, None),
-    ("on saturday", dt.date(2026, 11, 21), False, None),
-    ("friday around 2am", dt.date(2026, 11, 20), False, None),
-    ("12 October", dt.date(2026, 10, 12), False, None),
-    ("12/10/2026", dt.date(2026, 10, 12), False, None),
-    ("every evening since March", dt.date(2026, 3, 1), True, "every evening"),
-    ("every night", TODAY, True, "every night"),
-    ("it keeps happening, most weekends", TODAY, True, "most weekends"),
-])
+@pytest.mark.parametrize(
+    "text,occurred,ongoing,frequency",
+    [
+        ("last night", dt.date(2026, 11, 25), False, None),
+        ("yesterday about 11pm", dt.date(2026, 11, 25), False, None),
+        ("Last night at about 3am", dt.date(2026, 11, 25), False, None),
+        ("tonight", TODAY, False, None),
+        ("this morning", TODAY, False, None),
+        ("3 days ago", dt.date(2026, 11, 23), False, None),
+        ("a couple of weeks ago", dt.date(2026, 11, 12), False, None),
+        ("on saturday", dt.date(2026, 11, 21), False, None),
+        ("friday around 2am", dt.date(2026, 11, 20), False, None),
+        ("12 October", dt.date(2026, 10, 12), False, None),
+        ("12/10/2026", dt.date(2026, 10, 12), False, None),
+        ("every evening since March", dt.date(2026, 3, 1), True, "every evening"),
+        ("every night", TODAY, True, "every night"),
+        ("it keeps happening, most weekends", TODAY, True, "most weekends"),
+    ],
+)
 def test_dates_in_residents_words(text, occurred, ongoing, frequency):
     when = read_when(text, TODAY)
     assert when is not None and not when.in_future

@@ -1,4 +1,5 @@
 """Danger to life is answered with 999 even when the action server is not running."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,8 +10,9 @@ from tests.stack import Conversation, free_port, start_rasa
 @pytest.fixture(scope="module")
 def rasa_without_actions(tmp_path_factory):
     # Nothing listens on this port: every custom action call fails.
-    process, base = start_rasa(tmp_path_factory.mktemp("no-actions"), f"http://127.0.0.1:{free_port()}/webhook",
-                               name="rasa-no-actions")
+    process, base = start_rasa(
+        tmp_path_factory.mktemp("no-actions"), f"http://127.0.0.1:{free_port()}/webhook", name="rasa-no-actions"
+    )
     yield base
     process.stop()
 
@@ -34,8 +36,9 @@ def test_other_messages_get_a_clear_apology_through_the_widget(rasa_without_acti
 
     process, base = start_web_server(tmp_path, rasa_without_actions)
     try:
-        response = requests.post(f"{base}/chat/messages", json={"message": "people dealing drugs on my stairs"},
-                                 timeout=60)
+        response = requests.post(
+            f"{base}/chat/messages", json={"message": "people dealing drugs on my stairs"}, timeout=60
+        )
         [reply] = response.json()["replies"]
         assert response.status_code == 200 and "went wrong on our side" in reply["text"]
         assert "999" in reply["text"] and "101" in reply["text"]

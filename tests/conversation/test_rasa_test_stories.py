@@ -1,4 +1,5 @@
 """Rasa's own conversation tests: `rasa test core` on tests/stories with the trained model."""
+
 from __future__ import annotations
 
 import os
@@ -11,9 +12,22 @@ from tests.conftest import MODEL, PROJECT
 
 def test_rasa_test_stories_pass(tmp_path):
     result = subprocess.run(
-        [str(PROJECT / ".venv" / "bin" / "rasa"), "test", "core", "--model", str(MODEL),
-         "--stories", str(PROJECT / "tests" / "stories"), "--out", str(tmp_path), "--fail-on-prediction-errors"],
-        cwd=PROJECT, capture_output=True, text=True, timeout=600,
+        [
+            str(PROJECT / ".venv" / "bin" / "rasa"),
+            "test",
+            "core",
+            "--model",
+            str(MODEL),
+            "--stories",
+            str(PROJECT / "tests" / "stories"),
+            "--out",
+            str(tmp_path),
+            "--fail-on-prediction-errors",
+        ],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=600,
         env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"},
     )
     failed = tmp_path / "failed_test_stories.yml"

@@ -1,5 +1,6 @@
 """Filing an ASB report in conversation, through a running Rasa server, the action server and
 a real SQLite database; counting toward the case review; asking for a report's status."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,10 @@ REFERENCE = re.compile(r"\bASB-\d{4}-\d{5}\b")
 
 def stored(chat):
     with session_scope() as session:
-        return [(r.reference, r.description, r.location_text, r.occurred_on, r.ongoing, r.frequency, r.children_in_home)
-                for r in reports_of(session, "rest", chat.sender)]
+        return [
+            (r.reference, r.description, r.location_text, r.occurred_on, r.ongoing, r.frequency, r.children_in_home)
+            for r in reports_of(session, "rest", chat.sender)
+        ]
 
 
 def answer_all(chat, *answers):
@@ -48,7 +51,9 @@ def test_report_from_asb_signposting_to_reference(chat):
     # What and where came with the first message: the next question is when.
     assert "When did it happen?" in text
     text, _ = answer_all(chat, "every night since October", "don't know", *IMPACT, "no", "link it to me", "no contact")
-    assert "What happened: people dealing drugs on my landing" in text and "Where: Ocean Estate" in text.replace("ocean estate", "Ocean Estate")
+    assert "What happened: people dealing drugs on my landing" in text and "Where: Ocean Estate" in text.replace(
+        "ocean estate", "Ocean Estate"
+    )
     text = chat.text(chat.say("send"))
     reference = REFERENCE.search(text).group(0)
     assert "5 working days" in text and "1 separate incident" in text
@@ -115,7 +120,17 @@ def test_separate_incidents_count_toward_the_case_review_and_the_resident_can_ap
     again = whole_report(chat, "the same thing as before", "Brick Lane", "5 days ago")
     assert "2 separate incidents" in again
     chat.say("/file_report")
-    answer_all(chat, "dealing again, worse", "Brick Lane", "yesterday", "same group", *IMPACT, "no", "link it to me", "no contact")
+    answer_all(
+        chat,
+        "dealing again, worse",
+        "Brick Lane",
+        "yesterday",
+        "same group",
+        *IMPACT,
+        "no",
+        "link it to me",
+        "no contact",
+    )
     third_replies = chat.say("send")
     third = chat.text(third_replies)
     assert "3 separate incidents" in third and "You can now ask for an ASB case review" in third
@@ -181,8 +196,17 @@ def test_database_down_when_sending_keeps_the_answers_and_files_once_it_is_back(
     from community_safety.records.database import database_url
 
     chat.say("/file_report")
-    answer_all(chat, "people drinking and shouting in the park", "Victoria Park", "last night", "a big group",
-               *IMPACT, "no", "link it to me", "no contact")
+    answer_all(
+        chat,
+        "people drinking and shouting in the park",
+        "Victoria Park",
+        "last night",
+        "a big group",
+        *IMPACT,
+        "no",
+        "link it to me",
+        "no contact",
+    )
     engine = create_engine(database_url())
     with engine.begin() as connection:  # the reports table goes away, as if the database were down
         connection.exec_driver_sql("ALTER TABLE reports RENAME TO reports_away")

@@ -1,5 +1,6 @@
 """Whole conversations through the REST webhook of a running Rasa server with the trained
 model and the real action server: every need reaches its door, every question branches."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,9 +37,17 @@ JOURNEYS = [
     ("I've got nowhere to live", ["under 18"], ["children_social_care", "children_social_care_out_of_hours"]),
     ("I need help with my drinking", [], ["reset_treatment", "frank"]),
     ("my son is using drugs", [], ["reset_treatment", "frank"]),
-    ("the kids next door are left alone all the time", ["no"], ["children_social_care", "children_social_care_out_of_hours"]),
+    (
+        "the kids next door are left alone all the time",
+        ["no"],
+        ["children_social_care", "children_social_care_out_of_hours"],
+    ),
     ("my elderly neighbour's carer is taking her money", ["no"], ["adult_social_care"]),
-    ("i'm worried a kid in my block is being exploited", ["no", "someone else"], ["children_social_care", "children_social_care_out_of_hours"]),
+    (
+        "i'm worried a kid in my block is being exploited",
+        ["no", "someone else"],
+        ["children_social_care", "children_social_care_out_of_hours"],
+    ),
     ("my partner hits me", ["no", "me"], ["domestic_abuse_helpline"]),
     ("i think my sister is in an abusive relationship", ["no", "someone else"], ["domestic_abuse_helpline"]),
     ("someone shouted racist abuse at me", ["no"], ["police_non_emergency", "crimestoppers"]),
@@ -92,13 +101,16 @@ def test_emergency_during_the_questions_gets_999_and_stops_them(chat):
     assert "under 18" not in chat.text(replies)
 
 
-@pytest.mark.parametrize("message", [
-    "there's a man with a knife outside my flat",
-    "my neighbour isn't breathing",
-    "he's got a blade",
-    "the flat upstairs is on fire",
-    "i want to end my life",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "there's a man with a knife outside my flat",
+        "my neighbour isn't breathing",
+        "he's got a blade",
+        "the flat upstairs is on fire",
+        "i want to end my life",
+    ],
+)
 def test_emergency_first_reply_begins_with_999(chat, message):
     replies = chat.say(message)
     assert replies[0]["text"].startswith("Call 999"), replies

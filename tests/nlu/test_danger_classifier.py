@@ -1,4 +1,5 @@
 """The danger classifier's threshold: recall 1.0 with the rules, within a false-alarm budget."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,8 +18,11 @@ def examples(texts):
 
 
 # Two emergencies the rules miss, one the rules catch, and 100 ordinary messages.
-EMERGENCIES = ["he is going to do me in when he finds me", "my flatmate said goodbye to everyone and locked his door",
-               "he's got a knife and he's at the door"]
+EMERGENCIES = [
+    "he is going to do me in when he finds me",
+    "my flatmate said goodbye to everyone and locked his door",
+    "he's got a knife and he's at the door",
+]
 OTHERS = [f"the music next door is loud again on night {i}" for i in range(100)]
 TEXTS = EMERGENCIES + OTHERS
 Y = np.array([True] * 3 + [False] * 100)

@@ -1,4 +1,5 @@
 """The danger-to-life rules on their own: what they must catch and what they must leave alone."""
+
 from __future__ import annotations
 
 import pytest
@@ -112,9 +113,7 @@ def test_non_text_is_not_an_emergency(language):
 
 def test_bad_pattern_names_the_group(tmp_path):
     bad = tmp_path / "language.yml"
-    bad.write_text(
-        "groups:\n  - name: broken\n    patterns: ['(unclosed']\npast_cues: ['x']\npresent_cues: ['y']\n"
-    )
+    bad.write_text("groups:\n  - name: broken\n    patterns: ['(unclosed']\npast_cues: ['x']\npresent_cues: ['y']\n")
     with pytest.raises(EmergencyLanguageError, match="broken"):
         EmergencyLanguage.from_file(bad)
 

@@ -1,5 +1,6 @@
 """The pretrained sentence encoders: pinned weights are checked, a changed file is refused,
 and what they give is what a sentence model should (no model downloaded: the installed ones)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -53,8 +54,11 @@ def test_missing_weights_say_what_to_run(tmp_path):
 def test_the_featurizer_refuses_a_changed_weights_file(name, tmp_path):
     from nlu.components.sentence_embeddings import SentenceEmbeddingFeaturizer
 
-    config = {**SentenceEmbeddingFeaturizer.get_default_config(), "encoder": name,
-              "weights": str(tampered_copy(name, tmp_path))}
+    config = {
+        **SentenceEmbeddingFeaturizer.get_default_config(),
+        "encoder": name,
+        "weights": str(tampered_copy(name, tmp_path)),
+    }
     with pytest.raises(PretrainedWeightsError, match=encoder_specs()[name].sha256):
         SentenceEmbeddingFeaturizer(config, "featurizer")
 
@@ -79,11 +83,13 @@ def encoder(request):
 
 
 def test_encoders_give_unit_vectors_that_keep_meaning(encoder):
-    vectors = encoder.encode([
-        "a man is sleeping in the doorway of the bank and it's freezing",
-        "someone is sleeping rough outside",
-        "my bike was stolen from the station",
-    ])
+    vectors = encoder.encode(
+        [
+            "a man is sleeping in the doorway of the bank and it's freezing",
+            "someone is sleeping rough outside",
+            "my bike was stolen from the station",
+        ]
+    )
     assert vectors.shape == (3, 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     similar, unrelated = vectors[0] @ vectors[1], vectors[0] @ vectors[2]
@@ -91,6 +97,13 @@ def test_encoders_give_unit_vectors_that_keep_meaning(encoder):
 
 
 def test_encoders_take_empty_long_and_other_scripts(encoder):
-    vectors = encoder.encode(["", "x " * 3000, "\u0986\u09ae\u09be\u09b0 \u09b8\u09be\u09b9\u09be\u09af\u09cd\u09af \u09a6\u09b0\u0995\u09be\u09b0", "\U0001f62d"])
+    vectors = encoder.encode(
+        [
+            "",
+            "x " * 3000,
+            "\u0986\u09ae\u09be\u09b0 \u09b8\u09be\u09b9\u09be\u09af\u09cd\u09af \u09a6\u09b0\u0995\u09be\u09b0",
+            "\U0001f62d",
+        ]
+    )
     assert vectors.shape == (4, 384) and np.isfinite(vectors).all()
     assert encoder.encode([]).shape == (0, 384)

@@ -1,4 +1,5 @@
 """The Rasa component overrides a wrong or unsure classifier, and only for danger to life."""
+
 from __future__ import annotations
 
 import pytest

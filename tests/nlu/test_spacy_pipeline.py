@@ -1,4 +1,5 @@
 """The project's spaCy pipeline: built from rules, loaded by path, finds the borough's entities."""
+
 from __future__ import annotations
 
 import os

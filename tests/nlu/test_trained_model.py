@@ -1,10 +1,11 @@
 """The really trained model, in-process, on held-out messages it never saw in training: the
 short held-out set and the long messages in residents' own voice (evaluation/narratives.yml)."""
+
 from __future__ import annotations
 
 import pytest
 
-from tests.conftest import read_nlu_examples, PROJECT
+from tests.conftest import PROJECT, read_nlu_examples
 
 # The model is trained with fixed seeds; these floors sit below the figures `make eval`
 # reports so that a real regression fails here, not noise.
@@ -16,11 +17,7 @@ MAX_NARRATIVE_FALSE_EMERGENCIES = 5
 
 @pytest.fixture(scope="module")
 def predictions(heldout, parse):
-    return {
-        (intent, text): parse(text)
-        for intent, texts in heldout.items()
-        for text in texts
-    }
+    return {(intent, text): parse(text) for intent, texts in heldout.items() for text in texts}
 
 
 @pytest.fixture(scope="module")
@@ -30,14 +27,20 @@ def narrative_predictions(narratives, parse):
 
 def test_every_narrative_emergency_is_an_emergency(narrative_predictions):
     emergencies = [text for (intent, text) in narrative_predictions if intent == "emergency"]
-    missed = [text for (intent, text), result in narrative_predictions.items()
-              if intent == "emergency" and result["intent"]["name"] != "emergency"]
+    missed = [
+        text
+        for (intent, text), result in narrative_predictions.items()
+        if intent == "emergency" and result["intent"]["name"] != "emergency"
+    ]
     assert len(emergencies) >= 10 and missed == [], f"emergency recall below 1.0 on long messages: {missed}"
 
 
 def test_long_messages_are_understood(narrative_predictions):
-    wrong = [(intent, result["intent"]["name"], text) for (intent, text), result in narrative_predictions.items()
-             if result["intent"]["name"] != intent]
+    wrong = [
+        (intent, result["intent"]["name"], text)
+        for (intent, text), result in narrative_predictions.items()
+        if result["intent"]["name"] != intent
+    ]
     assert 1 - len(wrong) / len(narrative_predictions) >= MIN_NARRATIVE_ACCURACY, wrong
     false_alarms = [text for intent, predicted, text in wrong if predicted == "emergency"]
     assert len(false_alarms) <= MAX_NARRATIVE_FALSE_EMERGENCIES, false_alarms
@@ -61,22 +64,31 @@ def test_danger_told_without_danger_words_reaches_999(parse):
 
 
 def test_every_heldout_emergency_is_an_emergency(predictions):
-    missed = [text for (intent, text), result in predictions.items()
-              if intent == "emergency" and result["intent"]["name"] != "emergency"]
+    missed = [
+        text
+        for (intent, text), result in predictions.items()
+        if intent == "emergency" and result["intent"]["name"] != "emergency"
+    ]
     assert missed == [], f"emergency recall below 1.0: {missed}"
 
 
 def test_few_false_emergencies(predictions):
-    false_alarms = [text for (intent, text), result in predictions.items()
-                    if intent != "emergency" and result["intent"]["name"] == "emergency"]
+    false_alarms = [
+        text
+        for (intent, text), result in predictions.items()
+        if intent != "emergency" and result["intent"]["name"] == "emergency"
+    ]
     assert len(false_alarms) <= MAX_FALSE_EMERGENCIES, false_alarms
 
 
 def test_heldout_accuracy(predictions):
     correct = sum(result["intent"]["name"] == intent for (intent, _), result in predictions.items())
     accuracy = correct / len(predictions)
-    wrong = [(intent, text, result["intent"]["name"]) for (intent, text), result in predictions.items()
-             if result["intent"]["name"] != intent]
+    wrong = [
+        (intent, text, result["intent"]["name"])
+        for (intent, text), result in predictions.items()
+        if result["intent"]["name"] != intent
+    ]
     assert accuracy >= MIN_ACCURACY, wrong
 
 
@@ -102,7 +114,9 @@ def test_safety_net_reports_what_it_overrode(parse):
     assert result["emergency_safety_net"]["rule"] == "weapon_present"
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\u09b8\u09be\u09b9\u09be\u09af\u09cd\u09af", "\U0001f62d\U0001f62d", "x" * 5000])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "\u09b8\u09be\u09b9\u09be\u09af\u09cd\u09af", "\U0001f62d\U0001f62d", "x" * 5000]
+)
 def test_odd_input_parses_without_error(parse, text):
     result = parse(text)
     assert "intent" in result

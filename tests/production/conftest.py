@@ -1,5 +1,6 @@
 """The production profile on one machine, for real: PostgreSQL, Redis, nginx, two replicas each
 of Rasa, the action server and the web server, started from deploy/profile.py on free ports."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Faults in the production profile: nothing a resident has told us is lost."""
+
 from __future__ import annotations
 
 import re
@@ -8,16 +9,36 @@ from sqlalchemy import create_engine, text
 
 from tests.stack import Conversation
 
-REPORT = ["/file_report", "someone keeps dumping rubbish bags on our landing", "Ocean Estate", "last night",
-          "don't know", "no", "no", "no", "no", "yes", "no", "link it to me", "no contact"]
+REPORT = [
+    "/file_report",
+    "someone keeps dumping rubbish bags on our landing",
+    "Ocean Estate",
+    "last night",
+    "don't know",
+    "no",
+    "no",
+    "no",
+    "no",
+    "yes",
+    "no",
+    "link it to me",
+    "no contact",
+]
 
 
 def reports_by(stack, sender: str) -> list[str]:
     engine = create_engine(stack.database_url)
     with engine.connect() as connection:
-        return [row[0] for row in connection.execute(text(
-            "SELECT reports.reference FROM reports JOIN residents ON reports.resident_id = residents.id "
-            "WHERE residents.channel_user_id = :sender"), {"sender": sender})]
+        return [
+            row[0]
+            for row in connection.execute(
+                text(
+                    "SELECT reports.reference FROM reports JOIN residents ON reports.resident_id = residents.id "
+                    "WHERE residents.channel_user_id = :sender"
+                ),
+                {"sender": sender},
+            )
+        ]
 
 
 def test_the_replicas_share_one_conversation(production):

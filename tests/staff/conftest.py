@@ -1,5 +1,6 @@
 """The staff site through Flask's test client over the whole web server app, on a real SQLite
 database made by the migrations in a temporary data folder."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,8 +55,9 @@ def csrf_token(client, path="/staff/sign-in") -> str:
 
 
 def sign_in(client, email=CASEWORKER, password=PASSWORD):
-    response = client.post("/staff/sign-in", data={"email": email, "password": password,
-                                                   "csrf_token": csrf_token(client)})
+    response = client.post(
+        "/staff/sign-in", data={"email": email, "password": password, "csrf_token": csrf_token(client)}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
 
@@ -73,12 +75,23 @@ def admin(client):
 
 
 def make_report(channel="web", user="resident-1", anonymous=False, created=None, **fields) -> str:
-    values = {"description": "Loud music every night", "location_text": "Brick Lane", "postcode": "E1 6AN",
-              "occurred_on": dt.date.today(), "occurred_text": "last night"}
+    values = {
+        "description": "Loud music every night",
+        "location_text": "Brick Lane",
+        "postcode": "E1 6AN",
+        "occurred_on": dt.date.today(),
+        "occurred_text": "last night",
+    }
     values.update(fields)
     with session_scope() as db:
-        report = file_report(db, channel=channel, channel_user_id=user, submission_key=f"key-{next(_keys)}",
-                             fields=values, anonymous=anonymous)
+        report = file_report(
+            db,
+            channel=channel,
+            channel_user_id=user,
+            submission_key=f"key-{next(_keys)}",
+            fields=values,
+            anonymous=anonymous,
+        )
         if created:  # as if filed then
             report.created_at = created
             report.due_on = default_casework().contact_due(created.date())

@@ -1,5 +1,6 @@
 """Who can reach what: nothing but sign-in without a session; admin pages refuse caseworkers;
 every form needs its CSRF token."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,18 +24,31 @@ ROUTES = list(staff_routes())
 
 def url(rule) -> str:
     values = {"reference": "ASB-2026-00001", "resident_id": 1, "filename": "staff.css"}
-    return "/staff" + rule.rule.replace("<reference>", values["reference"]).replace(
-        "<int:resident_id>", "1").replace("<path:filename>", values["filename"])
+    return "/staff" + rule.rule.replace("<reference>", values["reference"]).replace("<int:resident_id>", "1").replace(
+        "<path:filename>", values["filename"]
+    )
 
 
 def test_the_route_list_is_complete():
     endpoints = {rule.endpoint for rule, _, _ in ROUTES}
-    assert {"staff.reports", "staff.report", "staff.change_report_status", "staff.case_reviews", "staff.audit_log",
-            "staff.overview", "staff.erase", "staff.export_resident", "staff.reports_csv"} <= endpoints
+    assert {
+        "staff.reports",
+        "staff.report",
+        "staff.change_report_status",
+        "staff.case_reviews",
+        "staff.audit_log",
+        "staff.overview",
+        "staff.erase",
+        "staff.export_resident",
+        "staff.reports_csv",
+    } <= endpoints
 
 
-@pytest.mark.parametrize("rule, method, _admin", [r for r in ROUTES if r[0].endpoint not in PUBLIC],
-                         ids=lambda value: str(value) if not isinstance(value, bool) else "")
+@pytest.mark.parametrize(
+    "rule, method, _admin",
+    [r for r in ROUTES if r[0].endpoint not in PUBLIC],
+    ids=lambda value: str(value) if not isinstance(value, bool) else "",
+)
 def test_no_page_without_signing_in(client, rule, method, _admin):
     make_report()
     token = csrf_token(client)  # a valid token: what stops the request must be the missing sign-in
@@ -46,8 +60,7 @@ def test_no_page_without_signing_in(client, rule, method, _admin):
 @pytest.mark.parametrize("rule, method, _admin", [r for r in ROUTES if r[2]], ids=lambda v: str(v))
 def test_admin_pages_refuse_caseworkers(caseworker, rule, method, _admin):
     make_report()
-    response = caseworker.open(url(rule), method=method,
-                               data={"csrf_token": csrf_token(caseworker, "/staff/reports")})
+    response = caseworker.open(url(rule), method=method, data={"csrf_token": csrf_token(caseworker, "/staff/reports")})
     assert response.status_code == 403
 
 
@@ -59,8 +72,9 @@ def test_admin_pages_open_for_admins(admin):
 
 def test_forms_need_their_csrf_token(caseworker):
     reference = make_report()
-    response = caseworker.post(f"/staff/reports/{reference}/status",
-                               data={"status": "in_progress", "note": "called them"})
+    response = caseworker.post(
+        f"/staff/reports/{reference}/status", data={"status": "in_progress", "note": "called them"}
+    )
     assert response.status_code == 400 and "That form has expired" in response.get_data(as_text=True)
     assert "In progress" not in caseworker.get(f"/staff/reports/{reference}").get_data(as_text=True).split("History")[0]
 

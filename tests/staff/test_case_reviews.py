@@ -1,4 +1,5 @@
 """The case-review queue: evidence, the threshold decision with its reason, the deadline."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,13 +14,20 @@ from tests.staff.conftest import csrf_token, make_report
 
 
 def apply(user="persistent") -> tuple[str, list[str]]:
-    references = [make_report(user=user, occurred_on=dt.date.today() - dt.timedelta(days=day),
-                              created=dt.datetime.utcnow() - dt.timedelta(days=day)) for day in (2, 9, 16)]
+    references = [
+        make_report(
+            user=user,
+            occurred_on=dt.date.today() - dt.timedelta(days=day),
+            created=dt.datetime.utcnow() - dt.timedelta(days=day),
+        )
+        for day in (2, 9, 16)
+    ]
     with session_scope() as db:
         current = standing_of(db, "web", user, default_rules())
         assert current.eligible
-        application = file_case_review_application(db, channel="web", channel_user_id=user,
-                                                   submission_key=f"cr-{user}", current=current)
+        application = file_case_review_application(
+            db, channel="web", channel_user_id=user, submission_key=f"cr-{user}", current=current
+        )
         return application.reference, references
 
 
@@ -40,11 +48,15 @@ def test_an_application_shows_its_evidence(caseworker):
 def test_a_decision_needs_a_reason_and_is_audited(caseworker):
     reference, _ = apply()
     token = csrf_token(caseworker, f"/staff/case-reviews/{reference}")
-    missing = caseworker.post(f"/staff/case-reviews/{reference}/decision",
-                              data={"decision": "threshold_met", "reason": "", "csrf_token": token})
+    missing = caseworker.post(
+        f"/staff/case-reviews/{reference}/decision",
+        data={"decision": "threshold_met", "reason": "", "csrf_token": token},
+    )
     assert missing.status_code == 400 and "Give the reason" in missing.get_data(as_text=True)
-    done = caseworker.post(f"/staff/case-reviews/{reference}/decision", data={
-        "decision": "threshold_met", "reason": "Three separate incidents in six months.", "csrf_token": token})
+    done = caseworker.post(
+        f"/staff/case-reviews/{reference}/decision",
+        data={"decision": "threshold_met", "reason": "Three separate incidents in six months.", "csrf_token": token},
+    )
     assert done.status_code == 302
     with session_scope() as db:
         application = db.query(CaseReviewApplication).filter_by(reference=reference).one()

@@ -1,4 +1,5 @@
 """`staff-admin create-user`: the first account, made on the command line."""
+
 from __future__ import annotations
 
 import os
@@ -31,7 +32,11 @@ def test_clear_refusals(data):
     role = run(data, "create-user", "--email", "y@council.example", "--role", "boss")
     assert role.returncode == 2 and "invalid choice" in role.stderr
     env = {k: v for k, v in os.environ.items() if k != "STAFF_PASSWORD"}
-    no_password = subprocess.run([STAFF_ADMIN, "create-user", "--email", "z@council.example", "--role", "admin"],
-                                 env={**env, "DATA_DIR": str(data)}, capture_output=True, text=True,
-                                 stdin=subprocess.DEVNULL)
+    no_password = subprocess.run(
+        [STAFF_ADMIN, "create-user", "--email", "z@council.example", "--role", "admin"],
+        env={**env, "DATA_DIR": str(data)},
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     assert no_password.returncode == 1 and "Set STAFF_PASSWORD" in no_password.stderr

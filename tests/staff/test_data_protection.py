@@ -1,4 +1,5 @@
 """Data protection: everything held about one resident, erasing them, and the retention purge."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,12 +19,18 @@ from tests.staff.conftest import csrf_token, make_report
 def tracker(data, *rows):
     engine = create_engine(f"sqlite:///{data / 'tracker.db'}")
     with engine.begin() as connection:
-        connection.execute(text("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
-                                "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), "
-                                "action_name VARCHAR(255), data TEXT)"))
+        connection.execute(
+            text(
+                "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
+                "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), "
+                "action_name VARCHAR(255), data TEXT)"
+            )
+        )
         for sender, said, when in rows:
-            connection.execute(text("INSERT INTO events (sender_id, type_name, timestamp, data) "
-                                    "VALUES (:s, 'user', :t, :d)"), {"s": sender, "t": when, "d": json.dumps({"text": said})})
+            connection.execute(
+                text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (:s, 'user', :t, :d)"),
+                {"s": sender, "t": when, "d": json.dumps({"text": said})},
+            )
     return engine
 
 
@@ -65,8 +72,9 @@ def test_the_purge_keeps_open_reports_and_recent_conversations(data):
         db.query(Report).filter_by(reference=old_closed).one().status = "closed"
     engine = tracker(data, ("web:a", "old", time.time() - 400 * 86400), ("web:c", "recent", time.time()))
     env = {**os.environ, "DATA_DIR": str(data)}
-    result = subprocess.run([str(PROJECT / ".venv/bin/staff-admin"), "purge"], env=env, capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [str(PROJECT / ".venv/bin/staff-admin"), "purge"], env=env, capture_output=True, text=True, check=True
+    )
     assert "Removed 1 closed reports" in result.stdout and "1 conversation events" in result.stdout
     with session_scope() as db:
         assert sorted(r.reference for r in db.query(Report)) == sorted([old_open, recent])

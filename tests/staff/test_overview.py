@@ -1,4 +1,5 @@
 """The overview: reports by month, category, status and ward, and the overdue count."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,11 @@ def test_counts_by_category_status_ward_and_overdue(caseworker):
     assert "3 reports since" in page
 
     def figure(label):
-        return re.search(rf'<th scope="row" class="govuk-table__header">{re.escape(label)}</th>'
-                         rf'<td class="govuk-table__cell govuk-table__cell--numeric">(\d+)</td>', page).group(1)
+        return re.search(
+            rf'<th scope="row" class="govuk-table__header">{re.escape(label)}</th>'
+            rf'<td class="govuk-table__cell govuk-table__cell--numeric">(\d+)</td>',
+            page,
+        ).group(1)
 
     assert figure("Spitalfields &amp; Banglatown") == "2" and figure("St Dunstan&#39;s") == "1"
     assert figure("asb") == "2" and figure("hate") == "1" and figure("Received") == "3"

@@ -1,5 +1,6 @@
 """One report's page: status changes with notes, updates that reach the resident, assignment,
 the conversation transcript, and the audit trail of every change."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,13 @@ def test_a_status_change_needs_a_note_and_a_different_status(caseworker):
 
 def test_internal_notes_stay_apart_from_the_resident_update(caseworker):
     reference = make_report()
-    response = change(caseworker, reference, status="action_taken", note="Warning letter to flat 12 (J. Smith)",
-                      resident_update="We have written to the people responsible.")
+    response = change(
+        caseworker,
+        reference,
+        status="action_taken",
+        note="Warning letter to flat 12 (J. Smith)",
+        resident_update="We have written to the people responsible.",
+    )
     assert response.status_code == 302
     with session_scope() as db:
         latest = db.query(StatusChange).order_by(StatusChange.id.desc()).first()
@@ -56,8 +62,12 @@ def test_the_web_resident_sees_the_update_on_their_next_visit(app, caseworker):
     # Shown once, and staff see it arrived.
     assert not any("officer" in m["text"] for m in resident.get("/chat/messages").get_json()["messages"])
     with session_scope() as db:
-        assert db.query(StatusChange).filter(StatusChange.resident_update.is_not(None),
-                                             StatusChange.delivered_by == "web").count() == 1
+        assert (
+            db.query(StatusChange)
+            .filter(StatusChange.resident_update.is_not(None), StatusChange.delivered_by == "web")
+            .count()
+            == 1
+        )
 
 
 def test_a_telegram_resident_is_sent_the_update_at_once(caseworker, monkeypatch):
@@ -66,8 +76,13 @@ def test_a_telegram_resident_is_sent_the_update_at_once(caseworker, monkeypatch)
     monkeypatch.setenv("TELEGRAM_BASE_URL", telegram.base_url)
     try:
         reference = make_report(channel="telegram", user="8080")
-        response = change(caseworker, reference, status="referred", note="to housing",
-                          resident_update="We have passed this to your housing provider.")
+        response = change(
+            caseworker,
+            reference,
+            status="referred",
+            note="to housing",
+            resident_update="We have passed this to your housing provider.",
+        )
         assert "sent your update on Telegram" in caseworker.get(response.headers["Location"]).get_data(as_text=True)
         [sent] = telegram.sent(8080)
         assert sent["text"].startswith(f"Update on your report {reference}: We have passed this")
@@ -90,18 +105,33 @@ def test_telegram_down_keeps_the_update_for_later(caseworker, monkeypatch):
 
 def test_assignment_priority_and_due_date_are_saved_and_audited(caseworker):
     reference = make_report()
-    response = caseworker.post(f"/staff/reports/{reference}/assignment", data={
-        "assignee": "2", "priority": "urgent", "due_on": "2026-12-24",
-        "csrf_token": csrf_token(caseworker, f"/staff/reports/{reference}")})
+    response = caseworker.post(
+        f"/staff/reports/{reference}/assignment",
+        data={
+            "assignee": "2",
+            "priority": "urgent",
+            "due_on": "2026-12-24",
+            "csrf_token": csrf_token(caseworker, f"/staff/reports/{reference}"),
+        },
+    )
     assert response.status_code == 302
     with session_scope() as db:
         report = db.query(Report).filter_by(reference=reference).one()
         assert (report.assignee.email, report.priority, str(report.due_on)) == (
-            "caseworker@council.example", "urgent", "2026-12-24")
+            "caseworker@council.example",
+            "urgent",
+            "2026-12-24",
+        )
         changes = json.loads(db.query(AuditEvent).filter_by(action="changed assignment").one().changes)
         assert changes["priority"] == ["normal", "urgent"] and changes["assignee"] == [None, 2]
-    bad = caseworker.post(f"/staff/reports/{reference}/assignment", data={
-        "assignee": "999", "priority": "whenever", "csrf_token": csrf_token(caseworker, f"/staff/reports/{reference}")})
+    bad = caseworker.post(
+        f"/staff/reports/{reference}/assignment",
+        data={
+            "assignee": "999",
+            "priority": "whenever",
+            "csrf_token": csrf_token(caseworker, f"/staff/reports/{reference}"),
+        },
+    )
     assert bad.status_code == 400
 
 
@@ -109,13 +139,18 @@ def test_the_conversation_is_shown_from_the_tracker_store(caseworker, data):
     reference = make_report(channel="web", user="chat-xyz")
     engine = create_engine(f"sqlite:///{data / 'tracker.db'}")
     with engine.begin() as connection:
-        connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
-                                "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), "
-                                "action_name VARCHAR(255), data TEXT)"))
+        connection.execute(
+            text(
+                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
+                "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), "
+                "action_name VARCHAR(255), data TEXT)"
+            )
+        )
         for type_name, said in [("user", "kids keep <b>kicking</b> my door"), ("bot", "What's been happening?")]:
-            connection.execute(text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES "
-                                    "('web:chat-xyz', :t, :ts, :d)"),
-                               {"t": type_name, "ts": time.time(), "d": json.dumps({"text": said})})
+            connection.execute(
+                text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES ('web:chat-xyz', :t, :ts, :d)"),
+                {"t": type_name, "ts": time.time(), "d": json.dumps({"text": said})},
+            )
     page = caseworker.get(f"/staff/reports/{reference}").get_data(as_text=True)
     assert "kids keep &lt;b&gt;kicking&lt;/b&gt; my door" in page and "What&#39;s been happening?" in page
 

@@ -1,4 +1,5 @@
 """The reports list: filters in the URL, sorting, pages, the CSV export, and escaping."""
+
 from __future__ import annotations
 
 import csv
@@ -43,23 +44,34 @@ def test_filters_narrow_the_list(caseworker):
 
 def test_filters_survive_bad_values(caseworker):
     make_report()
-    for query in ["page=-3", "page=abc", "sort=drop+table", "date_from=31/12/2025", "assignee=%00", "status=nope",
-                  "ward=" + "x" * 5000]:
+    for query in [
+        "page=-3",
+        "page=abc",
+        "sort=drop+table",
+        "date_from=31/12/2025",
+        "assignee=%00",
+        "status=nope",
+        "ward=" + "x" * 5000,
+    ]:
         assert caseworker.get(f"/staff/reports?{query}").status_code == 200, query
 
 
 def test_case_review_eligible_filter(caseworker):
     for day in (1, 8, 15):
-        make_report(user="persistent", occurred_on=dt.date.today() - dt.timedelta(days=day),
-                    created=dt.datetime.utcnow() - dt.timedelta(days=day))
+        make_report(
+            user="persistent",
+            occurred_on=dt.date.today() - dt.timedelta(days=day),
+            created=dt.datetime.utcnow() - dt.timedelta(days=day),
+        )
     lone = make_report(user="once")
     eligible = listed(caseworker, "eligible=yes")
     assert len(eligible) == 3 and lone not in eligible
 
 
 def test_pages_and_sorting(caseworker):
-    references = [make_report(user=f"r{i}", created=dt.datetime(2026, 1, 1) + dt.timedelta(hours=i))
-                  for i in range(PAGE_SIZE + 3)]
+    references = [
+        make_report(user=f"r{i}", created=dt.datetime(2026, 1, 1) + dt.timedelta(hours=i)) for i in range(PAGE_SIZE + 3)
+    ]
     first = caseworker.get("/staff/reports").get_data(as_text=True)
     assert "Page 1 of 2" in first and references[-1] in first and references[0] not in first
     second = caseworker.get("/staff/reports?page=2").get_data(as_text=True)

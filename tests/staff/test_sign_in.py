@@ -1,4 +1,5 @@
 """Signing in: argon2 hashes, lockout after repeated failures, a fresh session, timeouts."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -77,8 +78,10 @@ def test_signing_out(client):
 
 
 def test_no_open_redirect_after_signing_in(client):
-    response = client.post("/staff/sign-in?next=//evil.example/", data={
-        "email": CASEWORKER, "password": PASSWORD, "csrf_token": csrf_token(client)})
+    response = client.post(
+        "/staff/sign-in?next=//evil.example/",
+        data={"email": CASEWORKER, "password": PASSWORD, "csrf_token": csrf_token(client)},
+    )
     assert response.headers["Location"] == "/staff/reports"
 
 

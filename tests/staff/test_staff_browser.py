@@ -1,6 +1,7 @@
 """A caseworker's day in headless Chromium against the real stack: a resident files a report
 through Rasa; the caseworker signs in, filters, opens it, changes its status with a note and an
 update; the resident asks the bot and is told the update. Pages scanned with axe-core."""
+
 from __future__ import annotations
 
 import re
@@ -39,16 +40,29 @@ def page(staff_site):
 def no_accessibility_violations(page):
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [
-        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+    )
     assert results.violations_count == 0, results.generate_report()
 
 
 def file_a_report(rasa_url) -> tuple[Conversation, str]:
     resident = Conversation(rasa_url)
     resident.say("/file_report")
-    for answer in ["a gang keeps setting off fireworks at the bus stop", "Roman Road", "last night", "don't know",
-                   "no", "no", "no", "no", "yes", "no", "link it to me", "no contact"]:
+    for answer in [
+        "a gang keeps setting off fireworks at the bus stop",
+        "Roman Road",
+        "last night",
+        "don't know",
+        "no",
+        "no",
+        "no",
+        "no",
+        "yes",
+        "no",
+        "link it to me",
+        "no contact",
+    ]:
         resident.say(answer)
     reference = re.search(r"ASB-\d{4}-\d{5}", resident.text(resident.say("send"))).group(0)
     return resident, reference
