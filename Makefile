@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONUNBUFFERED := 1
 
 
-.PHONY: help install spacy weights staff-assets train run run-prod shell test lint validate eval crossval benchmark load lock clean
+.PHONY: help install spacy weights staff-assets train run run-prod shell test lint needs validate eval crossval benchmark load lock clean
 
 help:
 	@echo "make run        set up, train if needed, start everything (chat widget on http://127.0.0.1:8000/)"
@@ -26,6 +26,7 @@ help:
 	@echo "make run-prod   the production profile on this machine: PostgreSQL, Redis, nginx, 2 replicas each"
 	@echo "make shell      chat with the bot in this terminal"
 	@echo "make lint       ruff: lint and format check (rules in pyproject.toml); make test runs it first"
+	@echo "make needs      remake the needs blocks in domain.yml and dialogue/rules.yml from signposting.yml"
 	@echo "make validate   check training data, domain and dialogue (rasa data validate)"
 	@echo "make eval       both held-out sets (short, long) + cross-validation + Rasa's default, figures into results/"
 	@echo "make benchmark  training time, load time, parse latency (short and long messages), peak memory"
@@ -68,7 +69,11 @@ $(STAFF_CSS): staff/assets/staff.scss staff/assets/package.json staff/assets/pac
 
 staff-assets: $(STAFF_CSS)
 
-train: spacy weights
+# domain.yml and dialogue/rules.yml list the needs in blocks made from the needs file.
+needs: install
+	$(PY) -m community_safety.needs
+
+train: spacy weights needs
 	@scripts/train-if-stale.sh
 
 run: train staff-assets
@@ -101,7 +106,7 @@ test: lint train staff-assets
 	@scripts/ensure-debian-package.sh nginx /usr/sbin/nginx "the production-profile tests"
 	$(VENV)/bin/pytest
 
-validate: spacy weights
+validate: spacy weights needs
 	$(VENV)/bin/rasa data validate --fail-on-warnings --config config.yml --domain domain.yml --data nlu/data dialogue
 
 eval: train

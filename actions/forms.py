@@ -1,5 +1,9 @@
 """A form validation base that is patient with residents, after RasaHQ/financial-demo.
 
+Both forms validate the same way: each slot has its own ``validate_<slot>`` method, which names
+the reader for the answer (``community_safety.answers``, ``community_safety.reporting``) and
+passes it to ``read``; ``read`` handles "stop", and says what to do when an answer can't be read.
+
 When an answer can't be read twice in a row, the bot stops repeating itself and asks
 whether to carry on; "stop" ends the questions and the form finishes with what it has,
 so nobody is stuck in a loop.
@@ -11,6 +15,7 @@ Danger to life in the middle of the questions is decided here, once for every fo
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -19,7 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from community_safety.answers import YES, is_cancel, yes_no
+from community_safety.answers import YES, Answer, is_cancel, yes_no
 from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, SAFETY_NET_KEY
 
 FAILURES_SLOT = "form_failures"
@@ -64,6 +69,28 @@ class PatientFormValidation(FormValidationAction, ABC):
     @abstractmethod
     def after_danger(self, tracker: Tracker) -> dict[str, Any]:
         """Slots to set once 999 has been given in the middle of the questions."""
+
+    @abstractmethod
+    def after_cancel(self, slot: str) -> dict[str, Any]:
+        """Slots to set when the resident asks to stop."""
+
+    @abstractmethod
+    def problem_message(self, problem: str) -> str:
+        """What to say when an answer can't be read (``problem`` names the message)."""
+
+    def read(
+        self, slot: str, value: Any, reader: Callable[[Any], Answer | str | None], dispatcher: CollectingDispatcher
+    ) -> dict[str, Any]:
+        """One answer: "stop" ends the questions; otherwise the reader's slots, and a word when it
+        couldn't read it (the empty slot makes the form ask again)."""
+        if is_cancel(value):
+            return {slot: None, **self.after_cancel(slot)}
+        answer = reader(value)
+        if not isinstance(answer, Answer):
+            answer = Answer.of(slot, answer)
+        if answer.problem:
+            dispatcher.utter_message(text=self.problem_message(answer.problem))
+        return answer.slots
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

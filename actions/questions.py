@@ -1,30 +1,30 @@
 """Forms ask their questions through these actions, in the words of the staff-edited files.
 
-One small action per slot, as Rasa's forms look for `action_ask_<slot>`; they are made in a
-loop below because they differ only in the slot they ask about.
+One small action per slot, as Rasa's forms look for `action_ask_<slot>`: the slot is the
+action's name without `action_ask_`.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from community_safety.reporting import QUESTIONS as REPORT_QUESTIONS
 from community_safety.reporting import default_reporting
-from community_safety.signposting import ANSWERS, FORM_QUESTIONS, Prompt, default_signposting
+from community_safety.signposting import ANSWERS, Prompt, default_signposting
 
 
 class AskQuestion(Action, ABC):
-    slot: str
-
     @abstractmethod
     def name(self) -> str:
         raise NotImplementedError
+
+    @property
+    def slot(self) -> str:
+        return self.name().removeprefix("action_ask_")
 
     @abstractmethod
     def prompt(self, tracker: Tracker) -> Prompt:
@@ -43,14 +43,106 @@ class AskSignpostQuestion(AskQuestion, ABC):
 
 class AskReportQuestion(AskQuestion, ABC):
     def prompt(self, tracker: Tracker) -> Prompt:
-        slots: dict[str, Any] = tracker.slots
-        return default_reporting().prompt(self.slot, slots)
+        return default_reporting().prompt(self.slot, tracker.slots)
 
 
-def _ask_action(base: type, slot: str) -> type:
-    return type(f"Ask_{slot}", (base,), {"slot": slot, "name": lambda self: f"action_ask_{self.slot}"})
+# The signposting questions (community_safety/data/signposting.yml, `questions`).
+class AskDangerNow(AskSignpostQuestion):
+    def name(self) -> str:
+        return "action_ask_danger_now"
 
 
-ASK_ACTIONS = [_ask_action(AskSignpostQuestion, slot) for slot in FORM_QUESTIONS] + [
-    _ask_action(AskReportQuestion, slot) for slot in (*REPORT_QUESTIONS, "report_change")
-]
+class AskHappeningNow(AskSignpostQuestion):
+    def name(self) -> str:
+        return "action_ask_happening_now"
+
+
+class AskAbout(AskSignpostQuestion):
+    def name(self) -> str:
+        return "action_ask_about"
+
+
+class AskAgeGroup(AskSignpostQuestion):
+    def name(self) -> str:
+        return "action_ask_age_group"
+
+
+class AskHomelessTonight(AskSignpostQuestion):
+    def name(self) -> str:
+        return "action_ask_homeless_tonight"
+
+
+class AskContinueForm(AskSignpostQuestion):
+    def name(self) -> str:
+        return "action_ask_continue_form"
+
+
+# The report's questions (community_safety/data/reporting.yml, `questions`).
+class AskReportDescription(AskReportQuestion):
+    def name(self) -> str:
+        return "action_ask_report_description"
+
+
+class AskReportLocation(AskReportQuestion):
+    def name(self) -> str:
+        return "action_ask_report_location"
+
+
+class AskReportWhen(AskReportQuestion):
+    def name(self) -> str:
+        return "action_ask_report_when"
+
+
+class AskReportPeople(AskReportQuestion):
+    def name(self) -> str:
+        return "action_ask_report_people"
+
+
+class AskReportTargeted(AskReportQuestion):
+    def name(self) -> str:
+        return "action_ask_report_targeted"
+
+
+class AskReportHate(AskReportQuestion):
+    def name(self) -> str:
+        return "action_ask_report_hate"
+
+
+class AskReportHealth(AskReportQuestion):
+    def name(self) -> str:
+        return "action_ask_report_health"
+
+
+class AskReportChildren(AskReportQuestion):
+    def name(self) -> str:
+        return "action_ask_report_children"
+
+
+class AskReportSafeAtHome(AskReportQuestion):
+    def name(self) -> str:
+        return "action_ask_report_safe_at_home"
+
+
+class AskReportAgencies(AskReportQuestion):
+    def name(self) -> str:
+        return "action_ask_report_agencies"
+
+
+class AskReportAnonymous(AskReportQuestion):
+    def name(self) -> str:
+        return "action_ask_report_anonymous"
+
+
+class AskReportContact(AskReportQuestion):
+    def name(self) -> str:
+        return "action_ask_report_contact"
+
+
+class AskReportConfirm(AskReportQuestion):
+    def name(self) -> str:
+        return "action_ask_report_confirm"
+
+
+class AskReportChange(AskReportQuestion):
+    def name(self) -> str:
+        return "action_ask_report_change"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import hashlib
 import logging
+from functools import partial
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
-from community_safety.answers import is_cancel
+from community_safety import reporting as reading
 from community_safety.case_review import default_rules
 from community_safety.channels import channel_and_user
 from community_safety.records.database import session_scope
@@ -29,14 +28,14 @@ from community_safety.records.reports import (
     status_text,
     undelivered_updates,
 )
-from community_safety.reporting import ALL_SLOTS, MAX_TEXT, QUESTIONS, default_reporting, read_answer, report_fields
+from community_safety.reporting import ALL_SLOTS, MAX_TEXT, QUESTIONS, default_reporting, report_fields
+from community_safety.signposting import default_signposting
 
 logger = logging.getLogger(__name__)
 REPORTED_SLOT = "report_filed"
 PAUSED_SLOT = "report_paused"
 CARRY_ON_BUTTON = {"title": "Carry on with my report", "payload": "/file_report"}
 TRY_AGAIN_BUTTON = {"title": "Try again", "payload": "/file_report"}
-REPORT_NEEDS = {"report_asb", "hate_crime"}
 APPLY_BUTTONS = [
     {"title": "Apply for a case review", "payload": "/apply_case_review"},
     {"title": "Not now", "payload": "/deny"},
@@ -54,7 +53,7 @@ def report_slots(tracker: Tracker) -> dict[str, Any]:
     return {slot: tracker.get_slot(slot) for slot in ALL_SLOTS}
 
 
-def _first_report_message(tracker: Tracker) -> dict[str, Any] | None:
+def first_report_message(tracker: Tracker) -> dict[str, Any] | None:
     """The resident's own words that led here ("dealers on my landing every night"): the message
     that started the signposting just before, if no report has been filed or cancelled since."""
     next_action = None
@@ -67,7 +66,11 @@ def _first_report_message(tracker: Tracker) -> dict[str, Any] | None:
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
             text = event.get("text") or ""
             if next_action == "action_start_signpost":
-                if intent in REPORT_NEEDS and not text.startswith("/") and len(text.split()) >= 4:
+                if (
+                    intent in default_signposting().needs_with_report("incident")
+                    and not text.startswith("/")
+                    and len(text.split()) >= 4
+                ):
                     return event
                 return None
     return None
@@ -84,7 +87,7 @@ class ActionStartReport(Action):
             dispatcher.utter_message(text=reporting.say("resumed"))
             return [SlotSet(PAUSED_SLOT, None)] + reset_form_slots()
         events: list[EventType] = [SlotSet(slot, None) for slot in ALL_SLOTS] + [SlotSet(REPORTED_SLOT, None)]
-        first = _first_report_message(tracker)
+        first = first_report_message(tracker)
         if first:
             events.append(SlotSet("report_description", first["text"][:MAX_TEXT]))
             entities = (first.get("parse_data") or {}).get("entities") or []
@@ -106,27 +109,60 @@ class ValidateReportForm(PatientFormValidation):
         # The answers so far wait for when they're safe.
         return {PAUSED_SLOT: True, STOP_SLOT: True}
 
-    def __getattr__(self, name: str):
-        # rasa_sdk looks for validate_<slot>; every report question is read the same way.
-        slot = name.removeprefix("validate_")
-        if name.startswith("validate_report_") and slot in (*QUESTIONS, "report_change"):
-            return functools.partial(self._read, slot)
-        raise AttributeError(name)
+    def after_cancel(self, slot: str) -> dict[str, Any]:
+        return {"report_confirm": "cancel", STOP_SLOT: True}
 
-    def _read(
-        self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        reporting = default_reporting()
-        if is_cancel(value):
-            return {slot: None, "report_confirm": "cancel", STOP_SLOT: True}
-        answer = read_answer(slot, value, dt.date.today())
-        if answer.problem:
-            dispatcher.utter_message(text=reporting.say(answer.problem, limit=MAX_TEXT))
-        if slot == "report_safe_at_home" and answer.slots.get(slot) == "no":
-            dispatcher.utter_message(text=reporting.say("not_safe_at_home"))
-        if slot == "report_confirm" and answer.slots.get(slot) in ("send", "cancel"):
-            return {**answer.slots, "requested_slot": None}
-        return answer.slots
+    def problem_message(self, problem: str) -> str:
+        return default_reporting().say(problem, limit=MAX_TEXT)
+
+    def validate_report_description(self, value, dispatcher, tracker, domain):
+        return self.read("report_description", value, reading.read_description, dispatcher)
+
+    def validate_report_location(self, value, dispatcher, tracker, domain):
+        return self.read("report_location", value, reading.read_location, dispatcher)
+
+    def validate_report_when(self, value, dispatcher, tracker, domain):
+        return self.read("report_when", value, reading.read_when_answer, dispatcher)
+
+    def validate_report_people(self, value, dispatcher, tracker, domain):
+        return self.read("report_people", value, reading.read_people, dispatcher)
+
+    def validate_report_targeted(self, value, dispatcher, tracker, domain):
+        return self.read("report_targeted", value, partial(reading.read_impact, "report_targeted"), dispatcher)
+
+    def validate_report_hate(self, value, dispatcher, tracker, domain):
+        return self.read("report_hate", value, partial(reading.read_impact, "report_hate"), dispatcher)
+
+    def validate_report_health(self, value, dispatcher, tracker, domain):
+        return self.read("report_health", value, partial(reading.read_impact, "report_health"), dispatcher)
+
+    def validate_report_children(self, value, dispatcher, tracker, domain):
+        return self.read("report_children", value, partial(reading.read_impact, "report_children"), dispatcher)
+
+    def validate_report_safe_at_home(self, value, dispatcher, tracker, domain):
+        reader = partial(reading.read_impact, "report_safe_at_home")
+        result = self.read("report_safe_at_home", value, reader, dispatcher)
+        if result.get("report_safe_at_home") == "no":
+            dispatcher.utter_message(text=default_reporting().say("not_safe_at_home"))
+        return result
+
+    def validate_report_agencies(self, value, dispatcher, tracker, domain):
+        return self.read("report_agencies", value, reading.read_agencies, dispatcher)
+
+    def validate_report_anonymous(self, value, dispatcher, tracker, domain):
+        return self.read("report_anonymous", value, reading.read_anonymous, dispatcher)
+
+    def validate_report_contact(self, value, dispatcher, tracker, domain):
+        return self.read("report_contact", value, reading.read_contact, dispatcher)
+
+    def validate_report_confirm(self, value, dispatcher, tracker, domain):
+        result = self.read("report_confirm", value, reading.read_confirm, dispatcher)
+        if result.get("report_confirm") in ("send", "cancel"):
+            return {**result, "requested_slot": None}
+        return result
+
+    def validate_report_change(self, value, dispatcher, tracker, domain):
+        return self.read("report_change", value, reading.read_change, dispatcher)
 
 
 class ActionSubmitReport(Action):

@@ -20,8 +20,6 @@ NEXT_STEP_BUTTONS = [
     {"title": "Something else", "payload": "/help"},
     {"title": "That's all, thanks", "payload": "/goodbye"},
 ]
-# Needs the council can take a report for in the chat: it counts toward the case review.
-REPORTABLE = {"report_asb", "hate_crime", "community_trigger"}
 REPORT_BUTTON = {"title": "Report it here", "payload": "/file_report"}
 _HAPPENING_NOW = re.compile(r"\b(?:right now|happening now|at the moment|as we speak|currently|rn)\b")
 
@@ -43,16 +41,7 @@ def prefilled_answers(need: str, text: str, entities: list[dict[str, Any]]) -> d
         filled["age_group"] = "adult"
     lowered = (text or "").casefold()
     # Only when the message is unambiguous: "my partner kicked me out" names both.
-    self_words = bool(re.search(r"\b(?:i|i'?m|im|me|myself|we|we'?re|us)\b", lowered))
-    other_words = bool(
-        re.search(
-            r"\b(?:someone|somebody|a man|a woman|a lad|a girl|a boy|a guy|person|people|"
-            r"he|she|they|him|his|her|them|kids?|child(?:ren)?|\d+ year old|"
-            r"my (?:son|daughter|friend|mate|neighbou?r|brother|sister|mum|dad|nan|husband|wife|"
-            r"partner|cousin|nephew|niece))\b",
-            lowered,
-        )
-    )
+    self_words, other_words = read.mentions(lowered)
     if self_words != other_words:
         filled["about"] = "self" if self_words else "other"
     if _HAPPENING_NOW.search(lowered):
@@ -94,18 +83,19 @@ class ValidateSignpostForm(PatientFormValidation):
         # Someone is in danger now: no more questions, and the reply after 999 says what next.
         return {"danger_now": "yes", STOP_SLOT: True}
 
-    def _checked(self, slot: str, value: Any, reader, dispatcher: CollectingDispatcher) -> dict[str, Any]:
-        if read.is_cancel(value):
-            # "Stop" ends the questions; the resident still gets the best door for what they said.
-            return {slot: None, STOP_SLOT: True}
+    def after_cancel(self, slot: str) -> dict[str, Any]:
+        # "Stop" ends the questions; the resident still gets the best door for what they said.
+        return {STOP_SLOT: True}
+
+    def problem_message(self, problem: str) -> str:
+        return default_signposting().messages["not_understood"]
+
+    def _read(self, slot: str, value: Any, reader, dispatcher: CollectingDispatcher) -> dict[str, Any]:
         # Values the bot filled in itself (from the first message) are already in their final form.
-        answer = value if value in ANSWERS.get(slot, ()) else reader(value)
-        if answer is None:
-            dispatcher.utter_message(text=default_signposting().messages["not_understood"])
-        return {slot: answer}
+        return self.read(slot, value, lambda v: v if v in ANSWERS[slot] else reader(v), dispatcher)
 
     def validate_danger_now(self, value, dispatcher, tracker, domain):
-        result = self._checked("danger_now", value, read.yes_no, dispatcher)
+        result = self._read("danger_now", value, read.yes_no, dispatcher)
         if result["danger_now"] == "yes":
             # 999 before anything else; the signposting reply then repeats it.
             dispatcher.utter_message(response="utter_emergency")
@@ -113,16 +103,16 @@ class ValidateSignpostForm(PatientFormValidation):
         return result
 
     def validate_happening_now(self, value, dispatcher, tracker, domain):
-        return self._checked("happening_now", value, read.yes_no, dispatcher)
+        return self._read("happening_now", value, read.yes_no, dispatcher)
 
     def validate_about(self, value, dispatcher, tracker, domain):
-        return self._checked("about", value, read.about_whom, dispatcher)
+        return self._read("about", value, read.about_whom, dispatcher)
 
     def validate_age_group(self, value, dispatcher, tracker, domain):
-        return self._checked("age_group", value, read.age_group, dispatcher)
+        return self._read("age_group", value, read.age_group, dispatcher)
 
     def validate_homeless_tonight(self, value, dispatcher, tracker, domain):
-        return self._checked("homeless_tonight", value, read.homeless_tonight, dispatcher)
+        return self._read("homeless_tonight", value, read.homeless_tonight, dispatcher)
 
 
 class ActionSignpost(Action):
@@ -144,6 +134,7 @@ class ActionSignpost(Action):
             return reset_form_slots()
         reply = signposting.reply(need, answers, other_needs=tracker.get_slot(OTHER_NEEDS_SLOT) or [])
         dispatcher.utter_message(text=reply.text)
-        buttons = ([REPORT_BUTTON] if need in REPORTABLE else []) + NEXT_STEP_BUTTONS
+        # A report made in the chat counts toward the case review (the need's `report` in signposting.yml).
+        buttons = ([REPORT_BUTTON] if signposting.needs[need].reportable else []) + NEXT_STEP_BUTTONS
         dispatcher.utter_message(text=signposting.messages["anything_else"], buttons=buttons)
         return reset_form_slots()

@@ -7,6 +7,8 @@ the same path. Anything that cannot be read returns None, and the bot asks again
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
 _YES = re.compile(
     r"^(?:y|ye|yes|yeah|yea|yep|yup|ya|yh|aye|ok|okay|sure|correct|right|definitely|"
@@ -16,11 +18,14 @@ _NO = re.compile(
     r"^(?:n|no|nope|nah|na|not really|no one|nobody|not now|none|never|i don'?t think so|"
     r"it'?s not|it isn'?t|they'?re not|not at the moment)\b"
 )
-_SELF = re.compile(r"\b(?:me|myself|i|i'?m|im|i am|my own|us|we|we'?re|our family|mine)\b")
+# Who a message is about. One list of each, used both for a typed answer to "Is this about you, or
+# someone else?" and for what a first message already says ("my son is using drugs").
+_SELF = re.compile(r"\b(?:me|myself|i|i'?m|im|i am|my own|mine|us|we|we'?re|our family)\b")
 _OTHER = re.compile(
-    r"\b(?:someone|somebody|some1|other|else|they|he|she|him|her|them|friend|neighbou?r|"
-    r"son|daughter|child|kid|brother|sister|mum|mom|dad|parent|partner|person|man|woman|"
-    r"boy|girl|lad|guy|stranger|relative|cousin|nephew|niece|aunt|uncle|gran\w*|nan)\b"
+    r"\b(?:someone|somebody|some1|other|else|person|people|stranger|they|he|she|him|his|her|them|"
+    r"man|woman|lady|lad|girl|boy|guy|bloke|kids?|child(?:ren)?|\d+ year old|"
+    r"friends?|mates?|neighbou?rs?|sons?|daughters?|brother|sister|mum|mom|dad|parents?|partner|husband|wife|"
+    r"cousin|nephew|niece|aunt|uncle|gran\w*|nan|relatives?)\b"
 )
 _CHILD = re.compile(
     r"\b(?:under\s*18|under eighteen|child|children|kid|kids|baby|toddler|teen\w*|minor|young person|"
@@ -33,6 +38,20 @@ _ADULT = re.compile(
 _AGE = re.compile(r"\b(\d{1,3})\s*(?:y(?:ea)?rs?|yo|y/o)?\b")
 
 YES, NO = "yes", "no"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a form keeps from one answer (slot: value); `problem` names the message to say when
+    the answer couldn't be read, so the form asks again."""
+
+    slots: dict[str, Any]
+    problem: str | None = None
+
+    @classmethod
+    def of(cls, slot: str, value: str | None, problem: str = "not_understood") -> Answer:
+        """From a reader that gives a value or None."""
+        return cls({slot: value}, None if value is not None else problem)
 
 
 def _clean(text: object) -> str:
@@ -50,12 +69,19 @@ def yes_no(text: object) -> str | None:
     return None
 
 
+def mentions(text: object) -> tuple[bool, bool]:
+    """Whether the words name the writer themselves, and whether they name someone else."""
+    cleaned = _clean(text)
+    return bool(_SELF.search(cleaned)), bool(_OTHER.search(cleaned))
+
+
 def about_whom(text: object) -> str | None:
+    """Answer to "Is this about you, or someone else?"."""
     cleaned = _clean(text)
     if re.search(r"\bsomeone else\b|\bsomebody else\b|\bnot me\b|\bother person\b", cleaned):
         return "other"
-    other, self_ = bool(_OTHER.search(cleaned)), bool(_SELF.search(cleaned))
-    if other and not re.search(r"^(?:me|myself|it'?s me|i am|i'?m)\b", cleaned):
+    self_, other = mentions(cleaned)
+    if other and not re.search(r"^(?:me|myself|it'?s (?:me|us)|i am|i'?m|we|we'?re|we are|us)\b", cleaned):
         return "other"
     if self_:
         return "self"

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from community_safety.answers import yes_no
+from community_safety.answers import Answer, yes_no
 from community_safety.config_file import read_mapping
 from community_safety.signposting import Prompt
 from community_safety.when import read_when
@@ -71,14 +71,6 @@ class ReportingError(ValueError):
 
 
 @dataclass(frozen=True)
-class Answer:
-    """What the form keeps from one answer; `problem` names the message to say when it can't."""
-
-    slots: dict[str, Any]
-    problem: str | None = None
-
-
-@dataclass(frozen=True)
 class Reporting:
     questions: dict[str, Prompt]
     messages: dict[str, str]
@@ -104,66 +96,105 @@ def _clean(value: Any) -> str:
     return " ".join(str(value).split()) if isinstance(value, str) else ""
 
 
-def read_answer(slot: str, value: Any, today: dt.date) -> Answer:
+# Reading each answer. Every reader takes what the resident typed (or a button's words) and returns
+# the slots to keep, with the message to say when it can't be read; the report form's
+# validate_<slot> methods (actions/reporting.py) name the reader for their slot.
+
+
+def _free_text(slot: str, value: Any, shortest: int = 1) -> Answer:
     text = _clean(value)
-    if slot in ("report_description", "report_people", "report_location", "report_agencies"):
-        if len(text) < (3 if slot == "report_description" else 1):
-            return Answer({slot: None}, "too_short")
-        kept = {slot: text[:MAX_TEXT]}
-        if slot == "report_location":
-            postcode = POSTCODE.search(text)
-            kept["report_postcode"] = f"{postcode.group(1)} {postcode.group(2)}".upper() if postcode else None
-        if slot == "report_agencies" and yes_no(text) == "no":
-            kept[slot] = "no one else"
-        return Answer(kept, "kept_first_part" if len(text) > MAX_TEXT else None)
-    if slot == "report_when":
-        when = read_when(text, today)
-        if when is None:
-            return Answer({slot: None}, "no_date")
-        if when.in_future:
-            return Answer({slot: None}, "future_date")
-        return Answer(
-            {
-                slot: text[:200],
-                "report_date": when.occurred_on.isoformat() if when.occurred_on else None,
-                "report_ongoing": when.ongoing,
-                "report_frequency": when.frequency,
-            }
-        )
-    if slot in IMPACT:
-        answer = yes_no(text) or (
-            NOT_SURE if re.search(r"not sure|unsure|don'?t know|prefer not", text.lower()) else None
-        )
-        return Answer({slot: answer}, None if answer else "not_understood")
-    if slot == "report_anonymous":
-        lowered = text.lower()
-        if "anon" in lowered or yes_no(text) == "no":
-            return Answer({slot: "anonymous", "report_contact": None})
-        if "link" in lowered or yes_no(text) == "yes" or lowered in ("me", "linked"):
-            return Answer({slot: "linked"})
-        return Answer({slot: None}, "not_understood")
-    if slot == "report_contact":
-        if yes_no(text) == "no" or "no contact" in text.lower():
-            return Answer({slot: "none"})
-        if EMAIL.match(text) or PHONE.match(text):
-            return Answer({slot: text})
-        return Answer({slot: None}, "bad_contact")
-    if slot == "report_confirm":
-        lowered = text.lower()
-        for choice in ("send", "change", "cancel"):
-            if choice in lowered:
-                return Answer({slot: choice})
-        if yes_no(text) == "yes":
-            return Answer({slot: "send"})
-        return Answer({slot: None}, "not_understood")
-    if slot == "report_change":
-        lowered = text.lower()
-        for group, members in CHANGE_GROUPS.items():
-            label = dict(SUMMARY_LABELS).get(group, "")
-            if lowered == group or (label and label.lower() in lowered) or group.split("_", 1)[1] in lowered:
-                return Answer({**{m: None for m in members}, slot: None, "report_confirm": None})
-        return Answer({slot: None}, "not_understood")
-    raise KeyError(slot)
+    if len(text) < shortest:
+        return Answer({slot: None}, "too_short")
+    return Answer({slot: text[:MAX_TEXT]}, "kept_first_part" if len(text) > MAX_TEXT else None)
+
+
+def read_description(value: Any) -> Answer:
+    return _free_text("report_description", value, shortest=3)
+
+
+def read_people(value: Any) -> Answer:
+    return _free_text("report_people", value)
+
+
+def read_location(value: Any) -> Answer:
+    answer = _free_text("report_location", value)
+    if answer.slots["report_location"] is None:
+        return answer
+    postcode = POSTCODE.search(answer.slots["report_location"])
+    found = f"{postcode.group(1)} {postcode.group(2)}".upper() if postcode else None
+    return Answer({**answer.slots, "report_postcode": found}, answer.problem)
+
+
+def read_agencies(value: Any) -> Answer:
+    answer = _free_text("report_agencies", value)
+    if answer.slots["report_agencies"] and yes_no(answer.slots["report_agencies"]) == "no":
+        return Answer({"report_agencies": "no one else"}, answer.problem)
+    return answer
+
+
+def read_when_answer(value: Any, today: dt.date | None = None) -> Answer:
+    text = _clean(value)
+    when = read_when(text, today or dt.date.today())
+    if when is None:
+        return Answer({"report_when": None}, "no_date")
+    if when.in_future:
+        return Answer({"report_when": None}, "future_date")
+    return Answer(
+        {
+            "report_when": text[:200],
+            "report_date": when.occurred_on.isoformat() if when.occurred_on else None,
+            "report_ongoing": when.ongoing,
+            "report_frequency": when.frequency,
+        }
+    )
+
+
+def read_impact(slot: str, value: Any) -> Answer:
+    """One of the vulnerability questions: yes, no, or not sure (which includes "prefer not to say")."""
+    text = _clean(value)
+    unsure = re.search(r"not sure|unsure|don'?t know|prefer not", text.lower())
+    answer = yes_no(text) or (NOT_SURE if unsure else None)
+    return Answer({slot: answer}, None if answer else "not_understood")
+
+
+def read_anonymous(value: Any) -> Answer:
+    text = _clean(value)
+    lowered = text.lower()
+    if "anon" in lowered or yes_no(text) == "no":
+        return Answer({"report_anonymous": "anonymous", "report_contact": None})
+    if "link" in lowered or yes_no(text) == "yes" or lowered in ("me", "linked"):
+        return Answer({"report_anonymous": "linked"})
+    return Answer({"report_anonymous": None}, "not_understood")
+
+
+def read_contact(value: Any) -> Answer:
+    text = _clean(value)
+    if yes_no(text) == "no" or "no contact" in text.lower():
+        return Answer({"report_contact": "none"})
+    if EMAIL.match(text) or PHONE.match(text):
+        return Answer({"report_contact": text})
+    return Answer({"report_contact": None}, "bad_contact")
+
+
+def read_confirm(value: Any) -> Answer:
+    text = _clean(value)
+    lowered = text.lower()
+    for choice in ("send", "change", "cancel"):
+        if choice in lowered:
+            return Answer({"report_confirm": choice})
+    if yes_no(text) == "yes":
+        return Answer({"report_confirm": "send"})
+    return Answer({"report_confirm": None}, "not_understood")
+
+
+def read_change(value: Any) -> Answer:
+    """Which part of the summary to change: its answers are cleared, so the form asks them again."""
+    lowered = _clean(value).lower()
+    for group, members in CHANGE_GROUPS.items():
+        label = dict(SUMMARY_LABELS).get(group, "")
+        if lowered == group or (label and label.lower() in lowered) or group.split("_", 1)[1] in lowered:
+            return Answer({**dict.fromkeys(members), "report_change": None, "report_confirm": None})
+    return Answer({"report_change": None}, "not_understood")
 
 
 def summary(slots: dict[str, Any]) -> str:

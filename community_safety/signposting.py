@@ -62,6 +62,11 @@ class Route:
         return all(answers.get(slot) == value for slot, value in self.when.items())
 
 
+# What a need's `report` says: the resident's message describes an incident, or a report is offered.
+REPORT_KINDS = ("incident", "offered")
+MENUS = ("main", "more")
+
+
 @dataclass(frozen=True)
 class Need:
     name: str
@@ -70,6 +75,13 @@ class Need:
     questions: tuple[Question, ...]
     routes: tuple[Route, ...]
     next: str
+    button: str = ""
+    report: str | None = None
+
+    @property
+    def reportable(self) -> bool:
+        """A report can be made in the chat after this need's reply."""
+        return self.report is not None
 
 
 @dataclass(frozen=True)
@@ -128,6 +140,7 @@ class Signposting:
     def __init__(
         self,
         needs: dict[str, Need],
+        menus: dict[str, tuple[str, ...]],
         also_needs: dict[str, re.Pattern],
         directory: ServicesDirectory,
         facts: dict[str, object],
@@ -135,11 +148,19 @@ class Signposting:
         messages: dict[str, str],
     ):
         self.needs = needs
+        self.menus = menus
         self.also_needs = also_needs
         self.directory = directory
         self.facts = facts
         self.questions = questions
         self.messages = messages
+
+    def menu(self, name: str) -> list[tuple[str, str]]:
+        """A menu's entries as (button words, intent), in order."""
+        return [(self.needs[need].button, need) for need in self.menus[name]]
+
+    def needs_with_report(self, kind: str) -> frozenset[str]:
+        return frozenset(name for name, need in self.needs.items() if need.report == kind)
 
     def question(self, slot: str, answers: dict[str, str | None]) -> Prompt:
         wording = self.questions[slot]
@@ -237,6 +258,11 @@ def _parse_need(name: str, spec: object) -> Need:
         )
     if routes[-1].when:
         raise SignpostingError(f"{where}, field 'routes': the last route must have no 'when'")
+    report = spec.get("report")
+    if report is not None and report not in REPORT_KINDS:
+        raise SignpostingError(f"{where}, field 'report': {report!r} is not one of {', '.join(REPORT_KINDS)}")
+    if not re.fullmatch(r"[a-z][a-z_]*", name):
+        raise SignpostingError(f"{where}: a need's name is its intent, in lower case with underscores")
     return Need(
         name,
         str(spec["title"]),
@@ -244,7 +270,26 @@ def _parse_need(name: str, spec: object) -> Need:
         tuple(questions),
         tuple(routes),
         str(spec["next"]).strip(),
+        button=str(spec.get("button") or spec["title"]),
+        report=report,
     )
+
+
+def _parse_menus(document: dict, needs: dict[str, Need]) -> dict[str, tuple[str, ...]]:
+    menus = document.get("menus")
+    if not isinstance(menus, dict) or set(menus) != set(MENUS):
+        raise SignpostingError(f"menus: needs exactly these menus: {', '.join(MENUS)}")
+    listed: list[str] = []
+    for menu, entries in menus.items():
+        for need in entries or ():
+            if need not in needs:
+                raise SignpostingError(f"menus, '{menu}': '{need}' is not a need")
+            listed.append(need)
+    missing = [need for need in needs if need not in listed]
+    twice = sorted({need for need in listed if listed.count(need) > 1})
+    if missing or twice:
+        raise SignpostingError(f"menus: each need is on one menu once; missing {missing}, twice {twice}")
+    return {menu: tuple(entries) for menu, entries in menus.items()}
 
 
 def load_signposting(
@@ -289,7 +334,15 @@ def load_signposting(
     for key in MESSAGES:
         if not messages.get(key):
             raise SignpostingError(f"messages: '{key}' is missing")
-    return Signposting(needs, also, directory, facts or {}, questions, {k: str(v).strip() for k, v in messages.items()})
+    return Signposting(
+        needs,
+        _parse_menus(document, needs),
+        also,
+        directory,
+        facts or {},
+        questions,
+        {k: str(v).strip() for k, v in messages.items()},
+    )
 
 
 @lru_cache(maxsize=1)

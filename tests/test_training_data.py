@@ -7,23 +7,11 @@ import subprocess
 
 import yaml
 
+from community_safety.signposting import default_signposting
 from tests.conftest import PROJECT, read_nlu_examples
 
-DOMAIN_INTENTS = [
-    "emergency",
-    "report_asb",
-    "homelessness",
-    "substance_misuse",
-    "safeguarding",
-    "domestic_abuse",
-    "hate_crime",
-    "report_crime",
-    "radicalisation",
-    "community_trigger",
-    "crime_prevention",
-    "get_involved",
-    "report_status",
-]
+# Every need declared in signposting.yml, and asking after a report.
+DOMAIN_INTENTS = [*default_signposting().needs, "report_status"]
 CONVERSATION_INTENTS = ["greet", "goodbye", "affirm", "deny", "thank", "help", "bot_challenge", "out_of_scope"]
 
 

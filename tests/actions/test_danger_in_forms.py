@@ -6,23 +6,13 @@ the safety net's rules, the 999 button, or a whole sentence the classifiers agre
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-from rasa.shared.core.domain import Domain
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import STOP_SLOT, danger_in
 from actions.reporting import PAUSED_SLOT, ValidateReportForm
 from actions.signposting import ValidateSignpostForm
 from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, SAFETY_NET_KEY
-from tests.conftest import PROJECT
-
-
-def parsed(text: str, intent: str = "emergency", confidence: float = 0.95, **evidence) -> dict:
-    return {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": [], **evidence}
-
+from tests.actions.conftest import parsed, responses, slots_set, validate
 
 RULES_FIRED = {SAFETY_NET_KEY: {"rule": "weapon_present", "classifier_intent": "domestic_abuse"}}
 CLASSIFIER_FIRED = {
@@ -76,40 +66,6 @@ def test_not_danger_inside_a_form(message):
 )
 def test_danger_inside_a_form(message):
     assert danger_in(message)
-
-
-@pytest.fixture(scope="module")
-def domain() -> dict:
-    return Domain.load(str(PROJECT / "domain.yml")).as_dict()
-
-
-def validate(action, domain: dict, slots: dict, requested: str, answer: dict) -> tuple[list, CollectingDispatcher]:
-    """Runs a form's validation as Rasa would after extracting ``answer`` for ``requested``."""
-    value = answer["text"]
-    tracker = Tracker(
-        sender_id="test",
-        slots={**slots, "requested_slot": requested, requested: value},
-        latest_message=answer,
-        events=[
-            {"event": "user", "text": value, "parse_data": answer},
-            {"event": "slot", "name": requested, "value": value},
-        ],
-        paused=False,
-        followup_action=None,
-        active_loop={"name": action.form_name()},
-        latest_action_name="action_listen",
-    )
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, domain))
-    return events, dispatcher
-
-
-def slots_set(events: list) -> dict:
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-def responses(dispatcher: CollectingDispatcher) -> list:
-    return [m.get("response") for m in dispatcher.messages]
 
 
 DOMESTIC_ABUSE = {"need": "domestic_abuse", "danger_now": "no", "about": None}

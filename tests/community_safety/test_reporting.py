@@ -8,18 +8,40 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from community_safety import reporting
 from community_safety.reporting import (
     ALL_SLOTS,
     MAX_TEXT,
     QUESTIONS,
     default_reporting,
-    read_answer,
     report_fields,
     summary,
 )
 
 TODAY = dt.date(2026, 11, 26)
 REPORTING = default_reporting()
+# Each question's reader, as the report form's validate_<slot> methods use them.
+READERS = {
+    "report_description": reporting.read_description,
+    "report_location": reporting.read_location,
+    "report_when": lambda value: reporting.read_when_answer(value, TODAY),
+    "report_people": reporting.read_people,
+    **{slot: (lambda value, slot=slot: reporting.read_impact(slot, value)) for slot in reporting.IMPACT},
+    "report_agencies": reporting.read_agencies,
+    "report_anonymous": reporting.read_anonymous,
+    "report_contact": reporting.read_contact,
+    "report_confirm": reporting.read_confirm,
+    "report_change": reporting.read_change,
+}
+
+
+def read_answer(slot, value, today):
+    assert today == TODAY
+    return READERS[slot](value)
+
+
+def test_every_question_has_a_reader():
+    assert set(READERS) == {*QUESTIONS, "report_change"}
 
 
 @pytest.mark.parametrize(

@@ -155,6 +155,11 @@ def test_emergency_reply_in_the_domain_begins_with_999():
         (lambda d: d["questions"].pop("about"), "about"),
         (lambda d: d["messages"].pop("not_understood"), "not_understood"),
         (lambda d: d["needs"]["community_trigger"]["routes"][0].update(say="{threshold_days}"), "threshold_days"),
+        (lambda d: d["needs"]["report_asb"].update(report="sometimes"), "sometimes"),
+        (lambda d: d["menus"]["more"].remove("get_involved"), "get_involved"),
+        (lambda d: d["menus"]["more"].append("report_asb"), "report_asb"),
+        (lambda d: d["menus"]["main"].append("parking"), "parking"),
+        (lambda d: d["needs"].update({"Noise!": d["needs"]["report_asb"]}), "lower case"),
     ],
 )
 def test_signposting_file_mistakes_are_named(tmp_path, change, message):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from nlu.components.emergency_language import SAFETY_NET_KEY
 from tests.conftest import PROJECT, read_nlu_examples
 
 # The model is trained with fixed seeds; these floors sit below the figures `make eval`
@@ -111,7 +112,7 @@ def test_entities_come_through_the_model(parse):
 def test_safety_net_reports_what_it_overrode(parse):
     result = parse("he's got a blade")
     assert result["intent"]["name"] == "emergency"
-    assert result["emergency_safety_net"]["rule"] == "weapon_present"
+    assert result[SAFETY_NET_KEY]["rule"] == "weapon_present"
 
 
 @pytest.mark.parametrize(

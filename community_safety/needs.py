@@ -1,0 +1,124 @@
+"""The needs are declared once, in ``data/signposting.yml``; Rasa's own files must list them too.
+
+Rasa reads its intents, rules and menu buttons from ``domain.yml`` and ``dialogue/rules.yml``,
+so those files keep blocks made from the needs file, between marker comments:
+
+    # needs (intents): made from community_safety/data/signposting.yml by `make needs`
+    ...
+    # end of needs (intents)
+
+``python -m community_safety.needs`` rewrites the blocks (``make needs``; ``make run``,
+``make train`` and ``make test`` run it first); ``--check`` only says whether they are current.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from community_safety.signposting import Signposting, default_signposting
+
+PROJECT = Path(__file__).resolve().parent.parent
+DOMAIN_FILE = PROJECT / "domain.yml"
+RULES_FILE = PROJECT / "dialogue" / "rules.yml"
+# Danger to life has rules of its own (999 first, even mid-form); every other need starts signposting.
+EMERGENCY = "emergency"
+_BLOCK = re.compile(
+    r"(?P<opening>^(?P<indent>[ ]*)# needs \((?P<kind>[a-z ]+)\): made from [^\n]*\n)"
+    r"(?P<body>.*?)"
+    r"(?P<closing>^[ ]*# end of needs \((?P=kind)\)[ ]*$)",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+class NeedsBlockError(ValueError):
+    """A Rasa file lacks a needs block, or names one this module cannot make."""
+
+
+@dataclass(frozen=True)
+class Stale:
+    path: Path
+    kinds: tuple[str, ...]
+
+
+def _lines(indent: str, items: list[str]) -> str:
+    return "".join(f"{indent}- {item}\n" for item in items)
+
+
+def _menu(signposting: Signposting, name: str) -> Callable[[str], str]:
+    def render(indent: str) -> str:
+        entries = signposting.menu(name)
+        return _lines(
+            indent, [f"{{title: {json.dumps(label)}, payload: {json.dumps('/' + need)}}}" for label, need in entries]
+        )
+
+    return render
+
+
+def block_makers(signposting: Signposting) -> dict[str, Callable[[str], str]]:
+    """Each kind of block, and how its lines are made at a given indent."""
+    return {
+        "intents": lambda indent: _lines(indent, list(signposting.needs)),
+        "signposting rule": lambda indent: _lines(
+            indent, [f"intent: {need}" for need in signposting.needs if need != EMERGENCY]
+        ),
+        "main menu": _menu(signposting, "main"),
+        "more menu": _menu(signposting, "more"),
+    }
+
+
+def refreshed(text: str, signposting: Signposting, where: str) -> tuple[str, list[str]]:
+    """The file's text with its needs blocks made anew, and the kinds of block that changed."""
+    makers = block_makers(signposting)
+    changed: list[str] = []
+
+    def remake(match: re.Match) -> str:
+        kind, indent = match["kind"], match["indent"]
+        if kind not in makers:
+            raise NeedsBlockError(f"{where}: no needs block called '{kind}' (known: {', '.join(makers)})")
+        body = makers[kind](indent)
+        if body != match["body"]:
+            changed.append(kind)
+        return match["opening"] + body + match["closing"]
+
+    new_text, count = _BLOCK.subn(remake, text)
+    if count == 0:
+        raise NeedsBlockError(f"{where}: has no needs block; see the README, 'Adding a need'")
+    return new_text, changed
+
+
+def sync(write: bool, signposting: Signposting | None = None, files: tuple[Path, ...] = ()) -> list[Stale]:
+    """Brings (or, without ``write``, checks) every needs block up to date; returns what was stale."""
+    signposting = signposting or default_signposting()
+    stale = []
+    for path in files or (DOMAIN_FILE, RULES_FILE):
+        text = path.read_text(encoding="utf-8")
+        new_text, changed = refreshed(text, signposting, str(path))
+        if changed:
+            stale.append(Stale(path, tuple(changed)))
+            if write:
+                path.write_text(new_text, encoding="utf-8")
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only say whether the blocks are current")
+    args = parser.parse_args(argv)
+    stale = sync(write=not args.check)
+    for item in stale:
+        verb = "out of date" if args.check else "updated"
+        print(f"{item.path.relative_to(PROJECT)}: needs blocks {verb}: {', '.join(item.kinds)}")
+    if args.check and stale:
+        print("Run `make needs` to make them from community_safety/data/signposting.yml.")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""One form mechanism: every question of both forms has an ask action and a validate_<slot> method
+a newcomer finds by the slot's name, and both forms treat "stop" and unreadable answers alike."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+import yaml
+from rasa_sdk import Action
+
+import actions.questions
+from actions.forms import FAILURES_SLOT, STOP_SLOT, PatientFormValidation
+from actions.reporting import ValidateReportForm
+from actions.signposting import ValidateSignpostForm
+from tests.actions.conftest import parsed, slots_set, texts, validate
+from tests.conftest import PROJECT
+
+DOMAIN = yaml.safe_load((PROJECT / "domain.yml").read_text())
+FORMS = {"signpost_form": ValidateSignpostForm, "report_form": ValidateReportForm}
+ASK_ACTIONS = {
+    cls().name(): cls
+    for _, cls in inspect.getmembers(actions.questions, inspect.isclass)
+    if issubclass(cls, Action) and cls.__module__ == actions.questions.__name__ and not inspect.isabstract(cls)
+}
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_every_question_has_its_own_validation_and_ask_action(form):
+    validation = FORMS[form]
+    assert validation().name() == f"validate_{form}"
+    for slot in DOMAIN["forms"][form]["required_slots"]:
+        method = getattr(validation, f"validate_{slot}", None)
+        assert callable(method), f"{validation.__name__} has no validate_{slot}"
+        assert f"action_ask_{slot}" in ASK_ACTIONS, f"no action_ask_{slot} in actions/questions.py"
+        assert f"action_ask_{slot}" in DOMAIN["actions"]
+
+
+def test_every_ask_action_is_declared_in_the_domain():
+    assert set(ASK_ACTIONS) <= set(DOMAIN["actions"])
+
+
+@pytest.mark.parametrize(
+    "form,slots,requested",
+    [
+        ("signpost_form", {"need": "domestic_abuse"}, "about"),
+        ("report_form", {"report_description": "noise every night"}, "report_location"),
+    ],
+)
+def test_stop_ends_either_form(domain, form, slots, requested):
+    events, dispatcher = validate(FORMS[form](), domain, slots, requested, parsed("stop", intent="cancel"))
+    assert slots_set(events)[STOP_SLOT] is True and slots_set(events)[requested] is None
+    assert texts(dispatcher) == []
+
+
+@pytest.mark.parametrize(
+    "form,slots,requested,answer",
+    [
+        ("signpost_form", {"need": "domestic_abuse"}, "about", "purple"),
+        ("report_form", {"report_description": "noise every night"}, "report_when", "purple"),
+    ],
+)
+def test_an_answer_that_cannot_be_read_is_asked_again_then_the_form_offers_a_way_out(
+    domain, form, slots, requested, answer
+):
+    validation = FORMS[form]()
+    events, dispatcher = validate(validation, domain, slots, requested, parsed(answer, intent="out_of_scope"))
+    assert slots_set(events)[requested] is None and slots_set(events)[FAILURES_SLOT] == 1
+    assert len(texts(dispatcher)) == 1  # a word on what to type, then the question again
+    events, _ = validate(
+        validation, domain, {**slots, FAILURES_SLOT: 1}, requested, parsed(answer, intent="out_of_scope")
+    )
+    assert slots_set(events)[FAILURES_SLOT] == 2
+    assert slots_set(events)["requested_slot"] == "continue_form"
+
+
+def test_both_forms_share_the_patient_base():
+    assert all(issubclass(form, PatientFormValidation) for form in FORMS.values())
