@@ -49,7 +49,7 @@ $(VENV)/.installed: requirements.lock requirements-pretrained.lock pyproject.tom
 
 install: $(VENV)/.installed
 
-$(SPACY_PIPELINE_PATH)/meta.json: $(VENV)/.installed $(wildcard nlu/spacy_pipeline/*)
+$(SPACY_PIPELINE_PATH)/meta.json: $(VENV)/.installed $(wildcard nlu/spacy_pipeline/*) community_safety/data/places.yml
 	$(PY) -m nlu.spacy_pipeline.build $(SPACY_PIPELINE_PATH)
 
 spacy: $(SPACY_PIPELINE_PATH)/meta.json
@@ -84,7 +84,8 @@ run: train staff-assets
 	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then echo "The Telegram bridge starts too (TELEGRAM_BOT_TOKEN is set)."; \
 		else echo "Telegram: not started (set TELEGRAM_BOT_TOKEN to start the bridge)."; fi
 	@echo "Ctrl-C stops everything. (To chat in this terminal instead, use 'make shell'.)"
-	$(VENV)/bin/honcho start -f Procfile rasa actions web $$( [ -n "$$TELEGRAM_BOT_TOKEN" ] && echo telegram )
+	@$(PY) -m deploy.profile --local
+	$(VENV)/bin/honcho start -f build/local/Procfile -e build/local/local.env -d $(CURDIR)
 
 # The production profile on one machine: PostgreSQL, Redis, nginx, replicas (see README, Deployment).
 run-prod: train staff-assets
@@ -93,6 +94,7 @@ run-prod: train staff-assets
 shell: train
 	@mkdir -p data
 	$(PY) -m community_safety.records.database
+	@$(PY) -m deploy.profile --local
 	@scripts/shell.sh
 
 lint: install

@@ -8,7 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from community_safety.config_file import read_mapping
-from community_safety.services import ServicesDirectory, load_directory
+from community_safety.services import ServicesDirectory, default_directory
+from community_safety.settings import settings
 
 MESSAGES_FILE = Path(__file__).resolve().parent / "messages.yml"
 NEEDED = (
@@ -30,7 +31,7 @@ class MessagesError(ValueError):
 
 
 def load_messages(path: Path = MESSAGES_FILE, directory: ServicesDirectory | None = None) -> dict[str, str]:
-    directory = directory or load_directory()
+    directory = directory or default_directory()
     spec = read_mapping(path, MessagesError)
     messages = {}
     for name in NEEDED:
@@ -50,4 +51,4 @@ def load_messages(path: Path = MESSAGES_FILE, directory: ServicesDirectory | Non
 
 @lru_cache(maxsize=1)
 def channel_messages() -> dict[str, str]:
-    return load_messages()
+    return load_messages(settings().channel_messages_file)

@@ -7,7 +7,6 @@ its own threshold, never above 3), so a change of policy is a change of configur
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 
 from community_safety.config_file import read_mapping
+from community_safety.settings import settings
 
 CASE_REVIEW_FILE = Path(__file__).resolve().parent / "data" / "case_review.yml"
 # Anti-social Behaviour, Crime and Policing Act 2014, Explanatory Notes para 231.
@@ -163,4 +163,4 @@ def standing(incidents: list[Incident], rules: CaseReviewRules, today: dt.date) 
 @lru_cache(maxsize=1)
 def default_rules() -> CaseReviewRules:
     """The rules the running bot uses, read once (a deployment may point CASE_REVIEW_FILE elsewhere)."""
-    return CaseReviewRules.from_file(os.environ.get("CASE_REVIEW_FILE", CASE_REVIEW_FILE))
+    return CaseReviewRules.from_file(settings().case_review_file)

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from community_safety.config_file import read_mapping
+from community_safety.settings import settings
 
 CASEWORK_FILE = Path(__file__).resolve().parent / "data" / "casework.yml"
 
@@ -65,4 +66,4 @@ def load_casework(path: Path = CASEWORK_FILE) -> Casework:
 
 @lru_cache(maxsize=1)
 def default_casework() -> Casework:
-    return load_casework()
+    return load_casework(settings().casework_file)

@@ -4,7 +4,6 @@ a resident confirms, and the fields stored. Wording lives in ``data/reporting.ym
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,6 +12,7 @@ from typing import Any
 
 from community_safety.answers import Answer, yes_no
 from community_safety.config_file import read_mapping
+from community_safety.settings import settings
 from community_safety.signposting import Prompt
 from community_safety.when import read_when
 
@@ -255,4 +255,4 @@ def load_reporting(path: Path | str = REPORTING_FILE) -> Reporting:
 
 @lru_cache(maxsize=1)
 def default_reporting() -> Reporting:
-    return load_reporting(os.environ.get("REPORTING_FILE", REPORTING_FILE))
+    return load_reporting(settings().reporting_file)

@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
+
+from community_safety.settings import settings
 
 DIRECTORY_FILE = Path(__file__).resolve().parent / "data" / "services.yml"
 LONDON = ZoneInfo("Europe/London")
@@ -230,3 +233,9 @@ def load_directory(path: Path | str = DIRECTORY_FILE, today: dt.date | None = No
                 "must be open all the time"
             )
     return ServicesDirectory(services)
+
+
+@cache
+def default_directory() -> ServicesDirectory:
+    """The directory the running bot uses (SERVICES_FILE), read once."""
+    return load_directory(settings().services_file)

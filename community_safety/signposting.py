@@ -7,17 +7,18 @@ tested without Rasa and used by any channel.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import os
 import re
 import string
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from community_safety.case_review import CASE_REVIEW_FILE
+from community_safety.case_review import CaseReviewRules
 from community_safety.config_file import read_mapping
 from community_safety.services import LONDON, Service, ServicesDirectory
+from community_safety.settings import settings
 
 SIGNPOSTING_FILE = Path(__file__).resolve().parent / "data" / "signposting.yml"
 
@@ -293,10 +294,11 @@ def _parse_menus(document: dict, needs: dict[str, Need]) -> dict[str, tuple[str,
 
 
 def load_signposting(
-    directory: ServicesDirectory, path: Path | str = SIGNPOSTING_FILE, case_review_path: Path | str = CASE_REVIEW_FILE
+    directory: ServicesDirectory, path: Path | str = SIGNPOSTING_FILE, rules: CaseReviewRules | None = None
 ) -> Signposting:
+    """``rules``: the case review's, whose values the replies may name ({threshold_incidents})."""
     document = read_mapping(path, SignpostingError)
-    facts = read_mapping(case_review_path, SignpostingError)
+    facts = dataclasses.asdict(rules or CaseReviewRules.from_file())
     if not isinstance(document.get("needs"), dict):
         raise SignpostingError(f"{path}: needs a 'needs:' mapping")
     needs = {name: _parse_need(name, spec) for name, spec in document["needs"].items()}
@@ -348,11 +350,8 @@ def load_signposting(
 @lru_cache(maxsize=1)
 def default_signposting() -> Signposting:
     """The signposting the running bot uses: the staff-edited files, read once."""
-    from community_safety.services import DIRECTORY_FILE, load_directory
+    from community_safety.case_review import default_rules
+    from community_safety.services import default_directory
 
     # A deployment may keep its own copies of the staff-edited files.
-    return load_signposting(
-        load_directory(os.environ.get("SERVICES_FILE", DIRECTORY_FILE)),
-        os.environ.get("SIGNPOSTING_FILE", SIGNPOSTING_FILE),
-        os.environ.get("CASE_REVIEW_FILE", CASE_REVIEW_FILE),
-    )
+    return load_signposting(default_directory(), settings().signposting_file, default_rules())

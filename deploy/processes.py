@@ -12,6 +12,8 @@ from pathlib import Path
 
 import requests
 
+from community_safety.settings import PROCESS_ENVIRONMENT
+
 PROJECT = Path(__file__).resolve().parent.parent
 VENV_BIN = PROJECT / ".venv" / "bin"
 START_TIMEOUT = 180
@@ -26,10 +28,7 @@ def free_port() -> int:
 def _env() -> dict[str, str]:
     return {
         **os.environ,
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "SANIC_HOST": "127.0.0.1",
-        "PYTHONUNBUFFERED": "1",
+        **PROCESS_ENVIRONMENT,
     }
 
 

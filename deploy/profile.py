@@ -7,19 +7,24 @@ in endpoints.yml and the other processes through DATABASE_URL in their environme
 
 from __future__ import annotations
 
-import os
+import argparse
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from community_safety.settings import PROCESS_ENVIRONMENT, SettingsError, settings
 from deploy.processes import PROJECT, VENV_BIN
 
 MODEL = PROJECT / "models" / "community-safety.tar.gz"
 
 
-def rasa_command(port: int, endpoints: Path, with_token: bool = False) -> str:
+def rasa_command(port: int, endpoints: Path, with_token: bool | None = False) -> str:
     """A Rasa server on loopback. With a token, its HTTP API (which reads and changes any
-    conversation) needs ${RASA_TOKEN}; its REST channel never does."""
-    token = "--auth-token ${RASA_TOKEN} " if with_token else ""
+    conversation) needs ${RASA_TOKEN}; its REST channel never does. ``None``: a token when
+    RASA_TOKEN is set (one machine, where it is optional)."""
+    token = {True: "--auth-token ${RASA_TOKEN} ", False: "", None: '${RASA_TOKEN:+--auth-token "$RASA_TOKEN"} '}[
+        with_token
+    ]
     return (
         f"{VENV_BIN}/rasa run --interface 127.0.0.1 --port {port} --enable-api {token}--model {MODEL} "
         f"--endpoints {endpoints} --credentials {PROJECT / 'credentials.yml'}"
@@ -27,7 +32,8 @@ def rasa_command(port: int, endpoints: Path, with_token: bool = False) -> str:
 
 
 def actions_command(port: int) -> str:
-    return f"{VENV_BIN}/rasa run actions --port {port} --actions actions"
+    # Loopback only: the action server has no authentication of its own.
+    return f"env SANIC_HOST=127.0.0.1 {VENV_BIN}/rasa run actions --port {port} --actions actions"
 
 
 def sqlite_endpoints(action_url: str, tracker_db: Path) -> str:
@@ -181,13 +187,9 @@ http {{
     def environment(self) -> dict[str, str]:
         """Settings every process shares (no secrets: those come from the caller's environment)."""
         return {
-            "RASA_TELEMETRY_ENABLED": "false",
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-            "PYTHONUNBUFFERED": "1",
-            "SANIC_HOST": "127.0.0.1",
+            **PROCESS_ENVIRONMENT,
             "RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
             "WEB_BEHIND_PROXY": "1",
-            "SPACY_PIPELINE_PATH": str(PROJECT / "build" / "spacy" / "en_community_safety"),
         }
 
     def commands(self, telegram: bool = False) -> dict[str, str]:
@@ -210,20 +212,52 @@ http {{
             (self.out / "nginx-temp" / sub).mkdir(parents=True, exist_ok=True)
         (self.out / "endpoints.yml").write_text(self.endpoints())
         (self.out / "nginx.conf").write_text(self.nginx())
-        (self.out / "Procfile").write_text(
-            "".join(f"{name}: {command}\n" for name, command in self.commands(telegram).items())
-        )
+        write_procfile(self.out / "Procfile", self.commands(telegram))
         (self.out / "profile.env").write_text("".join(f"{k}={v}\n" for k, v in self.environment().items()))
         return self.out
 
 
-def main() -> None:
-    """``python -m deploy.profile``: write build/prod/ for `make run-prod`."""
-    replicas = int(os.environ.get("PROD_REPLICAS", "2"))
-    out = Profile(
-        replicas=replicas, telegram_webhook_port=8443 if os.environ.get("TELEGRAM_WEBHOOK_URL") else None
-    ).write(telegram=bool(os.environ.get("TELEGRAM_BOT_TOKEN")))
-    print(f"Wrote the production profile for {replicas} replicas into {out}")
+def local_commands(telegram: bool = False) -> dict[str, str]:
+    """`make run`'s processes on one machine: Rasa, the action server and the web server on their
+    standard ports, SQLite (endpoints.yml), and the Telegram bridge when it has a token."""
+    commands = {
+        "rasa": rasa_command(5005, PROJECT / "endpoints.yml", with_token=None),
+        "actions": actions_command(5055),
+        "web": f"{VENV_BIN}/python -m webserver",
+    }
+    if telegram:
+        commands["telegram"] = f"{VENV_BIN}/python -m bot.telegram"
+    return commands
+
+
+def write_procfile(path: Path, commands: dict[str, str]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{name}: {command}\n" for name, command in commands.items()))
+    return path
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m deploy.profile``: write build/prod/ for `make run-prod`; with ``--local``, write
+    build/local/Procfile for `make run`."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--local", action="store_true", help="the one-machine stack of `make run`")
+    args = parser.parse_args(argv)
+    try:
+        configured = settings()
+    except SettingsError as error:
+        sys.exit(f"Not started: {error}")
+    telegram = configured.telegram_bot_token is not None
+    if args.local:
+        out = write_procfile(PROJECT / "build" / "local" / "Procfile", local_commands(telegram))
+        (out.parent / "local.env").write_text("".join(f"{k}={v}\n" for k, v in PROCESS_ENVIRONMENT.items()))
+        print(f"Wrote {out.relative_to(PROJECT)}: {', '.join(local_commands(telegram))}")
+        return
+    profile = Profile(
+        replicas=configured.prod_replicas,
+        telegram_webhook_port=configured.telegram_webhook_port if configured.telegram_webhook_url else None,
+    )
+    out = profile.write(telegram=telegram)
+    print(f"Wrote the production profile for {profile.replicas} replicas into {out}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from community_safety.settings import PROCESS_ENVIRONMENT
 from evaluation.evaluate import SETS, load_examples, pipeline_file
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -33,8 +34,7 @@ def time_training(config: Path, out: str, nlu_only: bool = False) -> tuple[float
     # A cache of its own: Rasa reuses trained components from its cache, which would time nothing.
     env = {
         **os.environ,
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
+        **PROCESS_ENVIRONMENT,
         "RASA_CACHE_DIRECTORY": str(Path(out) / "cache"),
     }
     what = (

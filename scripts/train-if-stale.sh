@@ -15,7 +15,8 @@ stamp="$model_dir/$model_name.inputs.sha256"
 inputs_hash() {
     {
         find nlu/data dialogue nlu/spacy_pipeline nlu/components nlu/pretrained -type f \( -name '*.yml' -o -name '*.py' \) -print0 | sort -z | xargs -0 sha256sum
-        sha256sum config.yml domain.yml requirements.lock requirements-pretrained.lock nlu/emergency_language.yml
+        sha256sum config.yml domain.yml requirements.lock requirements-pretrained.lock nlu/emergency_language.yml \
+            community_safety/data/places.yml
     } | sha256sum | cut -d' ' -f1
 }
 

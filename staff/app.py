@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 from flask import Flask, flash, redirect, request, session, url_for
@@ -14,8 +13,9 @@ from flask_wtf.csrf import CSRFProtect
 
 from community_safety.records.database import session_scope
 from community_safety.records.models import StaffUser
+from community_safety.settings import secret, settings
 from webserver.secret_key import secret_key
-from webserver.security import add_security_headers, env_flag
+from webserver.security import add_security_headers
 
 PROJECT = Path(__file__).resolve().parent.parent
 ASSETS = PROJECT / "build" / "staff"
@@ -59,26 +59,27 @@ def _enforce_absolute_timeout():
     return None
 
 
-def create_app(settings: dict | None = None) -> Flask:
+def create_app(overrides: dict | None = None) -> Flask:
     from staff.views import staff
 
-    data_dir = Path(os.environ.get("DATA_DIR", PROJECT / "data"))
+    configured = settings()
     app = Flask(__name__, static_folder=str(ASSETS), static_url_path="/assets")
     app.config.update(
         SESSION_COOKIE_NAME="staff_session",
         SESSION_COOKIE_PATH="/staff",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        SESSION_COOKIE_SECURE=env_flag("WEB_COOKIE_SECURE"),
+        SESSION_COOKIE_SECURE=configured.web_cookie_secure,
         PERMANENT_SESSION_LIFETIME=IDLE_TIMEOUT,
         SESSION_REFRESH_EACH_REQUEST=True,
         WTF_CSRF_TIME_LIMIT=None,  # the session's own timeouts bound the token
-        RASA_URL=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
         MAX_CONTENT_LENGTH=256 * 1024,
     )
-    app.config.update(settings or {})
+    app.config.update(overrides or {})
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = secret_key("STAFF_SECRET_KEY", data_dir / "staff-secret-key")
+        app.config["SECRET_KEY"] = secret_key(
+            secret(configured.staff_secret_key), configured.data_dir / "staff-secret-key"
+        )
     CSRFProtect(app)
     login = LoginManager(app)
     login.session_protection = "strong"

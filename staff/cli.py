@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
-import os
 import sys
 
 from community_safety.casework import default_casework
@@ -17,12 +16,13 @@ from community_safety.records.conversations import purge_conversations
 from community_safety.records.database import session_scope, upgrade
 from community_safety.records.models import ROLES
 from community_safety.records.retention import purge_reports
+from community_safety.settings import secret, settings
 from staff import audit
 from staff.accounts import AccountError, create_user
 
 
 def _password() -> str:
-    password = os.environ.get("STAFF_PASSWORD")
+    password = secret(settings().staff_password)
     if password:
         return password
     if not sys.stdin.isatty():

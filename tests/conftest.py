@@ -9,16 +9,38 @@ from pathlib import Path
 import pytest
 import yaml
 
+from community_safety.settings import PROCESS_ENVIRONMENT, settings
+
 PROJECT = Path(__file__).resolve().parent.parent
 MODEL = PROJECT / "models" / "community-safety.tar.gz"
 HELDOUT = PROJECT / "evaluation" / "heldout.yml"
 NARRATIVES = PROJECT / "evaluation" / "narratives.yml"
 
-os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-os.environ.setdefault("SPACY_PIPELINE_PATH", str(PROJECT / "build" / "spacy" / "en_community_safety"))
-os.environ.setdefault("PRETRAINED_WEIGHTS_PATH", str(PROJECT / "build" / "weights"))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+for _name, _value in PROCESS_ENVIRONMENT.items():
+    os.environ.setdefault(_name, _value)
+
+
+@pytest.fixture(autouse=True)
+def settings_read_afresh():
+    """Settings are read once per process; a test that sets a variable sees it, and leaves none behind."""
+    settings.cache_clear()
+    yield
+    settings.cache_clear()
+
+
+@pytest.fixture
+def environment(monkeypatch):
+    """Sets (or, with None, removes) variables as a process would start with them."""
+
+    def configure(**variables: str | None) -> None:
+        for name, value in variables.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        settings.cache_clear()
+
+    return configure
 
 
 def read_nlu_examples(path: Path) -> dict[str, list[str]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webserver.security import env_flag
+from community_safety.settings import settings
 
 
 def create_app():
@@ -16,7 +16,7 @@ def create_app():
 
     widget = create_widget_app()
     widget.wsgi_app = DispatcherMiddleware(widget.wsgi_app, {"/staff": create_staff_app()})
-    if env_flag("WEB_BEHIND_PROXY"):
+    if settings().web_behind_proxy:
         # Behind the profile's nginx: the resident's address (for rate limits) is the one nginx saw.
         widget.wsgi_app = ProxyFix(widget.wsgi_app, x_for=1, x_proto=1)
     return widget

@@ -8,8 +8,8 @@ import secrets
 from pathlib import Path
 
 
-def secret_key(variable: str, key_file: Path) -> str:
-    configured = os.environ.get(variable, "").strip()
+def secret_key(configured: str | None, key_file: Path) -> str:
+    """``configured``: the key from the settings, when there is one."""
     if configured:
         return configured
     if not key_file.exists():

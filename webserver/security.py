@@ -1,10 +1,8 @@
-"""Headers every page gets, and the yes/no settings for cookies and the proxy. The widget's script
+"""Headers every page gets. The widget's script
 and styles come from this server only, so the policy can refuse inline script and anything from
 elsewhere."""
 
 from __future__ import annotations
-
-import os
 
 from flask import Response
 
@@ -21,11 +19,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
     ]
 )
-
-
-def env_flag(name: str) -> bool:
-    """A yes/no setting from the environment: 1, true or yes (any case) mean yes."""
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes")
 
 
 def add_security_headers(response: Response) -> Response:

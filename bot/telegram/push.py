@@ -13,10 +13,10 @@ from bot.telegram.settings import Settings, SettingsError
 log = logging.getLogger(__name__)
 
 
-def push_message(chat_id: str, text: str, environ: dict[str, str] | None = None) -> bool:
+def push_message(chat_id: str, text: str) -> bool:
     """True when Telegram accepted every part of the message."""
     try:
-        settings = Settings.from_environment(environ)
+        settings = Settings.from_environment()
     except SettingsError:
         return False  # no bridge configured: the resident is told when they next ask
     try:

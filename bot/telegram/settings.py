@@ -1,15 +1,13 @@
-"""The bridge's settings, all from the environment (secrets never live in files here)."""
+"""What the bridge needs from the settings (community_safety/settings.py), checked for the bridge:
+it can't start without a token."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-TELEGRAM_API = "https://api.telegram.org/bot"
+from community_safety.settings import TELEGRAM_API, SettingsError, secret, settings
 
-
-class SettingsError(ValueError):
-    """A required setting is missing or two settings contradict each other."""
+__all__ = ["Settings", "SettingsError", "TELEGRAM_API"]
 
 
 @dataclass(frozen=True)
@@ -27,28 +25,17 @@ class Settings:
         return bool(self.webhook_url)
 
     @classmethod
-    def from_environment(cls, environ: dict[str, str] | None = None) -> Settings:
-        env = os.environ if environ is None else environ
-        token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    def from_environment(cls) -> Settings:
+        configured = settings()
+        token = secret(configured.telegram_bot_token)
         if not token:
             raise SettingsError("TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and export it.")
-        webhook_url = env.get("TELEGRAM_WEBHOOK_URL", "").strip() or None
-        secret = env.get("TELEGRAM_WEBHOOK_SECRET", "").strip() or None
-        if webhook_url and not secret:
-            raise SettingsError(
-                "TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: the webhook "
-                "must check Telegram's secret token (1-256 characters: A-Z, a-z, 0-9, _ and -)."
-            )
-        try:
-            port = int(env.get("TELEGRAM_WEBHOOK_PORT", "8443"))
-        except ValueError as error:
-            raise SettingsError("TELEGRAM_WEBHOOK_PORT must be a port number") from error
         return cls(
             token=token,
-            base_url=env.get("TELEGRAM_BASE_URL", "").strip() or TELEGRAM_API,
-            rasa_url=env.get("RASA_URL", "").strip() or "http://127.0.0.1:5005",
-            webhook_url=webhook_url,
-            webhook_secret=secret,
-            webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
-            webhook_port=port,
+            base_url=configured.telegram_base_url,
+            rasa_url=configured.rasa_url,
+            webhook_url=configured.telegram_webhook_url,
+            webhook_secret=secret(configured.telegram_webhook_secret),
+            webhook_listen=configured.telegram_webhook_listen,
+            webhook_port=configured.telegram_webhook_port,
         )

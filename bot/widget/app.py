@@ -2,44 +2,37 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from flask import Flask
 
-from bot.widget.limits import parse_rate
+from community_safety.settings import secret, settings
 from webserver.secret_key import secret_key
-from webserver.security import add_security_headers, env_flag
-
-PROJECT = Path(__file__).resolve().parents[2]
+from webserver.security import add_security_headers
 
 
-def create_app(settings: dict | None = None) -> Flask:
+def create_app(overrides: dict | None = None) -> Flask:
     from bot.widget import widget
 
     app = Flask(__name__)
-    data_dir = Path(os.environ.get("DATA_DIR", PROJECT / "data"))
+    configured = settings()
     app.config.update(
-        RASA_URL=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
-        RASA_TOKEN=os.environ.get("RASA_TOKEN") or None,
-        WIDGET_ALLOWED_ORIGINS=[
-            o.strip() for o in os.environ.get("WIDGET_ALLOWED_ORIGINS", "").split(",") if o.strip()
-        ],
-        WIDGET_EXIT_URL=os.environ.get("WIDGET_EXIT_URL", "https://www.bbc.co.uk/weather"),
+        RASA_URL=configured.rasa_url,
+        RASA_TOKEN=secret(configured.rasa_token),
+        WIDGET_ALLOWED_ORIGINS=list(configured.widget_allowed_origins),
+        WIDGET_EXIT_URL=configured.widget_exit_url,
         SESSION_COOKIE_NAME="community_safety_session",
         SESSION_COOKIE_HTTPONLY=True,
         # Lax works when the widget's server and the council's pages share a site (chat.council.gov.uk on
         # www.council.gov.uk); another site needs "None" with WEB_COOKIE_SECURE=true.
-        SESSION_COOKIE_SAMESITE=os.environ.get("WEB_COOKIE_SAMESITE", "Lax"),
-        SESSION_COOKIE_SECURE=env_flag("WEB_COOKIE_SECURE"),
+        SESSION_COOKIE_SAMESITE=configured.web_cookie_samesite,
+        SESSION_COOKIE_SECURE=configured.web_cookie_secure,
         MAX_CONTENT_LENGTH=64 * 1024,
         # Messages a minute: a resident typing fast sends a few; a script sends hundreds.
-        WIDGET_RATE_PER_SESSION=parse_rate(os.environ.get("WIDGET_RATE_PER_SESSION", ""), 30),
-        WIDGET_RATE_PER_ADDRESS=parse_rate(os.environ.get("WIDGET_RATE_PER_ADDRESS", ""), 300),
+        WIDGET_RATE_PER_SESSION=configured.widget_rate_per_session,
+        WIDGET_RATE_PER_ADDRESS=configured.widget_rate_per_address,
     )
-    app.config.update(settings or {})
+    app.config.update(overrides or {})
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = secret_key("WEB_SECRET_KEY", data_dir / "web-secret-key")
+        app.config["SECRET_KEY"] = secret_key(secret(configured.web_secret_key), configured.data_dir / "web-secret-key")
     app.register_blueprint(widget)
     app.after_request(add_security_headers)
     return app

@@ -32,9 +32,3 @@ class SlidingWindow:
     def _forget_idle(self, now: float) -> None:
         for key in [k for k, hits in self._hits.items() if not hits or hits[-1] <= now - self.seconds]:
             del self._hits[key]
-
-
-def parse_rate(text: str, default: int) -> int:
-    """ "30" or "30/minute" → 30 a minute."""
-    number = (text or "").split("/")[0].strip()
-    return int(number) if number.isdigit() and int(number) > 0 else default

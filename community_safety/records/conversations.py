@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from community_safety.records.database import data_dir, engine_for
+from community_safety.records.database import engine_for
+from community_safety.settings import settings
 
 
 def tracker_database_url() -> str:
-    return os.environ.get("TRACKER_DATABASE_URL") or f"sqlite:///{data_dir() / 'rasa_tracker.db'}"
+    return settings().conversations_database_url
 
 
 @dataclass(frozen=True)

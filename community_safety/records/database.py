@@ -1,9 +1,8 @@
 """Where the records live: SQLite under the data directory by default, PostgreSQL when
-DATABASE_URL says so. Engines are made on first use, never at import time."""
+DATABASE_URL says so (community_safety/settings.py). Engines are made on first use, never at import time."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -15,21 +14,13 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-PROJECT = Path(__file__).resolve().parents[2]
+from community_safety.settings import settings
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def data_dir() -> Path:
-    return Path(os.environ.get("DATA_DIR", PROJECT / "data"))
-
-
 def database_url() -> str:
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    path = data_dir() / "community_safety.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+    return settings().reports_database_url
 
 
 @lru_cache(maxsize=8)

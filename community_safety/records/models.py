@@ -80,7 +80,7 @@ class Report(Base):
     other_agencies = Column(Text)
     agency_references = Column(Text)
     status = Column(String(30), nullable=False, default="new")
-    ward = Column(String(60))  # from the place names in data/wards.yml
+    ward = Column(String(60))  # from the place names in data/places.yml
     priority = Column(String(10), nullable=False, default="normal", server_default="normal")
     assignee_id = Column(Integer, ForeignKey("staff_users.id"))
     due_on = Column(Date)  # contact the resident by (working days)

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from community_safety.case_review import CaseReviewRules, Incident, Standing, standing
 from community_safety.casework import default_casework
+from community_safety.places import ward_for
 from community_safety.records.models import STATUSES, CaseReviewApplication, Report, Resident, StatusChange, utcnow
-from community_safety.wards import ward_for
 
 REPORT_PREFIX = "ASB"
 APPLICATION_PREFIX = "CR"

@@ -18,13 +18,14 @@ from typing import Protocol
 
 import numpy as np
 
+from community_safety.settings import PROCESS_ENVIRONMENT
 from nlu.pretrained import verify
 
-# Never reach for a model hub: everything loads from the installed package.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-# The servers fork worker processes; the tokenizer's own threads must not be running when they do.
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Never reach for a model hub: everything loads from the installed package. And the servers fork
+# worker processes; the tokenizer's own threads must not be running when they do. Set here too, as
+# Rasa may load this module in a process the project did not start.
+for _name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "TOKENIZERS_PARALLELISM"):
+    os.environ.setdefault(_name, PROCESS_ENVIRONMENT[_name])
 
 MAX_TOKENS = 256
 BATCH = 32

@@ -6,7 +6,8 @@ Blank English + lookup lemmatizer (tables from spacy-lookups-data, installed, ne
 downloaded) + an entity ruler with these case-insensitive entities:
 
 - ``postcode``: UK postcodes ("E1 6AN", "e16an") and the borough's districts ("E14").
-- ``place``: street, estate, area and landmark names from ``places.yml``.
+- ``place``: street, estate, area and landmark names from ``community_safety/data/places.yml``
+  (the one list of places, which the staff site also uses for wards).
 - ``time``: when something happened ("last night", "every evening", "3am", "since March").
 - ``at_risk``: who may be at risk, normalised to child / teenager / elderly / disabled
   (from ``at_risk.yml`` plus ages such as "7 year old").
@@ -21,6 +22,9 @@ from pathlib import Path
 
 import spacy
 import yaml
+
+from community_safety.places import Places, load_places
+from community_safety.settings import settings
 
 HERE = Path(__file__).resolve().parent
 PIPELINE_NAME = "en_community_safety"
@@ -119,10 +123,8 @@ def postcode_patterns() -> list[dict]:
     ]
 
 
-def place_patterns(places_file: Path) -> list[dict]:
-    places = yaml.safe_load(places_file.read_text(encoding="utf-8"))
-    names = sorted({name for group in places.values() for name in group})
-    return [{"label": "place", "pattern": name} for name in names]
+def place_patterns(places: Places) -> list[dict]:
+    return [{"label": "place", "pattern": name} for name in places.names()]
 
 
 def time_patterns() -> list[dict]:
@@ -199,7 +201,7 @@ def all_patterns() -> list[dict]:
     return (
         postcode_patterns()
         + time_patterns()
-        + place_patterns(HERE / "places.yml")
+        + place_patterns(load_places(settings().places_file))
         + at_risk_patterns(HERE / "at_risk.yml")
     )
 

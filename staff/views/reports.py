@@ -8,9 +8,9 @@ import io
 from flask import Response, render_template, request
 from flask_login import current_user
 
+from community_safety.places import ward_names
 from community_safety.records.database import session_scope
 from community_safety.records.models import STATUSES
-from community_safety.wards import ward_names
 from staff import audit
 from staff.accounts import active_staff
 from staff.queries import CHANNELS, SORTS, ReportFilters, find_reports, is_overdue

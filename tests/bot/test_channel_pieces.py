@@ -86,13 +86,18 @@ def test_a_messages_file_naming_an_unknown_service_stops_start_up(tmp_path):
         load_messages(bad)
 
 
-def test_settings_need_a_token_and_a_webhook_secret():
+def test_settings_need_a_token_and_a_webhook_secret(environment):
+    environment(
+        TELEGRAM_BOT_TOKEN=None, TELEGRAM_WEBHOOK_URL=None, TELEGRAM_WEBHOOK_SECRET=None, TELEGRAM_BASE_URL=None
+    )
     with pytest.raises(SettingsError, match="TELEGRAM_BOT_TOKEN"):
-        Settings.from_environment({})
+        Settings.from_environment()
+    environment(TELEGRAM_BOT_TOKEN="1:a", TELEGRAM_WEBHOOK_URL="https://x/telegram/webhook")
     with pytest.raises(SettingsError, match="SECRET"):
-        Settings.from_environment({"TELEGRAM_BOT_TOKEN": "1:a", "TELEGRAM_WEBHOOK_URL": "https://x/telegram/webhook"})
-    settings = Settings.from_environment({"TELEGRAM_BOT_TOKEN": "1:a"})
-    assert not settings.uses_webhook and settings.base_url == "https://api.telegram.org/bot"
+        Settings.from_environment()
+    environment(TELEGRAM_WEBHOOK_URL=None)
+    bridge = Settings.from_environment()
+    assert not bridge.uses_webhook and bridge.base_url == "https://api.telegram.org/bot"
 
 
 def test_the_sliding_window_lets_a_burst_through_then_waits():

@@ -70,10 +70,9 @@ def test_the_web_resident_sees_the_update_on_their_next_visit(app, caseworker):
         )
 
 
-def test_a_telegram_resident_is_sent_the_update_at_once(caseworker, monkeypatch):
+def test_a_telegram_resident_is_sent_the_update_at_once(caseworker, environment):
     telegram = FakeTelegram()
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
-    monkeypatch.setenv("TELEGRAM_BASE_URL", telegram.base_url)
+    environment(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=telegram.base_url)
     try:
         reference = make_report(channel="telegram", user="8080")
         response = change(
@@ -92,9 +91,8 @@ def test_a_telegram_resident_is_sent_the_update_at_once(caseworker, monkeypatch)
         telegram.close()
 
 
-def test_telegram_down_keeps_the_update_for_later(caseworker, monkeypatch):
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
-    monkeypatch.setenv("TELEGRAM_BASE_URL", "http://127.0.0.1:9/bot")
+def test_telegram_down_keeps_the_update_for_later(caseworker, environment):
+    environment(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL="http://127.0.0.1:9/bot")
     reference = make_report(channel="telegram", user="8081")
     response = change(caseworker, reference, status="in_progress", note="n", resident_update="Looking into it.")
     assert response.status_code == 302

@@ -1,0 +1,204 @@
+"""Every setting the bot's processes read, in one place: named, typed, defaulted and documented.
+
+Settings come from the environment (secrets never live in files here) and are read once, when a
+process first asks (``settings()``). A blank variable counts as not set. A value that can't be
+read (a port that isn't a number) stops the process at start-up, naming the variable.
+
+The README's table of settings is made from this class: ``python -m community_safety.settings``
+prints it, and a test checks the README has it.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseSettings, Field, SecretStr, ValidationError, validator
+
+PROJECT = Path(__file__).resolve().parent.parent
+STAFF_EDITABLE = Path(__file__).resolve().parent / "data"
+TELEGRAM_API = "https://api.telegram.org/bot"
+
+# What every process of the stack runs with, beside its settings: no telemetry, quiet TensorFlow,
+# no model hub, unbuffered logs. Set here once for every process the project starts.
+PROCESS_ENVIRONMENT = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "PYTHONUNBUFFERED": "1",
+    "SANIC_HOST": "127.0.0.1",
+    "SPACY_PIPELINE_PATH": str(PROJECT / "build" / "spacy" / "en_community_safety"),
+    "PRETRAINED_WEIGHTS_PATH": str(PROJECT / "build" / "weights"),
+}
+
+
+class SettingsError(ValueError):
+    """A setting is missing, can't be read, or contradicts another; the message names it."""
+
+
+class Settings(BaseSettings):
+    # --- where things are kept ---------------------------------------------------------------
+    data_dir: Path = Field(PROJECT / "data", description="Folder for the SQLite databases and the kept cookie keys.")
+    database_url: str | None = Field(
+        None, description="Reports database (SQLAlchemy URL, e.g. PostgreSQL); SQLite in `DATA_DIR` when not set."
+    )
+    tracker_database_url: str | None = Field(
+        None,
+        description="Rasa's conversation store, for erasure and retention; `rasa_tracker.db` in `DATA_DIR` if not set.",
+    )
+    # --- the staff-editable files ------------------------------------------------------------
+    services_file: Path = Field(STAFF_EDITABLE / "services.yml", description="Services directory: every phone number.")
+    signposting_file: Path = Field(
+        STAFF_EDITABLE / "signposting.yml", description="The needs: routes, questions, menus."
+    )
+    reporting_file: Path = Field(STAFF_EDITABLE / "reporting.yml", description="The report's questions and messages.")
+    case_review_file: Path = Field(STAFF_EDITABLE / "case_review.yml", description="The ASB case review rules.")
+    casework_file: Path = Field(STAFF_EDITABLE / "casework.yml", description="Casework targets and retention periods.")
+    places_file: Path = Field(STAFF_EDITABLE / "places.yml", description="The borough's wards and their places.")
+    channel_messages_file: Path = Field(
+        PROJECT / "bot" / "messages.yml", description="What the channels say themselves (e.g. when Rasa is down)."
+    )
+    # --- Rasa ----------------------------------------------------------------------------------
+    rasa_url: str = Field("http://127.0.0.1:5005", description="Rasa's server, for the channels.")
+    rasa_token: SecretStr | None = Field(
+        None, description="Token for Rasa's HTTP API (the production profile sets one); its chat channel needs none."
+    )
+    # --- web server (widget and staff site) ----------------------------------------------------
+    web_host: str = Field("127.0.0.1", description="Address the web server listens on.")
+    web_port: int = Field(8000, ge=1, le=65535, description="Port the web server listens on.")
+    web_threads: int = Field(8, ge=1, description="Web server threads.")
+    web_behind_proxy: bool = Field(False, description="Trust one proxy's X-Forwarded-* headers (nginx in front).")
+    web_cookie_secure: bool = Field(False, description="Cookies only over HTTPS: set it wherever HTTPS is used.")
+    web_cookie_samesite: Literal["Lax", "Strict", "None"] = Field(
+        "Lax", description="The widget's cookie; `None` (with `WEB_COOKIE_SECURE`) when it is on another site."
+    )
+    web_secret_key: SecretStr | None = Field(
+        None, description="Signs the widget's cookie; a random key kept in `DATA_DIR` when not set."
+    )
+    staff_secret_key: SecretStr | None = Field(
+        None, description="Signs the staff site's cookie; a random key kept in `DATA_DIR` when not set."
+    )
+    widget_allowed_origins: tuple[str, ...] = Field(
+        (), description="Other sites whose pages may embed the widget, comma-separated (`https://www.council.gov.uk`)."
+    )
+    widget_exit_url: str = Field(
+        "https://www.bbc.co.uk/weather", description='Where the widget\'s "Leave this site" button goes.'
+    )
+    widget_rate_per_session: int = Field(30, ge=1, description="Messages a minute one conversation may send.")
+    widget_rate_per_address: int = Field(300, ge=1, description="Messages a minute one address may send.")
+    # --- Telegram --------------------------------------------------------------------------------
+    telegram_bot_token: SecretStr | None = Field(
+        None, description="The bot's token from @BotFather; `make run` starts the Telegram bridge when it is set."
+    )
+    telegram_base_url: str = Field(TELEGRAM_API, description="Telegram's Bot API (the tests point it at a fake).")
+    telegram_webhook_url: str | None = Field(
+        None, description="Public HTTPS address of the webhook; long polling when not set."
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, description="Secret token Telegram sends with each update; needed with a webhook."
+    )
+    telegram_webhook_listen: str = Field("127.0.0.1", description="Address the webhook listener binds.")
+    telegram_webhook_port: int = Field(8443, ge=1, le=65535, description="Port the webhook listener binds.")
+    # --- staff and deployment --------------------------------------------------------------------
+    staff_password: SecretStr | None = Field(
+        None, description="`staff-admin create-user` takes the new password from here instead of asking."
+    )
+    prod_replicas: int = Field(2, ge=1, description="`make run-prod`: replicas of Rasa, the action and web servers.")
+    prod_db_password: SecretStr | None = Field(
+        None, description="`make run-prod`: PostgreSQL password (Rasa reads it in its endpoints); made once if not set."
+    )
+
+    class Config:
+        case_sensitive = False
+        anystr_strip_whitespace = True
+
+        @classmethod
+        def customise_sources(cls, init_settings, env_settings, file_secret_settings):
+            def environment_without_blanks(settings: BaseSettings) -> dict[str, Any]:
+                return {k: v for k, v in env_settings(settings).items() if not (isinstance(v, str) and not v.strip())}
+
+            return init_settings, environment_without_blanks
+
+        @classmethod
+        def parse_env_var(cls, field_name: str, raw_value: str) -> Any:
+            if field_name == "widget_allowed_origins":
+                return tuple(origin.strip() for origin in raw_value.split(",") if origin.strip())
+            return cls.json_loads(raw_value)
+
+    @validator("widget_rate_per_session", "widget_rate_per_address", pre=True)
+    def _per_minute(cls, value: Any) -> Any:
+        # "30" or "30/minute"
+        return value.split("/")[0].strip() if isinstance(value, str) else value
+
+    @validator("telegram_webhook_secret", always=True)
+    def _webhook_needs_its_secret(cls, secret: SecretStr | None, values: dict[str, Any]) -> SecretStr | None:
+        if values.get("telegram_webhook_url") and not secret:
+            raise ValueError(
+                "TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: the webhook must check "
+                "Telegram's secret token (1-256 characters: A-Z, a-z, 0-9, _ and -)"
+            )
+        return secret
+
+    @property
+    def reports_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        path = self.data_dir / "community_safety.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+
+    @property
+    def conversations_database_url(self) -> str:
+        return self.tracker_database_url or f"sqlite:///{self.data_dir / 'rasa_tracker.db'}"
+
+
+def secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value else None
+
+
+@cache
+def settings() -> Settings:
+    """The settings, read from the environment once per process."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{str(problem['loc'][0]).upper()}: {problem['msg']}" for problem in error.errors() if problem["loc"]
+        )
+        raise SettingsError(f"A setting can't be used. {problems}") from None
+
+
+def _kind(annotation: Any) -> str:
+    if annotation == tuple[str, ...]:
+        return "comma-separated"
+    for kind, name in ((bool, "yes/no"), (int, "number"), (Path, "path"), (SecretStr, "secret")):
+        if isinstance(annotation, type) and issubclass(annotation, kind):
+            return name
+    return "text"
+
+
+def markdown_table() -> str:
+    """The README's table of settings."""
+    rows = ["| variable | type | default | what it is for |", "|---|---|---|---|"]
+    for name, field in Settings.__fields__.items():
+        default = field.default
+        if isinstance(default, Path):
+            default = default.relative_to(PROJECT)
+        shown = (
+            "not set"
+            if default in (None, ())
+            else f"`{'yes' if default is True else 'no' if default is False else default}`"
+        )
+        kind = _kind(field.outer_type_)
+        if name == "web_cookie_samesite":
+            kind = "Lax, Strict or None"
+        rows.append(f"| `{name.upper()}` | {kind} | {shown} | {field.field_info.description} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(markdown_table() + "\n")
