@@ -22,14 +22,13 @@ from community_safety.records.reports import (
     file_case_review_application,
     file_report,
     last_update,
-    mark_delivered,
     reports_of,
     standing_of,
-    status_text,
-    undelivered_updates,
 )
 from community_safety.reporting import ALL_SLOTS, MAX_TEXT, QUESTIONS, default_reporting, report_fields
 from community_safety.signposting import default_signposting
+from community_safety.updates import told_when_asked
+from community_safety.wording import day, status_for_resident
 
 logger = logging.getLogger(__name__)
 REPORTED_SLOT = "report_filed"
@@ -239,16 +238,16 @@ class ActionReportStatus(Action):
                 update = last_update(report)
                 values = {
                     "reference": report.reference,
-                    "date": f"{report.created_at:%-d %b %Y}",
-                    "status": status_text(report),
-                    "updated": f"{report.updated_at:%-d %b %Y}",
+                    "date": day(report.created_at),
+                    "status": status_for_resident(report.status),
+                    "updated": day(report.updated_at),
                 }
                 if update and update.to_status != "new":
                     lines.append(reporting.say("report_line_update", update=update.resident_update, **values))
                 else:
                     lines.append(reporting.say("report_line", **values))
             # Told now: the widget need not show these again, and staff see they reached the resident.
-            mark_delivered(undelivered_updates(session, channel, user), "asked")
+            told_when_asked(session, channel, user)
         dispatcher.utter_message(text="\n".join(lines) if lines else reporting.say("no_reports"))
         return []
 
@@ -274,7 +273,7 @@ class ActionApplyCaseReview(Action):
                 submission_key=submission_key(tracker, "case-review"),
                 current=current,
             )
-            evidence = ", ".join(f"{i.reference} ({i.reported_on:%-d %b %Y})" for i in current.qualifying)
+            evidence = ", ".join(f"{i.reference} ({day(i.reported_on)})" for i in current.qualifying)
             dispatcher.utter_message(
                 text=reporting.say("application_filed", reference=application.reference, evidence=evidence)
             )

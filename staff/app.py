@@ -14,6 +14,8 @@ from flask_wtf.csrf import CSRFProtect
 from community_safety.records.database import session_scope
 from community_safety.records.models import StaffUser
 from community_safety.settings import secret, settings
+from community_safety.updates import delivery_words
+from community_safety.wording import FILTERS
 from webserver.secret_key import secret_key
 from webserver.security import add_security_headers
 
@@ -88,6 +90,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     login.user_loader(load_staff)
     app.before_request(_enforce_absolute_timeout)
     app.jinja_env.filters["fromjson"] = json.loads
+    app.jinja_env.filters.update(FILTERS, delivery_words=delivery_words)
     app.register_blueprint(staff)
     app.after_request(add_security_headers)
     return app

@@ -7,6 +7,7 @@ from wtforms import DateField, EmailField, PasswordField, SelectField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from community_safety.records.models import DECISIONS, PRIORITIES, STATUSES
+from community_safety.wording import status_name
 
 NOTE_LIMIT = 5000
 
@@ -26,7 +27,7 @@ class SignInForm(FlaskForm):
 class StatusForm(FlaskForm):
     status = SelectField(
         "New status",
-        choices=[(key, key.replace("_", " ").capitalize()) for key in STATUSES],
+        choices=[(key, status_name(key)) for key in STATUSES],
         validators=[DataRequired("Choose the new status")],
     )
     note = TextAreaField(

@@ -1,4 +1,9 @@
-"""The reports list: filters read from the URL (so a view can be bookmarked), sorting, pages."""
+"""What the staff site reads from the records, in one place; the views only call these.
+
+The reports list: filters read from the URL (so a view can be bookmarked), sorting, pages. Then one
+report or application by its reference, the case-review queue, the overview's figures, the audit
+log. (What the chat and the staff site both do to the records, such as filing a report or changing
+its status, is in community_safety/records/reports.py.)"""
 
 from __future__ import annotations
 
@@ -11,7 +16,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from community_safety.case_review import default_rules
-from community_safety.records.models import OPEN_STATUSES, STATUSES, Report, Resident
+from community_safety.records.models import (
+    OPEN_STATUSES,
+    STATUSES,
+    AuditEvent,
+    CaseReviewApplication,
+    Report,
+    Resident,
+)
 from community_safety.records.reports import standing_of
 
 PAGE_SIZE = 25
@@ -136,3 +148,50 @@ def find_reports(session: Session, filters: ReportFilters, me: int | None, every
     number = min(filters.page, pages)
     shown = reports if everything else reports[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     return Page(shown, standings, total, number, pages)
+
+
+def report_by_reference(session: Session, reference: str) -> Report | None:
+    return session.execute(select(Report).where(Report.reference == reference)).scalar_one_or_none()
+
+
+def application_by_reference(session: Session, reference: str) -> CaseReviewApplication | None:
+    return session.execute(
+        select(CaseReviewApplication).where(CaseReviewApplication.reference == reference)
+    ).scalar_one_or_none()
+
+
+def reports_with_history(session: Session, references: list[str]) -> dict[str, Report]:
+    query = select(Report).options(selectinload(Report.history)).where(Report.reference.in_(references))
+    return {report.reference: report for report in session.execute(query).scalars()}
+
+
+def case_review_queue(session: Session) -> list[CaseReviewApplication]:
+    """Undecided applications first, soonest due first."""
+    query = (
+        select(CaseReviewApplication)
+        .options(selectinload(CaseReviewApplication.resident))
+        .order_by(
+            CaseReviewApplication.decision.is_not(None),
+            CaseReviewApplication.respond_by,
+            CaseReviewApplication.id,
+        )
+    )
+    return list(session.execute(query).scalars())
+
+
+def reports_since(session: Session, start: dt.datetime) -> list[Any]:
+    """The overview's rows: when, category, status and ward of each report since ``start``."""
+    query = select(Report.created_at, Report.category, Report.status, Report.ward).where(Report.created_at >= start)
+    return list(session.execute(query).all())
+
+
+def overdue_count(session: Session, today: dt.date) -> int:
+    query = select(func.count(Report.id)).where(Report.status.in_(OPEN_STATUSES), Report.due_on < today)
+    return session.execute(query).scalar_one()
+
+
+def audit_page(session: Session, number: int, size: int) -> tuple[list[AuditEvent], int]:
+    """One page of the audit log, newest first, and how many events there are."""
+    total = session.execute(select(func.count(AuditEvent.id))).scalar_one()
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).offset((number - 1) * size).limit(size)
+    return list(session.execute(query).scalars()), total

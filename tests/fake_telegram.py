@@ -92,6 +92,9 @@ class FakeTelegram:
         offset = int(params.get("offset") or 0)
         deadline = time.monotonic() + min(float(params.get("timeout") or 0), 2.0)
         with self._changed:
+            if offset:
+                # As Telegram does: asking from an offset confirms, and forgets, every earlier update.
+                self.updates = [u for u in self.updates if u["update_id"] >= offset]
             while True:
                 pending = [u for u in self.updates if u["update_id"] >= offset]
                 if pending or time.monotonic() >= deadline:

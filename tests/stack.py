@@ -46,7 +46,13 @@ def start_telegram_bridge(
     name: str = "telegram",
 ) -> Process:
     """The Telegram bridge process, talking to a fake Bot API; polling unless ``webhook`` settings are given."""
-    env = {"TELEGRAM_BOT_TOKEN": token, "TELEGRAM_BASE_URL": telegram_base_url, "RASA_URL": rasa_url, **(webhook or {})}
+    env = {
+        "TELEGRAM_BOT_TOKEN": token,
+        "TELEGRAM_BASE_URL": telegram_base_url,
+        "RASA_URL": rasa_url,
+        "DATA_DIR": str(log_dir),
+        **(webhook or {}),
+    }
     process = Process(name, [str(VENV_BIN / "python"), "-m", "bot.telegram"], log_dir, env)
     process.wait_for_log("Telegram webhook listening" if webhook else "Telegram bridge polling")
     return process

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, PersistenceInput, PicklePersistence
 
 from bot.messages import channel_messages
 from bot.rasa_client import AsyncRasaClient
@@ -12,6 +12,10 @@ from bot.telegram.settings import Settings
 
 # Updates from different chats are handled side by side; one chat's stay in order (a lock per chat).
 CONCURRENT_UPDATES = 32
+# Buttons remembered (their payloads, by the short id Telegram carries), across every chat; kept on
+# disk, so a button sent before the bridge restarted still works.
+BUTTONS_REMEMBERED = 50_000
+BUTTONS_FILE = "telegram-buttons.pickle"
 
 
 def build_application(settings: Settings, with_updater: bool = True) -> Application:
@@ -34,6 +38,13 @@ def build_application(settings: Settings, with_updater: bool = True) -> Applicat
         .base_url(settings.base_url)
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(CONCURRENT_UPDATES)
+        .arbitrary_callback_data(BUTTONS_REMEMBERED)
+        .persistence(
+            PicklePersistence(
+                settings.data_dir / BUTTONS_FILE,
+                store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=False, callback_data=True),
+            )
+        )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

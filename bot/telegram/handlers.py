@@ -8,16 +8,23 @@ import asyncio
 import contextlib
 import logging
 import traceback
-from collections import OrderedDict
 
 from telegram import Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InvalidCallbackData,
+    MessageHandler,
+    filters,
+)
 
 from bot.messages import channel_messages
 from bot.rasa_client import AsyncRasaClient, RasaUnavailable, Reply, clean_text, unavailable_replies
-from bot.telegram.replies import keyboard, payload_of, split_text
+from bot.telegram.replies import keyboard, split_text
 from community_safety.channels import sender_id
 
 log = logging.getLogger(__name__)
@@ -32,10 +39,8 @@ COMMANDS = {
 TYPING_EVERY = 4.0  # Telegram shows "typing…" for about 5 seconds
 
 
-def _chat_state(context: ContextTypes.DEFAULT_TYPE) -> tuple[asyncio.Lock, OrderedDict]:
-    lock = context.chat_data.setdefault("lock", asyncio.Lock())
-    remembered = context.chat_data.setdefault("buttons", OrderedDict())
-    return lock, remembered
+def _chat_lock(context: ContextTypes.DEFAULT_TYPE) -> asyncio.Lock:
+    return context.chat_data.setdefault("lock", asyncio.Lock())
 
 
 @contextlib.asynccontextmanager
@@ -56,11 +61,10 @@ async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int):
 
 
 async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]) -> None:
-    _, remembered = _chat_state(context)
     for reply in replies:
         pieces = split_text(reply.text) or ["Please choose:"]
         for number, piece in enumerate(pieces, start=1):
-            markup = keyboard(reply.buttons, remembered) if number == len(pieces) else None
+            markup = keyboard(reply.buttons) if number == len(pieces) else None
             await context.bot.send_message(chat_id, piece, reply_markup=markup)
 
 
@@ -69,8 +73,7 @@ async def converse(
 ) -> None:
     """Send one message to the bot and the replies back, in order for this chat."""
     rasa: AsyncRasaClient = context.bot_data["rasa"]
-    lock, _ = _chat_state(context)
-    async with lock:
+    async with _chat_lock(context):
         async with _typing(context, chat_id):
             try:
                 replies = await rasa.send(
@@ -102,16 +105,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     # Always answered, or the resident's button spins until Telegram gives up.
     await query.answer()
-    _, remembered = _chat_state(context)
-    payload = payload_of(query.data or "", remembered)
     chat_id = update.effective_chat.id
     # The keyboard goes once used, so an old question's buttons can't be pressed again by mistake.
     with contextlib.suppress(BadRequest):
         await query.edit_message_reply_markup(reply_markup=None)
-    if payload is None:
+    if isinstance(query.data, InvalidCallbackData) or not isinstance(query.data, str):
+        # A button the bridge no longer remembers (older than its memory of buttons).
         await _send(context, chat_id, [Reply(channel_messages()["expired_button"])])
         return
-    await converse(context, chat_id, payload)
+    await converse(context, chat_id, query.data)
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

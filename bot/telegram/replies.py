@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections import OrderedDict
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.rasa_client import Button
 
-# Telegram's limits: 4,096 characters a message, 64 bytes of callback data a button.
+# Telegram's limit: 4,096 characters a message.
 MAX_TEXT = 4096
-MAX_CALLBACK_BYTES = 64
-# Buttons whose payloads are too long for Telegram are remembered per chat by a short key.
-REMEMBERED_BUTTONS = 200
-KEY_PREFIX = "k:"
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
@@ -32,31 +25,13 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return pieces
 
 
-def callback_data(payload: str, remembered: OrderedDict) -> str:
-    if len(payload.encode("utf-8")) <= MAX_CALLBACK_BYTES and not payload.startswith(KEY_PREFIX):
-        return payload
-    key = KEY_PREFIX + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
-    remembered[key] = payload
-    remembered.move_to_end(key)
-    while len(remembered) > REMEMBERED_BUTTONS:
-        remembered.popitem(last=False)
-    return key
-
-
-def payload_of(data: str, remembered: OrderedDict) -> str | None:
-    """The payload a pressed button stands for; None for a remembered key that has been forgotten."""
-    if data.startswith(KEY_PREFIX):
-        return remembered.get(data)
-    return data
-
-
-def keyboard(buttons: tuple[Button, ...], remembered: OrderedDict) -> InlineKeyboardMarkup | None:
+def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
+    """Buttons as an inline keyboard. Each button's payload goes whole: python-telegram-bot's
+    arbitrary callback data (application.py) sends Telegram a short id in its place, whatever the
+    payload's length, and gives the payload back when the button is pressed."""
     if not buttons:
         return None
     # One button a row: titles are whole phrases and stay readable on a narrow phone.
     return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.title[:64] or b.payload[:64], callback_data=callback_data(b.payload, remembered))]
-            for b in buttons
-        ]
+        [[InlineKeyboardButton(b.title[:64] or b.payload[:64], callback_data=b.payload)] for b in buttons]
     )

@@ -4,6 +4,7 @@ it can't start without a token."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from community_safety.settings import TELEGRAM_API, SettingsError, secret, settings
 
@@ -19,6 +20,7 @@ class Settings:
     webhook_secret: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    data_dir: Path = Path("data")
 
     @property
     def uses_webhook(self) -> bool:
@@ -38,4 +40,5 @@ class Settings:
             webhook_secret=secret(configured.telegram_webhook_secret),
             webhook_listen=configured.telegram_webhook_listen,
             webhook_port=configured.telegram_webhook_port,
+            data_dir=configured.data_dir,
         )

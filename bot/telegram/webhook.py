@@ -40,6 +40,9 @@ async def receive_update(request: web.Request) -> web.Response:
         update = None
     if update is None:
         return web.json_response({"ok": False, "error": "the body is not a Telegram update"}, status=400)
+    # A pressed button carries a short id: this puts back the payload it stands for, as PTB's own
+    # webhook server does.
+    application.bot.insert_callback_data(update)
     await application.update_queue.put(update)
     return web.json_response({"ok": True})
 

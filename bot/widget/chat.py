@@ -20,7 +20,7 @@ from bot.widget import widget
 from bot.widget.limits import SlidingWindow
 from community_safety.channels import sender_id
 from community_safety.records.database import session_scope
-from community_safety.records.reports import mark_delivered, undelivered_updates, update_message
+from community_safety.updates import shown_in_the_widget
 
 log = logging.getLogger(__name__)
 SESSION_KEY = "chat_id"
@@ -147,10 +147,8 @@ def _caseworker_updates(chat_id: str) -> list[dict[str, Any]]:
     """Updates caseworkers wrote since the resident last looked; shown once, then marked delivered."""
     try:
         with session_scope() as db:
-            changes = undelivered_updates(db, "web", chat_id)
-            messages = [{"from": "bot", "text": update_message(change), "buttons": []} for change in changes]
-            mark_delivered(changes, "web")
-        return messages
+            texts = shown_in_the_widget(db, chat_id)
+        return [{"from": "bot", "text": text, "buttons": []} for text in texts]
     except SQLAlchemyError as error:
         log.warning("Could not read caseworkers' updates (%s)", type(error).__name__)
         return []

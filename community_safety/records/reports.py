@@ -14,6 +14,7 @@ from community_safety.case_review import CaseReviewRules, Incident, Standing, st
 from community_safety.casework import default_casework
 from community_safety.places import ward_for
 from community_safety.records.models import STATUSES, CaseReviewApplication, Report, Resident, StatusChange, utcnow
+from community_safety.updates import Delivery
 
 REPORT_PREFIX = "ASB"
 APPLICATION_PREFIX = "CR"
@@ -110,7 +111,7 @@ def file_report(
                     changed_by="resident",
                     resident_update="We have received your report.",
                     delivered_at=utcnow(),
-                    delivered_by="conversation",
+                    delivered_by=Delivery.CONVERSATION.value,
                 )
             )
             session.flush()
@@ -128,10 +129,6 @@ def reports_of(session: Session, channel: str, channel_user_id: str) -> list[Rep
         .order_by(Report.created_at, Report.id)
     )
     return list(session.execute(query).scalars())
-
-
-def status_text(report: Report) -> str:
-    return STATUSES.get(report.status, report.status)
 
 
 def last_update(report: Report) -> StatusChange | None:
@@ -219,36 +216,6 @@ def change_status(
     session.add(change)
     session.flush()
     return change
-
-
-def update_message(change: StatusChange) -> str:
-    """How a caseworker's update reads when it reaches the resident."""
-    report = change.report
-    return (
-        f"Update on your report {report.reference}: {change.resident_update}\n"
-        f"Status: {STATUSES.get(change.to_status, change.to_status)}."
-    )
-
-
-def undelivered_updates(session: Session, channel: str, channel_user_id: str) -> list[StatusChange]:
-    query = (
-        select(StatusChange)
-        .join(Report)
-        .join(Resident)
-        .where(
-            Resident.channel == channel,
-            Resident.channel_user_id == channel_user_id,
-            StatusChange.resident_update.is_not(None),
-            StatusChange.delivered_at.is_(None),
-        )
-        .order_by(StatusChange.changed_at, StatusChange.id)
-    )
-    return list(session.execute(query).scalars())
-
-
-def mark_delivered(changes: list[StatusChange], how: str) -> None:
-    for change in changes:
-        change.delivered_at, change.delivered_by = utcnow(), how
 
 
 def resident_record(session: Session, resident: Resident) -> dict[str, Any]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 from flask import render_template, request
-from sqlalchemy import func, select
 
 from community_safety.records.database import session_scope
-from community_safety.records.models import AuditEvent
+from staff.queries import audit_page
 from staff.views import admin_required, staff
 
 PAGE_SIZE = 50
@@ -20,11 +19,6 @@ def audit_log():
     page = request.args.get("page", "1")
     number = int(page) if page.isdigit() and int(page) > 0 else 1
     with session_scope() as db:
-        total = db.execute(select(func.count(AuditEvent.id))).scalar_one()
-        events = list(
-            db.execute(
-                select(AuditEvent).order_by(AuditEvent.id.desc()).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-            ).scalars()
-        )
+        events, total = audit_page(db, number, PAGE_SIZE)
         rows = [(event, json.loads(event.changes or "{}")) for event in events]
     return render_template("staff/audit_log.html", rows=rows, number=number, pages=max(1, -(-total // PAGE_SIZE)))

@@ -8,22 +8,19 @@ import json
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from community_safety.case_review import default_rules
 from community_safety.records.database import session_scope
-from community_safety.records.models import DECISIONS, CaseReviewApplication, Report, utcnow
+from community_safety.records.models import DECISIONS, CaseReviewApplication, utcnow
 from community_safety.records.reports import standing_of
 from staff import audit
 from staff.forms import DecisionForm
+from staff.queries import application_by_reference, case_review_queue, reports_with_history
 from staff.views import staff
 
 
 def _application(db, reference: str) -> CaseReviewApplication:
-    application = db.execute(
-        select(CaseReviewApplication).where(CaseReviewApplication.reference == reference)
-    ).scalar_one_or_none()
+    application = application_by_reference(db, reference)
     if application is None:
         abort(404)
     return application
@@ -36,12 +33,7 @@ def _evidence(db, application: CaseReviewApplication) -> list[dict]:
     except ValueError:
         listed = []
     references = [item.get("reference") if isinstance(item, dict) else str(item) for item in listed]
-    reports = {
-        r.reference: r
-        for r in db.execute(
-            select(Report).options(selectinload(Report.history)).where(Report.reference.in_(references))
-        ).scalars()
-    }
+    reports = reports_with_history(db, references)
     rows = []
     for item, ref in zip(listed, references, strict=False):
         report = reports.get(ref)
@@ -59,17 +51,7 @@ def _evidence(db, application: CaseReviewApplication) -> list[dict]:
 @staff.get("/case-reviews")
 def case_reviews():
     with session_scope() as db:
-        applications = list(
-            db.execute(
-                select(CaseReviewApplication)
-                .options(selectinload(CaseReviewApplication.resident))
-                .order_by(
-                    CaseReviewApplication.decision.is_not(None),
-                    CaseReviewApplication.respond_by,
-                    CaseReviewApplication.id,
-                )
-            ).scalars()
-        )
+        applications = case_review_queue(db)
         return render_template(
             "staff/case_reviews.html", applications=applications, decisions=DECISIONS, today=dt.date.today()
         )

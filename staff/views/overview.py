@@ -7,10 +7,10 @@ import datetime as dt
 from collections import Counter
 
 from flask import render_template
-from sqlalchemy import func, select
 
 from community_safety.records.database import session_scope
-from community_safety.records.models import OPEN_STATUSES, STATUSES, Report
+from community_safety.wording import status_name
+from staff.queries import overdue_count, reports_since
 from staff.views import staff
 
 MONTHS = 12
@@ -30,19 +30,13 @@ def overview():
     months = _months(today)
     start = dt.datetime.strptime(months[0], "%Y-%m")
     with session_scope() as db:
-        rows = db.execute(
-            select(Report.created_at, Report.category, Report.status, Report.ward).where(Report.created_at >= start)
-        ).all()
-        overdue = db.execute(
-            select(func.count(Report.id)).where(Report.status.in_(OPEN_STATUSES), Report.due_on < today)
-        ).scalar_one()
+        rows = reports_since(db, start)
+        overdue = overdue_count(db, today)
     by_month = Counter(row.created_at.strftime("%Y-%m") for row in rows)
     charts = {
         "Reports by month": [(m, by_month.get(m, 0)) for m in months],
         "By category": Counter(row.category for row in rows).most_common(),
-        "By status": [
-            (STATUSES.get(s, s).split(":")[0], n) for s, n in Counter(row.status for row in rows).most_common()
-        ],
+        "By status": [(status_name(s), n) for s, n in Counter(row.status for row in rows).most_common()],
         "By ward": Counter(row.ward or "Not known" for row in rows).most_common(),
     }
     return render_template(

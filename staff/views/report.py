@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from community_safety.case_review import default_rules
 from community_safety.casework import default_casework
@@ -14,24 +13,16 @@ from community_safety.records.conversations import conversation
 from community_safety.records.database import session_scope
 from community_safety.records.models import PRIORITIES, STATUSES, Report
 from community_safety.records.reports import change_status, reports_of, standing_of
+from community_safety.updates import push_to_telegram
 from staff import audit
 from staff.accounts import active_staff
 from staff.forms import AssignmentForm, StatusForm
-from staff.notify import deliver_update
-from staff.queries import is_overdue
+from staff.queries import is_overdue, report_by_reference
 from staff.views import staff
-
-# How an update reached the resident, in the words the page uses.
-DELIVERY_WORDS = {
-    "telegram": "on Telegram",
-    "web": "in the web chat",
-    "asked": "when they asked the bot",
-    "conversation": "in the conversation",
-}
 
 
 def _report(db, reference: str) -> Report:
-    report = db.execute(select(Report).where(Report.reference == reference)).scalar_one_or_none()
+    report = report_by_reference(db, reference)
     if report is None:
         abort(404)
     return report
@@ -62,7 +53,6 @@ def _page(db, report: Report, status_form=None, assignment_form=None, status=200
         priorities=PRIORITIES,
         overdue=is_overdue(report),
         contact_within=default_casework().contact_within,
-        delivery_words=DELIVERY_WORDS,
         status_form=status_form or StatusForm(status=report.status),
         assignment_form=assignment_form or _assignment_form(db, report),
     ), status
@@ -105,7 +95,7 @@ def change_report_status(reference: str):
             },
         )
         change_id = change.id
-    if deliver_update(change_id):
+    if push_to_telegram(change_id):
         flash("Status changed. The resident has been sent your update on Telegram.")
     else:
         flash("Status changed.")

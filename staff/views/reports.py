@@ -11,6 +11,7 @@ from flask_login import current_user
 from community_safety.places import ward_names
 from community_safety.records.database import session_scope
 from community_safety.records.models import STATUSES
+from community_safety.wording import channel_name, status_name
 from staff import audit
 from staff.accounts import active_staff
 from staff.queries import CHANNELS, SORTS, ReportFilters, find_reports, is_overdue
@@ -48,10 +49,10 @@ def reports():
     with session_scope() as db:
         page = find_reports(db, filters, current_user.id)
         options = {
-            "status": [(key, key.replace("_", " ").capitalize()) for key in STATUSES],
+            "status": [(key, status_name(key)) for key in STATUSES],
             "category": list(CATEGORIES.items()),
             "ward": [(ward, ward) for ward in ward_names()],
-            "channel": [(key, key.capitalize()) for key in CHANNELS],
+            "channel": [(key, channel_name(key)) for key in CHANNELS],
             "assignee": [("me", "Me"), ("none", "Not assigned")] + [(str(p.id), p.email) for p in active_staff(db)],
         }
         return render_template(

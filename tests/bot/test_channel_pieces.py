@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.messages import MessagesError, load_messages
-from bot.rasa_client import MAX_MESSAGE, clean_text, parse_replies, unavailable_replies
-from bot.telegram.replies import MAX_CALLBACK_BYTES, callback_data, payload_of, split_text
+from bot.rasa_client import MAX_MESSAGE, Button, clean_text, parse_replies, unavailable_replies
+from bot.telegram.replies import keyboard, split_text
 from bot.telegram.settings import Settings, SettingsError
 
 
@@ -27,19 +25,13 @@ def test_split_text_breaks_at_paragraphs():
     assert first.endswith("word") and second.startswith("more")
 
 
-def test_long_payloads_get_short_remembered_ids():
-    remembered = OrderedDict()
+def test_buttons_carry_their_whole_payload_one_a_row():
+    # python-telegram-bot's arbitrary callback data swaps each payload for a short id when it sends.
     long_payload = '/inform{"answer": "' + "x" * 100 + '"}'
-    data = callback_data(long_payload, remembered)
-    assert len(data.encode()) <= MAX_CALLBACK_BYTES
-    assert payload_of(data, remembered) == long_payload
-    assert callback_data("/emergency", remembered) == "/emergency"
-    assert payload_of("k:unknown", remembered) is None  # forgotten after a restart: "please type"
-
-
-@given(st.text(max_size=200))
-def test_button_ids_always_fit_telegrams_limit(payload):
-    assert len(callback_data(payload, OrderedDict()).encode("utf-8")) <= MAX_CALLBACK_BYTES
+    markup = keyboard((Button("Yes", "yes"), Button("", long_payload)))
+    assert [[b.callback_data for b in row] for row in markup.inline_keyboard] == [["yes"], [long_payload]]
+    assert markup.inline_keyboard[1][0].text == long_payload[:64]
+    assert keyboard(()) is None
 
 
 def test_clean_text_drops_controls_and_bidi_overrides_but_keeps_languages():

@@ -202,7 +202,8 @@ def test_migrations_go_down_and_up_again(db):
 
 
 def test_a_status_change_records_who_why_and_what_the_resident_is_told(db):
-    from community_safety.records.reports import change_status, undelivered_updates, update_message
+    from community_safety.records.reports import change_status
+    from community_safety.updates import undelivered_updates, update_message
 
     with database.session_scope(db) as session:
         report = file_report(session, channel="web", channel_user_id="s1", submission_key="sc1", fields=report_fields())

@@ -22,6 +22,7 @@ def test_defaults_serve_one_machine(environment):
 def test_values_are_read_in_the_councils_terms(environment, tmp_path):
     environment(
         DATA_DIR=str(tmp_path),
+        DATABASE_URL=None,
         WEB_PORT="8080",
         WEB_COOKIE_SECURE="yes",
         WIDGET_ALLOWED_ORIGINS=" https://www.council.gov.uk , https://news.council.gov.uk,",

@@ -10,6 +10,7 @@ from community_safety.casework import default_casework
 from community_safety.records.database import session_scope
 from community_safety.records.models import AuditEvent, CaseReviewApplication
 from community_safety.records.reports import file_case_review_application, standing_of
+from community_safety.wording import day
 from tests.staff.conftest import csrf_token, make_report
 
 
@@ -35,7 +36,7 @@ def test_the_queue_shows_applications_with_their_deadline(caseworker):
     reference, _ = apply()
     page = caseworker.get("/staff/case-reviews").get_data(as_text=True)
     due = default_casework().decision_due(dt.date.today())
-    assert reference in page and due.strftime("%d %b %Y") in page and "Not decided yet" in page
+    assert reference in page and day(due) in page and "Not decided yet" in page
 
 
 def test_an_application_shows_its_evidence(caseworker):

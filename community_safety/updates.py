@@ -1,0 +1,107 @@
+"""Caseworkers' updates reaching residents, in one place: how an update reads, which are still to
+be told, and each way one gets there (``Delivery``), recorded so staff see that it arrived.
+
+- pushed at once on Telegram, the one channel the bot can write to first;
+- shown by the web widget on the resident's next visit;
+- told on any channel when the resident asks about their report;
+- the first ("We have received your report") is told in the conversation that filed it.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from community_safety.records.database import session_scope
+from community_safety.records.models import Report, Resident, StatusChange, utcnow
+from community_safety.wording import status_for_resident
+
+log = logging.getLogger(__name__)
+
+
+class Delivery(str, enum.Enum):
+    """How an update reached the resident (stored in ``status_changes.delivered_by``)."""
+
+    CONVERSATION = "conversation"
+    TELEGRAM = "telegram"
+    WEB = "web"
+    ASKED = "asked"
+
+    @property
+    def words(self) -> str:
+        """As the staff page says it: "reached them ... on Telegram"."""
+        return {
+            Delivery.CONVERSATION: "in the conversation",
+            Delivery.TELEGRAM: "on Telegram",
+            Delivery.WEB: "in the web chat",
+            Delivery.ASKED: "when they asked the bot",
+        }[self]
+
+
+def delivery_words(stored: str | None) -> str:
+    try:
+        return Delivery(stored).words
+    except ValueError:
+        return f"by {stored}" if stored else ""
+
+
+def update_message(change: StatusChange) -> str:
+    """How a caseworker's update reads when it reaches the resident."""
+    return (
+        f"Update on your report {change.report.reference}: {change.resident_update}\n"
+        f"Status: {status_for_resident(change.to_status)}."
+    )
+
+
+def undelivered_updates(session: Session, channel: str, channel_user_id: str) -> list[StatusChange]:
+    query = (
+        select(StatusChange)
+        .join(Report)
+        .join(Resident)
+        .where(
+            Resident.channel == channel,
+            Resident.channel_user_id == channel_user_id,
+            StatusChange.resident_update.is_not(None),
+            StatusChange.delivered_at.is_(None),
+        )
+        .order_by(StatusChange.changed_at, StatusChange.id)
+    )
+    return list(session.execute(query).scalars())
+
+
+def mark_delivered(changes: list[StatusChange], route: Delivery) -> None:
+    for change in changes:
+        change.delivered_at, change.delivered_by = utcnow(), Delivery(route).value
+
+
+def told_when_asked(session: Session, channel: str, channel_user_id: str) -> None:
+    """The resident asked about their reports and was told each one's latest update."""
+    mark_delivered(undelivered_updates(session, channel, channel_user_id), Delivery.ASKED)
+
+
+def shown_in_the_widget(session: Session, chat_id: str) -> list[str]:
+    """Updates a web resident hasn't seen, as messages; shown once, then marked delivered."""
+    changes = undelivered_updates(session, "web", chat_id)
+    messages = [update_message(change) for change in changes]
+    mark_delivered(changes, Delivery.WEB)
+    return messages
+
+
+def push_to_telegram(change_id: int) -> bool:
+    """Sends a Telegram resident's update at once; True when it reached Telegram."""
+    from bot.telegram.push import push_message  # the channel's own client; imported only to push
+
+    with session_scope() as db:
+        change = db.get(StatusChange, change_id)
+        resident = change.report.resident if change else None
+        if not change or not change.resident_update or not resident or resident.channel != "telegram":
+            return False
+        chat_id, text = resident.channel_user_id, update_message(change)
+    if not push_message(chat_id, text):
+        return False
+    with session_scope() as db:
+        mark_delivered([db.get(StatusChange, change_id)], Delivery.TELEGRAM)
+    return True

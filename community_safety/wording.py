@@ -1,0 +1,71 @@
+"""How dates, statuses and channels read, on the staff site and in the chat alike. The staff site
+registers each as a template filter (staff/app.py), so a page never formats them itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from community_safety.records.models import STATUSES
+
+# What staff see on tags, filters and charts: short, and the same everywhere.
+STATUS_NAMES = {
+    "new": "New",
+    "in_progress": "In progress",
+    "action_taken": "Action taken",
+    "closed": "Closed",
+    "no_further_action": "No further action",
+    "duplicate": "Duplicate",
+    "referred": "Referred",
+}
+CHANNEL_NAMES = {"telegram": "Telegram", "web": "Web chat"}
+
+
+def status_name(status: str | None) -> str:
+    """A status as staff see it: "In progress"."""
+    return STATUS_NAMES.get(status or "", (status or "").replace("_", " ").capitalize())
+
+
+def status_for_resident(status: str | None) -> str:
+    """A status as the resident is told it: "Being looked into by a caseworker"."""
+    return STATUSES.get(status or "", status_name(status))
+
+
+def channel_name(channel: str | None) -> str:
+    return CHANNEL_NAMES.get(channel or "", (channel or "").capitalize())
+
+
+def day(value: dt.date | dt.datetime | None) -> str:
+    """26 Nov 2026"""
+    return f"{value:%-d %b %Y}" if value else ""
+
+
+def long_day(value: dt.date | dt.datetime | None) -> str:
+    """26 November 2026"""
+    return f"{value:%-d %B %Y}" if value else ""
+
+
+def moment(value: dt.datetime | None) -> str:
+    """26 Nov 2026 14:05"""
+    return f"{value:%-d %b %Y %H:%M}" if value else ""
+
+
+def timestamp(value: dt.datetime | None) -> str:
+    """26 Nov 2026 14:05:09, for the audit log"""
+    return f"{value:%-d %b %Y %H:%M:%S}" if value else ""
+
+
+def words(name: str | None) -> str:
+    """A field's name in words: "feels_safe_at_home" -> "feels safe at home"."""
+    return (name or "").replace("_", " ")
+
+
+FILTERS = {
+    "status_name": status_name,
+    "status_for_resident": status_for_resident,
+    "channel_name": channel_name,
+    "day": day,
+    "long_day": long_day,
+    "moment": moment,
+    "timestamp": timestamp,
+    "words": words,
+}
