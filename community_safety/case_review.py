@@ -15,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 
 from community_safety.config_file import read_mapping
 from community_safety.settings import settings
+from community_safety.wording import long_day
 
 CASE_REVIEW_FILE = Path(__file__).resolve().parent / "data" / "case_review.yml"
 # Anti-social Behaviour, Crime and Policing Act 2014, Explanatory Notes para 231.
@@ -136,12 +137,12 @@ def standing(incidents: list[Incident], rules: CaseReviewRules, today: dt.date) 
     if eligible:
         reason = (
             f"{len(qualifying)} separate incidents reported within {rules.window_months} months; "
-            f"apply by {apply_by:%-d %B %Y}"
+            f"apply by {long_day(apply_by)}"
         )
     elif enough and acted_on:
         reason = "action has been taken on these reports, and the council's rules require that none was"
     elif enough and not in_time:
-        reason = f"the application had to be made by {apply_by:%-d %B %Y}, a month after the last incident"
+        reason = f"the application had to be made by {long_day(apply_by)}, a month after the last incident"
     else:
         reason = (
             f"{len(qualifying)} of {rules.threshold_incidents} separate incidents reported within "

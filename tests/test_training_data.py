@@ -7,6 +7,7 @@ import subprocess
 
 import yaml
 
+from community_safety.settings import PROCESS_ENVIRONMENT
 from community_safety.signposting import default_signposting
 from tests.conftest import PROJECT, read_nlu_examples
 
@@ -42,7 +43,7 @@ def test_rasa_data_validate_passes_without_warnings():
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        env={**os.environ, **PROCESS_ENVIRONMENT},
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
 

@@ -7,6 +7,7 @@ import subprocess
 
 import yaml
 
+from community_safety.settings import PROCESS_ENVIRONMENT
 from tests.conftest import MODEL, PROJECT
 
 
@@ -28,7 +29,7 @@ def test_rasa_test_stories_pass(tmp_path):
         capture_output=True,
         text=True,
         timeout=600,
-        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"},
+        env={**os.environ, **PROCESS_ENVIRONMENT},
     )
     failed = tmp_path / "failed_test_stories.yml"
     failures = failed.read_text() if failed.exists() else ""
