@@ -4,8 +4,9 @@ Both forms validate the same way: each slot has its own ``validate_<slot>`` meth
 the reader for the answer (``community_safety.answers``, ``community_safety.reporting``) and
 passes it to ``read``; ``read`` handles "stop", and says what to do when an answer can't be read.
 
-When an answer can't be read twice in a row, the bot stops repeating itself and asks
-whether to carry on; "stop" ends the questions and the form finishes with what it has,
+No question is asked a third time: when an answer still can't be read after asking once more,
+each form keeps what it can (``after_two_tries``: the resident's own words, or the answer that
+keeps them safest) and moves on; "stop" ends the questions and the form finishes with what it has,
 so nobody is stuck in a loop.
 
 Danger to life in the middle of the questions is decided here, once for every form
@@ -24,13 +25,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from community_safety.answers import YES, Answer, is_cancel, yes_no
+from community_safety.answers import Answer, is_cancel
 from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, SAFETY_NET_KEY
 
 FAILURES_SLOT = "form_failures"
-CONTINUE_SLOT = "continue_form"
 STOP_SLOT = "form_stopped"
-MAX_FAILURES = 2
 # An answer shorter than this ("myself", "no", "Brick Lane") is too short for a classifier's word.
 SENTENCE_WORDS = 4
 
@@ -78,16 +77,27 @@ class PatientFormValidation(FormValidationAction, ABC):
     def problem_message(self, problem: str) -> str:
         """What to say when an answer can't be read (``problem`` names the message)."""
 
+    @abstractmethod
+    def after_two_tries(self, slot: str, value: Any) -> Answer:
+        """What to keep when an answer still can't be read after asking again."""
+
     def read(
-        self, slot: str, value: Any, reader: Callable[[Any], Answer | str | None], dispatcher: CollectingDispatcher
+        self,
+        slot: str,
+        value: Any,
+        reader: Callable[[Any], Answer | str | None],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
     ) -> dict[str, Any]:
         """One answer: "stop" ends the questions; otherwise the reader's slots, and a word when it
-        couldn't read it (the empty slot makes the form ask again)."""
+        couldn't read it (the empty slot makes the form ask again, once)."""
         if is_cancel(value):
             return {slot: None, **self.after_cancel(slot)}
         answer = reader(value)
         if not isinstance(answer, Answer):
             answer = Answer.of(slot, answer)
+        if answer.problem and tracker.get_slot("requested_slot") == slot and failures(tracker) >= 1:
+            answer = self.after_two_tries(slot, value)
         if answer.problem:
             dispatcher.utter_message(text=self.problem_message(answer.problem))
         return answer.slots
@@ -97,10 +107,7 @@ class PatientFormValidation(FormValidationAction, ABC):
     ) -> list[str]:
         if tracker.get_slot(STOP_SLOT):
             return []
-        questions = self.questions(tracker)
-        if questions and int(tracker.get_slot(FAILURES_SLOT) or 0) >= MAX_FAILURES:
-            return [CONTINUE_SLOT, *questions]
-        return questions
+        return self.questions(tracker)
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -111,25 +118,18 @@ class PatientFormValidation(FormValidationAction, ABC):
             dispatcher.utter_message(response="utter_emergency")
             return [SlotSet(slot, value) for slot, value in {requested: None, **self.after_danger(tracker)}.items()]
         events = await super().get_validation_events(dispatcher, tracker, domain)
-        if requested not in answered_now or requested == CONTINUE_SLOT:
+        if requested not in answered_now:
             return events
-        failures = int(tracker.get_slot(FAILURES_SLOT) or 0) + 1 if tracker.get_slot(requested) is None else 0
+        count = failures(tracker) + 1 if tracker.get_slot(requested) is None else 0
         # The form picks its next question from the tracker, so it must see the count now.
-        tracker.slots[FAILURES_SLOT] = failures
-        return [*events, SlotSet(FAILURES_SLOT, failures)]
+        tracker.slots[FAILURES_SLOT] = count
+        return [*events, SlotSet(FAILURES_SLOT, count)]
 
-    def validate_continue_form(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        answer = "yes" if str(value).strip().lower() == "carry on" else yes_no(value)
-        if answer is None and is_cancel(value):
-            answer = "no"
-        if answer == YES:
-            return {CONTINUE_SLOT: None, FAILURES_SLOT: 0}
-        if answer is None:
-            return {CONTINUE_SLOT: None}
-        return {CONTINUE_SLOT: "no", STOP_SLOT: True, FAILURES_SLOT: 0}
+
+def failures(tracker: Tracker) -> int:
+    """Answers in a row to the question being asked that couldn't be read."""
+    return int(tracker.get_slot(FAILURES_SLOT) or 0)
 
 
 def reset_form_slots() -> list[EventType]:
-    return [SlotSet(FAILURES_SLOT, 0), SlotSet(CONTINUE_SLOT, None), SlotSet(STOP_SLOT, None)]
+    return [SlotSet(FAILURES_SLOT, 0), SlotSet(STOP_SLOT, None)]

@@ -72,11 +72,6 @@ class AskHomelessTonight(AskSignpostQuestion):
         return "action_ask_homeless_tonight"
 
 
-class AskContinueForm(AskSignpostQuestion):
-    def name(self) -> str:
-        return "action_ask_continue_form"
-
-
 # The report's questions (community_safety/data/reporting.yml, `questions`).
 class AskReportDescription(AskReportQuestion):
     def name(self) -> str:

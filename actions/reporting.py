@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
 from community_safety import reporting as reading
+from community_safety.answers import Answer
 from community_safety.case_review import default_rules
 from community_safety.channels import channel_and_user
 from community_safety.records.database import session_scope
@@ -32,6 +33,8 @@ from community_safety.wording import day, status_for_resident
 
 logger = logging.getLogger(__name__)
 REPORTED_SLOT = "report_filed"
+# A first message this long says what happened, and becomes the report's description.
+DESCRIPTION_WORDS = 4
 PAUSED_SLOT = "report_paused"
 CARRY_ON_BUTTON = {"title": "Carry on with my report", "payload": "/file_report"}
 TRY_AGAIN_BUTTON = {"title": "Try again", "payload": "/file_report"}
@@ -68,7 +71,7 @@ def first_report_message(tracker: Tracker) -> dict[str, Any] | None:
                 if (
                     intent in default_signposting().needs_with_report("incident")
                     and not text.startswith("/")
-                    and len(text.split()) >= 4
+                    and len(text.split()) >= DESCRIPTION_WORDS
                 ):
                     return event
                 return None
@@ -80,21 +83,28 @@ class ActionStartReport(Action):
         return "action_start_report"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        reporting = default_reporting()
-        slots = report_slots(tracker)
-        if any(slots.get(q) is not None for q in QUESTIONS) and not tracker.get_slot(REPORTED_SLOT):
-            dispatcher.utter_message(text=reporting.say("resumed"))
-            return [SlotSet(PAUSED_SLOT, None)] + reset_form_slots()
-        events: list[EventType] = [SlotSet(slot, None) for slot in ALL_SLOTS] + [SlotSet(REPORTED_SLOT, None)]
-        first = first_report_message(tracker)
-        if first:
+        return begin_report(dispatcher, tracker)
+
+
+def begin_report(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """A new report, from what the resident already said; or the one they left, where they left it."""
+    reporting = default_reporting()
+    slots = report_slots(tracker)
+    if any(slots.get(q) is not None for q in QUESTIONS) and not tracker.get_slot(REPORTED_SLOT):
+        dispatcher.utter_message(text=reporting.say("resumed"))
+        return [SlotSet(PAUSED_SLOT, None)] + reset_form_slots()
+    events: list[EventType] = [SlotSet(slot, None) for slot in ALL_SLOTS] + [SlotSet(REPORTED_SLOT, None)]
+    first = first_report_message(tracker)
+    if first:
+        entities = (first.get("parse_data") or {}).get("entities") or []
+        places = [e["value"] for e in entities if e.get("entity") in ("place", "postcode")]
+        if places:
+            events.append(SlotSet("report_location", ", ".join(places)))
+        # "I want to report noisy neighbours" names the trouble but doesn't say what happened: ask.
+        if len(reading.without_the_asking(first["text"]).split()) >= DESCRIPTION_WORDS:
             events.append(SlotSet("report_description", first["text"][:MAX_TEXT]))
-            entities = (first.get("parse_data") or {}).get("entities") or []
-            places = [e["value"] for e in entities if e.get("entity") in ("place", "postcode")]
-            if places:
-                events.append(SlotSet("report_location", ", ".join(places)))
-        dispatcher.utter_message(text=reporting.say("started"))
-        return events + reset_form_slots()
+    dispatcher.utter_message(text=reporting.say("started"))
+    return events + reset_form_slots()
 
 
 class ValidateReportForm(PatientFormValidation):
@@ -114,54 +124,60 @@ class ValidateReportForm(PatientFormValidation):
     def problem_message(self, problem: str) -> str:
         return default_reporting().say(problem, limit=MAX_TEXT)
 
+    def after_two_tries(self, slot: str, value: Any) -> Answer:
+        if slot == "report_confirm":
+            # Never sent without a clear "send", never lost: kept for when they are ready.
+            return Answer({slot: None, PAUSED_SLOT: True, STOP_SLOT: True})
+        return reading.after_two_tries(slot, value)
+
     def validate_report_description(self, value, dispatcher, tracker, domain):
-        return self.read("report_description", value, reading.read_description, dispatcher)
+        return self.read("report_description", value, reading.read_description, dispatcher, tracker)
 
     def validate_report_location(self, value, dispatcher, tracker, domain):
-        return self.read("report_location", value, reading.read_location, dispatcher)
+        return self.read("report_location", value, reading.read_location, dispatcher, tracker)
 
     def validate_report_when(self, value, dispatcher, tracker, domain):
-        return self.read("report_when", value, reading.read_when_answer, dispatcher)
+        return self.read("report_when", value, reading.read_when_answer, dispatcher, tracker)
 
     def validate_report_people(self, value, dispatcher, tracker, domain):
-        return self.read("report_people", value, reading.read_people, dispatcher)
+        return self.read("report_people", value, reading.read_people, dispatcher, tracker)
 
     def validate_report_targeted(self, value, dispatcher, tracker, domain):
-        return self.read("report_targeted", value, partial(reading.read_impact, "report_targeted"), dispatcher)
+        return self.read("report_targeted", value, partial(reading.read_impact, "report_targeted"), dispatcher, tracker)
 
     def validate_report_hate(self, value, dispatcher, tracker, domain):
-        return self.read("report_hate", value, partial(reading.read_impact, "report_hate"), dispatcher)
+        return self.read("report_hate", value, partial(reading.read_impact, "report_hate"), dispatcher, tracker)
 
     def validate_report_health(self, value, dispatcher, tracker, domain):
-        return self.read("report_health", value, partial(reading.read_impact, "report_health"), dispatcher)
+        return self.read("report_health", value, partial(reading.read_impact, "report_health"), dispatcher, tracker)
 
     def validate_report_children(self, value, dispatcher, tracker, domain):
-        return self.read("report_children", value, partial(reading.read_impact, "report_children"), dispatcher)
+        return self.read("report_children", value, partial(reading.read_impact, "report_children"), dispatcher, tracker)
 
     def validate_report_safe_at_home(self, value, dispatcher, tracker, domain):
         reader = partial(reading.read_impact, "report_safe_at_home")
-        result = self.read("report_safe_at_home", value, reader, dispatcher)
+        result = self.read("report_safe_at_home", value, reader, dispatcher, tracker)
         if result.get("report_safe_at_home") == "no":
             dispatcher.utter_message(text=default_reporting().say("not_safe_at_home"))
         return result
 
     def validate_report_agencies(self, value, dispatcher, tracker, domain):
-        return self.read("report_agencies", value, reading.read_agencies, dispatcher)
+        return self.read("report_agencies", value, reading.read_agencies, dispatcher, tracker)
 
     def validate_report_anonymous(self, value, dispatcher, tracker, domain):
-        return self.read("report_anonymous", value, reading.read_anonymous, dispatcher)
+        return self.read("report_anonymous", value, reading.read_anonymous, dispatcher, tracker)
 
     def validate_report_contact(self, value, dispatcher, tracker, domain):
-        return self.read("report_contact", value, reading.read_contact, dispatcher)
+        return self.read("report_contact", value, reading.read_contact, dispatcher, tracker)
 
     def validate_report_confirm(self, value, dispatcher, tracker, domain):
-        result = self.read("report_confirm", value, reading.read_confirm, dispatcher)
+        result = self.read("report_confirm", value, reading.read_confirm, dispatcher, tracker)
         if result.get("report_confirm") in ("send", "cancel"):
             return {**result, "requested_slot": None}
         return result
 
     def validate_report_change(self, value, dispatcher, tracker, domain):
-        return self.read("report_change", value, reading.read_change, dispatcher)
+        return self.read("report_change", value, reading.read_change, dispatcher, tracker)
 
 
 class ActionSubmitReport(Action):

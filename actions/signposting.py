@@ -6,16 +6,28 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
+from actions.reporting import begin_report
 from community_safety import answers as read
+from community_safety.answers import Answer
+from community_safety.reporting import asks_to_report
 from community_safety.signposting import ANSWERS, default_signposting
 
 NEED_SLOT = "need"
 OTHER_NEEDS_SLOT = "other_needs"
+# The resident asked to report ("I want to report noisy neighbours"): after the safety question,
+# the report starts straight away instead of advice and a "Report it here" button.
+WANTS_REPORT_SLOT = "wants_report"
+# Narration, not who it is about: "I think the little boy next door is being neglected" is about him.
+_NARRATION = re.compile(
+    r"\b(?:i (?:think|thought|believe|reckon|suspect|saw|see|heard|hear|noticed|have noticed|know)|"
+    r"i'?ve (?:noticed|seen|heard)|i'?m (?:worried|concerned|not sure)(?: (?:about|that|if|whether))?|"
+    r"i (?:want|need|would like|'d like) to (?:report|tell you about)|(?:can|could|how do) i report)\b"
+)
 NEXT_STEP_BUTTONS = [
     {"title": "Something else", "payload": "/help"},
     {"title": "That's all, thanks", "payload": "/goodbye"},
@@ -39,9 +51,9 @@ def prefilled_answers(need: str, text: str, entities: list[dict[str, Any]]) -> d
         filled["age_group"] = "child"
     elif "elderly" in at_risk:
         filled["age_group"] = "adult"
-    lowered = (text or "").casefold()
+    lowered = (text or "").casefold().replace("\u2019", "'")
     # Only when the message is unambiguous: "my partner kicked me out" names both.
-    self_words, other_words = read.mentions(lowered)
+    self_words, other_words = read.mentions(_NARRATION.sub(" ", lowered))
     if self_words != other_words:
         filled["about"] = "self" if self_words else "other"
     if _HAPPENING_NOW.search(lowered):
@@ -68,7 +80,8 @@ class ActionStartSignpost(Action):
             SlotSet(OTHER_NEEDS_SLOT, signposting.other_needs(text, need)),
         ]
         events += [SlotSet(slot, filled.get(slot)) for slot in ANSWERS]
-        return events + reset_form_slots()
+        wants_report = need in signposting.needs_with_report("incident") and asks_to_report(text)
+        return [*events, SlotSet(WANTS_REPORT_SLOT, wants_report or None), *reset_form_slots()]
 
 
 class ValidateSignpostForm(PatientFormValidation):
@@ -77,7 +90,10 @@ class ValidateSignpostForm(PatientFormValidation):
 
     def questions(self, tracker: Tracker) -> list[str]:
         need = tracker.get_slot(NEED_SLOT)
-        return default_signposting().questions_for(need, current_answers(tracker))
+        questions = default_signposting().questions_for(need, current_answers(tracker))
+        if tracker.get_slot(WANTS_REPORT_SLOT):
+            return [question for question in questions if question == "danger_now"]
+        return questions
 
     def after_danger(self, tracker: Tracker) -> dict[str, Any]:
         # Someone is in danger now: no more questions, and the reply after 999 says what next.
@@ -88,14 +104,18 @@ class ValidateSignpostForm(PatientFormValidation):
         return {STOP_SLOT: True}
 
     def problem_message(self, problem: str) -> str:
-        return default_signposting().messages["not_understood"]
+        return default_signposting().messages[problem]
 
-    def _read(self, slot: str, value: Any, reader, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    def after_two_tries(self, slot: str, value: Any) -> Answer:
+        # No third time: the resident gets the best door for what they have said.
+        return Answer({slot: None, STOP_SLOT: True}, "gave_up")
+
+    def _read(self, slot: str, value: Any, reader, dispatcher: CollectingDispatcher, tracker) -> dict[str, Any]:
         # Values the bot filled in itself (from the first message) are already in their final form.
-        return self.read(slot, value, lambda v: v if v in ANSWERS[slot] else reader(v), dispatcher)
+        return self.read(slot, value, lambda v: v if v in ANSWERS[slot] else reader(v), dispatcher, tracker)
 
     def validate_danger_now(self, value, dispatcher, tracker, domain):
-        result = self._read("danger_now", value, read.yes_no, dispatcher)
+        result = self._read("danger_now", value, read.yes_no, dispatcher, tracker)
         if result["danger_now"] == "yes":
             # 999 before anything else; the signposting reply then repeats it.
             dispatcher.utter_message(response="utter_emergency")
@@ -103,16 +123,16 @@ class ValidateSignpostForm(PatientFormValidation):
         return result
 
     def validate_happening_now(self, value, dispatcher, tracker, domain):
-        return self._read("happening_now", value, read.yes_no, dispatcher)
+        return self._read("happening_now", value, read.yes_no, dispatcher, tracker)
 
     def validate_about(self, value, dispatcher, tracker, domain):
-        return self._read("about", value, read.about_whom, dispatcher)
+        return self._read("about", value, read.about_whom, dispatcher, tracker)
 
     def validate_age_group(self, value, dispatcher, tracker, domain):
-        return self._read("age_group", value, read.age_group, dispatcher)
+        return self._read("age_group", value, read.age_group, dispatcher, tracker)
 
     def validate_homeless_tonight(self, value, dispatcher, tracker, domain):
-        return self._read("homeless_tonight", value, read.homeless_tonight, dispatcher)
+        return self._read("homeless_tonight", value, read.homeless_tonight, dispatcher, tracker)
 
 
 class ActionSignpost(Action):
@@ -132,6 +152,9 @@ class ActionSignpost(Action):
             # utter_emergency has just been said; don't repeat it with a list of services.
             dispatcher.utter_message(text=signposting.messages["after_emergency"], buttons=NEXT_STEP_BUTTONS)
             return reset_form_slots()
+        if tracker.get_slot(WANTS_REPORT_SLOT) and signposting.needs[need].reportable:
+            # They asked to report: the report begins now; the usual advice comes with its reference.
+            return [*reset_form_slots(), *begin_report(dispatcher, tracker), FollowupAction("report_form")]
         reply = signposting.reply(need, answers, other_needs=tracker.get_slot(OTHER_NEEDS_SLOT) or [])
         dispatcher.utter_message(text=reply.text)
         # A report made in the chat counts toward the case review (the need's `report` in signposting.yml).

@@ -75,9 +75,14 @@ class Incident:
     place: str = ""  # where, as given; used to spot the same incident told twice
     hate: bool = False
     action_taken: bool = False
+    approximate: bool = False  # the resident's words gave a range of days, or none
 
     @property
-    def same_incident_key(self) -> tuple[dt.date, str]:
+    def same_incident_key(self) -> tuple:
+        # Two reports are the same incident only when both name the same day and place; with an
+        # approximate date that can't be told, so it counts on its own.
+        if self.approximate:
+            return ("approximate", self.reference)
         return self.occurred_on, " ".join(self.place.casefold().split())
 
 

@@ -15,6 +15,7 @@ from community_safety.config_file import read_mapping
 from community_safety.settings import settings
 from community_safety.signposting import Prompt
 from community_safety.when import read_when
+from community_safety.wording import day
 
 REPORTING_FILE = Path(__file__).resolve().parent / "data" / "reporting.yml"
 MAX_TEXT = 2000
@@ -46,12 +47,23 @@ IMPACT = {
     "report_safe_at_home": "feels_safe_at_home",
 }
 # Slots the form fills as it reads answers, beside the ones it asks.
-DERIVED = ("report_postcode", "report_date", "report_ongoing", "report_frequency")
+DERIVED = (
+    "report_postcode", "report_date", "report_date_from", "report_date_to", "report_approximate",
+    "report_ongoing", "report_frequency",
+)  # fmt: skip
 ALL_SLOTS = (*QUESTIONS, "report_change", *DERIVED)
 CHANGE_GROUPS = {
     "report_description": ("report_description",),
     "report_location": ("report_location", "report_postcode"),
-    "report_when": ("report_when", "report_date", "report_ongoing", "report_frequency"),
+    "report_when": (
+        "report_when",
+        "report_date",
+        "report_date_from",
+        "report_date_to",
+        "report_approximate",
+        "report_ongoing",
+        "report_frequency",
+    ),  # fmt: skip
     "report_people": ("report_people",),
     "report_targeted": tuple(IMPACT),
     "report_anonymous": ("report_anonymous", "report_contact"),
@@ -64,6 +76,22 @@ SUMMARY_LABELS = (
     ("report_agencies", "Also told"),
 )
 NOT_SURE = "not sure"
+# What an open question keeps when the resident says "no", "don't know" or "not sure".
+NOT_KNOWN = "not known"
+_NOTHING_KNOWN = re.compile(
+    r"^\W*(?:no|nope|nah|none|nobody|no one|noone|nothing|n/?a|not sure|unsure|unknown|no idea|idk|dunno|"
+    r"(?:i )?(?:don'?t|do not|dont) know|(?:i )?can'?t (?:say|remember|tell)|not known|no clue)\b[\W\w]{0,20}$"
+)
+
+
+# Every message the report conversation says (reporting.yml, `messages`).
+MESSAGES = (
+    "not_understood", "too_short", "kept_first_part", "future_date", "no_date", "kept_when", "kept_words",
+    "moved_on", "kept_anonymous", "kept_no_contact", "not_safe_at_home", "bad_contact", "started",
+    "resumed", "cancelled", "paused", "filed", "filed_anonymously", "standing_count", "standing_tell",
+    "standing_eligible", "not_saved", "no_reports", "report_line", "report_line_update",
+    "application_filed", "application_not_eligible",
+)  # fmt: skip
 
 
 class ReportingError(ValueError):
@@ -101,14 +129,44 @@ def _clean(value: Any) -> str:
 # validate_<slot> methods (actions/reporting.py) name the reader for their slot.
 
 
+# "I want to report noisy neighbours", "how do I report drug dealing", "reporting a fight on my road".
+_ASKS_TO_REPORT = re.compile(
+    r"\b(?:i(?:'d| would)? (?:want|need|wanna|wish|like) to|i'?m (?:trying|wanting|looking) to|(?:can|could|may|how "
+    r"(?:do|can|would)) i|where (?:do|can) i|i'?d like to|i'?m|i am|want to|like to)\s+(?:make a |file a )?"
+    r"(?:report|complain(?:t)?)(?:ing)?\b(?:\s+(?:about|of|on))?|^\W*report(?:ing)?\b(?:\s+(?:about|of|on))?"
+)
+
+
+def asks_to_report(text: str) -> bool:
+    """The resident says they want to report something (not only what is happening)."""
+    return bool(_ASKS_TO_REPORT.search(" ".join(str(text or "").casefold().replace("\u2019", "'").split())))
+
+
+def without_the_asking(text: str) -> str:
+    """What a message says happened, once "I want to report" is taken out: "noisy neighbours"."""
+    lowered = " ".join(str(text or "").casefold().replace("\u2019", "'").split())
+    return _ASKS_TO_REPORT.sub(" ", lowered).strip(" .,!?")
+
+
+def nothing_known(text: str) -> bool:
+    """ "no", "don't know", "not sure, sorry": the resident can't say."""
+    return bool(_NOTHING_KNOWN.match(text.lower().replace("\u2019", "'")))
+
+
 def _free_text(slot: str, value: Any, shortest: int = 1) -> Answer:
     text = _clean(value)
     if len(text) < shortest:
         return Answer({slot: None}, "too_short")
+    if nothing_known(text):
+        return Answer({slot: NOT_KNOWN})
     return Answer({slot: text[:MAX_TEXT]}, "kept_first_part" if len(text) > MAX_TEXT else None)
 
 
 def read_description(value: Any) -> Answer:
+    text = _clean(value)
+    if nothing_known(text):
+        # Every report needs what happened, in the resident's words.
+        return Answer({"report_description": None}, "too_short")
     return _free_text("report_description", value, shortest=3)
 
 
@@ -118,18 +176,18 @@ def read_people(value: Any) -> Answer:
 
 def read_location(value: Any) -> Answer:
     answer = _free_text("report_location", value)
-    if answer.slots["report_location"] is None:
-        return answer
+    if answer.slots["report_location"] in (None, NOT_KNOWN):
+        return Answer({**answer.slots, "report_postcode": None}, answer.problem)
     postcode = POSTCODE.search(answer.slots["report_location"])
     found = f"{postcode.group(1)} {postcode.group(2)}".upper() if postcode else None
     return Answer({**answer.slots, "report_postcode": found}, answer.problem)
 
 
 def read_agencies(value: Any) -> Answer:
-    answer = _free_text("report_agencies", value)
-    if answer.slots["report_agencies"] and yes_no(answer.slots["report_agencies"]) == "no":
-        return Answer({"report_agencies": "no one else"}, answer.problem)
-    return answer
+    text = _clean(value)
+    if yes_no(text) == "no" or re.match(r"^\W*(?:no one|nobody|noone|none|not yet)\b", text.lower()):
+        return Answer({"report_agencies": "no one else"})
+    return _free_text("report_agencies", value)
 
 
 def read_when_answer(value: Any, today: dt.date | None = None) -> Answer:
@@ -142,11 +200,18 @@ def read_when_answer(value: Any, today: dt.date | None = None) -> Answer:
     return Answer(
         {
             "report_when": text[:200],
-            "report_date": when.occurred_on.isoformat() if when.occurred_on else None,
+            "report_date": _iso(when.occurred_on),
+            "report_date_from": _iso(when.earliest),
+            "report_date_to": _iso(when.latest),
+            "report_approximate": when.approximate,
             "report_ongoing": when.ongoing,
             "report_frequency": when.frequency,
         }
     )
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def read_impact(slot: str, value: Any) -> Answer:
@@ -197,8 +262,46 @@ def read_change(value: Any) -> Answer:
     return Answer({"report_change": None}, "not_understood")
 
 
+def after_two_tries(slot: str, value: Any) -> Answer:
+    """The answer kept when one still can't be read after asking again: never a third time.
+
+    Open answers keep the resident's own words; when it happened keeps them as a date to check; the
+    rest take the answer that keeps the resident safest, which they see in the summary and can change.
+    The message named says what was kept."""
+    words = _clean(value)[:MAX_TEXT] or NOT_KNOWN
+    if slot == "report_when":
+        return Answer(
+            {slot: words[:200], "report_date": None, "report_date_from": None, "report_date_to": None,
+             "report_approximate": True, "report_ongoing": None, "report_frequency": None},
+            "kept_when",
+        )  # fmt: skip
+    if slot in ("report_description", "report_location", "report_people", "report_agencies"):
+        return Answer({slot: words}, "kept_words")
+    if slot in IMPACT:
+        return Answer({slot: NOT_SURE}, "moved_on")
+    if slot == "report_anonymous":
+        return Answer({slot: "anonymous", "report_contact": None}, "kept_anonymous")
+    if slot == "report_contact":
+        return Answer({slot: "none"}, "kept_no_contact")
+    if slot == "report_change":
+        return Answer({slot: None, "report_confirm": None}, "moved_on")
+    return Answer({slot: None}, "not_understood")
+
+
+def when_words(slots: dict[str, Any]) -> str:
+    """When, in the resident's words, with the days they allow when those are a range."""
+    said, first, last = slots.get("report_when"), slots.get("report_date_from"), slots.get("report_date_to")
+    if said and first and last and first != last:
+        return f"{said} (between {day(dt.date.fromisoformat(first))} and {day(dt.date.fromisoformat(last))})"
+    return said or ""
+
+
 def summary(slots: dict[str, Any]) -> str:
-    lines = [f"{label}: {slots[key]}" for key, label in SUMMARY_LABELS if slots.get(key)]
+    lines = [
+        f"{label}: {when_words(slots) if key == 'report_when' else slots[key]}"
+        for key, label in SUMMARY_LABELS
+        if slots.get(key)
+    ]
     impacts = {
         "report_targeted": "feels targeted",
         "report_hate": "may be hate-related",
@@ -221,13 +324,19 @@ def _yes_no_or_none(value: Any) -> bool | None:
 
 def report_fields(slots: dict[str, Any]) -> dict[str, Any]:
     """The stored report, from the form's slots."""
-    date = slots.get("report_date")
+
+    def day(slot: str) -> dt.date | None:
+        return dt.date.fromisoformat(slots[slot]) if slots.get(slot) else None
+
     fields = {
         "asb_type": None,
         "description": slots.get("report_description"),
         "location_text": slots.get("report_location"),
         "postcode": slots.get("report_postcode"),
-        "occurred_on": dt.date.fromisoformat(date) if date else None,
+        "occurred_on": day("report_date"),
+        "occurred_from": day("report_date_from"),
+        "occurred_to": day("report_date_to"),
+        "occurred_approximate": bool(slots.get("report_approximate")),
         "occurred_text": slots.get("report_when"),
         "ongoing": slots.get("report_ongoing"),
         "frequency": slots.get("report_frequency"),
@@ -250,6 +359,9 @@ def load_reporting(path: Path | str = REPORTING_FILE) -> Reporting:
             str(spec["ask"]).strip(), tuple((str(t), str(p)) for t, p in spec.get("buttons") or [])
         )
     messages = {key: str(value).strip() for key, value in (document.get("messages") or {}).items()}
+    missing = [key for key in MESSAGES if not messages.get(key)]
+    if missing:
+        raise ReportingError(f"{path}: messages missing: {', '.join(missing)}")
     return Reporting(questions, messages)
 
 

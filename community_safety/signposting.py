@@ -94,8 +94,8 @@ class Prompt:
         return [{"title": title, "payload": payload} for title, payload in self.buttons]
 
 
-MESSAGES = ("not_understood", "anything_else", "after_emergency", "suggest_needs")
-FORM_QUESTIONS = (*ANSWERS, "continue_form")
+MESSAGES = ("not_understood", "gave_up", "anything_else", "after_emergency", "suggest_needs")
+FORM_QUESTIONS = tuple(ANSWERS)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ registers each as a template filter (staff/app.py), so a page never formats them
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from community_safety.records.models import STATUSES
 
@@ -54,6 +55,17 @@ def timestamp(value: dt.datetime | None) -> str:
     return f"{value:%-d %b %Y %H:%M:%S}" if value else ""
 
 
+def occurred(report: Any) -> str:
+    """When a report's incident happened: the day, or the range the resident's words allow."""
+    if report.occurred_approximate and report.occurred_from and report.occurred_to:
+        if report.occurred_from == report.occurred_to:
+            return f"about {long_day(report.occurred_on or report.occurred_to)} (approximate)"
+        return f"between {long_day(report.occurred_from)} and {long_day(report.occurred_to)} (approximate)"
+    if report.occurred_on:
+        return long_day(report.occurred_on)
+    return "not given: see their words" if report.occurred_text else ""
+
+
 def words(name: str | None) -> str:
     """A field's name in words: "feels_safe_at_home" -> "feels safe at home"."""
     return (name or "").replace("_", " ")
@@ -66,6 +78,7 @@ FILTERS = {
     "day": day,
     "long_day": long_day,
     "moment": moment,
+    "occurred": occurred,
     "timestamp": timestamp,
     "words": words,
 }

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.sql import false
 
 Base = declarative_base()
 
@@ -67,8 +68,12 @@ class Report(Base):
     description = Column(Text, nullable=False)  # in the resident's own words
     location_text = Column(String(500))
     postcode = Column(String(10))
-    occurred_on = Column(Date)
-    occurred_text = Column(String(200))  # "last night about 11pm"
+    occurred_on = Column(Date)  # the day, when the resident's words name one
+    # The days the words allow ("last weekend": Saturday to Sunday); approximate when not one sure day.
+    occurred_from = Column(Date)
+    occurred_to = Column(Date)
+    occurred_approximate = Column(Boolean, nullable=False, default=False, server_default=false())
+    occurred_text = Column(String(200))  # "last night about 11pm", as the resident said it
     ongoing = Column(Boolean)
     frequency = Column(String(200))
     people_involved = Column(Text)  # described, not accused

@@ -26,6 +26,9 @@ REPORT_FIELDS = {
     "location_text",
     "postcode",
     "occurred_on",
+    "occurred_from",
+    "occurred_to",
+    "occurred_approximate",
     "occurred_text",
     "ongoing",
     "frequency",
@@ -138,12 +141,20 @@ def last_update(report: Report) -> StatusChange | None:
 
 def as_incident(report: Report) -> Incident:
     reported_on = report.created_at.date()
-    # Behaviour that is still going on happened most recently when it was reported.
-    occurred_on = reported_on if report.ongoing or not report.occurred_on else report.occurred_on
+    if report.ongoing:
+        # Behaviour that is still going on happened most recently when it was reported.
+        occurred_on, approximate = reported_on, False
+    elif report.occurred_on and not report.occurred_approximate:
+        occurred_on, approximate = report.occurred_on, False
+    else:
+        # A range ("last weekend") counts on its last possible day, and no date at all on the day it
+        # was reported: the resident has the benefit of the doubt, and a caseworker checks their words.
+        occurred_on, approximate = report.occurred_to or report.occurred_on or reported_on, True
     return Incident(
         reference=report.reference,
         occurred_on=occurred_on,
         reported_on=reported_on,
+        approximate=approximate,
         place=report.postcode or report.location_text or "",
         hate=bool(report.hate_motivated),
         action_taken=any(change.to_status == "action_taken" for change in report.history),

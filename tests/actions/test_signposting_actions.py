@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from actions.questions import AskAbout, AskAgeGroup
-from actions.signposting import ActionSignpost, ActionStartSignpost, prefilled_answers
+from actions.signposting import ActionSignpost, ActionStartSignpost, ValidateSignpostForm, prefilled_answers
 from tests.actions.conftest import buttons, parsed, run, slots_set, texts, tracker
 
 
@@ -19,8 +19,12 @@ from tests.actions.conftest import buttons, parsed, run, slots_set, texts, track
         ("it's my own drinking", [], {"about": "self"}),
         # Both named: the bot asks rather than guess.
         ("my partner kicked me out", [], {}),
-        ("I think my elderly neighbour is being scammed", [], {}),
-        ("I'm worried about my mum", [], {}),
+        ("I'm scared of my husband", [], {}),
+        # The resident narrating ("I think", "I'm worried about") is not who it is about.
+        ("I think my elderly neighbour is being scammed", [], {"about": "other"}),
+        ("I'm worried about my mum", [], {"about": "other"}),
+        ("i think the little boy next door is being neglected", [], {"about": "other"}),
+        ("I saw a man sleeping in the stairwell", [], {"about": "other"}),
         ("people are dealing drugs on my landing right now", [], {"about": "other", "happening_now": "yes"}),
         (
             "my 15 year old is using drugs",
@@ -91,3 +95,30 @@ def test_questions_are_asked_in_the_residents_terms(domain):
     assert texts(dispatcher) == ["Is the person under 18?"]
     _, dispatcher = run(AskAbout(), domain, tracker({}))
     assert buttons(dispatcher) == ["me", "someone else"]
+
+
+def test_asking_to_report_goes_to_the_report_after_the_safety_question(domain):
+    opener = parsed("i want to report noisy neighbours", intent="report_asb")
+    events, _ = run(ActionStartSignpost(), domain, tracker({}, opener))
+    slots = slots_set(events)
+    assert slots["wants_report"] is True
+    asked = ValidateSignpostForm().questions(tracker({"need": "report_asb", "wants_report": True}))
+    assert asked == ["danger_now"]
+
+    story = [
+        {"event": "user", "text": opener["text"], "parse_data": opener},
+        {"event": "action", "name": "action_start_signpost"},
+        {"event": "action", "name": "signpost_form"},
+    ]
+    answered = {"need": "report_asb", "wants_report": True, "danger_now": "no"}
+    events, dispatcher = run(ActionSignpost(), domain, tracker(answered, events=story))
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "report_form"}
+    # "noisy neighbours" names the trouble; what happened is asked, not taken from the opener.
+    assert "report_description" not in {k for k, v in slots_set(events).items() if v}
+    assert "/file_report" not in buttons(dispatcher)
+
+
+def test_a_message_that_only_describes_gets_advice_and_the_offer(domain):
+    opener = parsed("my neighbours play loud music every night", intent="report_asb")
+    events, _ = run(ActionStartSignpost(), domain, tracker({}, opener))
+    assert slots_set(events)["wants_report"] is None

@@ -62,6 +62,9 @@ def test_every_question_has_a_reader():
             {
                 "report_when": "last night",
                 "report_date": "2026-11-25",
+                "report_date_from": "2026-11-25",
+                "report_date_to": "2026-11-25",
+                "report_approximate": False,
                 "report_ongoing": False,
                 "report_frequency": None,
             },

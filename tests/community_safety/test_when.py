@@ -38,6 +38,72 @@ def test_dates_in_residents_words(text, occurred, ongoing, frequency):
     assert (when.occurred_on, when.ongoing, when.frequency) == (occurred, ongoing, frequency)
 
 
+D = dt.date
+# Ways residents say when, with the day (or the range of days) each means on Thursday 26 November 2026.
+# (text, earliest, latest, approximate): one day is earliest == latest.
+DATES = [
+    ("last night", D(2026, 11, 25), D(2026, 11, 25), False),
+    ("yesterday", D(2026, 11, 25), D(2026, 11, 25), False),
+    ("yesterday evening", D(2026, 11, 25), D(2026, 11, 25), False),
+    ("this morning", TODAY, TODAY, False),
+    ("earlier today", TODAY, TODAY, False),
+    ("tonight around 8", TODAY, TODAY, False),
+    ("the night before last", D(2026, 11, 24), D(2026, 11, 24), False),
+    ("the day before yesterday", D(2026, 11, 24), D(2026, 11, 24), False),
+    ("3 days ago", D(2026, 11, 23), D(2026, 11, 23), False),
+    ("on monday", D(2026, 11, 23), D(2026, 11, 23), False),
+    ("saturday night", D(2026, 11, 21), D(2026, 11, 21), False),
+    ("friday around 2am", D(2026, 11, 20), D(2026, 11, 20), False),
+    ("last tuesday", D(2026, 11, 24), D(2026, 11, 24), False),
+    ("three weeks ago on saturday night around 11pm", D(2026, 11, 7), D(2026, 11, 7), False),
+    ("saturday 2 weeks ago", D(2026, 11, 14), D(2026, 11, 14), False),
+    ("12 October", D(2026, 10, 12), D(2026, 10, 12), False),
+    ("october 12th", D(2026, 10, 12), D(2026, 10, 12), False),
+    ("the 3rd of october", D(2026, 10, 3), D(2026, 10, 3), False),
+    ("12/10/2026", D(2026, 10, 12), D(2026, 10, 12), False),
+    ("1st November", D(2026, 11, 1), D(2026, 11, 1), False),
+    ("last weekend", D(2026, 11, 21), D(2026, 11, 22), True),
+    ("at the weekend", D(2026, 11, 21), D(2026, 11, 22), True),
+    ("the weekend", D(2026, 11, 21), D(2026, 11, 22), True),
+    ("over the weekend", D(2026, 11, 21), D(2026, 11, 22), True),
+    ("the weekend before last", D(2026, 11, 14), D(2026, 11, 15), True),
+    ("earlier this week", D(2026, 11, 23), TODAY, True),
+    ("this week", D(2026, 11, 23), TODAY, True),
+    ("last week", D(2026, 11, 16), D(2026, 11, 22), True),
+    ("earlier this month", D(2026, 11, 1), TODAY, True),
+    ("last month", D(2026, 10, 1), D(2026, 10, 31), True),
+    ("in october", D(2026, 10, 1), D(2026, 10, 31), True),
+    ("October", D(2026, 10, 1), D(2026, 10, 31), True),
+    ("sometime in august", D(2026, 8, 1), D(2026, 8, 31), True),
+    ("early october", D(2026, 10, 1), D(2026, 10, 10), True),
+    ("mid november", D(2026, 11, 11), D(2026, 11, 20), True),
+    ("end of august", D(2026, 8, 21), D(2026, 8, 31), True),
+    ("in may", D(2026, 5, 1), D(2026, 5, 31), True),
+    ("december", D(2025, 12, 1), D(2025, 12, 31), True),
+    ("about a fortnight ago", D(2026, 11, 9), D(2026, 11, 15), True),
+    ("a couple of weeks ago", D(2026, 11, 9), D(2026, 11, 15), True),
+    ("about 3 weeks ago", D(2026, 11, 2), D(2026, 11, 8), True),
+    ("a few days ago", D(2026, 11, 20), D(2026, 11, 26), True),
+    ("I think it was tuesday", D(2026, 11, 21), D(2026, 11, 26), True),
+    ("I'm not sure, maybe october", D(2026, 10, 1), D(2026, 10, 31), True),
+]
+
+
+@pytest.mark.parametrize("text,earliest,latest,approximate", DATES, ids=[row[0] for row in DATES])
+def test_the_day_or_days_residents_mean(text, earliest, latest, approximate):
+    when = read_when(text, TODAY)
+    assert when is not None and not when.in_future and not when.ongoing
+    assert (when.earliest, when.latest, when.approximate) == (earliest, latest, approximate)
+    # One sure day is the incident's date; a range has none, so it is never taken for its first day.
+    assert when.occurred_on == (earliest if not approximate else when.occurred_on)
+    if approximate and earliest.day == 1 and latest > earliest + dt.timedelta(days=6):
+        assert when.occurred_on is None
+
+
+def test_the_table_has_forty_ways():
+    assert len(DATES) >= 40
+
+
 @pytest.mark.parametrize("text", ["tomorrow", "next week", "1 January 2030"])
 def test_future_dates_are_flagged(text):
     assert read_when(text, TODAY).in_future

@@ -45,11 +45,11 @@ JOURNEYS = [
     ("my elderly neighbour's carer is taking her money", ["no"], ["adult_social_care"]),
     (
         "i'm worried a kid in my block is being exploited",
-        ["no", "someone else"],
+        ["no"],  # about someone else: the message said so
         ["children_social_care", "children_social_care_out_of_hours"],
     ),
     ("my partner hits me", ["no", "me"], ["domestic_abuse_helpline"]),
-    ("i think my sister is in an abusive relationship", ["no", "someone else"], ["domestic_abuse_helpline"]),
+    ("i think my sister is in an abusive relationship", ["no"], ["domestic_abuse_helpline"]),
     ("someone shouted racist abuse at me", ["no"], ["police_non_emergency", "crimestoppers"]),
     ("my bike was stolen last week", ["no"], ["police_non_emergency", "crimestoppers"]),
     ("i'm worried my son is being radicalised", ["no"], ["act_early", "anti_terrorist_hotline"]),
@@ -136,22 +136,19 @@ def test_someone_injecting_in_a_stairwell_gets_drugs_help_and_asb(chat):
     assert "anti-social behaviour" in text.lower()
 
 
-def test_answers_not_understood_twice_offer_to_carry_on_then_stop(chat):
-    chat.say("someone is sleeping rough outside the shop")
-    assert "didn't catch" in chat.text(chat.say("banana"))
-    replies = chat.say("purple")
-    assert "carry on" in chat.text(replies).lower()
-    assert chat.payloads(replies)[-2:] == ["carry on", "stop"]
-    text = chat.text(chat.say("stop"))
+def test_an_answer_not_understood_twice_is_not_asked_a_third_time(chat):
+    assert "Is the person under 18?" in chat.text(chat.say("someone is sleeping rough outside the shop"))
+    text = chat.text(chat.say("banana"))
+    assert "didn't catch" in text and "Is the person under 18?" in text
+    text = chat.text(chat.say("purple"))
+    assert "Is the person under 18?" not in text and "I'll tell you what I can" in text
     assert number("streetlink") in text  # still signposted with what it knows
 
 
-def test_carry_on_asks_the_question_again(chat):
+def test_stop_ends_the_questions_with_the_best_door(chat):
     chat.say("someone is sleeping rough outside the shop")
-    chat.say("banana")
-    chat.say("purple")
-    assert chat.text(chat.say("carry on")) == "Is the person under 18?"
-    assert number("streetlink") in chat.text(chat.say("18 or over"))
+    text = chat.text(chat.say("stop"))
+    assert number("streetlink") in text
 
 
 @pytest.mark.parametrize("message", ["hello", "help", "/start"])
