@@ -25,7 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from community_safety.answers import Answer, is_cancel
+from community_safety.answers import NO, Answer, is_cancel, yes_no
 from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, SAFETY_NET_KEY
 
 FAILURES_SLOT = "form_failures"
@@ -34,7 +34,7 @@ STOP_SLOT = "form_stopped"
 SENTENCE_WORDS = 4
 
 
-def danger_in(message: dict[str, Any]) -> bool:
+def danger_in(message: dict[str, Any], asked: str | None = None) -> bool:
     """An answer in the middle of the questions that is really an emergency.
 
     Answers are often one word or a place ("myself", "Brick Lane"), or describe what happened
@@ -43,6 +43,10 @@ def danger_in(message: dict[str, Any]) -> bool:
     safety net's rules found danger-to-life language, when the resident pressed the 999 button,
     or, for a whole sentence, when both classifiers agree: the danger classifier fired and the
     intent classifier had itself chosen `emergency`.
+
+    The answer to "Is anyone in danger right now?" (``asked``) is read as an answer first: a plain
+    "no" ("I'm not in danger right now") outweighs the classifiers, though never the rules ("no, he's
+    got a knife").
     """
     intent = message.get("intent") or {}
     if intent.get("name") != "emergency":
@@ -50,6 +54,8 @@ def danger_in(message: dict[str, Any]) -> bool:
     text = (message.get("text") or "").strip()
     if message.get(SAFETY_NET_KEY) or text.startswith("/"):
         return True
+    if asked == "danger_now" and yes_no(text) == NO:
+        return False
     if len(text.split()) < SENTENCE_WORDS:
         return False
     danger = message.get(DANGER_CLASSIFIER_KEY) or {}
@@ -114,7 +120,7 @@ class PatientFormValidation(FormValidationAction, ABC):
     ) -> list[EventType]:
         requested = tracker.get_slot("requested_slot")
         answered_now = tracker.slots_to_validate()
-        if requested in answered_now and danger_in(tracker.latest_message or {}):
+        if requested in answered_now and danger_in(tracker.latest_message or {}, requested):
             dispatcher.utter_message(response="utter_emergency")
             return [SlotSet(slot, value) for slot, value in {requested: None, **self.after_danger(tracker)}.items()]
         events = await super().get_validation_events(dispatcher, tracker, domain)

@@ -26,7 +26,7 @@ WANTS_REPORT_SLOT = "wants_report"
 _NARRATION = re.compile(
     r"\b(?:i (?:think|thought|believe|reckon|suspect|saw|see|heard|hear|noticed|have noticed|know)|"
     r"i'?ve (?:noticed|seen|heard)|i'?m (?:worried|concerned|not sure)(?: (?:about|that|if|whether))?|"
-    r"i (?:want|need|would like|'d like) to (?:report|tell you about)|(?:can|could|how do) i report)\b"
+    r"i(?: want| need| would like|'d like| wanna) to (?:report|tell you about)|(?:can|could|how do) i report)\b"
 )
 NEXT_STEP_BUTTONS = [
     {"title": "Something else", "payload": "/help"},

@@ -12,11 +12,15 @@ from typing import Any
 
 _YES = re.compile(
     r"^(?:y|ye|yes|yeah|yea|yep|yup|ya|yh|aye|ok|okay|sure|correct|right|definitely|"
-    r"i think so|probably|it is|they are|he is|she is|there is)\b"
+    r"i think so|probably|it is|they are|he is|she is|there is|i am|i do|we are|we do|it does|they do|"
+    r"absolutely|of course|yes please)\b"
 )
 _NO = re.compile(
-    r"^(?:n|no|nope|nah|na|not really|no one|nobody|not now|none|never|i don'?t think so|"
-    r"it'?s not|it isn'?t|they'?re not|not at the moment)\b"
+    # "no idea" is not knowing, not a no.
+    r"^(?!no (?:idea|clue)\b)(?:n|no|nope|nah|na|not really|no one|nobody|not (?:right |just )?now|none|never|"
+    r"i don'?t think so|"
+    r"it'?s not|it isn'?t|they'?re not|not at the moment|not at the minute|not currently|not any ?more|"
+    r"i'?m not|i am not|we'?re not|it doesn'?t|not me|not that i know)\b"
 )
 # Who a message is about. One list of each, used both for a typed answer to "Is this about you, or
 # someone else?" and for what a first message already says ("my son is using drugs").

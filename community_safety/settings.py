@@ -10,6 +10,7 @@ prints it, and a test checks the README has it.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from functools import cache
 from pathlib import Path
@@ -66,6 +67,11 @@ class Settings(BaseSettings):
     rasa_url: str = Field("http://127.0.0.1:5005", description="Rasa's server, for the channels.")
     rasa_token: SecretStr | None = Field(
         None, description="Token for Rasa's HTTP API (the production profile sets one); its chat channel needs none."
+    )
+    opening_hours_at: dt.datetime | None = Field(
+        None,
+        description="Rehearsals and tests only: judge services' opening hours at this London time "
+        "(`2026-11-26T23:30`) instead of now.",
     )
     # --- web server (widget and staff site) ----------------------------------------------------
     web_host: str = Field("127.0.0.1", description="Address the web server listens on.")
@@ -175,7 +181,13 @@ def settings() -> Settings:
 def _kind(annotation: Any) -> str:
     if annotation == tuple[str, ...]:
         return "comma-separated"
-    for kind, name in ((bool, "yes/no"), (int, "number"), (Path, "path"), (SecretStr, "secret")):
+    for kind, name in (
+        (bool, "yes/no"),
+        (int, "number"),
+        (Path, "path"),
+        (SecretStr, "secret"),
+        (dt.datetime, "date and time"),
+    ):
         if isinstance(annotation, type) and issubclass(annotation, kind):
             return name
     return "text"

@@ -137,6 +137,14 @@ def describe_service(service: Service, directory: ServicesDirectory, moment: dt.
     )
 
 
+def opening_hours_moment() -> dt.datetime:
+    """When services' opening hours are judged: now, unless a rehearsal set OPENING_HOURS_AT."""
+    fixed = settings().opening_hours_at
+    if fixed is None:
+        return dt.datetime.now(LONDON)
+    return fixed if fixed.tzinfo else fixed.replace(tzinfo=LONDON)
+
+
 class Signposting:
     def __init__(
         self,
@@ -200,7 +208,7 @@ class Signposting:
         moment: dt.datetime | None = None,
         other_needs: list[str] | tuple[str, ...] = (),
     ) -> Reply:
-        moment = moment or dt.datetime.now(LONDON)
+        moment = moment or opening_hours_moment()
         definition, route = self.route(need, answers)
         lines = [" ".join(part for part in (self.needs[need].intro, self._fill(route.say)) if part)]
         lines += [describe_service(self.directory[s], self.directory, moment) for s in route.services]

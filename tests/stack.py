@@ -13,7 +13,9 @@ from deploy.processes import VENV_BIN, Process, free_port  # noqa: F401  (free_p
 from deploy.profile import actions_command, rasa_command, sqlite_endpoints
 
 
-def start_action_server(log_dir: Path, database_url: str | None = None) -> tuple[Process, str]:
+def start_action_server(
+    log_dir: Path, database_url: str | None = None, env: dict[str, str] | None = None
+) -> tuple[Process, str]:
     """The action server on a free port, with its own SQLite database unless one is given."""
     from community_safety.records.database import upgrade
 
@@ -21,7 +23,7 @@ def start_action_server(log_dir: Path, database_url: str | None = None) -> tuple
     upgrade(database_url)
     os.environ["DATABASE_URL"] = database_url  # the tests read what the bot wrote
     port = free_port()
-    process = Process("actions", shlex.split(actions_command(port)), log_dir)
+    process = Process("actions", shlex.split(actions_command(port)), log_dir, env)
     process.wait_until(f"http://127.0.0.1:{port}/health")
     return process, f"http://127.0.0.1:{port}/webhook"
 

@@ -116,3 +116,10 @@ def test_a_place_during_a_report_is_a_place(domain):
     )
     assert "utter_emergency" not in responses(dispatcher)
     assert slots_set(events)["report_location"] == "Whitechapel station"
+
+
+def test_a_plain_no_to_the_danger_question_outweighs_the_classifiers():
+    said = parsed("I'm not in danger right now", confidence=0.9, **BOTH_CLASSIFIERS)
+    assert danger_in(said) and not danger_in(said, asked="danger_now")
+    # The rules are never outweighed.
+    assert danger_in(parsed("no, he's got a knife", **RULES_FIRED), asked="danger_now")

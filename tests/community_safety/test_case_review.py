@@ -226,3 +226,32 @@ def test_bad_configuration_is_refused(tmp_path, text, message):
 def test_the_shipped_rules_are_tower_hamlets_current_criteria():
     assert (RULES.threshold_incidents, RULES.window_months, RULES.apply_within_months_of_last_incident) == (3, 6, 1)
     assert RULES.hate_incidents_included and not RULES.requires_no_action_taken
+
+
+def test_approximate_dates_count_on_their_own_and_are_never_merged():
+    same_day_and_place = [
+        incident("A", D(2026, 11, 22), place="Brick Lane", approximate=True),
+        incident("B", D(2026, 11, 22), place="Brick Lane", approximate=True),
+        incident("C", D(2026, 11, 22), place="Brick Lane"),
+        incident("D", D(2026, 11, 22), place="Brick Lane"),
+    ]
+    # C and D name the same day and place: one incident. A and B can't be told apart: each counts.
+    assert standing(same_day_and_place, RULES, TODAY).count == 3
+
+
+def test_a_range_counts_on_its_last_day_for_the_one_month_rule():
+    from community_safety.records.models import Report
+    from community_safety.records.reports import as_incident
+
+    report = Report(
+        reference="ASB-2026-00001",
+        created_at=dt.datetime(2026, 11, 26, 10, 0),
+        occurred_on=None,
+        occurred_from=D(2026, 10, 1),
+        occurred_to=D(2026, 10, 31),
+        occurred_approximate=True,
+        location_text="Bow",
+    )
+    counted = as_incident(report)
+    assert counted.occurred_on == D(2026, 10, 31) and counted.approximate
+    assert standing([counted], RULES, TODAY).count == 1  # "in October", reported 26 November: in time

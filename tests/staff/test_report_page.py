@@ -3,6 +3,7 @@ the conversation transcript, and the audit trail of every change."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 
@@ -156,3 +157,16 @@ def test_the_conversation_is_shown_from_the_tracker_store(caseworker, data):
 def test_an_unknown_reference_is_a_plain_404(caseworker):
     response = caseworker.get("/staff/reports/ASB-1999-99999")
     assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
+
+
+def test_an_approximate_date_is_shown_as_a_range_beside_the_residents_words(caseworker):
+    reference = make_report(
+        occurred_on=None,
+        occurred_from=dt.date(2026, 11, 21),
+        occurred_to=dt.date(2026, 11, 22),
+        occurred_approximate=True,
+        occurred_text="last weekend",
+    )
+    page = caseworker.get(f"/staff/reports/{reference}").get_data(as_text=True)
+    assert "last weekend" in page
+    assert "between 21 November 2026 and 22 November 2026 (approximate)" in page
