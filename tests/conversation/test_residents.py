@@ -84,10 +84,12 @@ def test_the_corpus_is_as_varied_as_residents():
     assert whom["self"] >= 10 and whom["other"] >= 10
     ages = Counter(c.get("age") for c in CORPUS)
     assert ages["child"] >= 5 and ages["adult"] >= 5
-    # Every report question answered at least three different ways.
+    # Everything typed; every report question answered at least three different ways.
     answers: dict[str, set] = {}
     for conversation in CORPUS:
+        assert not any(str(turn).startswith("/") for turn in conversation["say"]), conversation["name"]
         for question, answer in (conversation.get("answers") or {}).items():
+            assert answer in conversation["say"], (conversation["name"], answer)
             answers.setdefault(question, set()).add(str(answer).casefold())
     report_questions = [q for q in default_reporting().questions if q != "report_change"]
     assert {q: len(answers.get(q, ())) for q in report_questions if len(answers.get(q, ())) < 3} == {}
