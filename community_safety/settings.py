@@ -5,7 +5,7 @@ process first asks (``settings()``). A blank variable counts as not set. A value
 read (a port that isn't a number) stops the process at start-up, naming the variable.
 
 The README's table of settings is made from this class: ``python -m community_safety.settings``
-prints it, and a test checks the README has it.
+prints it, ``--readme`` puts it in the README, and a test checks the README has it.
 """
 
 from __future__ import annotations
@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     )
     widget_exit_url: str = Field(
         "https://www.bbc.co.uk/weather", description='Where the widget\'s "Leave this site" button goes.'
+    )
+    widget_idle_minutes: int = Field(
+        60, ge=5, description="A web chat left this long is closed: its cookie no longer reads the conversation."
     )
     widget_rate_per_session: int = Field(30, ge=1, description="Messages a minute one conversation may send.")
     widget_rate_per_address: int = Field(300, ge=1, description="Messages a minute one address may send.")
@@ -212,5 +215,16 @@ def markdown_table() -> str:
     return "\n".join(rows)
 
 
+def write_readme_table(readme: Path = PROJECT / "README.md") -> None:
+    """Puts the current table in the README, in place of the one there."""
+    text = readme.read_text(encoding="utf-8")
+    start = text.index("| variable | type | default | what it is for |")
+    end = text.index("\n\n", start)
+    readme.write_text(text[:start] + markdown_table() + text[end:], encoding="utf-8")
+
+
 if __name__ == "__main__":
-    sys.stdout.write(markdown_table() + "\n")
+    if sys.argv[1:] == ["--readme"]:
+        write_readme_table()
+    else:
+        sys.stdout.write(markdown_table() + "\n")

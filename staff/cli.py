@@ -12,6 +12,7 @@ import getpass
 import sys
 
 from community_safety.casework import default_casework
+from community_safety.records.chat_sessions import purge_ended_chats
 from community_safety.records.conversations import purge_conversations
 from community_safety.records.database import session_scope, upgrade
 from community_safety.records.models import ROLES
@@ -56,6 +57,8 @@ def purge_command(args) -> int:
     with session_scope() as db:
         removed = purge_reports(db, reports_before, dry_run=args.dry_run)
         if not args.dry_run:
+            # An ended chat's cookie has expired after the idle time: no need to remember it longer.
+            purge_ended_chats(db, now - dt.timedelta(minutes=settings().widget_idle_minutes))
             audit.record(
                 db,
                 "system",

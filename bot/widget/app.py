@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask
 
 from community_safety.settings import secret, settings
@@ -25,6 +27,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         # www.council.gov.uk); another site needs "None" with WEB_COOKIE_SECURE=true.
         SESSION_COOKIE_SAMESITE=configured.web_cookie_samesite,
         SESSION_COOKIE_SECURE=configured.web_cookie_secure,
+        # The cookie's signature is dated and renewed with each message: idle longer than this, it is refused.
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=configured.widget_idle_minutes),
+        SESSION_REFRESH_EACH_REQUEST=True,
         MAX_CONTENT_LENGTH=64 * 1024,
         # Messages a minute: a resident typing fast sends a few; a script sends hundreds.
         WIDGET_RATE_PER_SESSION=configured.widget_rate_per_session,

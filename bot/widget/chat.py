@@ -19,6 +19,7 @@ from bot.rasa_client import MAX_MESSAGE, RasaClient, RasaUnavailable, clean_text
 from bot.widget import widget
 from bot.widget.limits import SlidingWindow
 from community_safety.channels import sender_id
+from community_safety.records.chat_sessions import end_chat, is_ended
 from community_safety.records.database import session_scope
 from community_safety.updates import shown_in_the_widget
 
@@ -38,10 +39,24 @@ def _problem(status: int, message: str) -> tuple[Response, int]:
     return jsonify({"error": message}), status
 
 
+def _ended(chat_id: str) -> bool:
+    try:
+        with session_scope() as db:
+            return is_ended(db, chat_id)
+    except SQLAlchemyError as error:
+        # Open, so the 999 answers still reach anyone; every path to personal data needs the
+        # database too, so an ended chat's reports and updates stay out of reach meanwhile.
+        log.warning("Could not check for an ended chat (%s)", type(error).__name__)
+        return False
+
+
 def _sender(create: bool) -> str | None:
+    if SESSION_KEY in session and _ended(session[SESSION_KEY]):
+        session.clear()  # a copy of an ended chat's cookie: it starts afresh, as anyone would
     if SESSION_KEY not in session:
         if not create:
             return None
+        session.permanent = True  # dated, so it expires when idle (WIDGET_IDLE_MINUTES)
         session[SESSION_KEY] = secrets.token_urlsafe(24)
     return sender_id("web", session[SESSION_KEY])
 
@@ -169,9 +184,16 @@ def transcript():
 
 @widget.post("/chat/end")
 def end_conversation():
-    # The cookie goes, so this browser no longer holds the conversation; the record stays with
-    # the council under its retention rules.
+    # The cookie goes, and the chat is remembered as ended, so no copy of the cookie reads or
+    # continues it; the record stays with the council under its retention rules.
+    chat_id = session.get(SESSION_KEY)
     session.clear()
+    if chat_id:
+        try:
+            with session_scope() as db:
+                end_chat(db, chat_id)
+        except SQLAlchemyError as error:
+            log.warning("Could not record an ended chat (%s)", type(error).__name__)
     return jsonify({"ended": True})
 
 

@@ -162,3 +162,13 @@ class AuditEvent(Base):
     object_type = Column(String(40), nullable=False)
     object_id = Column(String(80), nullable=False)
     changes = Column(Text, nullable=False, default="{}")  # JSON {field: [before, after]}
+
+
+class EndedChat(Base):
+    """A web chat the resident ended: its cookie no longer reads or continues the conversation,
+    even copied. Kept by a hash of the chat id, only until such a cookie would have expired."""
+
+    __tablename__ = "ended_chats"
+
+    chat_key = Column(String(64), primary_key=True)  # sha256 of the chat id in the cookie
+    ended_at = Column(DateTime, nullable=False, default=utcnow, index=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import requests
 
@@ -50,6 +52,28 @@ def test_ending_the_chat_forgets_it_in_this_browser(web_url):
     say(resident, web_url, "someone keeps spraying graffiti on our block")
     assert resident.post(f"{web_url}/chat/end", json={}, timeout=10).json() == {"ended": True}
     assert resident.get(f"{web_url}/chat/messages", timeout=30).json()["messages"] == []
+
+
+def test_ending_the_chat_revokes_a_copied_cookie(web_url):
+    """Someone who copied the cookie on a shared device can't read the conversation after "End chat"."""
+    resident = requests.Session()
+    say(resident, web_url, "my partner hits me")
+    copied = requests.Session()
+    copied.cookies.update(resident.cookies)
+    assert copied.get(f"{web_url}/chat/messages", timeout=30).json()["messages"]  # the cookie works...
+    resident.post(f"{web_url}/chat/end", json={}, timeout=10)
+    assert copied.get(f"{web_url}/chat/messages", timeout=30).json()["messages"] == []  # ...then never again
+    replies = copied.post(f"{web_url}/chat/messages", json={"message": "what's happening with my report"}, timeout=60)
+    assert replies.ok  # it may start a new conversation, as anyone may
+    assert "partner" not in str(copied.get(f"{web_url}/chat/messages", timeout=30).json())
+
+
+def test_the_chat_cookie_expires_when_idle(web_url):
+    resident = requests.Session()
+    say(resident, web_url, "hello")
+    cookie = next(c for c in resident.cookies if c.name == "community_safety_session")
+    # Not Flask's 31 days: the idle time in the settings (60 minutes), renewed with each message.
+    assert cookie.expires is not None and cookie.expires - time.time() <= 60 * 60 + 5
 
 
 @pytest.mark.parametrize(

@@ -74,5 +74,5 @@ def test_a_process_with_a_bad_setting_stops_at_start_up_naming_it(tmp_path):
 
 def test_the_readme_documents_every_setting():
     readme = (PROJECT / "README.md").read_text()
-    assert markdown_table() in readme, "run `python -m community_safety.settings` and paste the table"
+    assert markdown_table() in readme, "run `python -m community_safety.settings --readme`"
     assert len(markdown_table().splitlines()) == len(Settings.__fields__) + 2
