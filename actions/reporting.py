@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 import logging
 from functools import partial
 from typing import Any
@@ -27,9 +27,11 @@ from community_safety.records.reports import (
     standing_of,
 )
 from community_safety.reporting import ALL_SLOTS, MAX_TEXT, QUESTIONS, default_reporting, report_fields
+from community_safety.settings import secret, settings
 from community_safety.signposting import default_signposting
 from community_safety.updates import told_when_asked
 from community_safety.wording import day, status_for_resident
+from webserver.secret_key import secret_key
 
 logger = logging.getLogger(__name__)
 REPORTED_SLOT = "report_filed"
@@ -47,8 +49,13 @@ APPLY_BUTTONS = [
 def submission_key(tracker: Tracker, *kind: str) -> str:
     """Names one submission, so that a retried action call files it once, not twice."""
     message = (tracker.latest_message or {}).get("message_id") or len(tracker.events)
-    # Hashed: an anonymous report must not carry the sender id that would name the resident.
-    return hashlib.sha256(":".join((tracker.sender_id, *kind, str(message))).encode("utf-8")).hexdigest()
+    # Keyed, not only hashed: an anonymous report must not carry anything that names the resident,
+    # and a plain hash of the sender and message ids could be recomputed from the conversations.
+    configured = settings()
+    key = secret_key(secret(configured.submission_key_secret), configured.data_dir / "submission-key")
+    return hmac.new(
+        key.encode("utf-8"), ":".join((tracker.sender_id, *kind, str(message))).encode("utf-8"), "sha256"
+    ).hexdigest()
 
 
 def report_slots(tracker: Tracker) -> dict[str, Any]:

@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     channel_messages_file: Path = Field(
         PROJECT / "bot" / "messages.yml", description="What the channels say themselves (e.g. when Rasa is down)."
     )
+    submission_key_secret: SecretStr | None = Field(
+        None,
+        description="Keys the hash that files a retried report once, so an anonymous report can't be matched to "
+        "its chat; a random key kept in `DATA_DIR` when not set (set the same on every action server).",
+    )
     # --- Rasa ----------------------------------------------------------------------------------
     rasa_url: str = Field("http://127.0.0.1:5005", description="Rasa's server, for the channels.")
     rasa_token: SecretStr | None = Field(

@@ -31,8 +31,40 @@ def _has_events_table(connection) -> bool:
     return inspect(connection).has_table("events")
 
 
+def anonymous_parts(events: list[dict]) -> set[int]:
+    """The events of the parts of a conversation that went into an anonymous report.
+
+    From the message that led to the report (the one that began the signposting just before it,
+    whose words may be the report's description) to the bot's last reply on filing it. Shown with
+    the resident's identity, they would name the author of an anonymous report."""
+    hidden: set[int] = set()
+    last_user = led_by = start = None
+    anonymous = submitting = False
+    last_filed = -1
+    for index, event in enumerate(events):
+        kind, name = event.get("event"), event.get("name")
+        if kind == "user":
+            last_user = index
+        elif kind == "action" and name == "action_start_signpost":
+            led_by = last_user
+        elif kind == "action" and name in ("action_start_report", "report_form") and start is None:
+            start = led_by if led_by is not None and led_by > last_filed else last_user
+        elif kind == "slot" and name == "report_anonymous" and event.get("value") is not None:
+            # (Filing clears the answers before it sets report_filed: only an answer counts.)
+            anonymous = event.get("value") == "anonymous"
+        elif kind == "action" and name == "action_submit_report":
+            submitting = True
+        elif kind == "slot" and name == "report_filed" and submitting and event.get("value"):
+            if anonymous and start is not None:
+                end = next((i for i in range(index, len(events)) if events[i].get("event") == "user"), len(events))
+                hidden.update(range(start, end))
+            last_filed, start, anonymous, submitting = index, None, False, False
+    return hidden
+
+
 def conversation(sender: str, url: str | None = None, limit: int = 500) -> list[Turn] | None:
-    """What the resident and the bot said, oldest first; None when the store can't be read."""
+    """What the resident and the bot said, oldest first; None when the store can't be read. The
+    parts that went into an anonymous report are left out (``anonymous_parts``)."""
     try:
         with engine_for(url or tracker_database_url()).connect() as connection:
             if not _has_events_table(connection):
@@ -40,17 +72,24 @@ def conversation(sender: str, url: str | None = None, limit: int = 500) -> list[
             rows = connection.execute(
                 text(
                     "SELECT type_name, timestamp, data FROM events WHERE sender_id = :sender "
-                    "AND type_name IN ('user', 'bot') ORDER BY id DESC LIMIT :limit"
+                    "AND type_name IN ('user', 'bot', 'action', 'slot') ORDER BY id"
                 ),
-                {"sender": sender, "limit": limit},
+                {"sender": sender},
             ).fetchall()
     except SQLAlchemyError:
         return None
-    turns = []
-    for type_name, timestamp, data in reversed(rows):
+    events = []
+    for type_name, timestamp, data in rows:
         try:
             event = json.loads(data or "{}")
         except ValueError:
+            event = {}
+        events.append({**event, "event": type_name, "timestamp": timestamp})
+    hidden = anonymous_parts(events)
+    turns = []
+    for index, event in enumerate(events):
+        type_name, timestamp = event["event"], event["timestamp"]
+        if index in hidden or type_name not in ("user", "bot"):
             continue
         if event.get("text"):
             turns.append(
@@ -60,7 +99,7 @@ def conversation(sender: str, url: str | None = None, limit: int = 500) -> list[
                     dt.datetime.fromtimestamp(timestamp or 0, dt.timezone.utc).replace(tzinfo=None),
                 )
             )
-    return turns
+    return turns[-limit:]
 
 
 def delete_conversation(sender: str, url: str | None = None) -> int:

@@ -221,3 +221,27 @@ def test_database_down_when_sending_keeps_the_answers_and_files_once_it_is_back(
     assert "carry on" in text and "Is this right?" in text and "Victoria Park" in text
     assert REFERENCE.search(chat.text(chat.say("send")))
     assert len(stored(chat)) == 1
+
+
+def test_an_anonymous_report_is_left_out_of_the_conversation_staff_see(chat):
+    """A caseworker reading the resident's named report sees their conversation, but not the part of
+    it that went into their anonymous report: that would name its author."""
+    from community_safety.records.conversations import conversation
+
+    assert REFERENCE.search(whole_report(chat, "my neighbour's dog barks all night", "Bow Road", "last night"))
+    chat.say("thanks")
+    chat.say("the lads from number 9 keep vandalising the lift, one of them is called Dave")
+    chat.say("no")
+    chat.say("no")
+    chat.say("I want to report it")
+    text, _ = answer_all(chat, "Roman Road", "every night", "Dave", *IMPACT, "no", "anonymous")
+    assert "Is this right?" in text
+    filed = chat.text(chat.say("send"))
+    assert "anonymous report" in filed
+    chat.say("what's happening with my report")
+
+    seen = "\n".join(turn.text for turn in conversation(chat.sender))
+    assert "my neighbour's dog barks all night" in seen  # the named report's conversation is there
+    assert "what's happening with my report" in seen  # and what came after
+    for anonymous_words in ("called Dave", "Roman Road", "anonymous report", REFERENCE.findall(filed)[0]):
+        assert anonymous_words not in seen
