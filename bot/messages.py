@@ -22,6 +22,7 @@ NEEDED = (
     "expired_button",
     "too_fast",
     "empty",
+    "private_only",
 )
 PLACEHOLDER = re.compile(r"\{(\w+)\.(\w+)\}")
 

@@ -42,7 +42,7 @@ class SignedInStaff:
 
 
 def load_staff(user_id: str) -> SignedInStaff | None:
-    if not user_id.isdigit():
+    if not (user_id.isascii() and user_id.isdigit()):
         return None
     with session_scope() as db:
         user = db.get(StaffUser, int(user_id))

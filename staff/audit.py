@@ -31,7 +31,7 @@ def record(
         actor=actor,
         action=action,
         object_type=object_type,
-        object_id=str(object_id),
+        object_id=str(object_id)[:80],  # the column's width; what matters goes in ``changes``
         changes=json.dumps(
             {field: [_plain(old), _plain(new)] for field, (old, new) in (changes or {}).items()}, ensure_ascii=False
         ),

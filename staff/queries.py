@@ -37,6 +37,11 @@ SORTS = {
 CHANNELS = ("telegram", "web", "rest")
 
 
+def whole_number(value: str) -> int | None:
+    """A page or id from the address: plain digits only ("²" and "٣" are digits to str.isdigit)."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+
+
 def _date(value: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None
@@ -65,7 +70,8 @@ class ReportFilters:
         for field in fields(cls):
             raw = (args.get(field.name) or "").strip()[:100]
             if field.name == "page":
-                values["page"] = int(raw) if raw.isdigit() and 0 < int(raw) < 100000 else 1
+                number = whole_number(raw)
+                values["page"] = number if number and number < 100000 else 1
             elif raw:
                 values[field.name] = raw
         filters = cls(**values)
@@ -108,8 +114,8 @@ class ReportFilters:
             query = query.where(Report.assignee_id.is_(None))
         elif self.assignee == "me" and me:
             query = query.where(Report.assignee_id == me)
-        elif self.assignee.isdigit():
-            query = query.where(Report.assignee_id == int(self.assignee))
+        elif whole_number(self.assignee) is not None:
+            query = query.where(Report.assignee_id == whole_number(self.assignee))
         if self.overdue == "yes":
             query = query.where(Report.status.in_(OPEN_STATUSES), Report.due_on < dt.date.today())
         return query.order_by(*SORTS[self.sort])

@@ -10,15 +10,17 @@ import logging
 import traceback
 
 from telegram import Update
-from telegram.constants import ChatAction
+from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     InvalidCallbackData,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -125,6 +127,21 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await converse(context, update.effective_chat.id, text, {"location": {"latitude": lat, "longitude": lon}})
 
 
+async def only_private_chats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Groups and channels get one polite answer and nothing else: a group shares one identity,
+    so one member could read another's reports."""
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return
+    if update.callback_query:
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer()
+    if update.effective_message and chat.type != ChatType.CHANNEL:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(chat.id, channel_messages()["private_only"])
+    raise ApplicationHandlerStop
+
+
 async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _send(context, update.effective_chat.id, [Reply(channel_messages()["edited"])])
 
@@ -145,6 +162,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def add_handlers(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, only_private_chats), group=-1)
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, on_edited))
     application.add_handler(CommandHandler(list(COMMANDS), on_command))
     application.add_handler(MessageHandler(filters.COMMAND, on_command))  # unknown commands: the menu

@@ -7,7 +7,7 @@ import json
 from flask import render_template, request
 
 from community_safety.records.database import session_scope
-from staff.queries import audit_page
+from staff.queries import audit_page, whole_number
 from staff.views import admin_required, staff
 
 PAGE_SIZE = 50
@@ -17,7 +17,7 @@ PAGE_SIZE = 50
 @admin_required
 def audit_log():
     page = request.args.get("page", "1")
-    number = int(page) if page.isdigit() and int(page) > 0 else 1
+    number = whole_number(page) or 1
     with session_scope() as db:
         events, total = audit_page(db, number, PAGE_SIZE)
         rows = [(event, json.loads(event.changes or "{}")) for event in events]

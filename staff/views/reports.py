@@ -95,8 +95,8 @@ def reports_csv():
             current_user.email,
             "exported reports",
             "report_list",
-            filters.query_string() or "all",
-            {"rows": (None, page.total)},
+            "filtered" if filters.query_string() else "all",
+            {"filters": (None, filters.query_string() or None), "rows": (None, page.total)},
         )
     return Response(
         out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="reports.csv"'}

@@ -140,3 +140,12 @@ def test_a_button_sent_before_the_bridge_restarted_still_works(rasa_url, tmp_pat
             second.stop()
     finally:
         fake.close()
+
+
+def test_a_group_chat_is_asked_to_message_privately_and_nothing_is_forwarded(telegram, chat_id):
+    group = -100000 - chat_id
+    message = telegram.message(group, text="my neighbour's kids are left alone all day")
+    message["chat"] = {"id": group, "type": "group", "title": "Residents' association"}
+    replies = telegram.reply_after(group, lambda: telegram.update(message=message))
+    assert len(replies) == 1 and "one to one" in replies[0]["text"] and "999" in replies[0]["text"]
+    assert not telegram.sent(group, "sendChatAction")  # Rasa was never asked

@@ -83,3 +83,8 @@ def test_pages_carry_security_headers(client):
     headers = client.get("/staff/sign-in").headers
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_odd_numbers_in_the_address_are_not_errors(admin):
+    for path in ("/staff/audit?page=%C2%B2", "/staff/audit?page=%D9%A3", "/staff/reports?page=%C2%B2"):
+        assert admin.get(path).status_code == 200, path

@@ -8,7 +8,7 @@ import io
 import re
 
 from community_safety.records.database import session_scope
-from community_safety.records.models import Report
+from community_safety.records.models import AuditEvent, Report
 from staff.queries import PAGE_SIZE
 from tests.staff.conftest import make_report
 
@@ -50,6 +50,9 @@ def test_filters_survive_bad_values(caseworker):
         "sort=drop+table",
         "date_from=31/12/2025",
         "assignee=%00",
+        "assignee=%C2%B2",  # "²": a digit to str.isdigit, not a number
+        "page=%C2%B2",
+        "page=%D9%A3",  # Arabic-Indic three
         "status=nope",
         "ward=" + "x" * 5000,
     ]:
@@ -100,3 +103,13 @@ def test_the_csv_has_the_filtered_view_and_neutralises_formulas(caseworker):
     assert rows[0]["description"].startswith("'=HYPERLINK") and rows[0]["location"].startswith("'+44")
     everything = caseworker.get("/staff/reports.csv").get_data(as_text=True)
     assert "'@SUM(A1:A9)" in everything
+
+
+def test_a_long_filter_exports_and_is_audited_whole(admin):
+    make_report()
+    long_filter = "ward=" + "Spitalfields+%26+Banglatown" * 5 + "&postcode=E1&status=new"
+    assert admin.get(f"/staff/reports.csv?{long_filter}").status_code == 200
+    with session_scope() as db:
+        event = db.query(AuditEvent).filter_by(action="exported reports").order_by(AuditEvent.id.desc()).first()
+        assert len(event.object_id) <= 80  # the column's width, which PostgreSQL enforces
+        assert "Spitalfields" in event.changes
