@@ -118,6 +118,9 @@ class Settings(BaseSettings):
     telegram_webhook_listen: str = Field("127.0.0.1", description="Address the webhook listener binds.")
     telegram_webhook_port: int = Field(8443, ge=1, le=65535, description="Port the webhook listener binds.")
     # --- staff and deployment --------------------------------------------------------------------
+    staff_sign_ins_per_minute: int = Field(
+        10, ge=1, description="Sign-in attempts a minute from one address, in each web server process."
+    )
     staff_password: SecretStr | None = Field(
         None, description="`staff-admin create-user` takes the new password from here instead of asking."
     )

@@ -69,6 +69,7 @@ class Profile:
     redis_port: int = 6379
     redis_db: int = 1
     chat_requests_per_second: int = 10  # per address, at nginx
+    sign_ins_per_minute: int = 10  # per address, at nginx
     # Tests and the load benchmark give each replica a port of its own choosing.
     chosen_ports: dict[str, list[int]] = field(default_factory=dict)
 
@@ -150,6 +151,8 @@ http {{
   client_body_buffer_size 1m;
   proxy_max_temp_file_size 0;
   limit_req_zone $binary_remote_addr zone=chat:10m rate={self.chat_requests_per_second}r/s;
+  # Staff sign-in: slow guessing down before it reaches the (deliberately slow) password checks.
+  limit_req_zone $binary_remote_addr zone=signin:10m rate={self.sign_ins_per_minute}r/m;
 {upstream("web", self.web_replicas)}
 {upstream("rasa", self.rasa_replicas)}
 {upstream("actions", self.action_replicas)}
@@ -158,6 +161,12 @@ http {{
     listen 127.0.0.1:{self.public_port};
     location /chat/ {{
       limit_req zone=chat burst=40 nodelay;
+      limit_req_status 429;
+      proxy_pass http://web;
+{proxy}
+    }}
+    location = /staff/sign-in {{
+      limit_req zone=signin burst=5 nodelay;
       limit_req_status 429;
       proxy_pass http://web;
 {proxy}

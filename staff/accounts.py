@@ -7,7 +7,7 @@ import datetime as dt
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from community_safety.records.models import ROLES, StaffUser, utcnow
@@ -61,6 +61,25 @@ def is_locked(user: StaffUser, now: dt.datetime | None = None) -> bool:
     return bool(user.locked_until and user.locked_until > (now or utcnow()))
 
 
+def _count_failure(session: Session, user: StaffUser) -> str:
+    """One more wrong password, counted by the database itself: wrong passwords sent at the same
+    moment can't each read the old count and slip past the lockout."""
+    session.execute(
+        update(StaffUser)
+        .where(StaffUser.id == user.id)
+        .values(failed_logins=StaffUser.failed_logins + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(StaffUser)
+        .where(StaffUser.id == user.id, StaffUser.failed_logins >= MAX_FAILURES)
+        .values(failed_logins=0, locked_until=utcnow() + LOCKOUT)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(user)
+    return "locked" if is_locked(user) else "wrong"
+
+
 def authenticate(session: Session, email: str, password: str) -> tuple[StaffUser | None, str | None]:
     """The user when the password is right; otherwise None and why ("locked" or "wrong")."""
     user = find_user(session, email)
@@ -74,12 +93,7 @@ def authenticate(session: Session, email: str, password: str) -> tuple[StaffUser
     try:
         _hasher.verify(user.password_hash, password or "")
     except (VerificationError, InvalidHashError):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = utcnow() + LOCKOUT
-            user.failed_logins = 0
-            return None, "locked"
-        return None, "wrong"
+        return None, _count_failure(session, user)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     user.failed_logins = 0

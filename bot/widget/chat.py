@@ -17,11 +17,11 @@ from werkzeug.exceptions import HTTPException
 from bot.messages import channel_messages
 from bot.rasa_client import MAX_MESSAGE, RasaClient, RasaUnavailable, clean_text, unavailable_replies
 from bot.widget import widget
-from bot.widget.limits import SlidingWindow
 from community_safety.channels import sender_id
 from community_safety.records.chat_sessions import end_chat, is_ended
 from community_safety.records.database import session_scope
 from community_safety.updates import shown_in_the_widget
+from webserver.limits import SlidingWindow
 
 log = logging.getLogger(__name__)
 SESSION_KEY = "chat_id"

@@ -123,3 +123,22 @@ def test_rasas_api_needs_its_token_and_the_widget_still_shows_the_conversation(p
     resident.post(f"{production.public}/chat/messages", json={"message": "my car was broken into"}, timeout=60)
     shown = resident.get(f"{production.public}/chat/messages", timeout=30).json()["messages"]
     assert shown[0] == {"from": "resident", "text": "my car was broken into", "buttons": []}
+
+
+def test_a_flood_of_sign_ins_is_turned_away_while_a_resident_chats(production):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def sign_in(number: int) -> int:
+        data = {"email": f"guess{number}@council.example", "password": "guess"}
+        return requests.post(f"{production.public}/staff/sign-in", data=data, timeout=30).status_code
+
+    chat = requests.Session()
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        flood = pool.map(sign_in, range(60))
+        answers = [
+            chat.post(f"{production.public}/chat/messages", json={"message": words}, timeout=30)
+            for words in ("hello", "my neighbours are noisy every night", "no")
+        ]
+        statuses = list(flood)
+    assert all(answer.ok and not answer.json()["degraded"] for answer in answers)
+    assert statuses.count(429) >= 40  # nginx turns most away before any password is checked

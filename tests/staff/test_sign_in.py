@@ -89,3 +89,41 @@ def test_deactivated_accounts_cannot_sign_in(client):
     with session_scope() as db:
         db.query(StaffUser).filter_by(email=CASEWORKER).one().active = False
     assert attempt(client, PASSWORD).status_code == 401
+
+
+def test_a_locked_account_and_an_unknown_address_get_the_same_answer(client):
+    for _ in range(MAX_FAILURES):
+        attempt(client, "guess")
+    locked = attempt(client, PASSWORD)
+    unknown = attempt(client, PASSWORD, email="nobody@council.example")
+    assert locked.status_code == unknown.status_code == 401
+    assert locked.get_data(as_text=True) == unknown.get_data(as_text=True).replace(
+        'value="nobody@council.example"', f'value="{CASEWORKER}"'
+    )
+
+
+def test_wrong_passwords_at_the_same_moment_still_lock_the_account(data):
+    import threading
+
+    from staff.accounts import authenticate
+
+    start = threading.Barrier(12)
+
+    def wrong():
+        start.wait()
+        with session_scope() as db:
+            authenticate(db, CASEWORKER, "guess")
+
+    threads = [threading.Thread(target=wrong) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with session_scope() as db:
+        user = find_user(db, CASEWORKER)
+        assert user.locked_until is not None and user.locked_until > dt.datetime.utcnow()
+
+
+def test_sign_in_attempts_from_one_address_are_limited(client):
+    answers = [attempt(client, "guess", email=f"nobody{n}@council.example").status_code for n in range(12)]
+    assert answers[:10] == [401] * 10 and answers[10:] == [429, 429]
