@@ -13,7 +13,7 @@ import sys
 
 from community_safety.casework import default_casework
 from community_safety.records.chat_sessions import purge_ended_chats
-from community_safety.records.conversations import purge_conversations
+from community_safety.records.conversations import ConversationStoreMissing, purge_conversations
 from community_safety.records.database import session_scope, upgrade
 from community_safety.records.models import ROLES
 from community_safety.records.retention import purge_reports
@@ -67,7 +67,11 @@ def purge_command(args) -> int:
                 now.date().isoformat(),
                 {name: (None, count) for name, count in removed.items()},
             )
-    events = 0 if args.dry_run else purge_conversations(conversations_before)
+    try:
+        events = 0 if args.dry_run else purge_conversations(conversations_before)
+    except ConversationStoreMissing as error:
+        print(f"{error}: no conversations were purged. Set TRACKER_DATABASE_URL to Rasa's store.", file=sys.stderr)
+        events = 0
     verb = "Would remove" if args.dry_run else "Removed"
     print(
         f"{verb} {removed['reports']} closed reports from before {reports_before.date()}, "

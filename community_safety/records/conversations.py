@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,8 +17,20 @@ from community_safety.records.database import engine_for
 from community_safety.settings import settings
 
 
+class ConversationStoreMissing(SQLAlchemyError):
+    """The conversation store is not where the settings say: never quietly made anew and empty."""
+
+
 def tracker_database_url() -> str:
     return settings().conversations_database_url
+
+
+def _store(url: str | None):
+    """An engine on Rasa's store; an SQLite file that isn't there is refused, not created."""
+    url = url or tracker_database_url()
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        raise ConversationStoreMissing(f"no conversation store at {url.removeprefix('sqlite:///')}")
+    return engine_for(url)
 
 
 @dataclass(frozen=True)
@@ -66,7 +79,7 @@ def conversation(sender: str, url: str | None = None, limit: int = 500) -> list[
     """What the resident and the bot said, oldest first; None when the store can't be read. The
     parts that went into an anonymous report are left out (``anonymous_parts``)."""
     try:
-        with engine_for(url or tracker_database_url()).connect() as connection:
+        with _store(url).connect() as connection:
             if not _has_events_table(connection):
                 return []
             rows = connection.execute(
@@ -103,7 +116,7 @@ def conversation(sender: str, url: str | None = None, limit: int = 500) -> list[
 
 
 def delete_conversation(sender: str, url: str | None = None) -> int:
-    with engine_for(url or tracker_database_url()).begin() as connection:
+    with _store(url).begin() as connection:
         if not _has_events_table(connection):
             return 0
         return connection.execute(text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender}).rowcount
@@ -113,7 +126,7 @@ def purge_conversations(before: dt.datetime, url: str | None = None) -> int:
     """Delete whole conversations whose last message is older than ``before`` (UTC). A conversation
     still going on is kept whole: cutting its early events would break what Rasa remembers."""
     cutoff = before.replace(tzinfo=dt.timezone.utc).timestamp()
-    with engine_for(url or tracker_database_url()).begin() as connection:
+    with _store(url).begin() as connection:
         if not _has_events_table(connection):
             return 0
         return connection.execute(

@@ -6,9 +6,10 @@ import json
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from community_safety.channels import sender_id
-from community_safety.records.conversations import conversation, delete_conversation
+from community_safety.records.conversations import ConversationStoreMissing, conversation, delete_conversation
 from community_safety.records.database import session_scope
 from community_safety.records.models import Resident
 from community_safety.records.reports import erase_resident, resident_record
@@ -55,6 +56,20 @@ def erase(resident_id: int):
     with session_scope() as db:
         person = _resident(db, resident_id)
         sender = sender_id(person.channel, person.channel_user_id)
+    # The conversation first: if its store can't be reached, nothing is erased and the page says so,
+    # rather than the details going and the conversation, which says more, staying.
+    try:
+        deleted = delete_conversation(sender)
+    except SQLAlchemyError as error:
+        message = str(error) if isinstance(error, ConversationStoreMissing) else type(error).__name__
+        return render_template(
+            "staff/error.html",
+            title="The resident could not be erased",
+            message=f"The conversation store could not be reached ({message}), so nothing was erased. "
+            "Check TRACKER_DATABASE_URL, then try again.",
+        ), 503
+    with session_scope() as db:
+        person = _resident(db, resident_id)
         result = erase_resident(db, person)
         audit.record(
             db,
@@ -62,9 +77,8 @@ def erase(resident_id: int):
             "erased resident",
             "resident",
             resident_id,
-            {"reports_unlinked": (None, result["reports_unlinked"])},
+            {"reports_unlinked": (None, result["reports_unlinked"]), "conversation_events": (None, deleted)},
         )
-    deleted = delete_conversation(sender)
     flash(
         f"The resident's details were erased: {result['reports_unlinked']} reports unlinked, "
         f"{deleted} conversation events deleted."

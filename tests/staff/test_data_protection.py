@@ -81,3 +81,18 @@ def test_the_purge_keeps_open_reports_and_recent_conversations(data):
         assert db.query(AuditEvent).filter_by(action="purged old records").count() == 1
     with engine.connect() as connection:
         assert [r[0] for r in connection.execute(text("SELECT sender_id FROM events"))] == ["web:c"]
+
+
+def test_erasure_with_the_conversation_store_missing_erases_nothing_and_says_so(admin, data, environment):
+    make_report(channel="web", user="chat-3")
+    with session_scope() as db:
+        db.query(Resident).one().email = "kept@example.com"
+    # A web server started without TRACKER_DATABASE_URL pointing at Rasa's store.
+    environment(TRACKER_DATABASE_URL=f"sqlite:///{data / 'no-such-store.db'}")
+    response = admin.post("/staff/residents/1/erase", data={"csrf_token": csrf_token(admin, "/staff/residents/1")})
+    assert response.status_code == 503
+    assert "nothing was erased" in response.get_data(as_text=True)
+    assert not (data / "no-such-store.db").exists()  # not quietly made empty
+    with session_scope() as db:
+        assert db.query(Resident).one().email == "kept@example.com"
+        assert db.query(AuditEvent).filter_by(action="erased resident").count() == 0
