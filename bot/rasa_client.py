@@ -18,7 +18,9 @@ from typing import Any
 import httpx
 
 from bot.messages import channel_messages
+from community_safety.settings import secret, settings
 from nlu.components.emergency_language import load as load_emergency_language
+from webserver.secret_key import secret_key
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +91,23 @@ def _request(sender: str, text: str, metadata: dict[str, Any] | None) -> dict[st
     return {"sender": sender, "message": text, "metadata": metadata or {}}
 
 
+# The channels that may send residents' messages to Rasa, each with its own secret (bot/rasa_channel.py).
+CHANNELS = ("web", "telegram")
+
+
+def channel_secret(channel: str) -> str:
+    """The secret a channel shows Rasa: from the settings, or kept in DATA_DIR on one machine."""
+    configured = settings()
+    given = {"web": configured.web_channel_secret, "telegram": configured.telegram_channel_secret}[channel]
+    return secret_key(secret(given), configured.data_dir / f"{channel}-channel-secret")
+
+
 def _webhook(base_url: str) -> str:
-    return base_url.rstrip("/") + "/webhooks/rest/webhook"
+    return base_url.rstrip("/") + "/webhooks/council/webhook"
+
+
+def _headers(channel: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {channel_secret(channel)}"}
 
 
 def _read(response: httpx.Response) -> list[Reply]:
@@ -108,10 +125,10 @@ def _read(response: httpx.Response) -> list[Reply]:
 class RasaClient:
     """For the web server (synchronous views)."""
 
-    def __init__(self, base_url: str, timeout: float = 30.0, api_token: str | None = None):
+    def __init__(self, base_url: str, timeout: float = 30.0, api_token: str | None = None, channel: str = "web"):
         self.base_url = base_url
         self.api_token = api_token  # Rasa's --auth-token: its HTTP API holds every conversation
-        self.http = httpx.Client(timeout=timeout)
+        self.http = httpx.Client(timeout=timeout, headers=_headers(channel))
 
     def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[Reply]:
         for attempt in (1, 2):
@@ -141,9 +158,9 @@ class RasaClient:
 class AsyncRasaClient:
     """For the Telegram bridge (PTB's asyncio handlers)."""
 
-    def __init__(self, base_url: str, timeout: float = 30.0):
+    def __init__(self, base_url: str, timeout: float = 30.0, channel: str = "telegram"):
         self.base_url = base_url
-        self.http = httpx.AsyncClient(timeout=timeout)
+        self.http = httpx.AsyncClient(timeout=timeout, headers=_headers(channel))
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[Reply]:
         for attempt in (1, 2):

@@ -78,6 +78,14 @@ class Settings(BaseSettings):
         description="Rehearsals and tests only: judge services' opening hours at this London time "
         "(`2026-11-26T23:30`) instead of now.",
     )
+    web_channel_secret: SecretStr | None = Field(
+        None,
+        description="What the web server shows Rasa to send web residents' messages; kept in `DATA_DIR` when not "
+        "set (set the same for Rasa and the web servers when they are on different machines).",
+    )
+    telegram_channel_secret: SecretStr | None = Field(
+        None, description="The same for the Telegram bridge, which may speak only for Telegram chats."
+    )
     # --- web server (widget and staff site) ----------------------------------------------------
     web_host: str = Field("127.0.0.1", description="Address the web server listens on.")
     web_port: int = Field(8000, ge=1, le=65535, description="Port the web server listens on.")

@@ -18,6 +18,9 @@ NARRATIVES = PROJECT / "evaluation" / "narratives.yml"
 
 for _name, _value in PROCESS_ENVIRONMENT.items():
     os.environ.setdefault(_name, _value)
+# Every process a test starts shows Rasa the same channel secrets as the tests themselves.
+os.environ.setdefault("WEB_CHANNEL_SECRET", "web-channel-secret-for-tests")
+os.environ.setdefault("TELEGRAM_CHANNEL_SECRET", "telegram-channel-secret-for-tests")
 
 
 @pytest.fixture(autouse=True)

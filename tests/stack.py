@@ -75,14 +75,20 @@ def start_web_server(log_dir: Path, rasa_url: str, env: dict[str, str] | None = 
 
 
 class Conversation:
-    """One resident talking to the bot through Rasa's REST webhook."""
+    """One resident talking to the bot as the web server does: the council's channel, with its secret."""
 
     def __init__(self, base_url: str):
-        self.url = f"{base_url}/webhooks/rest/webhook"
-        self.sender = f"test-{uuid.uuid4().hex[:12]}"
+        self.url = f"{base_url}/webhooks/council/webhook"
+        self.user = f"test-{uuid.uuid4().hex[:12]}"
+        self.sender = f"web:{self.user}"
 
     def say(self, text: str) -> list[dict]:
-        response = requests.post(self.url, json={"sender": self.sender, "message": text}, timeout=60)
+        response = requests.post(
+            self.url,
+            json={"sender": self.sender, "message": text},
+            headers={"Authorization": f"Bearer {os.environ['WEB_CHANNEL_SECRET']}"},
+            timeout=60,
+        )
         response.raise_for_status()
         return response.json()
 

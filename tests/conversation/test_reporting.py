@@ -19,7 +19,7 @@ def stored(chat):
     with session_scope() as session:
         return [
             (r.reference, r.description, r.location_text, r.occurred_on, r.ongoing, r.frequency, r.children_in_home)
-            for r in reports_of(session, "rest", chat.sender)
+            for r in reports_of(session, "web", chat.user)
         ]
 
 

@@ -57,7 +57,7 @@ def test_a_replica_killed_mid_report_the_conversation_goes_on(production):
         replies = [chat.text(chat.say(message)) for message in REPORT[3:]]
         assert "Is this right?" in replies[-1]
         reference = re.search(r"ASB-\d{4}-\d{5}", chat.text(chat.say("send"))).group(0)
-        assert reports_by(production, chat.sender) == [reference]
+        assert reports_by(production, chat.user) == [reference]
     finally:
         production.start("rasa1")
         production.wait("rasa1")
