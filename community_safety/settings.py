@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     telegram_channel_secret: SecretStr | None = Field(
         None, description="The same for the Telegram bridge, which may speak only for Telegram chats."
     )
+    action_server_secret: SecretStr | None = Field(
+        None,
+        description="What Rasa shows the action server (endpoints.yml reads `ACTION_SERVER_SECRET`); kept in "
+        "`DATA_DIR` when not set, and `make run` passes it to Rasa.",
+    )
     # --- web server (widget and staff site) ----------------------------------------------------
     web_host: str = Field("127.0.0.1", description="Address the web server listens on.")
     web_port: int = Field(8000, ge=1, le=65535, description="Port the web server listens on.")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from community_safety.settings import PROCESS_ENVIRONMENT, SettingsError, settings
 from deploy.processes import PROJECT, VENV_BIN
+from rasa_sdk_plugins import action_server_secret
 
 MODEL = PROJECT / "models" / "community-safety.tar.gz"
 
@@ -40,6 +41,7 @@ def sqlite_endpoints(action_url: str, tracker_db: Path) -> str:
     """Rasa's endpoints for one machine: its conversations in a SQLite file."""
     return (
         f'action_endpoint:\n  url: "{action_url}"\n'
+        "  headers:\n    Authorization: Bearer ${ACTION_SERVER_SECRET}\n"
         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
     )
 
@@ -94,6 +96,8 @@ class Profile:
         return f"""# Written by deploy/profile.py: every Rasa replica shares these.
 action_endpoint:
   url: "http://127.0.0.1:{self.actions_port}/webhook"
+  headers:
+    Authorization: Bearer ${{ACTION_SERVER_SECRET}}
 tracker_store:
   type: SQL
   dialect: "postgresql"
@@ -258,7 +262,13 @@ def main(argv: list[str] | None = None) -> None:
     telegram = configured.telegram_bot_token is not None
     if args.local:
         out = write_procfile(PROJECT / "build" / "local" / "Procfile", local_commands(telegram))
-        (out.parent / "local.env").write_text("".join(f"{k}={v}\n" for k, v in PROCESS_ENVIRONMENT.items()))
+        # Rasa reads the action server's secret from its environment (endpoints.yml): this file
+        # holds it, so only its owner may read it.
+        local_env = {**PROCESS_ENVIRONMENT, "ACTION_SERVER_SECRET": action_server_secret()}
+        env_file = out.parent / "local.env"
+        env_file.touch(mode=0o600)
+        env_file.chmod(0o600)
+        env_file.write_text("".join(f"{k}={v}\n" for k, v in local_env.items()))
         print(f"Wrote {out.relative_to(PROJECT)}: {', '.join(local_commands(telegram))}")
         return
     profile = Profile(

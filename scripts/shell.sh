@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 .venv/bin/honcho start -f build/local/Procfile -e build/local/local.env -d "$PWD" actions >/dev/null 2>&1 &
 actions=$!
 trap 'kill $actions 2>/dev/null' EXIT
+# Rasa needs the action server's secret (endpoints.yml) from the same file honcho reads.
+set -a; . build/local/local.env; set +a
 .venv/bin/rasa shell --model models/community-safety.tar.gz --endpoints endpoints.yml

@@ -21,6 +21,7 @@ for _name, _value in PROCESS_ENVIRONMENT.items():
 # Every process a test starts shows Rasa the same channel secrets as the tests themselves.
 os.environ.setdefault("WEB_CHANNEL_SECRET", "web-channel-secret-for-tests")
 os.environ.setdefault("TELEGRAM_CHANNEL_SECRET", "telegram-channel-secret-for-tests")
+os.environ.setdefault("ACTION_SERVER_SECRET", "action-server-secret-for-tests")
 
 
 @pytest.fixture(autouse=True)

@@ -38,3 +38,26 @@ def test_a_message_needs_its_channels_secret_and_a_sender_of_its_own(rasa_url, s
 def test_each_channel_speaks_for_its_own_residents(rasa_url):
     assert post(rasa_url, "web:someone", os.environ["WEB_CHANNEL_SECRET"]).json()
     assert post(rasa_url, "telegram:424242", os.environ["TELEGRAM_CHANNEL_SECRET"]).json()
+
+
+def action_call(sender: str) -> dict:
+    return {
+        "next_action": "action_report_status",
+        "sender_id": sender,
+        "tracker": {"sender_id": sender, "slots": {}, "latest_message": {}, "events": [], "paused": False,
+                    "followup_action": None, "active_loop": {}, "latest_action_name": None},
+        "domain": {},
+        "version": "3.6.2",
+    }  # fmt: skip
+
+
+def test_the_action_server_runs_actions_only_for_rasa(action_server):
+    # Before: anyone who could reach it ran any action as any resident.
+    call = action_call("telegram:424242")
+    assert requests.post(action_server, json=call, timeout=30).status_code == 401
+    wrong = {"Authorization": "Bearer a guess"}
+    assert requests.post(action_server, json=call, headers=wrong, timeout=30).status_code == 401
+    right = {"Authorization": f"Bearer {os.environ['ACTION_SERVER_SECRET']}"}
+    answer = requests.post(action_server, json=call, headers=right, timeout=30)
+    assert answer.ok and answer.json()["responses"]
+    assert requests.get(action_server.replace("/webhook", "/health"), timeout=10).ok
