@@ -74,7 +74,8 @@ def purge_command(args) -> int:
         events = 0
     verb = "Would remove" if args.dry_run else "Removed"
     print(
-        f"{verb} {removed['reports']} closed reports from before {reports_before.date()}, "
+        f"{verb} {removed['reports']} closed reports and {removed['case_review_applications']} decided case "
+        f"review applications from before {reports_before.date()}, "
         f"{removed['residents']} residents with nothing left, and "
         f"{'conversation events' if args.dry_run else f'{events} conversation events'} "
         f"from conversations that ended before {conversations_before.date()}."

@@ -20,6 +20,8 @@ REPORT_PREFIX = "ASB"
 APPLICATION_PREFIX = "CR"
 # Reports that are not separate incidents for the case review.
 NOT_COUNTED = {"duplicate"}
+# What an erased resident's reports say in place of their words.
+ERASED = "(erased at the resident's request)"
 REPORT_FIELDS = {
     "asb_type",
     "description",
@@ -258,6 +260,13 @@ def erase_resident(session: Session, resident: Resident) -> dict[str, int]:
     for report in reports:
         report.resident_id = None
         report.anonymous = True
+        # Their words can name them, or where they live: kept are only what the council's figures
+        # need (category, dates, ward, postcode district, status).
+        report.description = ERASED
+        report.people_involved = report.other_agencies = report.agency_references = None
+        report.location_text = report.ward
+        report.occurred_text = None
+        report.postcode = (report.postcode or "").split(" ")[0] or None
     applications = session.execute(
         select(CaseReviewApplication).where(CaseReviewApplication.resident_id == resident.id)
     ).scalars()

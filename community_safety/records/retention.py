@@ -1,5 +1,6 @@
-"""Storage limitation: closed reports past the retention period go, with their history, and
-residents left with nothing go too. Open reports are never purged."""
+"""Storage limitation: closed reports and decided case-review applications past the retention
+period go, with their history, and residents left with nothing go too (with their contact
+details). Open reports and undecided applications are never purged."""
 
 from __future__ import annotations
 
@@ -17,6 +18,12 @@ def purge_reports(session: Session, before: dt.datetime, dry_run: bool = False) 
     if not dry_run and report_ids:
         session.execute(delete(StatusChange).where(StatusChange.report_id.in_(report_ids)))
         session.execute(delete(Report).where(Report.id.in_(report_ids)))
+    old_applications = select(CaseReviewApplication.id).where(
+        CaseReviewApplication.created_at < before, CaseReviewApplication.decision.is_not(None)
+    )
+    application_ids = list(session.execute(old_applications).scalars())
+    if not dry_run and application_ids:
+        session.execute(delete(CaseReviewApplication).where(CaseReviewApplication.id.in_(application_ids)))
     has_reports = select(Report.resident_id).where(Report.resident_id.is_not(None))
     has_applications = select(CaseReviewApplication.resident_id)
     empty = select(Resident.id).where(
@@ -25,4 +32,8 @@ def purge_reports(session: Session, before: dt.datetime, dry_run: bool = False) 
     resident_ids = list(session.execute(empty).scalars())
     if not dry_run and resident_ids:
         session.execute(delete(Resident).where(Resident.id.in_(resident_ids)))
-    return {"reports": len(report_ids), "residents": len(resident_ids)}
+    return {
+        "reports": len(report_ids),
+        "case_review_applications": len(application_ids),
+        "residents": len(resident_ids),
+    }

@@ -75,7 +75,10 @@ def test_the_purge_keeps_open_reports_and_recent_conversations(data):
     result = subprocess.run(
         [str(PROJECT / ".venv/bin/staff-admin"), "purge"], env=env, capture_output=True, text=True, check=True
     )
-    assert "Removed 1 closed reports" in result.stdout and "1 conversation events" in result.stdout
+    assert (
+        "Removed 1 closed reports and 0 decided case review applications" in result.stdout
+        and "1 conversation events" in result.stdout
+    )
     with session_scope() as db:
         assert sorted(r.reference for r in db.query(Report)) == sorted([old_open, recent])
         assert db.query(AuditEvent).filter_by(action="purged old records").count() == 1
@@ -96,3 +99,51 @@ def test_erasure_with_the_conversation_store_missing_erases_nothing_and_says_so(
     with session_scope() as db:
         assert db.query(Resident).one().email == "kept@example.com"
         assert db.query(AuditEvent).filter_by(action="erased resident").count() == 0
+
+
+def test_the_purge_removes_old_decided_case_reviews_and_who_made_them(data):
+    from community_safety.records.models import CaseReviewApplication
+    from community_safety.records.reports import find_or_create_resident
+    from community_safety.records.retention import purge_reports
+
+    long_ago = dt.datetime.utcnow() - dt.timedelta(days=1000)
+    with session_scope() as db:
+        resident = find_or_create_resident(db, "web", "applied-long-ago")
+        resident.email, resident.created_at = "old@example.com", long_ago
+        db.add(
+            CaseReviewApplication(
+                reference="CR-2024-00001", submission_key="old-application", resident=resident,
+                report_references="[]", standing_reason="3 reports", decision="threshold_met",
+                decided_at=long_ago, created_at=long_ago,
+            )
+        )  # fmt: skip
+        undecided = find_or_create_resident(db, "web", "waiting")
+        undecided.created_at = long_ago
+        db.add(
+            CaseReviewApplication(
+                reference="CR-2024-00002", submission_key="waiting-application", resident=undecided,
+                report_references="[]", standing_reason="3 reports", created_at=long_ago,
+            )
+        )  # fmt: skip
+    with session_scope() as db:
+        removed = purge_reports(db, dt.datetime.utcnow() - dt.timedelta(days=730))
+    assert removed["case_review_applications"] == 1
+    with session_scope() as db:
+        assert [a.reference for a in db.query(CaseReviewApplication)] == ["CR-2024-00002"]  # still to decide
+        assert [r.channel_user_id for r in db.query(Resident)] == ["waiting"]  # their contact details went too
+
+
+def test_erasure_also_clears_the_words_of_their_reports(admin, data):
+    reference = make_report(
+        channel="web", user="chat-9", description="Sam Smith at 4 Bow Road keeps shouting at me",
+        location_text="outside 4 Bow Road", people_involved="Sam Smith", postcode="E3 2AN",
+    )  # fmt: skip
+    tracker(data, ("web:other", "hello", time.time()))
+    admin.post("/staff/residents/1/erase", data={"csrf_token": csrf_token(admin, "/staff/residents/1")})
+    with session_scope() as db:
+        report = db.query(Report).filter_by(reference=reference).one()
+        kept = " ".join(
+            str(v) for v in (report.description, report.location_text, report.people_involved, report.postcode)
+        )
+        assert "Sam" not in kept and "4 Bow Road" not in kept
+        assert report.ward and report.postcode == "E3"  # enough for the council's figures
