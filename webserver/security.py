@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from flask import Response
 
+from community_safety.settings import settings
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -28,4 +30,7 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if settings().web_cookie_secure:
+        # Served over HTTPS (that is what the secure-cookie setting says): browsers keep to it.
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response

@@ -88,3 +88,12 @@ def test_pages_carry_security_headers(client):
 def test_odd_numbers_in_the_address_are_not_errors(admin):
     for path in ("/staff/audit?page=%C2%B2", "/staff/audit?page=%D9%A3", "/staff/reports?page=%C2%B2"):
         assert admin.get(path).status_code == 200, path
+
+
+def test_https_deployments_get_hsts(data, environment):
+    from webserver import create_app
+
+    assert "Strict-Transport-Security" not in create_app().test_client().get("/staff/sign-in").headers
+    environment(WEB_COOKIE_SECURE="true")
+    headers = create_app().test_client().get("/staff/sign-in", base_url="https://localhost").headers
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
