@@ -27,7 +27,8 @@ def rasa_command(port: int, endpoints: Path, with_token: bool | None = False) ->
         with_token
     ]
     return (
-        f"{VENV_BIN}/rasa run --interface 127.0.0.1 --port {port} --enable-api {token}--model {MODEL} "
+        f"{VENV_BIN}/python -m deploy.rasa_server run --interface 127.0.0.1 --port {port} --enable-api {token}"
+        f"--model {MODEL} "
         f"--endpoints {endpoints} --credentials {PROJECT / 'credentials.yml'}"
     )
 

@@ -8,4 +8,4 @@ actions=$!
 trap 'kill $actions 2>/dev/null' EXIT
 # Rasa needs the action server's secret (endpoints.yml) from the same file honcho reads.
 set -a; . build/local/local.env; set +a
-.venv/bin/rasa shell --model models/community-safety.tar.gz --endpoints endpoints.yml
+.venv/bin/python -m deploy.rasa_server shell --model models/community-safety.tar.gz --endpoints endpoints.yml
