@@ -92,6 +92,7 @@ def production(
         "PROD_DB_PASSWORD": "trust-auth-ignores-it",
         "DATA_DIR": str(log_dir),
         "RASA_TOKEN": secrets.token_urlsafe(24),
+        "ACTION_SERVER_SECRET": _action_server_secret(),
         **(extra_env or {}),
     }
     token = env["RASA_TOKEN"]
@@ -116,6 +117,11 @@ def production(
     )
 
 
+def _action_server_secret() -> str:
+    """Rasa reads it from its environment (endpoints.yml); the stack's processes all get the same."""
+    return os.environ.get("ACTION_SERVER_SECRET") or secrets.token_urlsafe(24)
+
+
 def default(log_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
     """`make run`'s profile: one Rasa, one action server, one web server, SQLite."""
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
@@ -130,6 +136,7 @@ def default(log_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
         "TRACKER_DATABASE_URL": f"sqlite:///{log_dir / 'tracker.db'}",
         "RASA_URL": f"http://127.0.0.1:{rasa_port}",
         "WEB_PORT": str(web_port),
+        "ACTION_SERVER_SECRET": _action_server_secret(),
         **(extra_env or {}),
     }
     commands = {
