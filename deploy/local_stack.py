@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from community_safety.records.database import upgrade
-from community_safety.settings import PROCESS_ENVIRONMENT
+from community_safety.settings import SERVER_ENVIRONMENT
 from deploy.local_services import PostgresServer, RedisServer
 from deploy.processes import VENV_BIN, Process, free_port
 from deploy.profile import Database, Profile, actions_command, rasa_command, sqlite_endpoints
@@ -130,7 +130,7 @@ def default(log_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
     endpoints = log_dir / "endpoints.yml"
     endpoints.write_text(sqlite_endpoints(f"http://127.0.0.1:{actions_port}/webhook", log_dir / "tracker.db"))
     env = {
-        **PROCESS_ENVIRONMENT,
+        **SERVER_ENVIRONMENT,
         "DATABASE_URL": database_url,
         "DATA_DIR": str(log_dir),
         "TRACKER_DATABASE_URL": f"sqlite:///{log_dir / 'tracker.db'}",

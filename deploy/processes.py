@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from community_safety.settings import PROCESS_ENVIRONMENT
+from community_safety.settings import SERVER_ENVIRONMENT
 
 PROJECT = Path(__file__).resolve().parent.parent
 VENV_BIN = PROJECT / ".venv" / "bin"
@@ -28,7 +28,7 @@ def free_port() -> int:
 def _env() -> dict[str, str]:
     return {
         **os.environ,
-        **PROCESS_ENVIRONMENT,
+        **SERVER_ENVIRONMENT,
     }
 
 

@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from community_safety.settings import PROCESS_ENVIRONMENT, SettingsError, settings
+from community_safety.settings import SERVER_ENVIRONMENT, SettingsError, settings
 from deploy.processes import PROJECT, VENV_BIN
 from rasa_sdk_plugins import action_server_secret
 
@@ -201,7 +201,7 @@ http {{
     def environment(self) -> dict[str, str]:
         """Settings every process shares (no secrets: those come from the caller's environment)."""
         return {
-            **PROCESS_ENVIRONMENT,
+            **SERVER_ENVIRONMENT,
             "RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
             "WEB_BEHIND_PROXY": "1",
         }
@@ -265,7 +265,7 @@ def main(argv: list[str] | None = None) -> None:
         out = write_procfile(PROJECT / "build" / "local" / "Procfile", local_commands(telegram))
         # Rasa reads the action server's secret from its environment (endpoints.yml): this file
         # holds it, so only its owner may read it.
-        local_env = {**PROCESS_ENVIRONMENT, "ACTION_SERVER_SECRET": action_server_secret()}
+        local_env = {**SERVER_ENVIRONMENT, "ACTION_SERVER_SECRET": action_server_secret()}
         env_file = out.parent / "local.env"
         env_file.touch(mode=0o600)
         env_file.chmod(0o600)

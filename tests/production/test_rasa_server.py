@@ -48,3 +48,12 @@ def test_a_malformed_action_response_is_refused_with_rasas_own_message(result):
         rasa_server._validate_action_result(action, copy.deepcopy(result))
     assert ours.value.message == rasas.value.message
     assert "Failed to validate Action server response" in ours.value.message
+
+
+def test_every_server_runs_with_one_thread_per_numeric_pool(tmp_path):
+    from community_safety.settings import SERVER_ENVIRONMENT
+    from deploy.processes import _env
+    from deploy.profile import Profile
+
+    for environment in (SERVER_ENVIRONMENT, Profile(out=tmp_path).environment(), _env()):
+        assert environment["TF_NUM_INTRAOP_THREADS"] == environment["OMP_NUM_THREADS"] == "1"
