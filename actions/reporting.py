@@ -27,11 +27,10 @@ from community_safety.records.reports import (
     standing_of,
 )
 from community_safety.reporting import ALL_SLOTS, MAX_TEXT, QUESTIONS, default_reporting, report_fields
-from community_safety.settings import secret, settings
+from community_safety.settings import settings
 from community_safety.signposting import default_signposting
 from community_safety.updates import told_when_asked
 from community_safety.wording import day, status_for_resident
-from webserver.secret_key import secret_key
 
 logger = logging.getLogger(__name__)
 REPORTED_SLOT = "report_filed"
@@ -51,8 +50,7 @@ def submission_key(tracker: Tracker, *kind: str) -> str:
     message = (tracker.latest_message or {}).get("message_id") or len(tracker.events)
     # Keyed, not only hashed: an anonymous report must not carry anything that names the resident,
     # and a plain hash of the sender and message ids could be recomputed from the conversations.
-    configured = settings()
-    key = secret_key(secret(configured.submission_key_secret), configured.data_dir / "submission-key")
+    key = settings().secret_or_kept("submission_key_secret", "submission-key")
     return hmac.new(
         key.encode("utf-8"), ":".join((tracker.sender_id, *kind, str(message))).encode("utf-8"), "sha256"
     ).hexdigest()

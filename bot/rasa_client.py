@@ -18,9 +18,8 @@ from typing import Any
 import httpx
 
 from bot.messages import channel_messages
-from community_safety.settings import secret, settings
+from community_safety.settings import settings
 from nlu.components.emergency_language import load as load_emergency_language
-from webserver.secret_key import secret_key
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +96,7 @@ CHANNELS = ("web", "telegram")
 
 def channel_secret(channel: str) -> str:
     """The secret a channel shows Rasa: from the settings, or kept in DATA_DIR on one machine."""
-    configured = settings()
-    given = {"web": configured.web_channel_secret, "telegram": configured.telegram_channel_secret}[channel]
-    return secret_key(secret(given), configured.data_dir / f"{channel}-channel-secret")
+    return settings().secret_or_kept(f"{channel}_channel_secret", f"{channel}-channel-secret")
 
 
 def _webhook(base_url: str) -> str:

@@ -11,6 +11,8 @@ prints it, ``--readme`` puts it in the README, and a test checks the README has 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import secrets
 import sys
 from functools import cache
 from pathlib import Path
@@ -186,6 +188,27 @@ class Settings(BaseSettings):
                 "Telegram's secret token (1-256 characters: A-Z, a-z, 0-9, _ and -)"
             )
         return secret
+
+    def secret_or_kept(self, field: str, file_name: str) -> str:
+        """The secret setting ``field`` when it is set; on one machine, a random key kept in DATA_DIR
+        as ``file_name``, so every process there (and a restart) agrees on it."""
+        configured = secret(getattr(self, field))
+        if configured:
+            return configured
+        key_file = self.data_dir / file_name
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            draft = key_file.with_name(f".{key_file.name}.{os.getpid()}")
+            fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            try:
+                os.link(draft, key_file)  # atomic: processes starting together agree on one key
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
+        return key_file.read_text().strip()
 
     @property
     def reports_database_url(self) -> str:

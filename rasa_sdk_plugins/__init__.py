@@ -11,8 +11,7 @@ import hmac
 import pluggy
 from sanic import Sanic, response
 
-from community_safety.settings import secret, settings
-from webserver.secret_key import secret_key
+from community_safety.settings import settings
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 # Everything but the health check, which says nothing about anyone.
@@ -21,8 +20,7 @@ OPEN_PATHS = ("/health",)
 
 def action_server_secret() -> str:
     """From the settings, or kept in DATA_DIR on one machine; Rasa sends it (endpoints.yml)."""
-    configured = settings()
-    return secret_key(secret(configured.action_server_secret), configured.data_dir / "action-server-secret")
+    return settings().secret_or_kept("action_server_secret", "action-server-secret")
 
 
 class ActionServerSecret:

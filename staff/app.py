@@ -13,10 +13,9 @@ from flask_wtf.csrf import CSRFProtect
 
 from community_safety.records.database import session_scope
 from community_safety.records.models import StaffUser
-from community_safety.settings import secret, settings
+from community_safety.settings import settings
 from community_safety.updates import delivery_words
 from community_safety.wording import FILTERS
-from webserver.secret_key import secret_key
 from webserver.security import add_security_headers
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -79,9 +78,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(overrides or {})
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = secret_key(
-            secret(configured.staff_secret_key), configured.data_dir / "staff-secret-key"
-        )
+        app.config["SECRET_KEY"] = configured.secret_or_kept("staff_secret_key", "staff-secret-key")
     CSRFProtect(app)
     login = LoginManager(app)
     login.session_protection = "strong"

@@ -7,7 +7,6 @@ import datetime as dt
 from flask import Flask
 
 from community_safety.settings import secret, settings
-from webserver.secret_key import secret_key
 from webserver.security import add_security_headers
 
 
@@ -37,7 +36,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(overrides or {})
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = secret_key(secret(configured.web_secret_key), configured.data_dir / "web-secret-key")
+        app.config["SECRET_KEY"] = configured.secret_or_kept("web_secret_key", "web-secret-key")
     app.register_blueprint(widget)
     app.after_request(add_security_headers)
     return app
