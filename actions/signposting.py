@@ -22,12 +22,6 @@ OTHER_NEEDS_SLOT = "other_needs"
 # The resident asked to report ("I want to report noisy neighbours"): after the safety question,
 # the report starts straight away instead of advice and a "Report it here" button.
 WANTS_REPORT_SLOT = "wants_report"
-# Narration, not who it is about: "I think the little boy next door is being neglected" is about him.
-_NARRATION = re.compile(
-    r"\b(?:i (?:think|thought|believe|reckon|suspect|saw|see|heard|hear|noticed|have noticed|know)|"
-    r"i'?ve (?:noticed|seen|heard)|i'?m (?:worried|concerned|not sure)(?: (?:about|that|if|whether))?|"
-    r"i(?: want| need| would like|'d like| wanna) to (?:report|tell you about)|(?:can|could|how do) i report)\b"
-)
 NEXT_STEP_BUTTONS = [
     {"title": "Something else", "payload": "/help"},
     {"title": "That's all, thanks", "payload": "/goodbye"},
@@ -51,12 +45,10 @@ def prefilled_answers(need: str, text: str, entities: list[dict[str, Any]]) -> d
         filled["age_group"] = "child"
     elif "elderly" in at_risk:
         filled["age_group"] = "adult"
-    lowered = (text or "").casefold().replace("\u2019", "'")
-    # Only when the message is unambiguous: "my partner kicked me out" names both.
-    self_words, other_words = read.mentions(_NARRATION.sub(" ", lowered))
-    if self_words != other_words:
-        filled["about"] = "self" if self_words else "other"
-    if _HAPPENING_NOW.search(lowered):
+    about = read.about_in_message(text)
+    if about:
+        filled["about"] = about
+    if _HAPPENING_NOW.search(read.plain_words(text)):
         filled["happening_now"] = "yes"
     return filled
 

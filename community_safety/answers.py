@@ -31,6 +31,12 @@ _OTHER = re.compile(
     r"friends?|mates?|neighbou?rs?|sons?|daughters?|brother|sister|mum|mom|dad|parents?|partner|husband|wife|"
     r"cousin|nephew|niece|aunt|uncle|gran\w*|nan|relatives?)\b"
 )
+# Narration, not who it is about: "I think the little boy next door is being neglected" is about him.
+_NARRATION = re.compile(
+    r"\b(?:i (?:think|thought|believe|reckon|suspect|saw|see|heard|hear|noticed|have noticed|know)|"
+    r"i'?ve (?:noticed|seen|heard)|i'?m (?:worried|concerned|not sure)(?: (?:about|that|if|whether))?|"
+    r"i(?: want| need| would like|'d like| wanna) to (?:report|tell you about)|(?:can|could|how do) i report)\b"
+)
 _CHILD = re.compile(
     r"\b(?:under\s*18|under eighteen|child|children|kid|kids|baby|toddler|teen\w*|minor|young person|"
     r"boy|girl|school|u18|youth)\b"
@@ -58,10 +64,15 @@ class Answer:
         return cls({slot: value}, None if value is not None else problem)
 
 
-def _clean(text: object) -> str:
+def plain_words(text: object) -> str:
+    """Lower case, one space between words, the typographic apostrophe made plain."""
     if not isinstance(text, str):
         return ""
-    return " ".join(text.replace("\u2019", "'").casefold().split())[:500]
+    return " ".join(text.replace("\u2019", "'").casefold().split())
+
+
+def _clean(text: object) -> str:
+    return plain_words(text)[:500]
 
 
 def yes_no(text: object) -> str | None:
@@ -77,6 +88,15 @@ def mentions(text: object) -> tuple[bool, bool]:
     """Whether the words name the writer themselves, and whether they name someone else."""
     cleaned = _clean(text)
     return bool(_SELF.search(cleaned)), bool(_OTHER.search(cleaned))
+
+
+def about_in_message(text: object) -> str | None:
+    """Who a resident's first message is about, only when it is unambiguous: "my partner kicked me
+    out" names both, so the bot asks."""
+    self_words, other_words = mentions(_NARRATION.sub(" ", plain_words(text)))
+    if self_words == other_words:
+        return None
+    return "self" if self_words else "other"
 
 
 def about_whom(text: object) -> str | None:

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from community_safety.answers import Answer, yes_no
+from community_safety.answers import Answer, plain_words, yes_no
 from community_safety.config_file import read_mapping
 from community_safety.settings import settings
 from community_safety.signposting import Prompt
@@ -139,13 +139,12 @@ _ASKS_TO_REPORT = re.compile(
 
 def asks_to_report(text: str) -> bool:
     """The resident says they want to report something (not only what is happening)."""
-    return bool(_ASKS_TO_REPORT.search(" ".join(str(text or "").casefold().replace("\u2019", "'").split())))
+    return bool(_ASKS_TO_REPORT.search(plain_words(text)))
 
 
 def without_the_asking(text: str) -> str:
     """What a message says happened, once "I want to report" is taken out: "noisy neighbours"."""
-    lowered = " ".join(str(text or "").casefold().replace("\u2019", "'").split())
-    return _ASKS_TO_REPORT.sub(" ", lowered).strip(" .,!?")
+    return _ASKS_TO_REPORT.sub(" ", plain_words(text)).strip(" .,!?")
 
 
 def nothing_known(text: str) -> bool:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import dateparser
 from dateparser.search import search_dates
 
+from community_safety.answers import plain_words
+
 # dateparser misses these everyday phrases, or reads "2am" as the 2nd of the month.
 _REWRITES = [
     (r"\blast night\b|\byesterday (?:evening|night|morning|afternoon)\b", "yesterday"),
@@ -146,7 +148,7 @@ def read_when(text: object, today: dt.date) -> When | None:
     """None when nothing in the words says when."""
     if not isinstance(text, str) or not text.strip():
         return None
-    lowered = " ".join(text.replace("\u2019", "'").casefold().split())[:300]
+    lowered = plain_words(text)[:300]
     ongoing = bool(_ONGOING.search(lowered))
     frequency_match = _FREQUENCY.search(lowered)
     frequency = frequency_match.group(0) if frequency_match else None
