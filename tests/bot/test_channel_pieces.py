@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.messages import MessagesError, load_messages
+from bot.messages import NEEDED, MessagesError, load_messages
 from bot.rasa_client import MAX_MESSAGE, Button, clean_text, parse_replies, unavailable_replies
 from bot.telegram.replies import keyboard, split_text
 from bot.telegram.settings import Settings, SettingsError
@@ -58,22 +58,7 @@ def test_the_unavailable_answers_come_from_the_directory():
 
 def test_a_messages_file_naming_an_unknown_service_stops_start_up(tmp_path):
     bad = tmp_path / "messages.yml"
-    bad.write_text(
-        "\n".join(
-            f"{name}: call {{nowhere.phone}}"
-            for name in [
-                "danger_line",
-                "unavailable",
-                "no_answer",
-                "danger_while_unavailable",
-                "text_only",
-                "edited",
-                "expired_button",
-                "too_fast",
-                "empty",
-            ]
-        )
-    )
+    bad.write_text("\n".join(f"{name}: call {{nowhere.phone}}" for name in NEEDED))
     with pytest.raises(MessagesError, match="nowhere.phone"):
         load_messages(bad)
 
