@@ -145,8 +145,8 @@ class ActionSignpost(Action):
             dispatcher.utter_message(text=signposting.messages["after_emergency"], buttons=NEXT_STEP_BUTTONS)
             return reset_form_slots()
         if tracker.get_slot(WANTS_REPORT_SLOT) and signposting.needs[need].reportable:
-            # They asked to report: the report begins now; the usual advice comes with its reference.
-            return [*reset_form_slots(), *begin_report(dispatcher, tracker), FollowupAction("report_form")]
+            # They asked to report: the report begins now (its first words give 101 and 999).
+            return [*begin_report(dispatcher, tracker), FollowupAction("report_form")]
         reply = signposting.reply(need, answers, other_needs=tracker.get_slot(OTHER_NEEDS_SLOT) or [])
         dispatcher.utter_message(text=reply.text)
         # A report made in the chat counts toward the case review (the need's `report` in signposting.yml).
