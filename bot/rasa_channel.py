@@ -48,7 +48,11 @@ class CouncilChannel(InputChannel):
         webhook = Blueprint("council_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
+        async def health(request: Request) -> HTTPResponse:
+            # What deploys and tests wait for: Rasa's own /status is part of its HTTP API, not served.
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is None or not agent.is_ready():
+                return response.json({"status": "loading"}, status=503)
             return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])

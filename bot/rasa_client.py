@@ -122,9 +122,8 @@ def _read(response: httpx.Response) -> list[Reply]:
 class RasaClient:
     """For the web server (synchronous views)."""
 
-    def __init__(self, base_url: str, timeout: float = 30.0, api_token: str | None = None, channel: str = "web"):
+    def __init__(self, base_url: str, timeout: float = 30.0, channel: str = "web"):
         self.base_url = base_url
-        self.api_token = api_token  # Rasa's --auth-token: its HTTP API holds every conversation
         self.http = httpx.Client(timeout=timeout, headers=_headers(channel))
 
     def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[Reply]:
@@ -138,18 +137,6 @@ class RasaClient:
             except httpx.HTTPError as error:
                 raise RasaUnavailable(type(error).__name__) from error
         raise AssertionError("unreachable")
-
-    def tracker_events(self, sender: str) -> list[dict[str, Any]]:
-        """The conversation so far, from Rasa's tracker store (needs Rasa's --enable-api)."""
-        try:
-            response = self.http.get(
-                f"{self.base_url.rstrip('/')}/conversations/{sender}/tracker",
-                params={"include_events": "ALL", **({"token": self.api_token} if self.api_token else {})},
-            )
-            response.raise_for_status()
-            return list(response.json().get("events") or [])
-        except (httpx.HTTPError, ValueError) as error:
-            raise RasaUnavailable(type(error).__name__) from error
 
 
 class AsyncRasaClient:

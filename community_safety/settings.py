@@ -65,7 +65,8 @@ class Settings(BaseSettings):
     )
     tracker_database_url: str | None = Field(
         None,
-        description="Rasa's conversation store, for erasure and retention; `rasa_tracker.db` in `DATA_DIR` if not set.",
+        description="Rasa's conversation store, read for the widget's transcript and the staff site and cleared "
+        "by erasure and retention; `rasa_tracker.db` in `DATA_DIR` if not set.",
     )
     # --- the staff-editable files ------------------------------------------------------------
     services_file: Path = Field(STAFF_EDITABLE / "services.yml", description="Services directory: every phone number.")
@@ -86,9 +87,6 @@ class Settings(BaseSettings):
     )
     # --- Rasa ----------------------------------------------------------------------------------
     rasa_url: str = Field("http://127.0.0.1:5005", description="Rasa's server, for the channels.")
-    rasa_token: SecretStr | None = Field(
-        None, description="Token for Rasa's HTTP API (the production profile sets one); its chat channel needs none."
-    )
     opening_hours_at: dt.datetime | None = Field(
         None,
         description="Rehearsals and tests only: judge services' opening hours at this London time "

@@ -78,6 +78,28 @@ class PostgresServer:
         self._run(_postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
         return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/{name}"
 
+    def create_role(self, role: str, database: str = "community_safety") -> str:
+        """A login role with no rights of its own (trust auth: no password); its URL on ``database``."""
+        self._run(
+            _postgres_bin("psql"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-c",
+            f'CREATE ROLE "{role}" LOGIN',
+            "postgres",
+        )
+        return self.url_for(role, database)
+
+    def url_for(self, role: str, database: str) -> str:
+        return f"postgresql+psycopg2://{role}@127.0.0.1:{self.port}/{database}"
+
     def _run(self, *args: str) -> None:
         subprocess.run([*self._prefix, *args], check=True, capture_output=True, timeout=120)
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from community_safety.records.database import upgrade
+from community_safety.records.roles import SERVICES_ROLE, grant_conversations, grant_records
 from community_safety.settings import SERVER_ENVIRONMENT
 from deploy.local_services import PostgresServer, RedisServer
-from deploy.processes import VENV_BIN, Process, free_port
-from deploy.profile import Database, Profile, actions_command, rasa_command, sqlite_endpoints
+from deploy.processes import Process, free_port
+from deploy.profile import Database, Profile, actions_command, rasa_command, rasa_ready, sqlite_endpoints, web_command
 
 
 @dataclass
@@ -33,15 +34,11 @@ class Stack:
     nginx_conf: Path | None = None
 
     def start(self, name: str) -> None:
-        # Through a shell, as honcho runs them: ${RASA_TOKEN} and the like come from the environment.
+        # Through a shell, as honcho runs them.
         self.processes[name] = Process(name, ["/bin/sh", "-c", f"exec {self.commands[name]}"], self.log_dir, self.env)
 
     def wait(self, name: str) -> None:
-        url = self.checks[name]
-        if "/status" in url:
-            self.processes[name].wait_until(url, ready=lambda r: r.ok and bool(r.json().get("model_file")))
-        else:
-            self.processes[name].wait_until(url)
+        self.processes[name].wait_until(self.checks[name])
 
     def start_all(self) -> Stack:
         for name in self.commands:
@@ -71,7 +68,12 @@ def production(
 ) -> Stack:
     postgres, redis = PostgresServer(), RedisServer()
     tracker_url = postgres.create_database("rasa_tracker")
+    # As `make run-prod` does: the owner migrates; the services run as a role that can't alter the
+    # audit log (community_safety/records/roles.py). Rasa owns its conversation store.
     upgrade(postgres.url)
+    postgres.create_role(SERVICES_ROLE)
+    grant_records(postgres.url, SERVICES_ROLE)
+    grant_conversations(tracker_url, SERVICES_ROLE)
     kinds = ("rasa", "actions", "web")
     profile = Profile(
         out=log_dir / "prod",
@@ -87,18 +89,16 @@ def production(
     profile.write()
     env = {
         **profile.environment(),
-        "DATABASE_URL": postgres.url,
-        "TRACKER_DATABASE_URL": tracker_url,
+        "DATABASE_URL": postgres.url_for(SERVICES_ROLE, "community_safety"),
+        "TRACKER_DATABASE_URL": postgres.url_for(SERVICES_ROLE, "rasa_tracker"),
         "PROD_DB_PASSWORD": "trust-auth-ignores-it",
         "DATA_DIR": str(log_dir),
-        "RASA_TOKEN": secrets.token_urlsafe(24),
         "ACTION_SERVER_SECRET": _action_server_secret(),
         **(extra_env or {}),
     }
-    token = env["RASA_TOKEN"]
     checks = {}
     for i in range(replicas):
-        checks[f"rasa{i + 1}"] = f"http://127.0.0.1:{profile.rasa_replicas[i]}/status?token={token}"
+        checks[f"rasa{i + 1}"] = rasa_ready(profile.rasa_replicas[i])
         checks[f"actions{i + 1}"] = f"http://127.0.0.1:{profile.action_replicas[i]}/health"
         checks[f"web{i + 1}"] = f"http://127.0.0.1:{profile.web_replicas[i]}/widget.js"
     public = f"http://127.0.0.1:{profile.public_port}"
@@ -142,10 +142,10 @@ def default(log_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
     commands = {
         "rasa": rasa_command(rasa_port, endpoints),
         "actions": actions_command(actions_port),
-        "web": f"{VENV_BIN}/python -m webserver",
+        "web": web_command(),
     }
     checks = {
-        "rasa": f"http://127.0.0.1:{rasa_port}/status",
+        "rasa": rasa_ready(rasa_port),
         "actions": f"http://127.0.0.1:{actions_port}/health",
         "web": f"http://127.0.0.1:{web_port}/widget.js",
     }

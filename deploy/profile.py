@@ -17,25 +17,38 @@ from deploy.processes import PROJECT, VENV_BIN
 from rasa_sdk_plugins import action_server_secret
 
 MODEL = PROJECT / "models" / "community-safety.tar.gz"
+# The database owner's password is for Rasa (its conversation store) and migrations: the web and
+# action servers connect as the services' role, and don't hold the owner's password either.
+NOT_FOR_SERVICES = "-u PROD_DB_PASSWORD"
 
 
-def rasa_command(port: int, endpoints: Path, with_token: bool | None = False) -> str:
-    """A Rasa server on loopback. With a token, its HTTP API (which reads and changes any
-    conversation) needs ${RASA_TOKEN}; its REST channel never does. ``None``: a token when
-    RASA_TOKEN is set (one machine, where it is optional)."""
-    token = {True: "--auth-token ${RASA_TOKEN} ", False: "", None: '${RASA_TOKEN:+--auth-token "$RASA_TOKEN"} '}[
-        with_token
-    ]
+def rasa_command(port: int, endpoints: Path) -> str:
+    """A Rasa server on loopback taking messages only through the council's channel. Its HTTP API
+    (which reads and changes any conversation) is not served, so no token is needed on a command
+    line; the widget reads a resident's transcript from the conversation store."""
     return (
-        f"{VENV_BIN}/python -m deploy.rasa_server run --interface 127.0.0.1 --port {port} --enable-api {token}"
+        f"{VENV_BIN}/python -m deploy.rasa_server run --interface 127.0.0.1 --port {port} "
         f"--model {MODEL} "
         f"--endpoints {endpoints} --credentials {PROJECT / 'credentials.yml'}"
     )
 
 
+def rasa_ready(port: int) -> str:
+    """Answers 200 once that Rasa has its model loaded (the council channel's health route)."""
+    return f"http://127.0.0.1:{port}/webhooks/council/"
+
+
 def actions_command(port: int) -> str:
-    # Loopback only: the action server has no authentication of its own.
-    return f"env SANIC_HOST=127.0.0.1 {VENV_BIN}/rasa run actions --port {port} --actions actions"
+    # Loopback only; it refuses calls without Rasa's secret (rasa_sdk_plugins/).
+    return f"env {NOT_FOR_SERVICES} SANIC_HOST=127.0.0.1 {VENV_BIN}/rasa run actions --port {port} --actions actions"
+
+
+TELEGRAM_COMMAND = f"env {NOT_FOR_SERVICES} {VENV_BIN}/python -m bot.telegram"
+
+
+def web_command(port: int | None = None) -> str:
+    port_setting = f"WEB_PORT={port} " if port else ""
+    return f"env {NOT_FOR_SERVICES} {port_setting}{VENV_BIN}/python -m webserver"
 
 
 def sqlite_endpoints(action_url: str, tracker_db: Path) -> str:
@@ -210,14 +223,14 @@ http {{
         endpoints = self.out / "endpoints.yml"
         commands = {}
         for i, port in enumerate(self.rasa_replicas, start=1):
-            commands[f"rasa{i}"] = rasa_command(port, endpoints, with_token=True)
+            commands[f"rasa{i}"] = rasa_command(port, endpoints)
         for i, port in enumerate(self.action_replicas, start=1):
             commands[f"actions{i}"] = actions_command(port)
         for i, port in enumerate(self.web_replicas, start=1):
-            commands[f"web{i}"] = f"env WEB_PORT={port} {VENV_BIN}/python -m webserver"
+            commands[f"web{i}"] = web_command(port)
         commands["nginx"] = f"nginx -p {self.out} -c {self.out / 'nginx.conf'}"
         if telegram:
-            commands["telegram"] = f"{VENV_BIN}/python -m bot.telegram"
+            commands["telegram"] = TELEGRAM_COMMAND
         return commands
 
     def write(self, telegram: bool = False) -> Path:
@@ -235,12 +248,12 @@ def local_commands(telegram: bool = False) -> dict[str, str]:
     """`make run`'s processes on one machine: Rasa, the action server and the web server on their
     standard ports, SQLite (endpoints.yml), and the Telegram bridge when it has a token."""
     commands = {
-        "rasa": rasa_command(5005, PROJECT / "endpoints.yml", with_token=None),
+        "rasa": rasa_command(5005, PROJECT / "endpoints.yml"),
         "actions": actions_command(5055),
-        "web": f"{VENV_BIN}/python -m webserver",
+        "web": web_command(),
     }
     if telegram:
-        commands["telegram"] = f"{VENV_BIN}/python -m bot.telegram"
+        commands["telegram"] = TELEGRAM_COMMAND
     return commands
 
 

@@ -18,28 +18,34 @@ secret() {  # secret NAME: the variable if set, else a kept random value
     cat "$file"
 }
 PROD_DB_PASSWORD="$(secret PROD_DB_PASSWORD)"
+PROD_DB_SERVICES_PASSWORD="$(secret PROD_DB_SERVICES_PASSWORD)"
 WEB_SECRET_KEY="$(secret WEB_SECRET_KEY)"
 STAFF_SECRET_KEY="$(secret STAFF_SECRET_KEY)"
-RASA_TOKEN="$(secret RASA_TOKEN)"
 ACTION_SERVER_SECRET="$(secret ACTION_SERVER_SECRET)"
 WEB_CHANNEL_SECRET="$(secret WEB_CHANNEL_SECRET)"
 TELEGRAM_CHANNEL_SECRET="$(secret TELEGRAM_CHANNEL_SECRET)"
-export PROD_DB_PASSWORD WEB_SECRET_KEY STAFF_SECRET_KEY RASA_TOKEN ACTION_SERVER_SECRET WEB_CHANNEL_SECRET TELEGRAM_CHANNEL_SECRET
+export PROD_DB_PASSWORD PROD_DB_SERVICES_PASSWORD WEB_SECRET_KEY STAFF_SECRET_KEY ACTION_SERVER_SECRET WEB_CHANNEL_SECRET TELEGRAM_CHANNEL_SECRET
 
 service postgresql start >/dev/null
 service redis-server start >/dev/null
-# The role and databases, made once; the password follows PROD_DB_PASSWORD.
-runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -v pw="$PROD_DB_PASSWORD" <<'SQL'
+# The roles and databases, made once; the passwords follow PROD_DB_PASSWORD (the owner: migrations
+# and Rasa) and PROD_DB_SERVICES_PASSWORD (the web and action servers: they can't alter the audit log).
+runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -v pw="$PROD_DB_PASSWORD" -v services_pw="$PROD_DB_SERVICES_PASSWORD" <<'SQL'
 SELECT 'CREATE ROLE community_safety LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'community_safety')\gexec
 ALTER ROLE community_safety PASSWORD :'pw';
+SELECT 'CREATE ROLE community_safety_services LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'community_safety_services')\gexec
+ALTER ROLE community_safety_services PASSWORD :'services_pw';
 SELECT 'CREATE DATABASE community_safety OWNER community_safety' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'community_safety')\gexec
 SELECT 'CREATE DATABASE rasa_tracker OWNER community_safety' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'rasa_tracker')\gexec
 SQL
 
-export DATABASE_URL="postgresql+psycopg2://community_safety:${PROD_DB_PASSWORD}@127.0.0.1:5432/community_safety"
-export TRACKER_DATABASE_URL="postgresql+psycopg2://community_safety:${PROD_DB_PASSWORD}@127.0.0.1:5432/rasa_tracker"
+owner="postgresql+psycopg2://community_safety:${PROD_DB_PASSWORD}@127.0.0.1:5432"
+services="postgresql+psycopg2://community_safety_services:${PROD_DB_SERVICES_PASSWORD}@127.0.0.1:5432"
+DATABASE_URL="$owner/community_safety" TRACKER_DATABASE_URL="$owner/rasa_tracker" \
+    .venv/bin/python -m community_safety.records.database --services-role community_safety_services
+export DATABASE_URL="$services/community_safety"
+export TRACKER_DATABASE_URL="$services/rasa_tracker"
 .venv/bin/python -m deploy.profile
-.venv/bin/python -m community_safety.records.database
 echo "Production profile: http://127.0.0.1:8000/ (widget) and /staff/ through nginx; ${PROD_REPLICAS:-2} replicas each"
 echo "of Rasa, the action server and the web server. Ctrl-C stops them (PostgreSQL and Redis keep running)."
 set -a; . build/prod/profile.env; set +a

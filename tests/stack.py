@@ -10,7 +10,7 @@ from pathlib import Path
 import requests
 
 from deploy.processes import VENV_BIN, Process, free_port  # noqa: F401  (free_port: used by the tests)
-from deploy.profile import actions_command, rasa_command, sqlite_endpoints
+from deploy.profile import actions_command, rasa_command, rasa_ready, sqlite_endpoints
 
 
 def start_action_server(
@@ -35,7 +35,7 @@ def start_rasa(log_dir: Path, action_url: str, name: str = "rasa", port: int | N
     endpoints.write_text(sqlite_endpoints(action_url, log_dir / "tracker.db"))
     process = Process(name, shlex.split(rasa_command(port, endpoints)), log_dir)
     base = f"http://127.0.0.1:{port}"
-    process.wait_until(f"{base}/status", ready=lambda r: r.ok and r.json().get("model_file"))
+    process.wait_until(rasa_ready(port))
     return process, base
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask import Flask
 
-from community_safety.settings import secret, settings
+from community_safety.settings import settings
 from webserver.security import add_security_headers
 
 
@@ -17,7 +17,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     configured = settings()
     app.config.update(
         RASA_URL=configured.rasa_url,
-        RASA_TOKEN=secret(configured.rasa_token),
         WIDGET_ALLOWED_ORIGINS=list(configured.widget_allowed_origins),
         WIDGET_EXIT_URL=configured.widget_exit_url,
         SESSION_COOKIE_NAME="community_safety_session",

@@ -19,6 +19,7 @@ from bot.rasa_client import MAX_MESSAGE, RasaClient, RasaUnavailable, clean_text
 from bot.widget import widget
 from community_safety.channels import sender_id
 from community_safety.records.chat_sessions import end_chat, is_ended
+from community_safety.records.conversations import events as conversation_events
 from community_safety.records.database import session_scope
 from community_safety.updates import shown_in_the_widget
 from webserver.limits import SlidingWindow
@@ -31,7 +32,7 @@ TRANSCRIPT_LIMIT = 200
 def _rasa() -> RasaClient:
     clients = current_app.extensions.setdefault("rasa_client", {})
     if "client" not in clients:
-        clients["client"] = RasaClient(current_app.config["RASA_URL"], api_token=current_app.config["RASA_TOKEN"])
+        clients["client"] = RasaClient(current_app.config["RASA_URL"])
     return clients["client"]
 
 
@@ -174,10 +175,11 @@ def transcript():
     sender = _sender(create=False)
     if sender is None:
         return jsonify({"messages": []})
-    try:
-        events = _rasa().tracker_events(sender)
-    except RasaUnavailable as error:
-        log.warning("Rasa unavailable (%s): could not show a widget transcript", error)
+    # Read from the conversation store, as the staff site reads it: Rasa's own API, which could
+    # read any resident's conversation, is not served.
+    events = conversation_events(sender, kinds=("user", "bot", "restart"))
+    if events is None:
+        log.warning("Conversation store unavailable: could not show a widget transcript")
         return jsonify({"messages": _caseworker_updates(session[SESSION_KEY]), "degraded": True})
     return jsonify({"messages": _transcript(events) + _caseworker_updates(session[SESSION_KEY])})
 

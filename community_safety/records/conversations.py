@@ -75,32 +75,43 @@ def anonymous_parts(events: list[dict]) -> set[int]:
     return hidden
 
 
-def conversation(sender: str, url: str | None = None, limit: int = 500) -> list[Turn] | None:
-    """What the resident and the bot said, oldest first; None when the store can't be read. The
-    parts that went into an anonymous report are left out (``anonymous_parts``)."""
+def events(sender: str, kinds: tuple[str, ...] = ("user", "bot", "action", "slot"), url: str | None = None):
+    """One conversation's events of these kinds, oldest first, as Rasa's tracker holds them (with
+    ``event`` and ``timestamp``); None when the store can't be read. The web server reads a
+    resident's own transcript here, so Rasa's HTTP API (which could read anyone's) is not served."""
+    marks = ", ".join(f":kind{i}" for i in range(len(kinds)))
     try:
         with _store(url).connect() as connection:
             if not _has_events_table(connection):
                 return []
             rows = connection.execute(
                 text(
-                    "SELECT type_name, timestamp, data FROM events WHERE sender_id = :sender "
-                    "AND type_name IN ('user', 'bot', 'action', 'slot') ORDER BY id"
+                    f"SELECT type_name, timestamp, data FROM events WHERE sender_id = :sender "  # noqa: S608
+                    f"AND type_name IN ({marks}) ORDER BY id"
                 ),
-                {"sender": sender},
+                {"sender": sender, **{f"kind{i}": kind for i, kind in enumerate(kinds)}},
             ).fetchall()
     except SQLAlchemyError:
         return None
-    events = []
+    found = []
     for type_name, timestamp, data in rows:
         try:
             event = json.loads(data or "{}")
         except ValueError:
             event = {}
-        events.append({**event, "event": type_name, "timestamp": timestamp})
-    hidden = anonymous_parts(events)
+        found.append({**(event if isinstance(event, dict) else {}), "event": type_name, "timestamp": timestamp})
+    return found
+
+
+def conversation(sender: str, url: str | None = None, limit: int = 500) -> list[Turn] | None:
+    """What the resident and the bot said, oldest first; None when the store can't be read. The
+    parts that went into an anonymous report are left out (``anonymous_parts``)."""
+    found = events(sender, url=url)
+    if found is None:
+        return None
+    hidden = anonymous_parts(found)
     turns = []
-    for index, event in enumerate(events):
+    for index, event in enumerate(found):
         type_name, timestamp = event["event"], event["timestamp"]
         if index in hidden or type_name not in ("user", "bot"):
             continue

@@ -73,10 +73,28 @@ def upgrade(url: str | None = None) -> str:
     return url
 
 
-def main() -> None:
-    """`python -m community_safety.records.database`: bring the database up to date."""
+def main(argv: list[str] | None = None) -> None:
+    """`python -m community_safety.records.database`: bring the database up to date. Run as the
+    owner; with ``--services-role ROLE`` (PostgreSQL) also let that role use the records and
+    conversations, but not alter the audit log (community_safety/records/roles.py)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--services-role", metavar="ROLE", help="the PostgreSQL role the services connect as")
+    args = parser.parse_args(argv)
     url = upgrade()
     print(f"Database is up to date ({url.split('@')[-1]})")
+    if args.services_role:
+        from community_safety.records.roles import RoleError, grant_conversations, grant_records
+
+        if not url.startswith("postgresql"):
+            raise SystemExit("--services-role needs PostgreSQL: SQLite has no roles.")
+        try:
+            grant_records(url, args.services_role)
+            grant_conversations(settings().conversations_database_url, args.services_role)
+        except RoleError as error:
+            raise SystemExit(str(error)) from error
+        print(f"{args.services_role} may use the records and conversations; only the owner can alter the audit log")
 
 
 if __name__ == "__main__":

@@ -27,14 +27,14 @@ def test_values_are_read_in_the_councils_terms(environment, tmp_path):
         WEB_COOKIE_SECURE="yes",
         WIDGET_ALLOWED_ORIGINS=" https://www.council.gov.uk , https://news.council.gov.uk,",
         WIDGET_RATE_PER_SESSION="20/minute",
-        RASA_TOKEN="not-in-logs",
+        WEB_CHANNEL_SECRET="not-in-logs",
     )
     configured = settings()
     assert configured.web_port == 8080 and configured.web_cookie_secure is True
     assert configured.widget_allowed_origins == ("https://www.council.gov.uk", "https://news.council.gov.uk")
     assert configured.widget_rate_per_session == 20
     assert configured.reports_database_url == f"sqlite:///{tmp_path / 'community_safety.db'}"
-    assert secret(configured.rasa_token) == "not-in-logs" and "not-in-logs" not in repr(configured)
+    assert secret(configured.web_channel_secret) == "not-in-logs" and "not-in-logs" not in repr(configured)
 
 
 def test_a_blank_variable_counts_as_not_set(environment):

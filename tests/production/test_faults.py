@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import requests
 from sqlalchemy import create_engine, text
@@ -115,10 +116,11 @@ def test_rasa_reads_the_database_password_from_the_environment(tmp_path, monkeyp
     assert "s3cret" not in (tmp_path / "endpoints.yml").read_text()
 
 
-def test_rasas_api_needs_its_token_and_the_widget_still_shows_the_conversation(production):
-    # Rasa's HTTP API holds every conversation: without the token it answers nobody.
-    response = requests.get(f"{production.rasa}/conversations/web:someone/tracker", timeout=10)
-    assert response.status_code in (401, 403)
+def test_rasas_api_is_not_served_and_the_widget_still_shows_the_conversation(production):
+    # Rasa's HTTP API could read and change any conversation: not served, so no token to guard it
+    # sits on a command line; the council channel is the only way in.
+    for path in ("/conversations/web:someone/tracker", "/status", "/model/parse", "/version"):
+        assert requests.get(f"{production.rasa}{path}", timeout=10).status_code == 404, path
     resident = requests.Session()
     resident.post(f"{production.public}/chat/messages", json={"message": "my car was broken into"}, timeout=60)
     shown = resident.get(f"{production.public}/chat/messages", timeout=30).json()["messages"]
@@ -142,3 +144,37 @@ def test_a_flood_of_sign_ins_is_turned_away_while_a_resident_chats(production):
         statuses = list(flood)
     assert all(answer.ok and not answer.json()["degraded"] for answer in answers)
     assert statuses.count(429) >= 40  # nginx turns most away before any password is checked
+
+
+def test_no_secret_is_on_any_command_line(production):
+    # Anyone on the machine can read every process's command line (ps): secrets go by environment.
+    kept = [p for p in production.log_dir.glob("*") if p.is_file() and p.name.endswith(("-secret", "-key"))]
+    secrets = [production.env["ACTION_SERVER_SECRET"], production.env["PROD_DB_PASSWORD"]]
+    secrets += [p.read_text().strip() for p in kept]
+    assert len(kept) >= 2  # the channels' secrets, kept by the stack's processes
+    command_lines = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command_lines.append(cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:
+            continue  # a process that ended meanwhile
+    assert any("deploy.rasa_server" in line for line in command_lines)
+    leaked = [line[:80] for line in command_lines if any(secret in line for secret in secrets)]
+    assert leaked == []
+
+
+def test_only_rasa_holds_the_database_owners_password(production):
+    # The web, action and Telegram servers connect as the services' role (records/roles.py).
+    holders = {}
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            environ = (cmdline.parent / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if str(production.log_dir) in " ".join(v.decode(errors="replace") for v in environ):
+            holds = any(v.startswith(b"PROD_DB_PASSWORD=") for v in environ)
+            for kind in ("deploy.rasa_server", "-m webserver", "rasa run actions"):
+                if kind in line:
+                    holders.setdefault(kind, set()).add(holds)
+    assert holders == {"deploy.rasa_server": {True}, "-m webserver": {False}, "rasa run actions": {False}}
