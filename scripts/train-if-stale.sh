@@ -29,6 +29,6 @@ fi
 echo "Training $model (inputs changed or no model yet)..."
 mkdir -p "$model_dir"
 rm -f "$stamp"
-.venv/bin/rasa train --force --config config.yml --domain domain.yml --data nlu/data dialogue \
+.venv/bin/python -m deploy.rasa_server train --force --config config.yml --domain domain.yml --data nlu/data dialogue \
     --out "$model_dir" --fixed-model-name "$model_name"
 echo "$wanted" > "$stamp"

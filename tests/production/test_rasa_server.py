@@ -31,7 +31,7 @@ def test_every_rasa_process_starts_through_the_project():
 def test_the_validator_is_built_once_and_in_effect():
     original = RemoteAction._validate_action_result
     try:
-        assert rasa_server.install_fixes() == ["action response validator built once"]
+        assert "action response validator built once" in rasa_server.install_fixes()
         assert RemoteAction._validate_action_result is rasa_server._validate_action_result
         assert RemoteAction(name="action_x", action_endpoint=None)._validate_action_result(GOOD)
         assert rasa_server._action_response_validator() is rasa_server._action_response_validator()
@@ -57,3 +57,24 @@ def test_every_server_runs_with_one_thread_per_numeric_pool(tmp_path):
 
     for environment in (SERVER_ENVIRONMENT, Profile(out=tmp_path).environment(), _env()):
         assert environment["TF_NUM_INTRAOP_THREADS"] == environment["OMP_NUM_THREADS"] == "1"
+
+
+def test_rasa_sends_no_error_report_to_its_sentry():
+    import rasa.telemetry
+    import sentry_sdk
+
+    # Rasa 3.6 ships a Sentry key and would start sentry-sdk with it, telemetry or not.
+    assert rasa.telemetry.sentry_write_key()
+    original = rasa.telemetry.initialize_error_reporting
+    try:
+        rasa_server.install_fixes()
+        rasa.telemetry.initialize_error_reporting()
+        assert sentry_sdk.Hub.current.client is None
+    finally:
+        rasa.telemetry.initialize_error_reporting = original
+
+
+def test_every_replica_said_its_fixes_when_it_started(production):
+    for name in ("rasa1", "rasa2"):
+        log = production.processes[name].log.read_text()
+        assert "no error reports to Rasa's Sentry" in log and "validator built once" in log
