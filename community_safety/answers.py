@@ -113,6 +113,7 @@ def about_whom(text: object) -> str | None:
 
 
 def age_group(text: object) -> str | None:
+    """Answer to "Is the person under 18?" (or "Are you under 18?")."""
     cleaned = _clean(text)
     if re.search(r"\b(?:not|isn'?t|aren'?t)\s+(?:under\s*18|a child|a kid)\b", cleaned):
         return "adult"
@@ -129,7 +130,8 @@ def age_group(text: object) -> str | None:
         return "child"
     if _ADULT.search(cleaned):
         return "adult"
-    return None
+    # The question is "Is the person under 18?": a plain yes or no answers it.
+    return {YES: "child", NO: "adult"}.get(yes_no(cleaned))
 
 
 def homeless_tonight(text: object) -> str | None:

@@ -13,7 +13,11 @@ import sys
 
 from community_safety.casework import default_casework
 from community_safety.records.chat_sessions import purge_ended_chats
-from community_safety.records.conversations import ConversationStoreMissing, purge_conversations
+from community_safety.records.conversations import (
+    ConversationStoreMissing,
+    purge_conversations,
+    scrub_anonymous_parts,
+)
 from community_safety.records.database import session_scope, upgrade
 from community_safety.records.models import ROLES
 from community_safety.records.retention import purge_reports
@@ -69,9 +73,12 @@ def purge_command(args) -> int:
             )
     try:
         events = 0 if args.dry_run else purge_conversations(conversations_before)
+        # Once a chat has gone quiet, its anonymous reports' parts lose their words (records/conversations.py).
+        idle_since = now - dt.timedelta(minutes=settings().widget_idle_minutes)
+        scrubbed = scrub_anonymous_parts(idle_since, dry_run=args.dry_run)
     except ConversationStoreMissing as error:
         print(f"{error}: no conversations were purged. Set TRACKER_DATABASE_URL to Rasa's store.", file=sys.stderr)
-        events = 0
+        events = scrubbed = 0
     verb = "Would remove" if args.dry_run else "Removed"
     print(
         f"{verb} {removed['reports']} closed reports and {removed['case_review_applications']} decided case "
@@ -80,6 +87,8 @@ def purge_command(args) -> int:
         f"{'conversation events' if args.dry_run else f'{events} conversation events'} "
         f"from conversations that ended before {conversations_before.date()}."
     )
+    scrub_verb = "Would take" if args.dry_run else "Took"
+    print(f"{scrub_verb} the words out of {scrubbed} conversation events that went into anonymous reports.")
     return 0
 
 

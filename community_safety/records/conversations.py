@@ -75,32 +75,90 @@ def anonymous_parts(events: list[dict]) -> set[int]:
     return hidden
 
 
-def events(sender: str, kinds: tuple[str, ...] = ("user", "bot", "action", "slot"), url: str | None = None):
-    """One conversation's events of these kinds, oldest first, as Rasa's tracker holds them (with
-    ``event`` and ``timestamp``); None when the store can't be read. The web server reads a
-    resident's own transcript here, so Rasa's HTTP API (which could read anyone's) is not served."""
+def _rows(connection, sender: str, kinds: tuple[str, ...]) -> list[tuple[int, dict]]:
+    """(id, event) for one conversation, oldest first; each event with ``event`` and ``timestamp``."""
     marks = ", ".join(f":kind{i}" for i in range(len(kinds)))
-    try:
-        with _store(url).connect() as connection:
-            if not _has_events_table(connection):
-                return []
-            rows = connection.execute(
-                text(
-                    f"SELECT type_name, timestamp, data FROM events WHERE sender_id = :sender "  # noqa: S608
-                    f"AND type_name IN ({marks}) ORDER BY id"
-                ),
-                {"sender": sender, **{f"kind{i}": kind for i, kind in enumerate(kinds)}},
-            ).fetchall()
-    except SQLAlchemyError:
-        return None
+    rows = connection.execute(
+        text(
+            f"SELECT id, type_name, timestamp, data FROM events WHERE sender_id = :sender "  # noqa: S608
+            f"AND type_name IN ({marks}) ORDER BY id"
+        ),
+        {"sender": sender, **{f"kind{i}": kind for i, kind in enumerate(kinds)}},
+    ).fetchall()
     found = []
-    for type_name, timestamp, data in rows:
+    for event_id, type_name, timestamp, data in rows:
         try:
             event = json.loads(data or "{}")
         except ValueError:
             event = {}
-        found.append({**(event if isinstance(event, dict) else {}), "event": type_name, "timestamp": timestamp})
+        found.append(
+            (event_id, {**(event if isinstance(event, dict) else {}), "event": type_name, "timestamp": timestamp})
+        )
     return found
+
+
+def events(sender: str, kinds: tuple[str, ...] = ("user", "bot", "action", "slot"), url: str | None = None):
+    """One conversation's events of these kinds, oldest first, as Rasa's tracker holds them (with
+    ``event`` and ``timestamp``); None when the store can't be read. The web server reads a
+    resident's own transcript here, so Rasa's HTTP API (which could read anyone's) is not served."""
+    try:
+        with _store(url).connect() as connection:
+            if not _has_events_table(connection):
+                return []
+            return [event for _, event in _rows(connection, sender, kinds)]
+    except SQLAlchemyError:
+        return None
+
+
+def _without_words(event: dict) -> dict:
+    """The same event with what the resident said, and the bot said back, taken out. What Rasa
+    needs to replay the conversation stays: intents, actions, and every slot the report form does
+    not own (filing has set those back to empty by the end of the part)."""
+    kind = event.get("event")
+    if kind == "user":
+        parse_data = {**(event.get("parse_data") or {}), "text": "", "entities": []}
+        # A shared Telegram location travels in the metadata: only the channel's name stays.
+        metadata = {k: v for k, v in (event.get("metadata") or {}).items() if k == "channel"}
+        return {**event, "text": "", "parse_data": parse_data, "metadata": metadata}
+    if kind == "bot":
+        return {**event, "text": ""}
+    if kind == "slot" and str(event.get("name", "")).startswith("report_"):
+        return {**event, "value": None}
+    return event
+
+
+def scrub_anonymous_parts(idle_before: dt.datetime, url: str | None = None, dry_run: bool = False) -> int:
+    """Take the words out of the parts of conversations that went into anonymous reports, in
+    conversations idle since ``idle_before`` (UTC): the report keeps what it needs, and the
+    conversation store no longer says who wrote it. Returns how many events were (or would be)
+    changed."""
+    cutoff = idle_before.replace(tzinfo=dt.timezone.utc).timestamp()
+    changed = 0
+    with _store(url).begin() as connection:
+        if not _has_events_table(connection):
+            return 0
+        senders = connection.execute(
+            text(
+                "SELECT sender_id FROM events WHERE sender_id IN (SELECT sender_id FROM events "
+                "WHERE type_name = 'slot' AND data LIKE :slot AND data LIKE :value) "
+                "GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"
+            ),
+            {"slot": '%"report_anonymous"%', "value": '%"anonymous"%', "cutoff": cutoff},
+        ).scalars()
+        for sender in list(senders):
+            rows = _rows(connection, sender, ("user", "bot", "action", "slot"))
+            for index in sorted(anonymous_parts([event for _, event in rows])):
+                event_id, event = rows[index]
+                scrubbed = _without_words(event)
+                if scrubbed == event:
+                    continue
+                changed += 1
+                if not dry_run:
+                    connection.execute(
+                        text("UPDATE events SET data = :data WHERE id = :id"),
+                        {"data": json.dumps(scrubbed), "id": event_id},
+                    )
+    return changed
 
 
 def conversation(sender: str, url: str | None = None, limit: int = 500) -> list[Turn] | None:

@@ -68,6 +68,11 @@ def test_about_whom(text, expected):
         ("about 30 i think", "adult"),
         ("not under 18", "adult"),
         ("elderly", "adult"),
+        # The question asks "under 18?": yes and no answer it.
+        ("yes", "child"),
+        ("Yeah", "child"),
+        ("no", "adult"),
+        ("nope", "adult"),
         ("banana", None),
     ],
 )

@@ -245,3 +245,36 @@ def test_an_anonymous_report_is_left_out_of_the_conversation_staff_see(chat):
     assert "what's happening with my report" in seen  # and what came after
     for anonymous_words in ("called Dave", "Roman Road", "anonymous report", REFERENCE.findall(filed)[0]):
         assert anonymous_words not in seen
+
+
+def test_once_the_chat_is_quiet_the_anonymous_part_loses_its_words_and_the_chat_goes_on(chat):
+    from sqlalchemy import create_engine, text
+
+    from community_safety.records.conversations import conversation, scrub_anonymous_parts, tracker_database_url
+
+    named = REFERENCE.search(whole_report(chat, "a car alarm going off every night", "Mile End Road", "last night"))
+    chat.say("thanks")
+    chat.say("the lads from number 12 keep spraying graffiti in the lift, one of them is called Gary")
+    chat.say("no")
+    chat.say("no")
+    chat.say("I want to report it")
+    answer_all(chat, "Ocean Estate", "every night", "Gary", *IMPACT, "no", "anonymous")
+    anonymous = REFERENCE.search(chat.text(chat.say("send"))).group(0)
+
+    later = dt.datetime.utcnow() + dt.timedelta(minutes=1)
+    assert scrub_anonymous_parts(later, dry_run=True) > 0
+    assert scrub_anonymous_parts(later) > 0
+    assert scrub_anonymous_parts(later) == 0  # nothing left to take out
+    with create_engine(tracker_database_url()).connect() as connection:
+        stored = " ".join(
+            row[0]
+            for row in connection.execute(text("SELECT data FROM events WHERE sender_id = :s"), {"s": chat.sender})
+        )
+    for anonymous_words in ("Gary", "number 12", "Ocean Estate", anonymous):
+        assert anonymous_words not in stored
+    assert "a car alarm going off every night" in stored and named.group(0) in stored
+    # Rasa reads the conversation back as it was, less the words: the resident carries on.
+    text_ = chat.text(chat.say("what's happening with my report"))
+    assert named.group(0) in text_ and anonymous not in text_
+    seen = "\n".join(turn.text for turn in conversation(chat.sender))
+    assert "a car alarm going off every night" in seen and "Gary" not in seen
