@@ -18,7 +18,9 @@ from typing import Any
 import httpx
 
 from bot.messages import channel_messages
+from community_safety.languages import is_bengali_script
 from community_safety.settings import settings
+from community_safety.translations import default_translations
 from nlu.components.emergency_language import load as load_emergency_language
 
 log = logging.getLogger(__name__)
@@ -79,11 +81,18 @@ def parse_replies(body: Any) -> list[Reply]:
 
 
 def unavailable_replies(text: str, error: Exception | None = None) -> list[Reply]:
-    """The answer when Rasa can't give one: 999 first if the message sounds like danger."""
+    """The answer when Rasa can't give one: 999 first if the message sounds like danger; in
+    Bengali and English when the message is in Bengali script (romanised Bengali needs the model)."""
     messages = channel_messages()
     if load_emergency_language().find(text):
-        return [Reply(messages["danger_while_unavailable"])]
-    return [Reply(messages["no_answer" if isinstance(error, NoReply) else "unavailable"])]
+        english = messages["danger_while_unavailable"]
+    else:
+        english = messages["no_answer" if isinstance(error, NoReply) else "unavailable"]
+    if is_bengali_script(text):
+        bengali = default_translations().bengali(english)
+        if bengali:
+            return [Reply(f"{bengali}\n\n{english}")]
+    return [Reply(english)]
 
 
 def _request(sender: str, text: str, metadata: dict[str, Any] | None) -> dict[str, Any]:

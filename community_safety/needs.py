@@ -21,15 +21,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from community_safety.signposting import Signposting, default_signposting
+from community_safety.translations import bengali_variant, default_translations, render_variant
 
 PROJECT = Path(__file__).resolve().parent.parent
 DOMAIN_FILE = PROJECT / "domain.yml"
 RULES_FILE = PROJECT / "dialogue" / "rules.yml"
 # Danger to life has rules of its own (999 first, even mid-form); every other need starts signposting.
 EMERGENCY = "emergency"
+# "# needs (bengali utter_greet): made from community_safety/data/bengali.yml ...": that response in Bengali.
+BENGALI_BLOCK = "bengali "
 _BLOCK = re.compile(
-    r"(?P<opening>^(?P<indent>[ ]*)# needs \((?P<kind>[a-z ]+)\): made from [^\n]*\n)"
+    r"(?P<opening>^(?P<indent>[ ]*)# needs \((?P<kind>[a-z_ ]+)\): made from [^\n]*\n)"
     r"(?P<body>.*?)"
     r"(?P<closing>^[ ]*# end of needs \((?P=kind)\)[ ]*$)",
     re.MULTILINE | re.DOTALL,
@@ -79,6 +84,8 @@ def refreshed(text: str, signposting: Signposting, where: str) -> tuple[str, lis
 
     def remake(match: re.Match) -> str:
         kind, indent = match["kind"], match["indent"]
+        if kind.startswith(BENGALI_BLOCK):
+            return match.group(0)  # made below, from the English these blocks have just been given
         if kind not in makers:
             raise NeedsBlockError(f"{where}: no needs block called '{kind}' (known: {', '.join(makers)})")
         body = makers[kind](indent)
@@ -89,7 +96,30 @@ def refreshed(text: str, signposting: Signposting, where: str) -> tuple[str, lis
     new_text, count = _BLOCK.subn(remake, text)
     if count == 0:
         raise NeedsBlockError(f"{where}: has no needs block; see the README, 'Adding a need'")
+    if any(match["kind"].startswith(BENGALI_BLOCK) for match in _BLOCK.finditer(new_text)):
+        new_text = _bengali_blocks(new_text, where, changed)
     return new_text, changed
+
+
+def _bengali_blocks(text: str, where: str, changed: list[str]) -> str:
+    """A domain response's Bengali variation, made from its English one and the translations file."""
+    responses = (yaml.safe_load(text) or {}).get("responses") or {}
+    translations = default_translations()
+
+    def remake(match: re.Match) -> str:
+        kind, indent = match["kind"], match["indent"]
+        if not kind.startswith(BENGALI_BLOCK):
+            return match.group(0)
+        name = kind.removeprefix(BENGALI_BLOCK)
+        english = [v for v in responses.get(name) or [] if isinstance(v, dict) and "condition" not in v]
+        if not english:
+            raise NeedsBlockError(f"{where}: '{kind}' block, but {name} has no English variation")
+        body = render_variant(bengali_variant(name, english[0], translations), indent)
+        if body != match["body"]:
+            changed.append(kind)
+        return match["opening"] + body + match["closing"]
+
+    return _BLOCK.sub(remake, text)
 
 
 def sync(write: bool, signposting: Signposting | None = None, files: tuple[Path, ...] = ()) -> list[Stale]:

@@ -77,6 +77,14 @@ class Settings(BaseSettings):
     case_review_file: Path = Field(STAFF_EDITABLE / "case_review.yml", description="The ASB case review rules.")
     casework_file: Path = Field(STAFF_EDITABLE / "casework.yml", description="Casework targets and retention periods.")
     places_file: Path = Field(STAFF_EDITABLE / "places.yml", description="The borough's wards and their places.")
+    bengali_file: Path = Field(
+        STAFF_EDITABLE / "bengali.yml",
+        description="What the bot says in Bengali, keyed by the English words, each marked once reviewed.",
+    )
+    languages_file: Path = Field(
+        STAFF_EDITABLE / "languages.yml",
+        description="The languages the bot answers in, and what it says in the borough's other languages.",
+    )
     channel_messages_file: Path = Field(
         PROJECT / "bot" / "messages.yml", description="What the channels say themselves (e.g. when Rasa is down)."
     )

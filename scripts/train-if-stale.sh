@@ -16,7 +16,7 @@ inputs_hash() {
     {
         find nlu/data dialogue nlu/spacy_pipeline nlu/components nlu/pretrained -type f \( -name '*.yml' -o -name '*.py' \) -print0 | sort -z | xargs -0 sha256sum
         sha256sum config.yml domain.yml requirements.lock requirements-pretrained.lock nlu/emergency_language.yml \
-            community_safety/data/places.yml
+            community_safety/data/places.yml community_safety/languages.py
     } | sha256sum | cut -d' ' -f1
 }
 

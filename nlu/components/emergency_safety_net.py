@@ -17,6 +17,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 
 from nlu.components.emergency_language import LANGUAGE_FILE, SAFETY_NET_KEY, EmergencyLanguage
+from nlu.components.resident_language import ORIGINAL_TEXT
 
 
 def make_emergency(message: Message, intent: str, confidence: float) -> None:
@@ -55,7 +56,8 @@ class EmergencySafetyNet(GraphComponent):
         return messages
 
     def _apply(self, message: Message) -> None:
-        match = self._language.find(message.get(TEXT) or "")
+        # Romanised Bengali is read as typed and as transliterated (nlu/components/resident_language.py).
+        match = self._language.find(message.get(TEXT) or "") or self._language.find(message.get(ORIGINAL_TEXT) or "")
         if match is None:
             return
         classified = message.get(INTENT) or {}

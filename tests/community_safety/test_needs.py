@@ -20,13 +20,19 @@ def test_the_committed_domain_and_rules_are_made_from_the_needs_file():
     assert stale == [], "run `make needs`"
 
 
-def test_the_domain_lists_every_need_and_the_menus_offer_each_once():
+def menu(domain: dict, name: str, language: str) -> list[str]:
+    """A response's menu payloads in one language (the language choice's own button left out)."""
+    [variant] = [v for v in domain["responses"][name] if (v.get("condition") or [{}])[0].get("value") == language] or [
+        v for v in domain["responses"][name] if "condition" not in v and language == "en"
+    ]
+    return [b["payload"].lstrip("/") for b in variant["buttons"] if not b["payload"].startswith("/choose_language")]
+
+
+@pytest.mark.parametrize("language", ["en", "bn"])
+def test_the_domain_lists_every_need_and_the_menus_offer_each_once(language):
     domain = yaml.safe_load((PROJECT / "domain.yml").read_text())
     assert set(SIGNPOSTING.needs) <= set(domain["intents"])
-    menus = {
-        name: [b["payload"].lstrip("/") for b in domain["responses"][name][0]["buttons"]]
-        for name in ("utter_greet", "utter_help", "utter_help_more")
-    }
+    menus = {name: menu(domain, name, language) for name in ("utter_greet", "utter_help", "utter_help_more")}
     assert menus["utter_greet"] == menus["utter_help"] == [*SIGNPOSTING.menus["main"], "help_more"]
     assert menus["utter_help_more"] == [*SIGNPOSTING.menus["more"], "report_status"]
 
@@ -70,14 +76,19 @@ def test_a_new_need_appears_in_every_block_after_make_needs(project_copy):
     stale = needs.sync(write=True, signposting=signposting, files=files)
 
     assert [(s.path.name, s.kinds) for s in stale] == [
-        ("domain.yml", ("intents", "more menu")),
+        ("domain.yml", ("intents", "more menu", "bengali utter_help_more")),
         ("rules.yml", ("signposting rule",)),
     ]
     domain = yaml.safe_load(files[0].read_text())
     assert "noise_nuisance" in domain["intents"]
-    assert {"title": "Noise at home", "payload": "/noise_nuisance"} in domain["responses"]["utter_help_more"][0][
-        "buttons"
-    ]
+    english, bengali = ("Noise at home", "en"), ("Noise at home", "bn")  # (untranslated: English in both)
+    for title, language in (english, bengali):
+        [variant] = [
+            v
+            for v in domain["responses"]["utter_help_more"]
+            if ((v.get("condition") or [{}])[0].get("value") or "en") == language
+        ]
+        assert {"title": title, "payload": "/noise_nuisance"} in variant["buttons"]
     assert "# end of needs (more menu)" in files[0].read_text(), "the markers stay for the next time"
     assert {"intent": "noise_nuisance"} in yaml.safe_load(files[1].read_text())["rules"][2]["steps"][0]["or"]
     assert needs.sync(write=False, signposting=signposting, files=files) == []

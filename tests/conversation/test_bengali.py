@@ -1,0 +1,54 @@
+"""Bengali conversations through the running Rasa server and action server: answered in Bengali
+from the first reply, 999 first in danger (in Bengali and English), switching language, and a
+message in a language the bot can't answer in."""
+
+from __future__ import annotations
+
+import pytest
+
+BENGALI_999 = "এখনই 999-এ ফোন করুন"
+ENGLISH_999 = "Call 999 now"
+
+
+@pytest.mark.parametrize(
+    "first_message",
+    [
+        "একজন লোক ছুরি হাতে আমার দরজার সামনে দাঁড়িয়ে আছে",
+        "ekjon lok churi hate amar dorjar shamne dariye ache",
+        "আমার বাচ্চা শ্বাস নিচ্ছে না",
+    ],
+)
+def test_danger_in_bengali_gets_999_first_in_bengali_and_english(chat, first_message):
+    # Rasa sends each paragraph as a message of its own: Bengali first, then the English.
+    first, second = (reply["text"] for reply in chat.say(first_message)[:2])
+    assert BENGALI_999 in first and second.startswith(ENGLISH_999)
+
+
+def test_a_bengali_greeting_is_answered_in_bengali_with_the_choice_of_english(chat):
+    replies = chat.say("আসসালামু আলাইকুম")
+    assert "কমিউনিটি সেফটি সহকারী" in chat.text(replies)
+    titles = [b["title"] for r in replies for b in r.get("buttons", [])]
+    assert "অসামাজিক আচরণ" in titles and "English" in titles
+
+
+def test_short_answers_keep_the_conversation_in_bengali(chat):
+    chat.say("আসসালামু আলাইকুম")
+    assert chat.text(chat.say("ok")) == "ঠিক আছে। কী হচ্ছে, নিজের ভাষায় বলুন।"
+
+
+def test_the_resident_switches_language_mid_conversation(chat):
+    chat.say("আসসালামু আলাইকুম")
+    assert chat.text(chat.say('/choose_language{"language": "en"}')).startswith("OK, I'll write in English")
+    assert "community safety assistant" in chat.text(chat.say("hello"))
+    assert chat.text(chat.say("বাংলা")).startswith("ঠিক আছে, এখন থেকে বাংলায়")
+    assert chat.text(chat.say("thanks")) == "আপনাকেও ধন্যবাদ। আর কিছুতে সাহায্য করতে পারি?"
+
+
+def test_english_conversations_are_untouched(chat):
+    first = chat.say("someone is outside my door with a knife")[0]["text"]
+    assert first.startswith(ENGLISH_999) and BENGALI_999 not in first
+
+
+def test_a_message_in_polish_is_answered_in_polish(chat):
+    text = chat.text(chat.say("Mój sąsiad bardzo głośno słucha muzyki w nocy i nie mogę spać"))
+    assert text.startswith("Przepraszam") and "999" in text
