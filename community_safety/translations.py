@@ -4,8 +4,8 @@
 English text exactly as the bot says it (in domain.yml or a data file), its Bengali, and whether
 a Bengali-speaking officer has reviewed it. Keyed by the English, as gettext is: when the
 English changes, its old Bengali stops matching, the bot says the new English until someone
-translates it, and a test names what is missing. ``python -m community_safety.translations
---unreviewed`` lists what awaits review (the README's list is made by it).
+translates it, and a test names what is missing. ``python -m community_safety.translations``
+lists what awaits review; ``--readme`` puts the list in the README (a test checks it is current).
 
 Domain responses (which must work even when the action server is down, like the 999 reply)
 get their Bengali variants as blocks in domain.yml, made by ``make needs`` from this file
@@ -125,14 +125,35 @@ def render_variant(variant: dict[str, Any], indent: str) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
+README_LIST_START = "Awaiting review by a Bengali-speaking officer"
+
+
+def awaiting_review(translations: Translations | None = None) -> str:
+    """The README's list of the translations no officer has reviewed yet."""
+    waiting = (translations or default_translations()).unreviewed()
+    lines = [f"{README_LIST_START} ({len(waiting)} of {len((translations or default_translations()).entries)}):"]
+    lines += [f"- {entry.english if len(entry.english) <= 90 else entry.english[:87] + '...'}" for entry in waiting]
+    return "\n".join(lines)
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def write_readme_list(readme: Path = README) -> None:
+    text = readme.read_text(encoding="utf-8")
+    start = text.index(README_LIST_START)
+    end = text.index("\n\n", start)
+    readme.write_text(text[:start] + awaiting_review() + text[end:], encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="The Bengali translations file.")
-    parser.add_argument("--unreviewed", action="store_true", help="list what awaits a Bengali-speaking officer")
+    parser.add_argument("--readme", action="store_true", help="put the list awaiting review in the README")
     args = parser.parse_args(argv)
-    translations = default_translations()
-    if args.unreviewed:
-        for entry in translations.unreviewed():
-            print(f"- {entry.english}")  # noqa: T201
+    if args.readme:
+        write_readme_list()
+    else:
+        print(awaiting_review())  # noqa: T201
     return 0
 
 

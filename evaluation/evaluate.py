@@ -1,12 +1,14 @@
 """`make eval`: how well the model understands residents, in figures.
 
-    python -m evaluation.evaluate [--only heldout|narratives|cross-validation|baseline] [--folds 5]
+    python -m evaluation.evaluate [--only heldout|narratives|bengali|cross-validation|baseline] [--folds 5]
     python -m evaluation.evaluate --config minilm-only|e5-only|evaluation/pipelines/X.yml [--cross-validation]
 
 - held-out: the trained model (models/community-safety.tar.gz) on evaluation/heldout.yml,
   short messages written apart from the training data;
 - narratives: the same model on evaluation/narratives.yml, long messages in residents' own
   voice written apart from the training data;
+- bengali: the same model on evaluation/bengali.yml, Bengali script (with Sylheti), romanised
+  Bengali and Bengali mixed with English, written apart from the training data;
 - cross-validation: 5 stratified folds over nlu/data with the project's config, folds and
   classifiers seeded, so two runs give the same figures;
 - baseline: Rasa's default pipeline trained on the same data, scored on both held-out sets.
@@ -36,6 +38,7 @@ RESULTS = PROJECT / "results"
 MODEL = PROJECT / "models" / "community-safety.tar.gz"
 HELDOUT = PROJECT / "evaluation" / "heldout.yml"
 NARRATIVES = PROJECT / "evaluation" / "narratives.yml"
+BENGALI = PROJECT / "evaluation" / "bengali.yml"  # Bengali script, romanised and mixed (issue #15)
 PIPELINES = PROJECT / "evaluation" / "pipelines"
 BASELINE = PIPELINES / "rasa-default.yml"
 # This project's pipeline with one pretrained encoder only: made from config.yml when asked for.
@@ -43,7 +46,7 @@ ONE_ENCODER = {"minilm-only": "e5", "e5-only": "minilm"}
 SEED = 2026
 FALLBACK = "nlu_fallback"
 SUGGESTIONS = 3  # the fallback offers this many likeliest needs as buttons (actions/fallback.py)
-SETS = {"heldout": HELDOUT, "narratives": NARRATIVES}
+SETS = {"heldout": HELDOUT, "narratives": NARRATIVES, "bengali": BENGALI}
 
 
 def load_examples(path: Path) -> list[tuple[str, str]]:
@@ -275,7 +278,7 @@ def quiet_rasa() -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", choices=["heldout", "narratives", "cross-validation", "baseline"])
+    parser.add_argument("--only", choices=["heldout", "narratives", "bengali", "cross-validation", "baseline"])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument(
         "--config",
@@ -303,7 +306,7 @@ def main() -> int:
                 lambda: cross_validation(args.folds, config=args.config, out=out / "crossval")
             )
     else:
-        if args.only in (None, "heldout", "narratives"):
+        if args.only in (None, "heldout", "narratives", "bengali"):
             scored = timed(trained_model)
             summaries.update(
                 {f"this pipeline, {key}": value for key, value in scored.items() if args.only in (None, key)}

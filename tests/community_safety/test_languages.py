@@ -114,3 +114,11 @@ def test_english_words_outweigh_cld3s_guess():
     assert LANGUAGES.other_language("how do i get into detox") is not None
     assert LANGUAGES.other_language("how do i get into detox", english) is None
     assert LANGUAGES.other_language("Il mio vicino fa molto rumore tutte le notti", english).code == "it"
+
+
+def test_the_readme_lists_what_awaits_review():
+    from community_safety.translations import awaiting_review
+
+    assert awaiting_review() in (PROJECT / "README.md").read_text(), (
+        "run python -m community_safety.translations --readme"
+    )
