@@ -7,6 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.languages import speak
 from community_safety.signposting import default_signposting
 
 MAX_SUGGESTIONS = 3
@@ -26,5 +27,5 @@ class ActionSuggestNeeds(Action):
         suggestions = (likely + [n for n in COMMON_NEEDS if n not in likely])[:MAX_SUGGESTIONS]
         buttons = [{"title": needs[name].title, "payload": f"/{name}"} for name in suggestions]
         buttons.append({"title": "Something else", "payload": "/help"})
-        dispatcher.utter_message(text=signposting.messages["suggest_needs"], buttons=buttons)
+        speak(dispatcher, tracker, signposting.messages["suggest_needs"], buttons)
         return []

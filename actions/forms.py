@@ -25,6 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.languages import speak
 from community_safety.answers import NO, Answer, is_cancel, yes_no
 from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, SAFETY_NET_KEY
 
@@ -105,7 +106,7 @@ class PatientFormValidation(FormValidationAction, ABC):
         if answer.problem and tracker.get_slot("requested_slot") == slot and failures(tracker) >= 1:
             answer = self.after_two_tries(slot, value)
         if answer.problem:
-            dispatcher.utter_message(text=self.problem_message(answer.problem))
+            speak(dispatcher, tracker, self.problem_message(answer.problem))
         return answer.slots
 
     async def required_slots(

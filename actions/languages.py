@@ -31,8 +31,18 @@ def resident_language(tracker: Tracker) -> str:
 
 
 def say(tracker: Tracker, english: str) -> str:
-    """The words in the resident's language (community_safety/data/bengali.yml)."""
-    return default_translations().say(english, resident_language(tracker))
+    """The words in the resident's language (community_safety/data/bengali.yml), line by line:
+    a line not yet translated stays in English."""
+    translations, language = default_translations(), resident_language(tracker)
+    return "\n".join(translations.say(line, language) for line in english.split("\n"))
+
+
+def speak(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, buttons: list[dict[str, str]] | None = None
+) -> None:
+    """Says ``text``, with its buttons' words, in the resident's language; payloads stay as they are."""
+    translated = [{**button, "title": say(tracker, button["title"])} for button in buttons or []]
+    dispatcher.utter_message(text=say(tracker, text), buttons=translated)
 
 
 class ActionChooseLanguage(Action):

@@ -13,6 +13,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.languages import speak
 from community_safety.reporting import default_reporting
 from community_safety.signposting import ANSWERS, Prompt, default_signposting
 
@@ -32,7 +33,7 @@ class AskQuestion(Action, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         prompt = self.prompt(tracker)
-        dispatcher.utter_message(text=prompt.text, buttons=prompt.as_buttons())
+        speak(dispatcher, tracker, prompt.text, prompt.as_buttons())
         return []
 
 

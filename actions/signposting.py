@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
+from actions.languages import speak
 from actions.reporting import begin_report
 from community_safety import answers as read
 from community_safety.answers import Answer
@@ -142,14 +143,14 @@ class ActionSignpost(Action):
         answers = current_answers(tracker)
         if answers.get("danger_now") == "yes":
             # utter_emergency has just been said; don't repeat it with a list of services.
-            dispatcher.utter_message(text=signposting.messages["after_emergency"], buttons=NEXT_STEP_BUTTONS)
+            speak(dispatcher, tracker, signposting.messages["after_emergency"], NEXT_STEP_BUTTONS)
             return reset_form_slots()
         if tracker.get_slot(WANTS_REPORT_SLOT) and signposting.needs[need].reportable:
             # They asked to report: the report begins now (its first words give 101 and 999).
             return [*begin_report(dispatcher, tracker), FollowupAction("report_form")]
         reply = signposting.reply(need, answers, other_needs=tracker.get_slot(OTHER_NEEDS_SLOT) or [])
-        dispatcher.utter_message(text=reply.text)
+        speak(dispatcher, tracker, reply.text)
         # A report made in the chat counts toward the case review (the need's `report` in signposting.yml).
         buttons = ([REPORT_BUTTON] if signposting.needs[need].reportable else []) + NEXT_STEP_BUTTONS
-        dispatcher.utter_message(text=signposting.messages["anything_else"], buttons=buttons)
+        speak(dispatcher, tracker, signposting.messages["anything_else"], buttons)
         return reset_form_slots()

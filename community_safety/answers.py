@@ -22,6 +22,19 @@ _NO = re.compile(
     r"it'?s not|it isn'?t|they'?re not|not at the moment|not at the minute|not currently|not any ?more|"
     r"i'?m not|i am not|we'?re not|it doesn'?t|not me|not that i know)\b"
 )
+# Bengali, in its script and in Latin letters. Vowel signs are not word characters in Python's
+# re, so these end at a space, a mark or the end instead of at \b.
+_END = r"(?=$|[\s,.!?।])"
+_BN_YES = re.compile(
+    r"^(?:হ্যাঁ|হ্যা|হাঁ|হা|জি হ্যাঁ|জি|জ্বি|জী|অয়|হয়|ঠিক আছে|ঠিক|আছে|haa?|hae|haan?|ji|jee|oy|hoy|thik ache)" + _END
+)
+_BN_NO = re.compile(r"^(?:না|নাহ|নাই|নেই|জি না|জ্বি না|naa|nai|nei|ji na|jee na)" + _END)
+_BN_SELF = re.compile(r"(?:^|\s)(?:আমি|আমার|আমাকে|আমারে|নিজে|নিজের|ami|amar|amake|amare|nije|nijer)" + _END)
+_BN_ME = re.compile(r"(?:^|\s)(?:আমি|আমাকে|আমারে|নিজে|নিজের|ami|amake|amare|nije|nijer)" + _END)
+_BN_OTHER = re.compile(
+    r"(?:^|\s)(?:অন্য কেউ|অন্য কারো|অন্য একজন|প্রতিবেশী|বন্ধু|ছেলে|মেয়ে|বাচ্চা|ভাই|বোন|মা|বাবা|স্বামী|বউ|সে|তিনি|"
+    r"onno keu|onno karo|protibeshi|bondhu|chele|meye|baccha|bhai|bon|shami|bou|se|tini)" + _END
+)
 # Who a message is about. One list of each, used both for a typed answer to "Is this about you, or
 # someone else?" and for what a first message already says ("my son is using drugs").
 _SELF = re.compile(r"\b(?:me|myself|i|i'?m|im|i am|my own|mine|us|we|we'?re|our family)\b")
@@ -76,10 +89,10 @@ def _clean(text: object) -> str:
 
 
 def yes_no(text: object) -> str | None:
-    cleaned = _clean(text).strip(" .!?")
-    if _NO.match(cleaned):
+    cleaned = _clean(text).strip(" .!?।")
+    if _NO.match(cleaned) or _BN_NO.match(cleaned):
         return NO
-    if _YES.match(cleaned):
+    if _YES.match(cleaned) or _BN_YES.match(cleaned):
         return YES
     return None
 
@@ -102,6 +115,11 @@ def about_in_message(text: object) -> str | None:
 def about_whom(text: object) -> str | None:
     """Answer to "Is this about you, or someone else?"."""
     cleaned = _clean(text)
+    bengali_self, bengali_other = bool(_BN_SELF.search(cleaned)), bool(_BN_OTHER.search(cleaned))
+    if bengali_other and not _BN_ME.search(cleaned):
+        return "other"  # "আমার প্রতিবেশী", my neighbour: "my" alone is not about me
+    if bengali_self and not bengali_other:
+        return "self"
     if re.search(r"\bsomeone else\b|\bsomebody else\b|\bnot me\b|\bother person\b", cleaned):
         return "other"
     self_, other = mentions(cleaned)

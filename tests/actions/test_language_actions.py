@@ -41,3 +41,13 @@ def test_an_unnamed_language_is_answered_in_english_and_bengali(domain):
     _, dispatcher = run(ActionOtherLanguage(), domain, tracker(latest=latest))
     [text] = texts(dispatcher)
     assert text.startswith("Sorry, I can answer in English or Bengali") and "দুঃখিত" in text
+
+
+def test_questions_are_asked_in_the_residents_language(domain):
+    from actions.questions import AskDangerNow
+
+    _, dispatcher = run(AskDangerNow(), domain, tracker({"language": "bn"}))
+    assert texts(dispatcher) == ["এই মুহূর্তে কেউ কি বিপদে আছে?"]
+    assert dispatcher.messages[0]["buttons"] == [{"title": "হ্যাঁ", "payload": "yes"}, {"title": "না", "payload": "no"}]
+    _, dispatcher = run(AskDangerNow(), domain, tracker({}))
+    assert texts(dispatcher) == ["Is anyone in danger right now?"]

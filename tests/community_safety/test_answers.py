@@ -123,3 +123,42 @@ def test_any_input_gives_an_answer_or_none(value):
 )
 def test_is_cancel(text, expected):
     assert is_cancel(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("হ্যাঁ", "yes"),
+        ("জি", "yes"),
+        ("অয়", "yes"),  # Sylheti
+        ("ha", "yes"),
+        ("ji", "yes"),
+        ("না", "no"),
+        ("না, দরকার নেই", "no"),
+        ("নাই", "no"),
+        ("nai", "no"),
+        ("ji na", "no"),
+        ("জানি না", None),  # "I don't know" is not a no
+        ("নাম", None),
+    ],
+)
+def test_bengali_yes_and_no(text, expected):
+    assert yes_no(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("আমি", "self"),
+        ("আমার নিজের জন্য", "self"),
+        ("amar jonno", "self"),
+        ("অন্য কেউ", "other"),
+        ("amar protibeshi", "other"),
+    ],
+)
+def test_bengali_about_whom(text, expected):
+    assert about_whom(text) == expected
+
+
+def test_bengali_age_in_bengali_digits():
+    assert age_group("১৫ বছর") == "child" and age_group("৪২") == "adult"

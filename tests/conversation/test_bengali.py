@@ -52,3 +52,13 @@ def test_english_conversations_are_untouched(chat):
 def test_a_message_in_polish_is_answered_in_polish(chat):
     text = chat.text(chat.say("Mój sąsiad bardzo głośno słucha muzyki w nocy i nie mogę spać"))
     assert text.startswith("Przepraszam") and "999" in text
+
+
+def test_signposting_asks_in_bengali_and_reads_bengali_answers(chat):
+    first = chat.say("আমার পাশের বাসার লোকেরা প্রতি রাতে খুব জোরে গান বাজায়, ঘুমাতে পারি না")
+    assert chat.text(first).endswith("এই মুহূর্তে কেউ কি বিপদে আছে?")
+    assert [b["title"] for r in first for b in r.get("buttons", [])] == ["হ্যাঁ", "না"]
+    assert chat.text(chat.say("না")).endswith("এটা কি এখন ঘটছে?")
+    last = chat.say("না")
+    assert chat.text(last).endswith("আর কিছুতে সাহায্য করতে পারি?")
+    assert "এখানে রিপোর্ট করুন" in [b["title"] for r in last for b in r.get("buttons", [])]
