@@ -111,6 +111,7 @@ lint: $(VENV)/.test-tools
 test: lint train staff-assets
 	@scripts/ensure-debian-package.sh postgresql '/usr/lib/postgresql/*/bin/initdb' "the storage tests (they start their own server)"
 	@scripts/ensure-debian-package.sh chromium /usr/bin/chromium "the browser tests"
+	@scripts/ensure-debian-package.sh fonts-lohit-beng-bengali '/usr/share/fonts/truetype/lohit-bengali/*' "the browser tests (Bengali)"
 	@scripts/ensure-debian-package.sh redis-server /usr/bin/redis-server "the production-profile tests"
 	@scripts/ensure-debian-package.sh nginx /usr/sbin/nginx "the production-profile tests"
 	$(VENV)/bin/pytest

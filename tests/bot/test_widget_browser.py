@@ -202,3 +202,25 @@ def test_one_script_tag_embeds_it_on_another_council_page(browser, web_url, coun
     page.reload()
     expect(page.locator(".csw-msg--resident")).to_have_text(["You: someone has dumped a mattress by the bins"])
     context.close()
+
+
+def test_bengali_is_marked_and_drawn_in_a_bengali_font(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    open_chat(page)
+    reply = say(page, "আসসালামু আলাইকুম")
+    expect(reply.locator('span[lang="bn"]')).to_contain_text("কমিউনিটি সেফটি সহকারী")
+    expect(page.locator(".csw-msg--resident").last.locator('span[lang="bn"]')).to_have_text("আসসালামু আলাইকুম")
+    expect(page.locator('.csw-reply[lang="bn"]').first).to_have_text("এখন বিপদে? 999-এ ফোন করুন")
+    expect(page.get_by_role("button", name="English", exact=True)).not_to_have_attribute("lang", "bn")
+    # The font the widget asks for draws Bengali differently from a fallback with no Bengali letters.
+    family = reply.locator('span[lang="bn"]').evaluate("node => getComputedStyle(node).fontFamily")
+    drawn_differently = page.evaluate(
+        """family => { const c = document.createElement("canvas").getContext("2d");
+            const width = f => { c.font = "20px " + f; return c.measureText("আমার বাসার সামনে").width; };
+            return width(family) !== width("monospace"); }""",
+        family,
+    )
+    assert "Lohit Bengali" in family and drawn_differently
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "best-practice"]}})
+    assert results.violations_count == 0, results.generate_report()

@@ -83,10 +83,24 @@
     });
   }
 
+  // Bengali is marked lang="bn", so screen readers speak it as Bengali and the Bengali fonts in
+  // widget.css draw it: a message whose letters are mostly in the Bengali block (U+0980-U+09FF).
+  function languageOf(text) {
+    var letters = (text || "").match(/[\p{L}\p{M}]/gu) || [];
+    var bengali = letters.filter(function (ch) { return ch >= "\u0980" && ch <= "\u09FF"; }).length;
+    return letters.length && bengali / letters.length >= 0.3 ? "bn" : null;
+  }
+
+  function marked(tag, attrs, text) {
+    var node = el(tag, attrs, text);
+    if (languageOf(text)) { node.setAttribute("lang", languageOf(text)); }
+    return node;
+  }
+
   function addMessage(from, text) {
     var item = el("div", { "class": "csw-msg csw-msg--" + from });
     item.appendChild(el("span", { "class": "csw-hidden" }, from === "bot" ? "Assistant: " : "You: "));
-    item.appendChild(document.createTextNode(text));
+    item.appendChild(marked("span", {}, text));
     log.appendChild(item);
     return item;
   }
@@ -99,7 +113,7 @@
     if (!buttons || !buttons.length) { return; }
     var group = el("div", { "class": "csw-replies", "role": "group", "aria-label": "Choose a reply" });
     buttons.forEach(function (button) {
-      var choice = el("button", { "type": "button", "class": "csw-reply" }, button.title || button.payload);
+      var choice = marked("button", { "type": "button", "class": "csw-reply" }, button.title || button.payload);
       choice.addEventListener("click", function () { send(button.payload, button.title || button.payload); });
       group.appendChild(choice);
     });
