@@ -110,23 +110,26 @@ class FakeTelegram:
         return update
 
     @staticmethod
-    def message(chat_id: int, **fields) -> dict:
+    def message(chat_id: int, language_code: str | None = None, **fields) -> dict:
+        sender = {"id": chat_id, "is_bot": False, "first_name": "Resident"}
+        if language_code:
+            sender["language_code"] = language_code  # as the resident's Telegram app is set
         return {
             "message_id": int(time.time() * 1000) % 10**9,
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private"},
-            "from": {"id": chat_id, "is_bot": False, "first_name": "Resident"},
+            "from": sender,
             **fields,
         }
 
-    def text_update(self, chat_id: int, text: str) -> dict:
+    def text_update(self, chat_id: int, text: str, language_code: str | None = None) -> dict:
         fields = {"text": text}
         if text.startswith("/"):
             fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        return {"message": self.message(chat_id, **fields)}
+        return {"message": self.message(chat_id, language_code, **fields)}
 
-    def send_text(self, chat_id: int, text: str) -> dict:
-        return self.update(**self.text_update(chat_id, text))
+    def send_text(self, chat_id: int, text: str, language_code: str | None = None) -> dict:
+        return self.update(**self.text_update(chat_id, text, language_code))
 
     def press(self, chat_id: int, data: str) -> dict:
         return self.update(

@@ -97,9 +97,16 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await converse(context, update.effective_chat.id, text)
 
 
+def greeting(update: Update) -> str:
+    """/start, greeting in Bengali when the resident's Telegram is set to Bengali. Only a hint, for
+    the first greeting (with its English button): their messages and their choice decide after."""
+    language = ((update.effective_user.language_code if update.effective_user else None) or "").lower()
+    return '/start{"language": "bn"}' if language.startswith("bn") else COMMANDS["start"][0]
+
+
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     command = (update.effective_message.text or "").split()[0].lstrip("/").split("@")[0].lower()
-    payload = COMMANDS.get(command, COMMANDS["help"])[0]
+    payload = greeting(update) if command == "start" else COMMANDS.get(command, COMMANDS["help"])[0]
     await converse(context, update.effective_chat.id, payload)
 
 

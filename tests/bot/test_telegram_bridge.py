@@ -40,6 +40,16 @@ def test_start_shows_the_menu_with_999_first_and_commands_are_registered(telegra
     assert telegram.sent(chat_id, "sendChatAction")
 
 
+def test_a_telegram_set_to_bengali_is_greeted_in_bengali_with_english_to_choose(telegram, chat_id):
+    replies = telegram.reply_after(chat_id, lambda: telegram.send_text(chat_id, "/start", language_code="bn"))
+    assert "কমিউনিটি সেফটি সহকারী" in replies[0]["text"]
+    titles = [title for m in replies for title, _ in buttons(m)]
+    assert titles[0] == "এখন বিপদে? 999-এ ফোন করুন" and "English" in titles
+    # A hint, not a decision: a message in English is answered in English.
+    replies = telegram.reply_after(chat_id, lambda: telegram.send_text(chat_id, "my neighbours are noisy every night"))
+    assert "Is anyone in danger right now?" in "\n".join(m["text"] for m in replies)
+
+
 def test_an_emergency_gets_999_first(telegram, chat_id):
     replies = telegram.reply_after(
         chat_id, lambda: telegram.send_text(chat_id, "a man is outside my flat with a knife")
