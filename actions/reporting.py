@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
+from actions.languages import resident_language
 from community_safety import reporting as reading
 from community_safety.answers import Answer
 from community_safety.case_review import default_rules
@@ -211,7 +212,7 @@ class ActionSubmitReport(Action):
                     channel=channel,
                     channel_user_id=None if anonymous else user,
                     submission_key=submission_key(tracker),
-                    fields=report_fields(slots),
+                    fields={**report_fields(slots), "language": resident_language(tracker)},
                     anonymous=anonymous,
                     contact=contact,
                 )

@@ -19,6 +19,7 @@ STATUS_NAMES = {
     "referred": "Referred",
 }
 CHANNEL_NAMES = {"telegram": "Telegram", "web": "Web chat"}
+LANGUAGE_NAMES = {"en": "English", "bn": "Bengali (বাংলা)"}
 
 
 def status_name(status: str | None) -> str:
@@ -33,6 +34,11 @@ def status_for_resident(status: str | None) -> str:
 
 def channel_name(channel: str | None) -> str:
     return CHANNEL_NAMES.get(channel or "", (channel or "").capitalize())
+
+
+def language_name(language: str | None) -> str:
+    """The language a resident wrote in, as staff see it: "Bengali (বাংলা)"."""
+    return LANGUAGE_NAMES.get(language or "", language or "")
 
 
 def day(value: dt.date | dt.datetime | None) -> str:
@@ -75,6 +81,7 @@ FILTERS = {
     "status_name": status_name,
     "status_for_resident": status_for_resident,
     "channel_name": channel_name,
+    "language_name": language_name,
     "day": day,
     "long_day": long_day,
     "moment": moment,

@@ -42,6 +42,9 @@ def whole_number(value: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
 
 
+LANGUAGES = ("en", "bn")
+
+
 def _date(value: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None
@@ -54,6 +57,7 @@ class ReportFilters:
     status: str = ""
     category: str = ""
     ward: str = ""
+    language: str = ""  # en or bn
     postcode_area: str = ""
     date_from: str = ""
     date_to: str = ""
@@ -100,6 +104,8 @@ class ReportFilters:
             query = query.where(Report.category == self.category)
         if self.ward:
             query = query.where(Report.ward == self.ward)
+        if self.language in LANGUAGES:
+            query = query.where(Report.language == self.language)
         if self.postcode_area:
             area = self.postcode_area.upper().replace(" ", "")
             query = query.where(or_(func.upper(Report.postcode).like(f"{area} %"), func.upper(Report.postcode) == area))

@@ -66,6 +66,7 @@ class Report(Base):
     category = Column(String(40), nullable=False, default="asb")
     asb_type = Column(String(60))
     description = Column(Text, nullable=False)  # in the resident's own words
+    language = Column(String(10), nullable=False, default="en", server_default="en")  # they wrote in: en, bn
     location_text = Column(String(500))
     postcode = Column(String(10))
     occurred_on = Column(Date)  # the day, when the resident's words name one

@@ -25,6 +25,7 @@ ERASED = "(erased at the resident's request)"
 REPORT_FIELDS = {
     "asb_type",
     "description",
+    "language",
     "location_text",
     "postcode",
     "occurred_on",

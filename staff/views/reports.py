@@ -11,10 +11,10 @@ from flask_login import current_user
 from community_safety.places import ward_names
 from community_safety.records.database import session_scope
 from community_safety.records.models import STATUSES
-from community_safety.wording import channel_name, status_name
+from community_safety.wording import channel_name, language_name, status_name
 from staff import audit
 from staff.accounts import active_staff
-from staff.queries import CHANNELS, SORTS, ReportFilters, find_reports, is_overdue
+from staff.queries import CHANNELS, LANGUAGES, SORTS, ReportFilters, find_reports, is_overdue
 from staff.views import staff
 
 CATEGORIES = {"asb": "Anti-social behaviour", "hate": "Hate incident"}
@@ -25,6 +25,7 @@ CSV_COLUMNS = [
     "category",
     "priority",
     "ward",
+    "language",
     "postcode",
     "location",
     "channel",
@@ -52,6 +53,7 @@ def reports():
             "status": [(key, status_name(key)) for key in STATUSES],
             "category": list(CATEGORIES.items()),
             "ward": [(ward, ward) for ward in ward_names()],
+            "language": [(key, language_name(key)) for key in LANGUAGES],
             "channel": [(key, channel_name(key)) for key in CHANNELS],
             "assignee": [("me", "Me"), ("none", "Not assigned")] + [(str(p.id), p.email) for p in active_staff(db)],
         }
@@ -79,6 +81,7 @@ def reports_csv():
                         r.category,
                         r.priority,
                         r.ward,
+                        r.language,
                         r.postcode,
                         r.location_text,
                         r.channel,

@@ -158,3 +158,13 @@ def test_a_report_that_cannot_be_saved_is_kept_to_try_again(domain, tmp_path, mo
     events, dispatcher = run(ActionSubmitReport(), domain, tracker(slots))
     assert slots_set(events)["report_confirm"] is None and "report_description" not in slots_set(events)
     assert buttons(dispatcher) == ["/file_report"]
+
+
+def test_a_report_keeps_the_language_it_was_made_in(domain, records):
+    from community_safety.records.database import session_scope
+    from community_safety.records.models import Report
+
+    slots = {**fill_report(domain), "language": "bn"}
+    run(ActionSubmitReport(), domain, tracker(slots, latest={"message_id": "b1", "text": "হ্যাঁ"}, sender_id="web:bn-1"))
+    with session_scope() as db:
+        assert db.query(Report).order_by(Report.id.desc()).first().language == "bn"

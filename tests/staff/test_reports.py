@@ -113,3 +113,16 @@ def test_a_long_filter_exports_and_is_audited_whole(admin):
         event = db.query(AuditEvent).filter_by(action="exported reports").order_by(AuditEvent.id.desc()).first()
         assert len(event.object_id) <= 80  # the column's width, which PostgreSQL enforces
         assert "Spitalfields" in event.changes
+
+
+def test_caseworkers_see_and_filter_the_language_a_report_was_made_in(caseworker):
+    english = make_report(description="loud music from the flat upstairs")
+    bengali = make_report(user="r2", description="উপরের ফ্ল্যাটে সারা রাত জোরে গান বাজে", language="bn")
+    assert listed(caseworker, "language=bn") == [bengali]
+    assert listed(caseworker, "language=en") == [english]
+    assert listed(caseworker, "language=xx") == sorted([english, bengali])  # unknown: no filter
+    page = caseworker.get(f"/staff/reports/{bengali}").get_data(as_text=True)
+    assert "Bengali (বাংলা)" in page
+    assert '<dd class="govuk-summary-list__value council-pre" lang="bn">উপরের ফ্ল্যাটে' in page
+    rows = list(csv.DictReader(io.StringIO(caseworker.get("/staff/reports.csv?language=bn").get_data(as_text=True))))
+    assert [(r["reference"], r["language"]) for r in rows] == [(bengali, "bn")]
