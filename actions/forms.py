@@ -25,7 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.languages import speak
+from actions.languages import resident_language, speak
 from community_safety.answers import NO, Answer, is_cancel, yes_no
 from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, SAFETY_NET_KEY
 
@@ -81,8 +81,8 @@ class PatientFormValidation(FormValidationAction, ABC):
         """Slots to set when the resident asks to stop."""
 
     @abstractmethod
-    def problem_message(self, problem: str) -> str:
-        """What to say when an answer can't be read (``problem`` names the message)."""
+    def problem_message(self, problem: str, language: str | None = None) -> str:
+        """What to say when an answer can't be read (``problem`` names the message), in ``language``."""
 
     @abstractmethod
     def after_two_tries(self, slot: str, value: Any) -> Answer:
@@ -106,7 +106,7 @@ class PatientFormValidation(FormValidationAction, ABC):
         if answer.problem and tracker.get_slot("requested_slot") == slot and failures(tracker) >= 1:
             answer = self.after_two_tries(slot, value)
         if answer.problem:
-            speak(dispatcher, tracker, self.problem_message(answer.problem))
+            speak(dispatcher, tracker, self.problem_message(answer.problem, resident_language(tracker)))
         return answer.slots
 
     async def required_slots(

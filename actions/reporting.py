@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
-from actions.languages import resident_language
+from actions.languages import resident_language, speak
 from community_safety import reporting as reading
 from community_safety.answers import Answer
 from community_safety.case_review import default_rules
@@ -92,12 +92,18 @@ class ActionStartReport(Action):
         return begin_report(dispatcher, tracker)
 
 
+def tell(
+    dispatcher: CollectingDispatcher, tracker: Tracker, key: str, buttons: list | None = None, **values: Any
+) -> None:
+    """One of reporting.yml's messages, in the resident's language, with its values and buttons."""
+    speak(dispatcher, tracker, default_reporting().say(key, resident_language(tracker), **values), buttons)
+
+
 def begin_report(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """A new report, from what the resident already said; or the one they left, where they left it."""
-    reporting = default_reporting()
     slots = report_slots(tracker)
     if any(slots.get(q) is not None for q in QUESTIONS) and not tracker.get_slot(REPORTED_SLOT):
-        dispatcher.utter_message(text=reporting.say("resumed"))
+        tell(dispatcher, tracker, "resumed")
         return [SlotSet(PAUSED_SLOT, None)] + reset_form_slots()
     events: list[EventType] = [SlotSet(slot, None) for slot in ALL_SLOTS] + [SlotSet(REPORTED_SLOT, None)]
     first = first_report_message(tracker)
@@ -109,7 +115,7 @@ def begin_report(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Eve
         # "I want to report noisy neighbours" names the trouble but doesn't say what happened: ask.
         if len(reading.without_the_asking(first["text"]).split()) >= DESCRIPTION_WORDS:
             events.append(SlotSet("report_description", first["text"][:MAX_TEXT]))
-    dispatcher.utter_message(text=reporting.say("started"))
+    tell(dispatcher, tracker, "started")
     return events + reset_form_slots()
 
 
@@ -127,8 +133,8 @@ class ValidateReportForm(PatientFormValidation):
     def after_cancel(self, slot: str) -> dict[str, Any]:
         return {"report_confirm": "cancel", STOP_SLOT: True}
 
-    def problem_message(self, problem: str) -> str:
-        return default_reporting().say(problem, limit=MAX_TEXT)
+    def problem_message(self, problem: str, language: str | None = None) -> str:
+        return default_reporting().say(problem, language, limit=MAX_TEXT)
 
     def after_two_tries(self, slot: str, value: Any) -> Answer:
         if slot == "report_confirm":
@@ -164,7 +170,7 @@ class ValidateReportForm(PatientFormValidation):
         reader = partial(reading.read_impact, "report_safe_at_home")
         result = self.read("report_safe_at_home", value, reader, dispatcher, tracker)
         if result.get("report_safe_at_home") == "no":
-            dispatcher.utter_message(text=default_reporting().say("not_safe_at_home"))
+            tell(dispatcher, tracker, "not_safe_at_home")
         return result
 
     def validate_report_agencies(self, value, dispatcher, tracker, domain):
@@ -193,13 +199,12 @@ class ActionSubmitReport(Action):
         return "action_submit_report"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        reporting = default_reporting()
         slots = report_slots(tracker)
         if tracker.get_slot(PAUSED_SLOT):
-            dispatcher.utter_message(text=reporting.say("paused"), buttons=[CARRY_ON_BUTTON])
+            tell(dispatcher, tracker, "paused", [CARRY_ON_BUTTON])
             return [SlotSet(PAUSED_SLOT, None)] + reset_form_slots()
         if slots.get("report_confirm") != "send":
-            dispatcher.utter_message(text=reporting.say("cancelled"))
+            tell(dispatcher, tracker, "cancelled")
             return [SlotSet(slot, None) for slot in ALL_SLOTS] + reset_form_slots()
         channel, user = channel_and_user(tracker.sender_id)
         anonymous = slots.get("report_anonymous") == "anonymous"
@@ -221,27 +226,26 @@ class ActionSubmitReport(Action):
         except SQLAlchemyError as error:
             # The error's text can hold the report's words: log only what kind of failure it was.
             logger.error("report could not be saved: %s", type(error).__name__)
-            dispatcher.utter_message(text=reporting.say("not_saved"), buttons=[TRY_AGAIN_BUTTON])
+            tell(dispatcher, tracker, "not_saved", [TRY_AGAIN_BUTTON])
             return [SlotSet("report_confirm", None)] + reset_form_slots()
 
         if anonymous:
-            dispatcher.utter_message(text=reporting.say("filed_anonymously", reference=reference))
+            tell(dispatcher, tracker, "filed_anonymously", reference=reference)
         else:
-            dispatcher.utter_message(text=reporting.say("filed", reference=reference))
+            tell(dispatcher, tracker, "filed", reference=reference)
             window = rules.window_months
-            dispatcher.utter_message(
-                text=reporting.say(
-                    "standing_count", count=current.count, plural="" if current.count == 1 else "s", window=window
-                )
+            tell(
+                dispatcher,
+                tracker,
+                "standing_count",
+                count=current.count,
+                plural="" if current.count == 1 else "s",
+                window=window,
             )
             if current.eligible:
-                dispatcher.utter_message(
-                    text=reporting.say("standing_eligible", reason=current.reason), buttons=APPLY_BUTTONS
-                )
+                tell(dispatcher, tracker, "standing_eligible", APPLY_BUTTONS, reason=current.reason)
             elif current.tell_about_review:
-                dispatcher.utter_message(
-                    text=reporting.say("standing_tell", threshold=current.threshold, window=window)
-                )
+                tell(dispatcher, tracker, "standing_tell", threshold=current.threshold, window=window)
         return [SlotSet(slot, None) for slot in ALL_SLOTS] + [SlotSet(REPORTED_SLOT, reference)] + reset_form_slots()
 
 
@@ -253,6 +257,7 @@ class ActionReportStatus(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         reporting = default_reporting()
+        language = resident_language(tracker)
         channel, user = channel_and_user(tracker.sender_id)
         with session_scope() as session:
             lines = []
@@ -265,12 +270,15 @@ class ActionReportStatus(Action):
                     "updated": day(report.updated_at),
                 }
                 if update and update.to_status != "new":
-                    lines.append(reporting.say("report_line_update", update=update.resident_update, **values))
+                    lines.append(reporting.say("report_line_update", language, update=update.resident_update, **values))
                 else:
-                    lines.append(reporting.say("report_line", **values))
+                    lines.append(reporting.say("report_line", language, **values))
             # Told now: the widget need not show these again, and staff see they reached the resident.
             told_when_asked(session, channel, user)
-        dispatcher.utter_message(text="\n".join(lines) if lines else reporting.say("no_reports"))
+        if lines:
+            dispatcher.utter_message(text="\n".join(lines))
+        else:
+            tell(dispatcher, tracker, "no_reports")
         return []
 
 
@@ -281,12 +289,11 @@ class ActionApplyCaseReview(Action):
         return "action_apply_case_review"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        reporting = default_reporting()
         channel, user = channel_and_user(tracker.sender_id)
         with session_scope() as session:
             current = standing_of(session, channel, user, default_rules())
             if not current.eligible:
-                dispatcher.utter_message(text=reporting.say("application_not_eligible", reason=current.reason))
+                tell(dispatcher, tracker, "application_not_eligible", reason=current.reason)
                 return []
             application = file_case_review_application(
                 session,
@@ -296,7 +303,5 @@ class ActionApplyCaseReview(Action):
                 current=current,
             )
             evidence = ", ".join(f"{i.reference} ({day(i.reported_on)})" for i in current.qualifying)
-            dispatcher.utter_message(
-                text=reporting.say("application_filed", reference=application.reference, evidence=evidence)
-            )
+            tell(dispatcher, tracker, "application_filed", reference=application.reference, evidence=evidence)
         return []

@@ -96,8 +96,8 @@ class ValidateSignpostForm(PatientFormValidation):
         # "Stop" ends the questions; the resident still gets the best door for what they said.
         return {STOP_SLOT: True}
 
-    def problem_message(self, problem: str) -> str:
-        return default_signposting().messages[problem]
+    def problem_message(self, problem: str, language: str | None = None) -> str:
+        return default_signposting().messages[problem]  # said through speak(), which translates it
 
     def after_two_tries(self, slot: str, value: Any) -> Answer:
         # No third time: the resident gets the best door for what they have said.

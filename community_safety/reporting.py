@@ -103,8 +103,11 @@ class Reporting:
     questions: dict[str, Prompt]
     messages: dict[str, str]
 
-    def say(self, key: str, **values: Any) -> str:
-        return self.messages[key].format(**values)
+    def say(self, key: str, language: str | None = None, **values: Any) -> str:
+        """A message, in the resident's language when it is translated (data/bengali.yml), with its values."""
+        from community_safety.translations import default_translations
+
+        return default_translations().say(self.messages[key], language).format(**values)
 
     def questions_to_ask(self, slots: dict[str, Any]) -> list[str]:
         """All the questions that apply, answered or not (the form asks the first empty one)."""

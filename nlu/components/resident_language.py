@@ -97,6 +97,7 @@ class ResidentLanguage(GraphComponent):
         self._config = {**self.get_default_config(), **config}
         self._storage, self._resource = model_storage, resource
         self._coef, self._intercept, self._keep, self._english = coef, intercept, keep, english
+        self._buttons: frozenset[str] | None = None
         self._vectorizer = HashingVectorizer(
             analyzer="char_wb",
             ngram_range=(1, 4),
@@ -196,16 +197,30 @@ class ResidentLanguage(GraphComponent):
             self._read(message)
         return messages
 
+    @property
+    def _button_words(self) -> frozenset[str]:
+        """What the questions' buttons send: the English words a Bengali button sends say nothing
+        about the resident's language (community_safety/data: signposting.yml, reporting.yml)."""
+        if self._buttons is None:
+            from community_safety.reporting import default_reporting
+            from community_safety.signposting import default_signposting
+
+            prompts = [p for q in default_signposting().questions.values() for p in q.values()]
+            prompts += list(default_reporting().questions.values())
+            self._buttons = frozenset(" ".join(payload.casefold().split()) for p in prompts for _, payload in p.buttons)
+        return self._buttons
+
     def _read(self, message: Message) -> None:
         text = message.get(TEXT) or ""
         words = len(text.split())
-        chosen = next(
-            (code for code, pattern in CHOICE.items() if pattern.match(" ".join(text.casefold().split()))), None
-        )
+        plain = " ".join(text.casefold().split())
+        chosen = next((code for code, pattern in CHOICE.items() if pattern.match(plain)), None)
         probability = 0.0
         other = None
         if chosen:
             language, how, clear = chosen, "choice", True
+        elif plain in self._button_words:
+            language, how, clear = ENGLISH, "button", False
         elif is_bengali_script(text):
             language, how, clear = BENGALI, "script", True
         else:

@@ -122,3 +122,13 @@ def test_the_readme_lists_what_awaits_review():
     assert awaiting_review() in (PROJECT / "README.md").read_text(), (
         "run python -m community_safety.translations --readme"
     )
+
+
+def test_a_translated_message_keeps_the_english_ones_values():
+    import string
+
+    def names(text: str) -> set[str]:
+        return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+    changed = [e.english for e in default_translations().entries.values() if names(e.english) != names(e.bengali)]
+    assert changed == []

@@ -62,3 +62,22 @@ def test_signposting_asks_in_bengali_and_reads_bengali_answers(chat):
     last = chat.say("না")
     assert chat.text(last).endswith("আর কিছুতে সাহায্য করতে পারি?")
     assert "এখানে রিপোর্ট করুন" in [b["title"] for r in last for b in r.get("buttons", [])]
+
+
+def test_a_whole_report_in_bengali(chat):
+    from tests.conversation.test_reporting import stored
+
+    chat.say("আমার বিল্ডিংয়ের সিঁড়িতে প্রতি রাতে ছেলেরা বসে গাঁজা খায় আর চিৎকার করে")
+    chat.say("না")
+    chat.say("না")
+    assert chat.text(chat.say("/file_report")).startswith("আমি কয়েকটা ছোট প্রশ্ন করব")
+    asked = [chat.text(chat.say(answer)) for answer in ("Ocean Estate", "last night", "don't know")]
+    assert "কখন" in asked[0] and "কারা জড়িত" in asked[1]
+    # What the Bengali buttons send is English words ("link"): they don't turn the conversation English.
+    for answer in ("না", "না", "না", "হ্যাঁ", "হ্যাঁ", "no", "link", "no"):
+        text = chat.text(chat.say(answer))
+    assert "এটা কি ঠিক আছে?" in text
+    filed = chat.text(chat.say("send"))
+    assert filed.startswith("ধন্যবাদ। আপনার রিপোর্ট নম্বর")
+    [(reference, description, *_)] = stored(chat)
+    assert reference in filed and description.startswith("আমার বিল্ডিংয়ের সিঁড়িতে")

@@ -125,3 +125,10 @@ def test_the_heldout_is_not_copied_from_training():
 )
 def test_english_cld3_takes_for_another_language_is_understood(parse, text):
     assert parse(text)["intent"]["name"] not in ("other_language", "nlu_fallback")
+
+
+def test_what_a_button_sends_never_switches_the_language(parse):
+    # "18 or over" is three English words, but it is what the Bengali button "১৮ বা তার বেশি" sends.
+    result = parse("18 or over")
+    assert result["resident_language"]["how"] == "button"
+    assert not [e for e in result["entities"] if e["entity"] == "language"]
