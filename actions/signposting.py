@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
-from actions.languages import speak
+from actions.languages import resident_language, speak
 from actions.reporting import begin_report
 from community_safety import answers as read
 from community_safety.answers import Answer
@@ -148,7 +148,9 @@ class ActionSignpost(Action):
         if tracker.get_slot(WANTS_REPORT_SLOT) and signposting.needs[need].reportable:
             # They asked to report: the report begins now (its first words give 101 and 999).
             return [*begin_report(dispatcher, tracker), FollowupAction("report_form")]
-        reply = signposting.reply(need, answers, other_needs=tracker.get_slot(OTHER_NEEDS_SLOT) or [])
+        reply = signposting.reply(
+            need, answers, other_needs=tracker.get_slot(OTHER_NEEDS_SLOT) or [], language=resident_language(tracker)
+        )
         speak(dispatcher, tracker, reply.text)
         # A report made in the chat counts toward the case review (the need's `report` in signposting.yml).
         buttons = ([REPORT_BUTTON] if signposting.needs[need].reportable else []) + NEXT_STEP_BUTTONS

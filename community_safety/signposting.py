@@ -207,25 +207,36 @@ class Signposting:
         answers: dict[str, str | None],
         moment: dt.datetime | None = None,
         other_needs: list[str] | tuple[str, ...] = (),
+        language: str | None = None,
     ) -> Reply:
+        """What to do, and where: in ``language`` where data/bengali.yml has the words (the services'
+        own lines are still in English)."""
+        from community_safety.translations import default_translations
+
+        translations = default_translations()
+
+        def words(text: str) -> str:
+            return translations.say(text, language) if text else ""
+
         moment = moment or opening_hours_moment()
         definition, route = self.route(need, answers)
-        lines = [" ".join(part for part in (self.needs[need].intro, self._fill(route.say)) if part)]
+        lines = [" ".join(part for part in (words(self.needs[need].intro), self._fill(words(route.say))) if part)]
         lines += [describe_service(self.directory[s], self.directory, moment) for s in route.services]
         services = list(route.services)
         for other in other_needs:
             if other not in self.needs or other == need:
                 continue
             other_definition, other_route = self.route(other, answers)
-            lines.append(f"Also, about {other_definition.title.lower()}:")
-            lines.append(self._fill(other_route.say))
+            title = other_definition.title.lower() if language != "bn" else words(other_definition.title)
+            lines.append(words("Also, about {title}:").format(title=title))
+            lines.append(self._fill(words(other_route.say)))
             lines += [
                 describe_service(self.directory[s], self.directory, moment)
                 for s in other_route.services
                 if s not in services
             ]
             services += [s for s in other_route.services if s not in services]
-        lines.append(route.next or definition.next)
+        lines.append(words(route.next or definition.next))
         return Reply("\n".join(line for line in lines if line), tuple(services))
 
     def _fill(self, text: str) -> str:

@@ -132,3 +132,15 @@ def test_a_translated_message_keeps_the_english_ones_values():
 
     changed = [e.english for e in default_translations().entries.values() if names(e.english) != names(e.bengali)]
     assert changed == []
+
+
+def test_every_signposting_answer_has_its_bengali():
+    from community_safety.signposting import default_signposting
+
+    translations = default_translations()
+    texts = set()
+    for need in default_signposting().needs.values():
+        texts.update(t for t in [need.intro, need.next, need.title] if t)
+        for route in need.routes:
+            texts.update(t for t in (route.say, route.next) if t)
+    assert sorted(t for t in texts if translations.bengali(t) is None) == []

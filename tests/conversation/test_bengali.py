@@ -61,6 +61,7 @@ def test_signposting_asks_in_bengali_and_reads_bengali_answers(chat):
     assert chat.text(chat.say("না")).endswith("এটা কি এখন ঘটছে?")
     last = chat.say("না")
     assert chat.text(last).endswith("আর কিছুতে সাহায্য করতে পারি?")
+    assert "কাউন্সিলের অসামাজিক আচরণ টিম" in chat.text(last) and "call 101" in chat.text(last)
     assert "এখানে রিপোর্ট করুন" in [b["title"] for r in last for b in r.get("buttons", [])]
 
 
