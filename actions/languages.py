@@ -14,10 +14,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from community_safety.languages import BENGALI, ENGLISH, default_languages
+from community_safety.languages import BENGALI, ENGLISH, PARSE_KEY, default_languages
 from community_safety.translations import LANGUAGE_SLOT, default_translations, language_button
 
-OUTPUT_KEY = "resident_language"  # what nlu/components/resident_language.py adds to a parse
 CHOSEN = "OK, I'll write in English from now on. Tell me what's happening."
 WHICH = "Which language would you like me to write in?"
 ONLY_TWO = (
@@ -56,15 +55,15 @@ class ActionChooseLanguage(Action):
             (e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == LANGUAGE_SLOT),
             None,
         )
+        translations = default_translations()
         if chosen not in (ENGLISH, BENGALI):
             # "Can you speak Bengali?" without a clear answer: both buttons, in both languages.
-            translations = default_translations()
             dispatcher.utter_message(
                 text=f"{translations.say(WHICH, BENGALI)} / {WHICH}",
                 buttons=[language_button(ENGLISH), language_button(BENGALI)],
             )
             return []
-        dispatcher.utter_message(text=default_translations().say(CHOSEN, chosen))
+        dispatcher.utter_message(text=translations.say(CHOSEN, chosen))
         return [SlotSet(LANGUAGE_SLOT, chosen)]
 
 
@@ -76,7 +75,7 @@ class ActionOtherLanguage(Action):
         return "action_other_language"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        code = (tracker.latest_message.get(OUTPUT_KEY) or {}).get("other")
+        code = (tracker.latest_message.get(PARSE_KEY) or {}).get("other")
         other = default_languages().others.get(code) if code else None
         both = f"{ONLY_TWO}\n\n{default_translations().say(ONLY_TWO, BENGALI)}"
         dispatcher.utter_message(text=f"{other.reply}\n\n{ONLY_TWO}" if other else both)

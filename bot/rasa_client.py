@@ -88,11 +88,7 @@ def unavailable_replies(text: str, error: Exception | None = None) -> list[Reply
         english = messages["danger_while_unavailable"]
     else:
         english = messages["no_answer" if isinstance(error, NoReply) else "unavailable"]
-    if is_bengali_script(text):
-        bengali = default_translations().bengali(english)
-        if bengali:
-            return [Reply(f"{bengali}\n\n{english}")]
-    return [Reply(english)]
+    return [Reply(default_translations().in_both(english) if is_bengali_script(text) else english)]
 
 
 def _request(sender: str, text: str, metadata: dict[str, Any] | None) -> dict[str, Any]:

@@ -25,6 +25,10 @@ from community_safety.config_file import read_mapping
 from community_safety.settings import settings
 
 ENGLISH, BENGALI, ROMANISED_BENGALI = "en", "bn", "bn-Latn"
+# Where the NLU puts what it read of a message's language (nlu/components/resident_language.py),
+# and the intent a message in a language the bot can't answer in gets: the actions read both.
+PARSE_KEY = "resident_language"
+OTHER_LANGUAGE_INTENT = "other_language"
 BENGALI_BLOCK = (0x0980, 0x09FF)
 # A message is in Bengali when at least this share of its letters is Bengali script.
 BENGALI_SHARE = 0.3

@@ -14,6 +14,7 @@ from community_safety.answers import Answer, plain_words, yes_no
 from community_safety.config_file import read_mapping
 from community_safety.settings import settings
 from community_safety.signposting import Prompt
+from community_safety.translations import default_translations
 from community_safety.when import read_when
 from community_safety.wording import day
 
@@ -105,8 +106,6 @@ class Reporting:
 
     def say(self, key: str, language: str | None = None, **values: Any) -> str:
         """A message, in the resident's language when it is translated (data/bengali.yml), with its values."""
-        from community_safety.translations import default_translations
-
         return default_translations().say(self.messages[key], language).format(**values)
 
     def questions_to_ask(self, slots: dict[str, Any]) -> list[str]:

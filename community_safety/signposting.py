@@ -19,6 +19,7 @@ from community_safety.case_review import CaseReviewRules
 from community_safety.config_file import read_mapping
 from community_safety.services import LONDON, Service, ServicesDirectory
 from community_safety.settings import settings
+from community_safety.translations import default_translations
 
 SIGNPOSTING_FILE = Path(__file__).resolve().parent / "data" / "signposting.yml"
 
@@ -211,8 +212,6 @@ class Signposting:
     ) -> Reply:
         """What to do, and where: in ``language`` where data/bengali.yml has the words (the services'
         own lines are still in English)."""
-        from community_safety.translations import default_translations
-
         translations = default_translations()
 
         def words(text: str) -> str:

@@ -74,6 +74,12 @@ class Translations:
             return self.bengali(english) or english
         return english
 
+    def in_both(self, english: str) -> str:
+        """Bengali, then English, as two paragraphs (Rasa and the channels send each as a message of
+        its own); English alone while it has no Bengali."""
+        bengali = self.bengali(english)
+        return f"{bengali}\n\n{english}" if bengali else english
+
     def unreviewed(self) -> list[Entry]:
         return [entry for entry in self.entries.values() if not entry.reviewed]
 
@@ -97,10 +103,9 @@ def language_button(language: str) -> dict[str, str]:
 def bengali_variant(name: str, english: dict[str, Any], translations: Translations) -> dict[str, Any]:
     """A domain response's Bengali variation, for the language slot; missing words stay English."""
     text = _key(english.get("text", ""))
-    bengali = translations.bengali(text) or text
     variant: dict[str, Any] = {
         "condition": [{"type": "slot", "name": LANGUAGE_SLOT, "value": BENGALI}],
-        "text": f"{bengali}\n\n{text}" if name in BOTH_LANGUAGES and bengali != text else bengali,
+        "text": translations.in_both(text) if name in BOTH_LANGUAGES else translations.say(text, BENGALI),
     }
     buttons = []
     for button in english.get("buttons") or []:
@@ -130,8 +135,9 @@ README_LIST_START = "Awaiting review by a Bengali-speaking officer"
 
 def awaiting_review(translations: Translations | None = None) -> str:
     """The README's list of the translations no officer has reviewed yet."""
-    waiting = (translations or default_translations()).unreviewed()
-    lines = [f"{README_LIST_START} ({len(waiting)} of {len((translations or default_translations()).entries)}):"]
+    translations = translations or default_translations()
+    waiting = translations.unreviewed()
+    lines = [f"{README_LIST_START} ({len(waiting)} of {len(translations.entries)}):"]
     lines += [f"- {entry.english if len(entry.english) <= 90 else entry.english[:87] + '...'}" for entry in waiting]
     return "\n".join(lines)
 

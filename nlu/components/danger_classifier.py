@@ -33,6 +33,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from community_safety.languages import OTHER_LANGUAGE_INTENT
 from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, LANGUAGE_FILE, EmergencyLanguage
 from nlu.components.emergency_safety_net import make_emergency
 from nlu.components.intent_classifier import FeatureScaler
@@ -60,7 +61,7 @@ class DangerClassifier(GraphComponent):
             "min_words": 3,
             "random_seed": 2026,
             "language_file": str(LANGUAGE_FILE),
-            "other_languages_intents": ["other_language"],
+            "other_languages_intents": [OTHER_LANGUAGE_INTENT],
         }
 
     def __init__(

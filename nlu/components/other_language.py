@@ -17,6 +17,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
+from community_safety.languages import OTHER_LANGUAGE_INTENT
 from nlu.components.resident_language import OUTPUT_KEY
 
 
@@ -25,7 +26,7 @@ class OtherLanguageIntent(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         # As FallbackClassifier's threshold in config.yml: a demoted guess below it is "not understood".
-        return {"intent": "other_language", "fallback_intent": "nlu_fallback", "threshold": 0.3}
+        return {"intent": OTHER_LANGUAGE_INTENT, "fallback_intent": "nlu_fallback", "threshold": 0.3}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._config = config

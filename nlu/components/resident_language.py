@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,8 @@ from sklearn.linear_model import LogisticRegression
 from community_safety.languages import (
     BENGALI,
     ENGLISH,
+    OTHER_LANGUAGE_INTENT,
+    PARSE_KEY,
     ROMANISED_BENGALI,
     default_languages,
     is_bengali_script,
@@ -48,7 +51,7 @@ from community_safety.languages import (
 from community_safety.places import default_places
 
 logger = logging.getLogger(__name__)
-OUTPUT_KEY = "resident_language"
+OUTPUT_KEY = PARSE_KEY
 ORIGINAL_TEXT = "original_text"
 LANGUAGE_ENTITY = "language"
 WEIGHTS_FILE = "romanised_bengali.npz"
@@ -80,7 +83,7 @@ class ResidentLanguage(GraphComponent):
             "switch_words": 3,
             "n_features": 2**16,
             # Its examples are in other languages: neither English nor romanised Bengali.
-            "other_language_intent": "other_language",
+            "other_language_intent": OTHER_LANGUAGE_INTENT,
             "C": 10.0,
         }
 
@@ -97,7 +100,6 @@ class ResidentLanguage(GraphComponent):
         self._config = {**self.get_default_config(), **config}
         self._storage, self._resource = model_storage, resource
         self._coef, self._intercept, self._keep, self._english = coef, intercept, keep, english
-        self._buttons: frozenset[str] | None = None
         self._vectorizer = HashingVectorizer(
             analyzer="char_wb",
             ngram_range=(1, 4),
@@ -197,18 +199,16 @@ class ResidentLanguage(GraphComponent):
             self._read(message)
         return messages
 
-    @property
+    @cached_property
     def _button_words(self) -> frozenset[str]:
         """What the questions' buttons send: the English words a Bengali button sends say nothing
         about the resident's language (community_safety/data: signposting.yml, reporting.yml)."""
-        if self._buttons is None:
-            from community_safety.reporting import default_reporting
-            from community_safety.signposting import default_signposting
+        from community_safety.reporting import default_reporting
+        from community_safety.signposting import default_signposting
 
-            prompts = [p for q in default_signposting().questions.values() for p in q.values()]
-            prompts += list(default_reporting().questions.values())
-            self._buttons = frozenset(" ".join(payload.casefold().split()) for p in prompts for _, payload in p.buttons)
-        return self._buttons
+        prompts = [p for q in default_signposting().questions.values() for p in q.values()]
+        prompts += list(default_reporting().questions.values())
+        return frozenset(" ".join(payload.casefold().split()) for p in prompts for _, payload in p.buttons)
 
     def _read(self, message: Message) -> None:
         text = message.get(TEXT) or ""
