@@ -228,6 +228,8 @@ def cross_validation(
     from rasa.shared.nlu.training_data.training_data import TrainingData
     from sklearn.model_selection import StratifiedKFold
 
+    from nlu.components.resident_language import marked_on_the_example
+
     out.mkdir(parents=True, exist_ok=True)
     examples = load_data(str(PROJECT / "nlu" / "data")).intent_examples
     labels = [example.get("intent") for example in examples]
@@ -237,7 +239,8 @@ def cross_validation(
         fold_dir = out / f"fold-{fold + 1}"
         fold_dir.mkdir(exist_ok=True)
         train_file = fold_dir / "train.yml"
-        RasaYAMLWriter().dump(train_file, TrainingData(training_examples=[examples[i] for i in train_index]))
+        fold_examples = [marked_on_the_example(examples[i]) for i in train_index]
+        RasaYAMLWriter().dump(train_file, TrainingData(training_examples=fold_examples))
         model = train_nlu(str(config), str(train_file), str(fold_dir), fixed_model_name="model")
         results += predict(model, [(examples[i].get("text"), labels[i]) for i in test_index])
         print(f"fold {fold + 1}/{folds} done", flush=True)

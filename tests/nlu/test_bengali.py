@@ -34,6 +34,10 @@ BENGALI_DANGER = [
     ("ami attohotta korbo", "suicide_or_self_harm"),
     ("বাঁচাও", "plea_for_help"),
     ("bachao", "plea_for_help"),
+    # Both missed out of fold by cross-validation before these rules.
+    ("কয়েকজন ছেলে লাঠি নিয়ে আমাকে তাড়া করছে", "attack_happening_now"),
+    ("একজন লোক ছাদের কিনারায় দাঁড়িয়ে আছে, লাফ দিতে চাইছে", "suicide_or_self_harm"),
+    ("ekjon lok chade dariye ache, laf dite chaiche", "suicide_or_self_harm"),
 ]
 BENGALI_NOT_DANGER = [
     "আমার প্রতিবেশী খুব জোরে গান বাজায়",
@@ -132,3 +136,25 @@ def test_what_a_button_sends_never_switches_the_language(parse):
     result = parse("18 or over")
     assert result["resident_language"]["how"] == "button"
     assert not [e for e in result["entities"] if e["entity"] == "language"]
+
+
+def test_cross_validation_folds_keep_each_examples_language(tmp_path):
+    # Rasa's YAML writer gives a whole intent the first example's block metadata: written as it
+    # was, every emergency in a fold read as Bengali and the danger classifier had no English left.
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
+    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from nlu.components.resident_language import example_language, marked_on_the_example
+
+    examples = load_data(str(PROJECT / "nlu" / "data")).intent_examples
+    before = {e.get("text"): example_language(e) for e in examples if e.get("intent") == "emergency"}
+    assert {None, "bn", "bn-Latn"} <= set(before.values())
+    fold = tmp_path / "fold.yml"
+    RasaYAMLWriter().dump(fold, TrainingData(training_examples=[marked_on_the_example(e) for e in examples]))
+    after = {
+        e.get("text"): example_language(e)
+        for e in load_data(str(fold)).intent_examples
+        if e.get("intent") == "emergency"
+    }
+    assert after == before
