@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.languages import speak
+from actions.languages import resident_language, speak
 from community_safety.reporting import default_reporting
 from community_safety.signposting import ANSWERS, Prompt, default_signposting
 
@@ -44,7 +44,7 @@ class AskSignpostQuestion(AskQuestion, ABC):
 
 class AskReportQuestion(AskQuestion, ABC):
     def prompt(self, tracker: Tracker) -> Prompt:
-        return default_reporting().prompt(self.slot, tracker.slots)
+        return default_reporting().prompt(self.slot, tracker.slots, resident_language(tracker))
 
 
 # The signposting questions (community_safety/data/signposting.yml, `questions`).

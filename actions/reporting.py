@@ -149,7 +149,8 @@ class ValidateReportForm(PatientFormValidation):
         return self.read("report_location", value, reading.read_location, dispatcher, tracker)
 
     def validate_report_when(self, value, dispatcher, tracker, domain):
-        return self.read("report_when", value, reading.read_when_answer, dispatcher, tracker)
+        reader = partial(reading.read_when_answer, language=resident_language(tracker))
+        return self.read("report_when", value, reader, dispatcher, tracker)
 
     def validate_report_people(self, value, dispatcher, tracker, domain):
         return self.read("report_people", value, reading.read_people, dispatcher, tracker)
@@ -243,7 +244,13 @@ class ActionSubmitReport(Action):
                 window=window,
             )
             if current.eligible:
-                tell(dispatcher, tracker, "standing_eligible", APPLY_BUTTONS, reason=current.reason)
+                tell(
+                    dispatcher,
+                    tracker,
+                    "standing_eligible",
+                    APPLY_BUTTONS,
+                    reason=current.reason_in(resident_language(tracker)),
+                )
             elif current.tell_about_review:
                 tell(dispatcher, tracker, "standing_tell", threshold=current.threshold, window=window)
         return [SlotSet(slot, None) for slot in ALL_SLOTS] + [SlotSet(REPORTED_SLOT, reference)] + reset_form_slots()
@@ -265,9 +272,9 @@ class ActionReportStatus(Action):
                 update = last_update(report)
                 values = {
                     "reference": report.reference,
-                    "date": day(report.created_at),
-                    "status": status_for_resident(report.status),
-                    "updated": day(report.updated_at),
+                    "date": day(report.created_at, language),
+                    "status": status_for_resident(report.status, language),
+                    "updated": day(report.updated_at, language),
                 }
                 if update and update.to_status != "new":
                     lines.append(reporting.say("report_line_update", language, update=update.resident_update, **values))
@@ -293,7 +300,12 @@ class ActionApplyCaseReview(Action):
         with session_scope() as session:
             current = standing_of(session, channel, user, default_rules())
             if not current.eligible:
-                tell(dispatcher, tracker, "application_not_eligible", reason=current.reason)
+                tell(
+                    dispatcher,
+                    tracker,
+                    "application_not_eligible",
+                    reason=current.reason_in(resident_language(tracker)),
+                )
                 return []
             application = file_case_review_application(
                 session,
@@ -302,6 +314,7 @@ class ActionApplyCaseReview(Action):
                 submission_key=submission_key(tracker, "case-review"),
                 current=current,
             )
-            evidence = ", ".join(f"{i.reference} ({day(i.reported_on)})" for i in current.qualifying)
+            language = resident_language(tracker)
+            evidence = ", ".join(f"{i.reference} ({day(i.reported_on, language)})" for i in current.qualifying)
             tell(dispatcher, tracker, "application_filed", reference=application.reference, evidence=evidence)
         return []

@@ -15,11 +15,24 @@ from dateutil.relativedelta import relativedelta
 
 from community_safety.config_file import read_mapping
 from community_safety.settings import settings
+from community_safety.translations import default_translations
 from community_safety.wording import long_day
 
 CASE_REVIEW_FILE = Path(__file__).resolve().parent / "data" / "case_review.yml"
 # Anti-social Behaviour, Crime and Policing Act 2014, Explanatory Notes para 231.
 LEGAL_MAXIMUM_THRESHOLD = 3
+# Why a resident stands where they do. Their Bengali is in data/bengali.yml; the values are filled
+# in after translating, dates in the reader's language.
+REASONS = {
+    "eligible": "{count} separate incidents reported within {window} months; apply by {apply_by}",
+    "acted_on": "action has been taken on these reports, and the council's rules require that none was",
+    "too_late": "the application had to be made by {apply_by}, a month after the last incident",
+    "not_enough": "{count} of {threshold} separate incidents reported within {window} months",
+}
+REPEATED = {
+    1: "(1 repeated report of the same incident counted once)",
+    2: "({repeated} repeated reports of the same incident counted once)",
+}
 
 
 class CaseReviewRulesError(ValueError):
@@ -95,12 +108,34 @@ class Standing:
     eligible: bool
     tell_about_review: bool
     apply_by: dt.date | None
-    reason: str
+    reason_key: str  # in REASONS
+    repeated: int = 0  # reports of an incident already counted
     left_out: tuple[tuple[Incident, str], ...] = field(default_factory=tuple)
+    window_months: int = 0
 
     @property
     def count(self) -> int:
         return len(self.qualifying)
+
+    @property
+    def reason(self) -> str:
+        """Why, in plain English (the staff page, the stored report)."""
+        return self.reason_in(None)
+
+    def reason_in(self, language: str | None) -> str:
+        """Why, in the resident's language."""
+        say = default_translations().say
+        values = {
+            "count": self.count,
+            "threshold": self.threshold,
+            "window": self.window_months,
+            "apply_by": long_day(self.apply_by, language),
+            "repeated": self.repeated,
+        }
+        reason = say(REASONS[self.reason_key], language).format(**values)
+        if self.repeated:
+            reason += " " + say(REPEATED[min(self.repeated, 2)], language).format(**values)
+        return reason
 
 
 def separate_incidents(incidents: list[Incident]) -> list[Incident]:
@@ -140,29 +175,23 @@ def standing(incidents: list[Incident], rules: CaseReviewRules, today: dt.date) 
     eligible = enough and not acted_on and in_time
 
     if eligible:
-        reason = (
-            f"{len(qualifying)} separate incidents reported within {rules.window_months} months; "
-            f"apply by {long_day(apply_by)}"
-        )
+        reason = "eligible"
     elif enough and acted_on:
-        reason = "action has been taken on these reports, and the council's rules require that none was"
+        reason = "acted_on"
     elif enough and not in_time:
-        reason = f"the application had to be made by {long_day(apply_by)}, a month after the last incident"
+        reason = "too_late"
     else:
-        reason = (
-            f"{len(qualifying)} of {rules.threshold_incidents} separate incidents reported within "
-            f"{rules.window_months} months"
-        )
-    if duplicates:
-        reason += f" ({duplicates} repeated report{'s' if duplicates > 1 else ''} of the same incident counted once)"
+        reason = "not_enough"
     return Standing(
         qualifying=tuple(qualifying),
         threshold=rules.threshold_incidents,
         eligible=eligible,
         tell_about_review=len(qualifying) >= rules.tell_about_review_at,
         apply_by=apply_by,
-        reason=reason,
+        reason_key=reason,
+        repeated=duplicates,
         left_out=tuple(left_out),
+        window_months=rules.window_months,
     )
 
 

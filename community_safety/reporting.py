@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -115,10 +115,10 @@ class Reporting:
             wanted.insert(wanted.index("report_confirm"), "report_change")
         return wanted
 
-    def prompt(self, slot: str, slots: dict[str, Any]) -> Prompt:
+    def prompt(self, slot: str, slots: dict[str, Any], language: str | None = None) -> Prompt:
         prompt = self.questions[slot]
         if slot == "report_confirm":
-            return Prompt(prompt.text.replace("{summary}", summary(slots)), prompt.buttons)
+            return Prompt(prompt.text.replace("{summary}", summary(slots, language)), prompt.buttons)
         return prompt
 
 
@@ -149,9 +149,17 @@ def without_the_asking(text: str) -> str:
     return _ASKS_TO_REPORT.sub(" ", plain_words(text)).strip(" .,!?")
 
 
+# The same in Bengali and romanised Bengali ("জানি না", "কেউ না", "jani na").
+_NOTHING_KNOWN_BENGALI = re.compile(
+    r"^\W*(?:না|নাই|নেই|কেউ (?:না|নেই|নাই)|কিছু না|জানি ?না|মনে (?:নেই|নাই)|বলতে পারব না|নিশ্চিত না|"
+    r"jani ?na|keu ?(?:na|nai|nei)|kichu ?na|mone (?:nai|nei)|na|nai)(?![\u0980-\u09FF\w])[\W\w]{0,20}$"
+)
+
+
 def nothing_known(text: str) -> bool:
     """ "no", "don't know", "not sure, sorry": the resident can't say."""
-    return bool(_NOTHING_KNOWN.match(text.lower().replace("\u2019", "'")))
+    lowered = text.lower().replace("\u2019", "'")
+    return bool(_NOTHING_KNOWN.match(lowered) or _NOTHING_KNOWN_BENGALI.match(lowered))
 
 
 def _free_text(slot: str, value: Any, shortest: int = 1) -> Answer:
@@ -191,9 +199,9 @@ def read_agencies(value: Any) -> Answer:
     return _free_text("report_agencies", value)
 
 
-def read_when_answer(value: Any, today: dt.date | None = None) -> Answer:
+def read_when_answer(value: Any, today: dt.date | None = None, language: str | None = None) -> Answer:
     text = _clean(value)
-    when = read_when(text, today or dt.date.today())
+    when = read_when(text, today or dt.date.today(), language)
     if when is None:
         return Answer({"report_when": None}, "no_date")
     if when.in_future:
@@ -289,33 +297,45 @@ def after_two_tries(slot: str, value: Any) -> Answer:
     return Answer({slot: None}, "not_understood")
 
 
-def when_words(slots: dict[str, Any]) -> str:
+def when_words(slots: dict[str, Any], language: str | None = None) -> str:
     """When, in the resident's words, with the days they allow when those are a range."""
     said, first, last = slots.get("report_when"), slots.get("report_date_from"), slots.get("report_date_to")
     if said and first and last and first != last:
-        return f"{said} (between {day(dt.date.fromisoformat(first))} and {day(dt.date.fromisoformat(last))})"
+        between = default_translations().say("(between {first} and {last})", language)
+        first, last = (day(dt.date.fromisoformat(d), language) for d in (first, last))
+        return f"{said} {between.format(first=first, last=last)}"
     return said or ""
 
 
-def summary(slots: dict[str, Any]) -> str:
-    lines = [
-        f"{label}: {when_words(slots) if key == 'report_when' else slots[key]}"
-        for key, label in SUMMARY_LABELS
-        if slots.get(key)
-    ]
-    impacts = {
-        "report_targeted": "feels targeted",
-        "report_hate": "may be hate-related",
-        "report_health": "affects health or disability",
-        "report_children": "children at home",
-        "report_safe_at_home": "feels safe at home",
-    }
-    answered = [f"{words}: {slots[key]}" for key, words in impacts.items() if slots.get(key)]
+IMPACT_WORDS = {
+    "report_targeted": "feels targeted",
+    "report_hate": "may be hate-related",
+    "report_health": "affects health or disability",
+    "report_children": "children at home",
+    "report_safe_at_home": "feels safe at home",
+}
+# Answers the form stores in its own words (not the resident's), said back in the resident's language.
+STORED_WORDS = ("yes", "no", NOT_SURE, NOT_KNOWN, "no one else")
+
+
+def summary(slots: dict[str, Any], language: str | None = None) -> str:
+    """The report as the resident is asked to check it: the form's words in their language, theirs as typed."""
+    say = partial(default_translations().say, language=language)
+
+    def answer(key: str) -> str:
+        if key == "report_when":
+            return when_words(slots, language)
+        value = str(slots[key])
+        return say(value) if value in STORED_WORDS else value
+
+    lines = [f"{say(label)}: {answer(key)}" for key, label in SUMMARY_LABELS if slots.get(key)]
+    answered = [f"{say(words)}: {answer(key)}" for key, words in IMPACT_WORDS.items() if slots.get(key)]
     if answered:
-        lines.append("About you: " + "; ".join(answered))
-    lines.append("Anonymous" if slots.get("report_anonymous") == "anonymous" else "Linked to you in this chat")
+        lines.append(f"{say('About you')}: " + "; ".join(answered))
+    anonymous = slots.get("report_anonymous") == "anonymous"
+    lines.append(say("Anonymous") if anonymous else say("Linked to you in this chat"))
     if slots.get("report_contact") not in (None, "none"):
-        lines.append(f"Contact: {slots['report_contact']}")
+        lines.append(f"{say('Contact')}: {slots['report_contact']}")
     return "\n".join(lines)
 
 

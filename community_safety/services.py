@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from community_safety.languages import BENGALI
 from community_safety.settings import settings
+from community_safety.translations import default_translations
 
 DIRECTORY_FILE = Path(__file__).resolve().parent / "data" / "services.yml"
 LONDON = ZoneInfo("Europe/London")
@@ -44,20 +46,34 @@ class OpeningTimes:
     def covers(self, moment: dt.datetime) -> bool:
         return moment.weekday() in self.days and self.opens <= moment.time() < self.closes
 
-    def describe(self) -> str:
+    def describe(self, language: str | None = None) -> str:
+        say = default_translations().say
         days = next(
             (name for name, group in DAY_GROUPS.items() if tuple(DAY_NAMES.index(d) for d in group) == self.days), None
         )
         label = (
-            {"daily": "every day", "mon-fri": "Monday to Friday", "sat-sun": "weekends"}.get(days)
+            say({"daily": "every day", "mon-fri": "Monday to Friday", "sat-sun": "weekends"}[days], language)
             if days
-            else ", ".join(DAY_NAMES[d].title() for d in self.days)
+            else ", ".join(say(DAY_NAMES[d].title(), language) for d in self.days)
         )
-        return f"{label}, {_clock(self.opens)} to {_clock(self.closes)}"
+        return say("{days}, {opens} to {closes}", language).format(
+            days=label, opens=_clock(self.opens, language), closes=_clock(self.closes, language)
+        )
 
 
-def _clock(moment: dt.time) -> str:
+# Bengali tells the time by the part of the day ("সকাল 9টা", "বিকেল 5টা"); these are the parts, from
+# the hour each starts, by the English key of their Bengali in data/bengali.yml.
+PARTS_OF_THE_DAY = ((20, "at night"), (18, "in the evening"), (15, "in the afternoon"), (12, "at midday"),
+                    (5, "in the morning"), (0, "at night"))  # fmt: skip
+
+
+def _clock(moment: dt.time, language: str | None = None) -> str:
     hour = moment.hour % 12 or 12
+    if language == BENGALI:
+        say = default_translations().say
+        part = next(name for starts, name in PARTS_OF_THE_DAY if moment.hour >= starts)
+        time = str(hour) if moment.minute == 0 else f"{hour}:{moment.minute:02d}"
+        return say("{time} {part_of_the_day}", language).format(time=time, part_of_the_day=say(part, language))
     suffix = "am" if moment.hour < 12 else "pm"
     return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}.{moment.minute:02d}{suffix}"
 
@@ -85,10 +101,10 @@ class Service:
         local = moment.astimezone(LONDON) if moment.tzinfo else moment
         return any(times.covers(local) for times in self.opening_times)
 
-    def hours_text(self) -> str:
+    def hours_text(self, language: str | None = None) -> str:
         if self.always_open:
-            return "24 hours, every day"
-        return "; ".join(times.describe() for times in self.opening_times)
+            return default_translations().say("24 hours, every day", language)
+        return "; ".join(times.describe(language) for times in self.opening_times)
 
     @property
     def phone(self) -> str | None:

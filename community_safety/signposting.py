@@ -105,36 +105,68 @@ class Reply:
     services: tuple[str, ...]
 
 
-def describe_contacts(service: Service) -> str:
-    parts = []
-    for kind, template in (
-        ("phone", "call {}"),
-        ("textphone", "textphone {}"),
-        ("text", "text {}"),
-        ("email", "email {}"),
-        ("web", "{}"),
-        ("app", "{}"),
-        ("post", "write to {}"),
-    ):
-        if kind in service.contacts:
-            parts.append(template.format(service.contacts[kind]))
-    return ", ".join(parts)
+CONTACT_WORDS = (
+    ("phone", "call {contact}"),
+    ("textphone", "textphone {contact}"),
+    ("text", "text {contact}"),
+    ("email", "email {contact}"),
+    ("web", "{contact}"),
+    ("app", "{contact}"),
+    ("post", "write to {contact}"),
+)
+# "020 7364 5006 (option 2 or 3)": the number or address as written, and a note in brackets.
+_NOTE = re.compile(r"^(?P<contact>.*?)\s*\((?P<note>[^()]+)\)$")
+SERVICE_LINES = {
+    "open_all_day": "- {name}: {contacts} (24 hours).",
+    "open_hours": "- {name}: {contacts} (open {hours}).",
+    "open": "- {name}: {contacts}.",
+    "closed": "- {name} is closed now (open {hours}). Until then: {instead}, {contacts}.",
+}
 
 
-def describe_service(service: Service, directory: ServicesDirectory, moment: dt.datetime) -> str:
+def describe_contact(value: str, language: str | None = None) -> str:
+    """A number, address or app as written (residents dial and search them as they are), its note
+    in the resident's language."""
+    found = _NOTE.match(value)
+    if not found:
+        return value
+    return f"{found['contact']} ({default_translations().say(found['note'], language)})"
+
+
+def describe_contacts(service: Service, language: str | None = None) -> str:
+    say = default_translations().say
+    return ", ".join(
+        say(words, language).format(contact=describe_contact(service.contacts[kind], language))
+        for kind, words in CONTACT_WORDS
+        if kind in service.contacts
+    )
+
+
+def describe_service(
+    service: Service, directory: ServicesDirectory, moment: dt.datetime, language: str | None = None
+) -> str:
+    """One line of an answer: the service, how to reach it, and when (or who to reach until it opens)."""
+
+    def line(kind: str, **values: str) -> str:
+        return default_translations().say(SERVICE_LINES[kind], language).format(**values)
+
+    name = default_translations().say(service.name, language)
     reachable_now = directory.available(service.id, moment)
     if reachable_now == [service]:
-        if service.always_open:
-            # A website is always open; only say so for people you can reach at any hour.
-            reachable = any(kind in service.contacts for kind in ("phone", "textphone", "text"))
-            hours = " (24 hours)" if reachable else ""
-        else:
-            hours = f" (open {service.hours_text()})"
-        return f"- {service.name}: {describe_contacts(service)}{hours}."
+        contacts = describe_contacts(service, language)
+        if not service.always_open:
+            return line("open_hours", name=name, contacts=contacts, hours=service.hours_text(language))
+        # A website is always open; only say so for people you can reach at any hour.
+        if any(kind in service.contacts for kind in ("phone", "textphone", "text")):
+            return line("open_all_day", name=name, contacts=contacts)
+        return line("open", name=name, contacts=contacts)
     instead = reachable_now[0]
-    return (
-        f"- {service.name} is closed now (open {service.hours_text()}). "
-        f"Until then: {instead.name}, {describe_contacts(instead)}."
+    return line(
+        "closed",
+        name=name,
+        hours=service.hours_text(language),
+        instead=default_translations().say(instead.name, language),
+        contacts=describe_contacts(instead, language),
     )
 
 
@@ -210,8 +242,8 @@ class Signposting:
         other_needs: list[str] | tuple[str, ...] = (),
         language: str | None = None,
     ) -> Reply:
-        """What to do, and where: in ``language`` where data/bengali.yml has the words (the services'
-        own lines are still in English)."""
+        """What to do, and where: in ``language`` where data/bengali.yml has the words (numbers,
+        addresses and the caseworkers' own words stay as written)."""
         translations = default_translations()
 
         def words(text: str) -> str:
@@ -220,7 +252,7 @@ class Signposting:
         moment = moment or opening_hours_moment()
         definition, route = self.route(need, answers)
         lines = [" ".join(part for part in (words(self.needs[need].intro), self._fill(words(route.say))) if part)]
-        lines += [describe_service(self.directory[s], self.directory, moment) for s in route.services]
+        lines += [describe_service(self.directory[s], self.directory, moment, language) for s in route.services]
         services = list(route.services)
         for other in other_needs:
             if other not in self.needs or other == need:
@@ -230,7 +262,7 @@ class Signposting:
             lines.append(words("Also, about {title}:").format(title=title))
             lines.append(self._fill(words(other_route.say)))
             lines += [
-                describe_service(self.directory[s], self.directory, moment)
+                describe_service(self.directory[s], self.directory, moment, language)
                 for s in other_route.services
                 if s not in services
             ]

@@ -39,6 +39,12 @@ def _key(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def _lines(text: str) -> str:
+    """Spaces tidied, line breaks kept: a Bengali message with lines (write it with "\\n" or a
+    YAML block) keeps them, as its English does."""
+    return "\n".join(_key(line) for line in str(text).strip().split("\n"))
+
+
 @dataclass(frozen=True)
 class Entry:
     english: str
@@ -58,7 +64,7 @@ class Translations:
         for index, item in enumerate(spec.get("entries") or []):
             if not isinstance(item, dict) or not item.get("en") or not item.get("bn"):
                 raise TranslationsError(f"{path}: entry {index + 1} needs 'en' and 'bn'")
-            entry = Entry(_key(item["en"]), _key(item["bn"]), bool(item.get("reviewed", False)))
+            entry = Entry(_key(item["en"]), _lines(item["bn"]), bool(item.get("reviewed", False)))
             if entry.english in entries:
                 raise TranslationsError(f"{path}: entry {index + 1} translates {entry.english[:40]!r} again")
             entries[entry.english] = entry

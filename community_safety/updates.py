@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from community_safety.records.database import session_scope
 from community_safety.records.models import Report, Resident, StatusChange, utcnow
+from community_safety.translations import default_translations
 from community_safety.wording import status_for_resident
 
 log = logging.getLogger(__name__)
@@ -48,11 +49,21 @@ def delivery_words(stored: str | None) -> str:
         return f"by {stored}" if stored else ""
 
 
+UPDATE = "Update on your report {reference}: {update}\nStatus: {status}."
+
+
 def update_message(change: StatusChange) -> str:
-    """How a caseworker's update reads when it reaches the resident."""
+    """How a caseworker's update reads when it reaches the resident, in the language they reported in
+    (the caseworker's own words stay as written)."""
+    language = change.report.language
     return (
-        f"Update on your report {change.report.reference}: {change.resident_update}\n"
-        f"Status: {status_for_resident(change.to_status)}."
+        default_translations()
+        .say(UPDATE, language)
+        .format(
+            reference=change.report.reference,
+            update=change.resident_update,
+            status=status_for_resident(change.to_status, language),
+        )
     )
 
 

@@ -15,6 +15,8 @@ import dateparser
 from dateparser.search import search_dates
 
 from community_safety.answers import plain_words
+from community_safety.bengali_dates import bengali_dates_in_english, romanised_dates_in_english
+from community_safety.languages import BENGALI, is_bengali_script
 
 # dateparser misses these everyday phrases, or reads "2am" as the 2nd of the month.
 _REWRITES = [
@@ -144,9 +146,22 @@ def _weeks_ago_on(lowered: str, today: dt.date) -> dt.date | None:
     return day
 
 
-def read_when(text: object, today: dt.date) -> When | None:
-    """None when nothing in the words says when."""
+def read_when(text: object, today: dt.date, language: str | None = None) -> When | None:
+    """None when nothing in the words says when. Bengali script is read in any conversation;
+    Latin letters that say no date in English are read as romanised Bengali when the resident
+    writes in Bengali (``language``)."""
     if not isinstance(text, str) or not text.strip():
+        return None
+    if is_bengali_script(text):
+        return _read_english(bengali_dates_in_english(text), today)
+    found = _read_english(text, today)
+    if found is None and language == BENGALI:
+        return _read_english(romanised_dates_in_english(text), today)
+    return found
+
+
+def _read_english(text: str, today: dt.date) -> When | None:
+    if not text.strip():
         return None
     lowered = plain_words(text)[:300]
     ongoing = bool(_ONGOING.search(lowered))

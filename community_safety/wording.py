@@ -1,12 +1,15 @@
 """How dates, statuses and channels read, on the staff site and in the chat alike. The staff site
-registers each as a template filter (staff/app.py), so a page never formats them itself."""
+registers each as a template filter (staff/app.py), so a page never formats them itself. What a
+resident reads takes their language; the Bengali words are in data/bengali.yml like the rest."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from community_safety.languages import BENGALI
 from community_safety.records.models import STATUSES
+from community_safety.translations import default_translations
 
 # What staff see on tags, filters and charts: short, and the same everywhere.
 STATUS_NAMES = {
@@ -27,9 +30,9 @@ def status_name(status: str | None) -> str:
     return STATUS_NAMES.get(status or "", (status or "").replace("_", " ").capitalize())
 
 
-def status_for_resident(status: str | None) -> str:
+def status_for_resident(status: str | None, language: str | None = None) -> str:
     """A status as the resident is told it: "Being looked into by a caseworker"."""
-    return STATUSES.get(status or "", status_name(status))
+    return default_translations().say(STATUSES.get(status or "", status_name(status)), language)
 
 
 def channel_name(channel: str | None) -> str:
@@ -41,14 +44,23 @@ def language_name(language: str | None) -> str:
     return LANGUAGE_NAMES.get(language or "", language or "")
 
 
-def day(value: dt.date | dt.datetime | None) -> str:
+def _bengali_day(value: dt.date | dt.datetime) -> str:
+    """26 নভেম্বর 2026: digits as the resident dials and types them, the month in Bengali."""
+    return f"{value.day} {default_translations().say(f'{value:%B}', BENGALI)} {value.year}"
+
+
+def day(value: dt.date | dt.datetime | None, language: str | None = None) -> str:
     """26 Nov 2026"""
-    return f"{value:%-d %b %Y}" if value else ""
+    if not value:
+        return ""
+    return _bengali_day(value) if language == BENGALI else f"{value:%-d %b %Y}"
 
 
-def long_day(value: dt.date | dt.datetime | None) -> str:
+def long_day(value: dt.date | dt.datetime | None, language: str | None = None) -> str:
     """26 November 2026"""
-    return f"{value:%-d %B %Y}" if value else ""
+    if not value:
+        return ""
+    return _bengali_day(value) if language == BENGALI else f"{value:%-d %B %Y}"
 
 
 def moment(value: dt.datetime | None) -> str:

@@ -202,7 +202,15 @@ def test_duplicates_are_explained():
     result = standing(
         [incident("A", D(2026, 11, 1), place="x"), incident("B", D(2026, 11, 1), place="x")], RULES, TODAY
     )
-    assert "counted once" in result.reason
+    assert "(1 repeated report of the same incident counted once)" in result.reason
+
+
+def test_the_reason_in_bengali_has_the_same_figures_and_a_bengali_date():
+    result = standing(
+        [incident("A", D(2026, 11, 1)), incident("B", D(2026, 11, 10)), incident("C", D(2026, 11, 20))], RULES, TODAY
+    )
+    assert result.reason == "3 separate incidents reported within 6 months; apply by 20 December 2026"
+    assert result.reason_in("bn") == "6 মাসের মধ্যে 3টি আলাদা ঘটনা রিপোর্ট করা হয়েছে; 20 ডিসেম্বর 2026-এর মধ্যে আবেদন করুন"
 
 
 @pytest.mark.parametrize(

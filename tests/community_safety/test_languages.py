@@ -144,3 +144,36 @@ def test_every_signposting_answer_has_its_bengali():
         for route in need.routes:
             texts.update(t for t in (route.say, route.next) if t)
     assert sorted(t for t in texts if translations.bengali(t) is None) == []
+
+
+def test_every_service_line_and_the_forms_own_words_have_their_bengali():
+    """A service added to services.yml, or a status, label or reason added in code, is named here
+    until data/bengali.yml has its Bengali."""
+    import calendar
+
+    from community_safety.case_review import REASONS, REPEATED
+    from community_safety.records.models import STATUSES
+    from community_safety.reporting import IMPACT_WORDS, STORED_WORDS, SUMMARY_LABELS
+    from community_safety.services import DAY_NAMES, PARTS_OF_THE_DAY, default_directory
+    from community_safety.signposting import _NOTE, CONTACT_WORDS, SERVICE_LINES
+    from community_safety.updates import UPDATE
+
+    texts = {UPDATE, "About you", "Anonymous", "Linked to you in this chat", "Contact"}
+    texts |= {"(between {first} and {last})", "every day", "Monday to Friday", "weekends"}
+    texts |= {"{days}, {opens} to {closes}", "24 hours, every day", "{time} {part_of_the_day}"}
+    for service in default_directory().services.values():
+        texts.add(service.name)
+        texts |= {note["note"] for note in map(_NOTE.match, service.contacts.values()) if note}
+    texts |= {words for _, words in CONTACT_WORDS if words != "{contact}"} | set(SERVICE_LINES.values())
+    texts |= {day.title() for day in DAY_NAMES} | {part for _, part in PARTS_OF_THE_DAY}
+    texts |= set(calendar.month_name[1:]) | set(STATUSES.values())
+    texts |= {label for _, label in SUMMARY_LABELS} | set(IMPACT_WORDS.values()) | set(STORED_WORDS)
+    texts |= set(REASONS.values()) | set(REPEATED.values())
+    translations = default_translations()
+    assert sorted(t for t in texts if translations.bengali(t) is None) == []
+
+
+def test_a_bengali_line_break_is_kept(tmp_path):
+    path = tmp_path / "bengali.yml"
+    path.write_text(yaml.safe_dump({"entries": [{"en": "One\nTwo", "bn": "এক\n  দুই  "}]}, allow_unicode=True))
+    assert Translations.from_file(path).bengali("One Two") == "এক\nদুই"

@@ -221,3 +221,8 @@ def test_a_status_change_records_who_why_and_what_the_resident_is_told(db):
         assert report.status == "in_progress" and change.from_status == "new"
         assert undelivered_updates(session, "web", "s1") == [change]
         assert update_message(change).startswith(f"Update on your report {report.reference}: We are looking")
+        # Told in the language the resident reported in; the caseworker's words as they wrote them.
+        report.language = "bn"
+        assert update_message(change) == (
+            f"আপনার রিপোর্ট {report.reference} নিয়ে খবর: We are looking into it.\nঅবস্থা: একজন কেসওয়ার্কার বিষয়টা দেখছেন।"
+        )

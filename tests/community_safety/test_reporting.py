@@ -76,6 +76,10 @@ def test_every_question_has_a_reader():
         ("report_children", "prefer not to say", {"report_children": "not sure"}, None),
         ("report_hate", "purple", {"report_hate": None}, "not_understood"),
         ("report_agencies", "no", {"report_agencies": "no one else"}, None),
+        ("report_people", "জানি না", {"report_people": "not known"}, None),
+        ("report_people", "keu na", {"report_people": "not known"}, None),
+        ("report_people", "নাসির আর তার ভাই", {"report_people": "নাসির আর তার ভাই"}, None),
+        ("report_agencies", "না", {"report_agencies": "no one else"}, None),
         ("report_anonymous", "Anonymous", {"report_anonymous": "anonymous", "report_contact": None}, None),
         ("report_anonymous", "link it to me", {"report_anonymous": "linked"}, None),
         ("report_contact", "07700 900123", {"report_contact": "07700 900123"}, None),
@@ -151,3 +155,33 @@ def test_every_question_has_words():
 def test_any_answer_is_read_without_error(slot, value):
     answer = read_answer(slot, value, TODAY)
     assert slot in answer.slots or slot == "report_change"
+
+
+def test_the_summary_in_bengali_keeps_the_residents_words_and_says_the_forms_own():
+    slots = dict.fromkeys(ALL_SLOTS)
+    slots.update(
+        report_description="সিঁড়িতে মাদক বিক্রি",
+        report_location="Brick Lane",
+        report_when="গত সপ্তাহে",
+        report_date_from="2026-11-16",
+        report_date_to="2026-11-22",
+        report_targeted="yes",
+        report_health="not sure",
+        report_agencies="no one else",
+        report_anonymous="anonymous",
+    )
+    text = summary(slots, "bn")
+    assert text.splitlines() == [
+        "কী হয়েছে: সিঁড়িতে মাদক বিক্রি",
+        "কোথায়: Brick Lane",
+        "কখন: গত সপ্তাহে (16 নভেম্বর 2026 থেকে 22 নভেম্বর 2026-এর মধ্যে)",
+        "আর কাকে জানিয়েছেন: আর কাউকে না",
+        "আপনার সম্পর্কে: নিশানা করা হচ্ছে মনে হয়: হ্যাঁ; স্বাস্থ্য বা প্রতিবন্ধিতার উপর প্রভাব: নিশ্চিত না",
+        "নাম ছাড়া",
+    ]
+    assert summary(slots).splitlines()[2] == "When: গত সপ্তাহে (between 16 Nov 2026 and 22 Nov 2026)"
+
+
+def test_a_bengali_date_answer_fills_the_days():
+    answer = read_answer("report_when", "গত সপ্তাহে", TODAY)
+    assert (answer.slots["report_date_from"], answer.slots["report_date_to"]) == ("2026-11-16", "2026-11-22")

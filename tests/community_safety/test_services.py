@@ -129,3 +129,15 @@ def test_a_malformed_directory_stops_the_action_server_at_start_up(tmp_path):
     )
     assert result.returncode != 0
     assert "services entry 'streetlink', field 'contacts.phone'" in result.stdout + result.stderr
+
+
+def test_opening_hours_in_bengali_by_the_part_of_the_day():
+    import datetime as dt
+
+    from community_safety.services import OpeningTimes
+
+    times = OpeningTimes((0, 1, 2, 3, 4), dt.time(9), dt.time(17, 30))
+    assert times.describe() == "Monday to Friday, 9am to 5.30pm"
+    assert times.describe("bn") == "সোমবার থেকে শুক্রবার, সকাল 9টা থেকে বিকেল 5:30টা"
+    late = OpeningTimes((5,), dt.time(12), dt.time(22))
+    assert late.describe("bn") == "শনিবার, দুপুর 12টা থেকে রাত 10টা"

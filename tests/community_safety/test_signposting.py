@@ -129,6 +129,7 @@ def test_every_number_the_bot_can_say_comes_from_the_directory():
     sources = {
         "domain.yml": yaml.safe_load((PROJECT / "domain.yml").read_text())["responses"],
         "signposting.yml": yaml.safe_load(SIGNPOSTING_FILE.read_text()),
+        "bengali.yml": yaml.safe_load((PROJECT / "community_safety/data/bengali.yml").read_text()),
     }
     for name, document in sources.items():
         text = yaml.safe_dump(document, width=10_000)
@@ -137,6 +138,32 @@ def test_every_number_the_bot_can_say_comes_from_the_directory():
         assert unknown == set(), f"{name} says numbers that are not in services.yml: {unknown}"
     for reply_need in SIGNPOSTING.needs:
         assert numbers_in(SIGNPOSTING.reply(reply_need, {}, WEEKDAY).text) <= known
+        assert numbers_in(SIGNPOSTING.reply(reply_need, {}, WEEKDAY, language="bn").text) <= known
+
+
+def test_the_services_lines_in_bengali_keep_numbers_and_addresses_as_written():
+    answers = {"danger_now": "no", "age_group": "child", "about": "other"}
+    english = SIGNPOSTING.reply("safeguarding", answers, WEEKDAY).text
+    bengali = SIGNPOSTING.reply("safeguarding", answers, WEEKDAY, language="bn").text
+    assert "- Tower Hamlets children's social care (MAST): call 020 7364 5006 (option 2 or 3)" in english
+    assert "(open Monday to Friday, 9am to 5pm)." in english
+    assert "- টাওয়ার হ্যামলেটস শিশু সমাজসেবা (MAST): 020 7364 5006 (2 বা 3 চাপুন) নম্বরে ফোন করুন" in bengali
+    assert "(খোলা থাকে সোমবার থেকে শুক্রবার, সকাল 9টা থেকে বিকেল 5টা)।" in bengali
+    assert numbers_in(bengali) == numbers_in(english)
+    assert "call " not in bengali and "open " not in bengali
+
+
+def test_a_closed_service_is_said_in_bengali_with_its_out_of_hours_number():
+    answers = {"danger_now": "no", "age_group": "child", "about": "other"}
+    night = SIGNPOSTING.reply("safeguarding", answers, NIGHT, language="bn").text
+    assert "টাওয়ার হ্যামলেটস শিশু সমাজসেবা (MAST) এখন বন্ধ" in night
+    assert "শিশু সমাজসেবার অফিস-সময়ের-বাইরের টিম, 020 7364 4079 নম্বরে ফোন করুন" in night
+
+
+def test_web_addresses_and_what_to_search_for_stay_in_english():
+    text = SIGNPOSTING.reply("report_asb", {"danger_now": "no", "happening_now": "no"}, WEEKDAY, language="bn").text
+    assert 'www.towerhamlets.gov.uk ("report anti-social behaviour" লিখে খুঁজুন)' in text
+    assert "101 নম্বরে ফোন করুন, টেক্সটফোন 18001 101, www.met.police.uk/ro/report (24 ঘণ্টা খোলা)।" in text
 
 
 def test_emergency_reply_in_the_domain_begins_with_999():

@@ -120,6 +120,80 @@ def test_no_date_is_none(text):
     assert read_when(text, TODAY) is None
 
 
+# Bengali, in its script (standard and Sylheti spellings) and romanised; TODAY is a Thursday.
+BENGALI_DATES = [
+    ("গতকাল", dt.date(2026, 11, 25), dt.date(2026, 11, 25), False),
+    ("গতকাল রাত ১১টার দিকে", dt.date(2026, 11, 25), dt.date(2026, 11, 25), False),
+    ("কাইল রাইতে", dt.date(2026, 11, 25), dt.date(2026, 11, 25), False),
+    ("আজ সকালে", TODAY, TODAY, False),
+    ("আইজ বিকালে", TODAY, TODAY, False),
+    ("পরশু", dt.date(2026, 11, 24), dt.date(2026, 11, 24), False),
+    ("গত সোমবার", dt.date(2026, 11, 23), dt.date(2026, 11, 23), False),
+    ("শনিবার রাতে", dt.date(2026, 11, 21), dt.date(2026, 11, 21), False),
+    ("৩ দিন আগে", dt.date(2026, 11, 23), dt.date(2026, 11, 23), False),
+    ("দুই সপ্তাহ আগে", dt.date(2026, 11, 12), dt.date(2026, 11, 12), False),
+    ("১২ অক্টোবর", dt.date(2026, 10, 12), dt.date(2026, 10, 12), False),
+    ("গত সপ্তাহে", dt.date(2026, 11, 16), dt.date(2026, 11, 22), True),
+    ("গত মাসে", dt.date(2026, 10, 1), dt.date(2026, 10, 31), True),
+    ("গত শুক্রবার সন্ধ্যায় হয়েছিল", dt.date(2026, 11, 20), dt.date(2026, 11, 20), False),
+]
+ROMANISED_DATES = [
+    ("gotokal rate", dt.date(2026, 11, 25), dt.date(2026, 11, 25), False),
+    ("ajke shokale", TODAY, TODAY, False),
+    ("3 din age", dt.date(2026, 11, 23), dt.date(2026, 11, 23), False),
+    ("dui shoptaho age", dt.date(2026, 11, 12), dt.date(2026, 11, 12), False),
+    ("shonibar rate", dt.date(2026, 11, 21), dt.date(2026, 11, 21), False),
+    ("goto shoptahe", dt.date(2026, 11, 16), dt.date(2026, 11, 22), True),
+]
+
+
+@pytest.mark.parametrize("text,earliest,latest,approximate", BENGALI_DATES)
+def test_dates_in_bengali(text, earliest, latest, approximate):
+    when = read_when(text, TODAY)
+    assert (when.earliest, when.latest, when.approximate) == (earliest, latest, approximate)
+
+
+@pytest.mark.parametrize("text,earliest,latest,approximate", ROMANISED_DATES)
+def test_dates_in_romanised_bengali_when_the_resident_writes_bengali(text, earliest, latest, approximate):
+    when = read_when(text, TODAY, language="bn")
+    assert (when.earliest, when.latest, when.approximate) == (earliest, latest, approximate)
+    # In an English conversation these are not dates: nothing is guessed from them.
+    assert read_when(text, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    "text,frequency",
+    [("প্রতিদিন রাতে", "every night"), ("মার্চ থেকে প্রতি সন্ধ্যায়", "every evening"), ("২ সপ্তাহ ধরে", None)],
+)
+def test_bengali_for_something_still_going_on(text, frequency):
+    when = read_when(text, TODAY)
+    assert when.ongoing and when.frequency == frequency
+
+
+@pytest.mark.parametrize("text,language", [("জানি না", None), ("মনে নেই", None), ("ami jani na", "bn")])
+def test_not_sure_in_bengali(text, language):
+    assert read_when(text, TODAY, language).unsure
+
+
+def test_english_words_in_a_bengali_conversation_are_read_as_english():
+    assert read_when("last friday", TODAY, language="bn").occurred_on == dt.date(2026, 11, 20)
+
+
+@given(st.text(max_size=400), st.sampled_from([None, "en", "bn"]))
+def test_any_text_in_any_language_is_read_without_error(text, language):
+    when = read_when(text, TODAY, language)
+    assert when is None or when.in_future or when.occurred_on is None or when.occurred_on <= TODAY
+
+
+BENGALI_LETTERS = st.characters(min_codepoint=0x0980, max_codepoint=0x09FF) | st.sampled_from(" ১২৩")
+
+
+@given(st.text(alphabet=BENGALI_LETTERS, max_size=200))
+def test_any_bengali_script_is_read_without_error(text):
+    when = read_when(text, TODAY)
+    assert when is None or when.in_future or when.occurred_on is None or when.occurred_on <= TODAY
+
+
 @given(st.text(max_size=400))
 def test_any_text_is_read_without_error(text):
     when = read_when(text, TODAY)

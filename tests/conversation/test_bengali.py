@@ -4,6 +4,8 @@ message in a language the bot can't answer in."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 BENGALI_999 = "এখনই 999-এ ফোন করুন"
@@ -61,7 +63,10 @@ def test_signposting_asks_in_bengali_and_reads_bengali_answers(chat):
     assert chat.text(chat.say("না")).endswith("এটা কি এখন ঘটছে?")
     last = chat.say("না")
     assert chat.text(last).endswith("আর কিছুতে সাহায্য করতে পারি?")
-    assert "কাউন্সিলের অসামাজিক আচরণ টিম" in chat.text(last) and "call 101" in chat.text(last)
+    assert "কাউন্সিলের অসামাজিক আচরণ টিম" in chat.text(last)
+    # The services' own lines too; numbers and addresses as written.
+    assert "- পুলিশ (জরুরি নয় এমন বিষয়ে): 101 নম্বরে ফোন করুন" in chat.text(last)
+    assert "call 101" not in chat.text(last)
     assert "এখানে রিপোর্ট করুন" in [b["title"] for r in last for b in r.get("buttons", [])]
 
 
@@ -72,13 +77,19 @@ def test_a_whole_report_in_bengali(chat):
     chat.say("না")
     chat.say("না")
     assert chat.text(chat.say("/file_report")).startswith("আমি কয়েকটা ছোট প্রশ্ন করব")
-    asked = [chat.text(chat.say(answer)) for answer in ("Ocean Estate", "last night", "don't know")]
+    asked = [chat.text(chat.say(answer)) for answer in ("Ocean Estate", "গতকাল রাতে", "জানি না")]
     assert "কখন" in asked[0] and "কারা জড়িত" in asked[1]
     # What the Bengali buttons send is English words ("link"): they don't turn the conversation English.
     for answer in ("না", "না", "না", "হ্যাঁ", "হ্যাঁ", "no", "link", "no"):
         text = chat.text(chat.say(answer))
     assert "এটা কি ঠিক আছে?" in text
+    assert "কখন: গতকাল রাতে" in text and "কোথায়: Ocean Estate" in text, text
+    assert "কারা: জানা নেই" in text and "এই চ্যাটে আপনার সাথে যুক্ত" in text and "What happened" not in text
     filed = chat.text(chat.say("send"))
     assert filed.startswith("ধন্যবাদ। আপনার রিপোর্ট নম্বর")
-    [(reference, description, *_)] = stored(chat)
+    [(reference, description, _, occurred_on, *_)] = stored(chat)
     assert reference in filed and description.startswith("আমার বিল্ডিংয়ের সিঁড়িতে")
+    assert occurred_on == dt.date.today() - dt.timedelta(days=1)
+    # Its status, asked in Bengali, is told in Bengali.
+    status = chat.text(chat.say("আমার রিপোর্টের কী অবস্থা"))
+    assert reference in status and "পাওয়া গেছে: একজন কেসওয়ার্কার এটা দেখবেন" in status
