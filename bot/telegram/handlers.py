@@ -28,6 +28,8 @@ from bot.messages import channel_messages
 from bot.rasa_client import AsyncRasaClient, RasaUnavailable, Reply, clean_text, unavailable_replies
 from bot.telegram.replies import keyboard, split_text
 from community_safety.channels import sender_id
+from community_safety.languages import BENGALI, ENGLISH, is_bengali_script
+from community_safety.translations import default_translations
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,29 @@ COMMANDS = {
     "cancel": ("/cancel", "Stop what we're doing"),
 }
 TYPING_EVERY = 4.0  # Telegram shows "typing…" for about 5 seconds
+CHOOSE = "Please choose:"  # a reply with buttons and no words: Telegram needs some
+
+
+def _language(context: ContextTypes.DEFAULT_TYPE, update: Update | None = None) -> str | None:
+    """The language the bot last answered this chat in; before any answer, the resident's Telegram
+    setting, as a hint."""
+    known = context.chat_data.get("language") if context.chat_data is not None else None
+    if known:
+        return known
+    user = update.effective_user if update else None
+    return BENGALI if ((user.language_code if user else None) or "").lower().startswith("bn") else None
+
+
+def _remember_language(context: ContextTypes.DEFAULT_TYPE, replies: list[Reply]) -> None:
+    """From the bot's first words in an answer (the 999 answer in Bengali, then English, is Bengali)."""
+    first = next((reply.text for reply in replies if any(ch.isalpha() for ch in reply.text)), None)
+    if first and context.chat_data is not None:
+        context.chat_data["language"] = BENGALI if is_bengali_script(first) else ENGLISH
+
+
+def _channel_message(name: str, context: ContextTypes.DEFAULT_TYPE, update: Update | None = None) -> str:
+    """What the bridge says by itself (bot/messages.yml), in the resident's language."""
+    return default_translations().say(channel_messages()[name], _language(context, update))
 
 
 def _chat_lock(context: ContextTypes.DEFAULT_TYPE) -> asyncio.Lock:
@@ -64,7 +89,7 @@ async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int):
 
 async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]) -> None:
     for reply in replies:
-        pieces = split_text(reply.text) or ["Please choose:"]
+        pieces = split_text(reply.text) or [default_translations().say(CHOOSE, _language(context))]
         for number, piece in enumerate(pieces, start=1):
             markup = keyboard(reply.buttons) if number == len(pieces) else None
             await context.bot.send_message(chat_id, piece, reply_markup=markup)
@@ -84,6 +109,7 @@ async def converse(
             except RasaUnavailable as error:
                 log.warning("Rasa unavailable (%s): answered a Telegram message with the fallback", error)
                 replies = unavailable_replies(text, error)
+        _remember_language(context, replies)
         if notice:
             replies = [Reply(notice)] + replies
         await _send(context, chat_id, replies)
@@ -92,7 +118,7 @@ async def converse(
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = clean_text(update.effective_message.text or "")
     if not text:
-        await _send(context, update.effective_chat.id, [Reply(channel_messages()["empty"])])
+        await _send(context, update.effective_chat.id, [Reply(_channel_message("empty", context, update))])
         return
     await converse(context, update.effective_chat.id, text)
 
@@ -120,7 +146,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.edit_message_reply_markup(reply_markup=None)
     if isinstance(query.data, InvalidCallbackData) or not isinstance(query.data, str):
         # A button the bridge no longer remembers (older than its memory of buttons).
-        await _send(context, chat_id, [Reply(channel_messages()["expired_button"])])
+        await _send(context, chat_id, [Reply(_channel_message("expired_button", context, update))])
         return
     await converse(context, chat_id, query.data)
 
@@ -145,16 +171,16 @@ async def only_private_chats(update: Update, context: ContextTypes.DEFAULT_TYPE)
             await update.callback_query.answer()
     if update.effective_message and chat.type != ChatType.CHANNEL:
         with contextlib.suppress(TelegramError):
-            await context.bot.send_message(chat.id, channel_messages()["private_only"])
+            await context.bot.send_message(chat.id, _channel_message("private_only", context, update))
     raise ApplicationHandlerStop
 
 
 async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _send(context, update.effective_chat.id, [Reply(channel_messages()["edited"])])
+    await _send(context, update.effective_chat.id, [Reply(_channel_message("edited", context, update))])
 
 
 async def on_unreadable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _send(context, update.effective_chat.id, [Reply(channel_messages()["text_only"])])
+    await _send(context, update.effective_chat.id, [Reply(_channel_message("text_only", context, update))])
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

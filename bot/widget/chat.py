@@ -18,14 +18,17 @@ from bot.messages import channel_messages
 from bot.rasa_client import MAX_MESSAGE, RasaClient, RasaUnavailable, clean_text, unavailable_replies
 from bot.widget import widget
 from community_safety.channels import sender_id
+from community_safety.languages import BENGALI
 from community_safety.records.chat_sessions import end_chat, is_ended
 from community_safety.records.conversations import events as conversation_events
 from community_safety.records.database import session_scope
+from community_safety.translations import default_translations
 from community_safety.updates import shown_in_the_widget
 from webserver.limits import SlidingWindow
 
 log = logging.getLogger(__name__)
 SESSION_KEY = "chat_id"
+EMPTY = "Your message was empty. Type what's happening, or choose an option."
 TRANSCRIPT_LIMIT = 200
 
 
@@ -38,6 +41,13 @@ def _rasa() -> RasaClient:
 
 def _problem(status: int, message: str) -> tuple[Response, int]:
     return jsonify({"error": message}), status
+
+
+def _in_widgets_language(message: str) -> str:
+    """A message to the resident in the language the widget shows (it sends it with each message)."""
+    body = request.get_json(silent=True) if request.is_json else None
+    language = body.get("language") if isinstance(body, dict) else None
+    return default_translations().say(message, BENGALI if language == BENGALI else None)
 
 
 def _ended(chat_id: str) -> bool:
@@ -102,7 +112,7 @@ def _too_fast() -> tuple[Response, int] | None:
         wait = per_session.allow(session[SESSION_KEY])
     if not wait:
         return None
-    response, status = _problem(429, channel_messages()["too_fast"])
+    response, status = _problem(429, _in_widgets_language(channel_messages()["too_fast"]))
     response.headers["Retry-After"] = str(int(wait) + 1)
     return response, status
 
@@ -123,7 +133,7 @@ def send_message():
         return _problem(400, 'Send JSON like {"message": "your words"}: "message" must be text.')
     text = clean_text(body["message"])
     if not text:
-        return _problem(400, "Your message was empty. Type what's happening, or choose an option.")
+        return _problem(400, _in_widgets_language(EMPTY))
     if len(text) > MAX_MESSAGE:
         return _problem(400, f"That message is too long. Please send it in parts of up to {MAX_MESSAGE:,} characters.")
     sender = _sender(create=True)

@@ -11,17 +11,43 @@ from flask import Response, current_app, render_template
 from bot.messages import channel_messages
 from bot.rasa_client import MAX_MESSAGE
 from bot.widget import widget
+from community_safety.languages import BENGALI, ENGLISH
+from community_safety.translations import default_translations
 
 SCRIPT = Path(__file__).resolve().parent / "static" / "widget.js"
 CONFIG_MARKER = "/*WIDGET_CONFIG*/null"
+# The widget's own labels; it shows them in the language the bot last answered in (their Bengali
+# is in community_safety/data/bengali.yml, like everything else the bot says).
+LABELS = {
+    "launcher": "Chat with us: report or get help",
+    "title": "Community safety chat",
+    "quickExit": "Quick exit",
+    "close": "Close",
+    "closeLabel": "Close chat",
+    "conversation": "Conversation",
+    "yourMessage": "Your message",
+    "send": "Send",
+    "end": "End chat and clear it from this browser",
+    "replying": "The assistant is replying…",
+    "typeFirst": "Type a message first, or choose an option.",
+    "chooseReply": "Choose a reply",
+    "assistant": "Assistant:",
+    "you": "You:",
+}
+
+
+def widget_words() -> dict[str, dict[str, str]]:
+    """Every label and message the widget shows by itself, in English and Bengali."""
+    messages = channel_messages()
+    english = {**LABELS, "dangerLine": messages["danger_line"], "offline": messages["unavailable"]}
+    say = default_translations().say
+    return {ENGLISH: english, BENGALI: {key: say(text, BENGALI) for key, text in english.items()}}
 
 
 @widget.get("/widget.js")
 def script() -> Response:
-    messages = channel_messages()
     config = {
-        "dangerLine": messages["danger_line"],
-        "offline": messages["unavailable"],
+        "words": widget_words(),
         "exitUrl": current_app.config["WIDGET_EXIT_URL"],
         "maxLength": MAX_MESSAGE,
     }

@@ -101,3 +101,19 @@ def test_the_widget_endpoint_limits_each_conversation_and_each_address(tmp_path)
     assert int(responses[-1].headers["Retry-After"]) > 0 and "999" in responses[-1].get_json()["error"]
     # The same address: the second conversation gets the address's remaining requests.
     assert [second.post("/chat/messages", json={"message": ""}).status_code for _ in range(3)] == [400, 429, 429]
+
+
+def test_the_widget_endpoints_own_answers_are_in_the_widgets_language():
+    from bot.widget.app import create_app
+
+    app = create_app({"SECRET_KEY": "test", "WIDGET_RATE_PER_SESSION": 1, "WIDGET_RATE_PER_ADDRESS": 10})
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["chat_id"] = "bn"
+    empty = client.post("/chat/messages", json={"message": " ", "language": "bn"})
+    assert empty.status_code == 400 and empty.get_json()["error"].startswith("আপনার মেসেজ খালি ছিল")
+    limited = client.post("/chat/messages", json={"message": "hello", "language": "bn"})
+    assert limited.status_code == 429 and "999-এ ফোন করুন" in limited.get_json()["error"]
+    # Anything else in "language" is English.
+    limited = client.post("/chat/messages", json={"message": "hello", "language": ["bn"]})
+    assert "call 999 now" in limited.get_json()["error"]

@@ -118,6 +118,24 @@ def test_photos_voice_and_stickers_get_a_clear_answer(telegram, chat_id, content
     assert "only read typed messages" in replies[0]["text"] and "999" in replies[0]["text"]
 
 
+PHOTO = {"photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]}
+
+
+def test_the_bridges_own_answers_follow_the_language_the_bot_last_answered_in(telegram, chat_id):
+    telegram.reply_after(chat_id, lambda: telegram.send_text(chat_id, "আমার পাশের বাসায় প্রতি রাতে খুব জোরে গান বাজে"))
+    replies = telegram.reply_after(chat_id, lambda: telegram.update(message=telegram.message(chat_id, **PHOTO)))
+    assert replies[0]["text"].startswith("দুঃখিত, আমি শুধু লেখা মেসেজ পড়তে পারি") and "999" in replies[0]["text"]
+    telegram.reply_after(chat_id, lambda: telegram.send_text(chat_id, "sorry can you write in English please"))
+    replies = telegram.reply_after(chat_id, lambda: telegram.update(message=telegram.message(chat_id, **PHOTO)))
+    assert "only read typed messages" in replies[0]["text"]
+
+
+def test_before_any_answer_a_telegram_set_to_bengali_is_a_hint(telegram, chat_id):
+    message = telegram.message(chat_id, language_code="bn", **PHOTO)
+    replies = telegram.reply_after(chat_id, lambda: telegram.update(message=message))
+    assert replies[0]["text"].startswith("দুঃখিত")
+
+
 def test_an_edited_message_gets_a_clear_answer(telegram, chat_id):
     replies = telegram.reply_after(
         chat_id,

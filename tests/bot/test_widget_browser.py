@@ -209,12 +209,14 @@ def test_bengali_is_marked_and_drawn_in_a_bengali_font(page):
 
     open_chat(page)
     reply = say(page, "আসসালামু আলাইকুম")
-    expect(reply.locator('span[lang="bn"]')).to_contain_text("কমিউনিটি সেফটি সহকারী")
-    expect(page.locator(".csw-msg--resident").last.locator('span[lang="bn"]')).to_have_text("আসসালামু আলাইকুম")
+    words = 'span[lang="bn"]:not(.csw-hidden)'  # the message; the hidden "সহকারী:" before it is Bengali too
+    expect(reply.locator(words)).to_contain_text("কমিউনিটি সেফটি সহকারী")
+    expect(reply.locator(".csw-hidden")).to_have_text("সহকারী: ")
+    expect(page.locator(".csw-msg--resident").last.locator(words)).to_have_text("আসসালামু আলাইকুম")
     expect(page.locator('.csw-reply[lang="bn"]').first).to_have_text("এখন বিপদে? 999-এ ফোন করুন")
     expect(page.get_by_role("button", name="English", exact=True)).not_to_have_attribute("lang", "bn")
     # The font the widget asks for draws Bengali differently from a fallback with no Bengali letters.
-    family = reply.locator('span[lang="bn"]').evaluate("node => getComputedStyle(node).fontFamily")
+    family = reply.locator(words).evaluate("node => getComputedStyle(node).fontFamily")
     drawn_differently = page.evaluate(
         """family => { const c = document.createElement("canvas").getContext("2d");
             const width = f => { c.font = "20px " + f; return c.measureText("আমার বাসার সামনে").width; };
@@ -224,3 +226,16 @@ def test_bengali_is_marked_and_drawn_in_a_bengali_font(page):
     assert "Lohit Bengali" in family and drawn_differently
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "best-practice"]}})
     assert results.violations_count == 0, results.generate_report()
+    # The widget's own words follow the bot's language, marked lang="bn"; the launcher has both.
+    expect(page.locator(".csw-launcher-bn")).to_have_attribute("lang", "bn")
+    expect(page.get_by_role("button", name="পাঠান", exact=True)).to_have_attribute("lang", "bn")
+    expect(page.get_by_label("আপনার মেসেজ")).to_be_visible()
+    expect(page.locator(".csw-title")).to_have_text("কমিউনিটি সেফটি চ্যাট")
+    expect(page.locator(".csw-danger")).to_have_text("এখন বিপদে? 999-এ ফোন করুন")
+    expect(page.get_by_role("log", name="কথোপকথন")).to_be_visible()
+    page.reload()  # and stay so when the page is reloaded
+    expect(page.get_by_role("button", name="পাঠান", exact=True)).to_be_visible()
+    choose(page, "English")
+    expect(page.get_by_role("button", name="Send", exact=True)).not_to_have_attribute("lang", "bn")
+    expect(page.locator(".csw-title")).to_have_text("Community safety chat")
+    expect(page.locator(".csw-danger")).to_have_text("In danger now? Call 999")

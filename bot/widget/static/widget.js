@@ -9,8 +9,33 @@
   var base = new URL(script ? script.src : "/widget.js", window.location.href).origin;
   var exitUrl = (script && script.getAttribute("data-exit-url")) || CONFIG.exitUrl;
   var OPEN_KEY = "community-safety-chat-open";
+  var LANGUAGE_KEY = "community-safety-chat-language";
   var root, launcher, panel, log, input, status, form, sendButton;
   var busy = false;
+  // The widget's own words follow the language the bot last answered in ("en" or "bn").
+  var language = sessionStorage.getItem(LANGUAGE_KEY) === "bn" ? "bn" : "en";
+  var labelled = [];
+
+  function word(key) { return CONFIG.words[language][key]; }
+
+  // A label that changes with the language: its text, or an attribute, marked lang="bn" in Bengali.
+  function label(node, key, attribute) {
+    labelled.push({ node: node, key: key, attribute: attribute });
+    showLabel(node, key, attribute);
+    return node;
+  }
+
+  function showLabel(node, key, attribute) {
+    if (attribute) { node.setAttribute(attribute, word(key)); } else { node.textContent = word(key); }
+    if (language === "bn") { node.setAttribute("lang", "bn"); } else { node.removeAttribute("lang"); }
+  }
+
+  function setLanguage(chosen) {
+    if (chosen === language) { return; }
+    language = chosen;
+    sessionStorage.setItem(LANGUAGE_KEY, chosen);
+    labelled.forEach(function (item) { showLabel(item.node, item.key, item.attribute); });
+  }
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -37,34 +62,38 @@
 
   function build() {
     root = el("div", { "class": "csw" });
+    // In both languages before anyone has written: a Bengali speaker must see it is for them too.
     launcher = el("button", { "type": "button", "class": "csw-launcher", "aria-expanded": "false",
-                              "aria-controls": "csw-panel" }, "Chat with us: report or get help");
+                              "aria-controls": "csw-panel" });
+    launcher.appendChild(el("span", {}, CONFIG.words.en.launcher));
+    launcher.appendChild(el("span", { "class": "csw-launcher-bn", "lang": "bn" }, CONFIG.words.bn.launcher));
     panel = el("section", { "id": "csw-panel", "class": "csw-panel", "role": "dialog",
                             "aria-labelledby": "csw-title", "hidden": "" });
     var header = el("div", { "class": "csw-header" });
-    header.appendChild(el("h2", { "id": "csw-title", "class": "csw-title" }, "Community safety chat"));
-    var exit = el("button", { "type": "button", "class": "csw-exit" }, "Quick exit");
-    var close = el("button", { "type": "button", "class": "csw-close", "aria-label": "Close chat" }, "Close");
+    header.appendChild(label(el("h2", { "id": "csw-title", "class": "csw-title" }), "title"));
+    var exit = label(el("button", { "type": "button", "class": "csw-exit" }), "quickExit");
+    var close = label(el("button", { "type": "button", "class": "csw-close" }), "close");
+    label(close, "closeLabel", "aria-label");
     header.appendChild(exit);
     header.appendChild(close);
     panel.appendChild(header);
-    panel.appendChild(el("p", { "class": "csw-danger" }, CONFIG.dangerLine));
-    log = el("div", { "class": "csw-log", "role": "log", "aria-live": "polite", "aria-label": "Conversation",
-                      "tabindex": "0" });
+    panel.appendChild(label(el("p", { "class": "csw-danger" }), "dangerLine"));
+    log = el("div", { "class": "csw-log", "role": "log", "aria-live": "polite", "tabindex": "0" });
+    label(log, "conversation", "aria-label");
     panel.appendChild(log);
     status = el("p", { "class": "csw-status", "role": "status" });
     panel.appendChild(status);
     form = el("form", { "class": "csw-form" });
-    form.appendChild(el("label", { "for": "csw-input", "class": "csw-label" }, "Your message"));
+    form.appendChild(label(el("label", { "for": "csw-input", "class": "csw-label" }), "yourMessage"));
     var row = el("div", { "class": "csw-row" });
     input = el("textarea", { "id": "csw-input", "class": "csw-input", "rows": "2",
                              "maxlength": String(CONFIG.maxLength), "autocomplete": "off" });
-    sendButton = el("button", { "type": "submit", "class": "csw-send" }, "Send");
+    sendButton = label(el("button", { "type": "submit", "class": "csw-send" }), "send");
     row.appendChild(input);
     row.appendChild(sendButton);
     form.appendChild(row);
     panel.appendChild(form);
-    var end = el("button", { "type": "button", "class": "csw-end" }, "End chat and clear it from this browser");
+    var end = label(el("button", { "type": "button", "class": "csw-end" }), "end");
     panel.appendChild(end);
     root.appendChild(launcher);
     root.appendChild(panel);
@@ -99,7 +128,7 @@
 
   function addMessage(from, text) {
     var item = el("div", { "class": "csw-msg csw-msg--" + from });
-    item.appendChild(el("span", { "class": "csw-hidden" }, from === "bot" ? "Assistant: " : "You: "));
+    item.appendChild(marked("span", { "class": "csw-hidden" }, word(from === "bot" ? "assistant" : "you") + " "));
     item.appendChild(marked("span", {}, text));
     log.appendChild(item);
     return item;
@@ -111,7 +140,7 @@
 
   function addQuickReplies(buttons) {
     if (!buttons || !buttons.length) { return; }
-    var group = el("div", { "class": "csw-replies", "role": "group", "aria-label": "Choose a reply" });
+    var group = el("div", { "class": "csw-replies", "role": "group", "aria-label": word("chooseReply") });
     buttons.forEach(function (button) {
       var choice = marked("button", { "type": "button", "class": "csw-reply" }, button.title || button.payload);
       choice.addEventListener("click", function () { send(button.payload, button.title || button.payload); });
@@ -120,7 +149,15 @@
     log.appendChild(group);
   }
 
+  // The language of the bot's first words in an answer (the 999 answer in Bengali then English
+  // is a Bengali one); an answer with no words leaves it as it was.
+  function followLanguage(texts) {
+    var first = texts.filter(function (text) { return /[\p{L}]/u.test(text || ""); })[0];
+    if (first) { setLanguage(languageOf(first) || "en"); }
+  }
+
   function showReplies(replies) {
+    followLanguage(replies.map(function (reply) { return reply.text; }));
     replies.forEach(function (reply) {
       if (reply.text) { addMessage("bot", reply.text); }
       addQuickReplies(reply.buttons);
@@ -133,13 +170,14 @@
     busy = true;
     removeQuickReplies();
     if (shown) { addMessage("resident", shown); }
-    status.textContent = "The assistant is replying…";
+    status.textContent = word("replying");
     root.classList.add("csw-busy");
-    return api("/chat/messages", { method: "POST", body: { message: message } }).then(function (data) {
+    var body = { message: message, language: language };
+    return api("/chat/messages", { method: "POST", body: body }).then(function (data) {
       showReplies(data.replies);
       return true;
     }, function (error) {
-      addMessage("bot", error.shown || CONFIG.offline);
+      addMessage("bot", error.shown || word("offline"));
       return false;
     }).then(function (sent) {
       busy = false;
@@ -152,7 +190,7 @@
 
   function sendTyped() {
     var text = input.value.trim();
-    if (!text) { status.textContent = "Type a message first, or choose an option."; input.focus(); return; }
+    if (!text) { status.textContent = word("typeFirst"); input.focus(); return; }
     send(text, text).then(function (sent) {
       // What the resident typed stays in the box until the server has it.
       if (sent) { input.value = ""; }
@@ -178,10 +216,13 @@
     return api("/chat/messages", { method: "GET" }).then(function (data) {
       if (!data.messages.length) { return send("/start", null); }
       var last = data.messages[data.messages.length - 1];
+      followLanguage(data.messages.filter(function (m) { return m.from === "bot"; }).slice(-1).map(function (m) {
+        return m.text;
+      }));
       data.messages.forEach(function (message) { addMessage(message.from, message.text); });
       if (last.from === "bot") { addQuickReplies(last.buttons); }
       log.scrollTop = log.scrollHeight;
-    }, function () { addMessage("bot", CONFIG.offline); });
+    }, function () { addMessage("bot", word("offline")); });
   }
 
   function forget() {
