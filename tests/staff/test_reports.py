@@ -124,5 +124,8 @@ def test_caseworkers_see_and_filter_the_language_a_report_was_made_in(caseworker
     page = caseworker.get(f"/staff/reports/{bengali}").get_data(as_text=True)
     assert "Bengali (বাংলা)" in page
     assert '<dd class="govuk-summary-list__value council-pre" lang="bn">উপরের ফ্ল্যাটে' in page
+    # Told, where they write an update, that the resident gets it inside Bengali words.
+    assert "The resident wrote in Bengali" in page
+    assert "The resident wrote in Bengali" not in caseworker.get(f"/staff/reports/{english}").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(caseworker.get("/staff/reports.csv?language=bn").get_data(as_text=True))))
     assert [(r["reference"], r["language"]) for r in rows] == [(bengali, "bn")]
