@@ -152,6 +152,28 @@ class Settings(BaseSettings):
     )
     telegram_webhook_listen: str = Field("127.0.0.1", description="Address the webhook listener binds.")
     telegram_webhook_port: int = Field(8443, ge=1, le=65535, description="Port the webhook listener binds.")
+    # --- the council's casework system (Open311) ----------------------------------------------
+    open311_endpoint: str | None = Field(
+        None,
+        description="Base address of the council casework system's Open311 GeoReport v2 API "
+        "(`https://casework.example/open311/v2`); reports are sent only when it is set.",
+    )
+    open311_api_key: SecretStr | None = Field(None, description="The API key the casework system gave us.")
+    open311_jurisdiction_id: str | None = Field(None, description="Sent as `jurisdiction_id` when the system asks.")
+    open311_format: Literal["json", "xml"] = Field("json", description="What the system speaks: json or xml.")
+    open311_file: Path = Field(
+        STAFF_EDITABLE / "open311.yml",
+        description="Our categories to the system's service codes; what residents are told of its changes.",
+    )
+    open311_send_every_seconds: float = Field(10, gt=0, description="How often the worker sends what is due.")
+    open311_fetch_every_seconds: float = Field(
+        300, gt=0, description="How often the worker fetches status changes from the casework system."
+    )
+    open311_timeout_seconds: float = Field(15, gt=0, description="How long to wait for the casework system.")
+    open311_retry_first_seconds: float = Field(
+        30, gt=0, description="Wait before retrying a report the system couldn't take; doubled each time."
+    )
+    open311_retry_most_seconds: float = Field(1800, gt=0, description="The longest wait between retries.")
     # --- staff and deployment --------------------------------------------------------------------
     staff_sign_ins_per_minute: int = Field(
         10, ge=1, description="Sign-in attempts a minute from one address, in each web server process."
@@ -194,6 +216,18 @@ class Settings(BaseSettings):
                 "Telegram's secret token (1-256 characters: A-Z, a-z, 0-9, _ and -)"
             )
         return secret
+
+    @validator("open311_endpoint")
+    def _open311_address(cls, endpoint: str | None) -> str | None:
+        if endpoint and not endpoint.startswith(("https://", "http://")):
+            raise ValueError("give the casework system's address, starting https://")
+        return endpoint.rstrip("/") if endpoint else endpoint
+
+    @validator("open311_api_key", always=True)
+    def _open311_needs_its_key(cls, key: SecretStr | None, values: dict[str, Any]) -> SecretStr | None:
+        if values.get("open311_endpoint") and not key:
+            raise ValueError("OPEN311_ENDPOINT is set but OPEN311_API_KEY is not: the casework system needs its key")
+        return key
 
     def secret_or_kept(self, field: str, file_name: str) -> str:
         """The secret setting ``field`` when it is set; on one machine, a random key kept in DATA_DIR
@@ -251,6 +285,7 @@ def _kind(annotation: Any) -> str:
     for kind, name in (
         (bool, "yes/no"),
         (int, "number"),
+        (float, "number"),
         (Path, "path"),
         (SecretStr, "secret"),
         (dt.datetime, "date and time"),
@@ -275,6 +310,8 @@ def markdown_table() -> str:
         kind = _kind(field.outer_type_)
         if name == "web_cookie_samesite":
             kind = "Lax, Strict or None"
+        if name == "open311_format":
+            kind = "json or xml"
         rows.append(f"| `{name.upper()}` | {kind} | {shown} | {field.field_info.description} |")
     return "\n".join(rows)
 

@@ -44,6 +44,8 @@ def actions_command(port: int) -> str:
 
 
 TELEGRAM_COMMAND = f"env {NOT_FOR_SERVICES} {VENV_BIN}/python -m bot.telegram"
+# Sends reports to the council's casework system; started only when OPEN311_ENDPOINT is set.
+OPEN311_COMMAND = f"env {NOT_FOR_SERVICES} {VENV_BIN}/python -m community_safety.open311.worker"
 
 
 def web_command(port: int | None = None) -> str:
@@ -219,7 +221,7 @@ http {{
             "WEB_BEHIND_PROXY": "1",
         }
 
-    def commands(self, telegram: bool = False) -> dict[str, str]:
+    def commands(self, telegram: bool = False, open311: bool = False) -> dict[str, str]:
         endpoints = self.out / "endpoints.yml"
         commands = {}
         for i, port in enumerate(self.rasa_replicas, start=1):
@@ -231,22 +233,25 @@ http {{
         commands["nginx"] = f"nginx -p {self.out} -c {self.out / 'nginx.conf'}"
         if telegram:
             commands["telegram"] = TELEGRAM_COMMAND
+        if open311:
+            commands["open311"] = OPEN311_COMMAND
         return commands
 
-    def write(self, telegram: bool = False) -> Path:
+    def write(self, telegram: bool = False, open311: bool = False) -> Path:
         self.out.mkdir(parents=True, exist_ok=True)
         for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.out / "nginx-temp" / sub).mkdir(parents=True, exist_ok=True)
         (self.out / "endpoints.yml").write_text(self.endpoints())
         (self.out / "nginx.conf").write_text(self.nginx())
-        write_procfile(self.out / "Procfile", self.commands(telegram))
+        write_procfile(self.out / "Procfile", self.commands(telegram, open311))
         (self.out / "profile.env").write_text("".join(f"{k}={v}\n" for k, v in self.environment().items()))
         return self.out
 
 
-def local_commands(telegram: bool = False) -> dict[str, str]:
+def local_commands(telegram: bool = False, open311: bool = False) -> dict[str, str]:
     """`make run`'s processes on one machine: Rasa, the action server and the web server on their
-    standard ports, SQLite (endpoints.yml), and the Telegram bridge when it has a token."""
+    standard ports, SQLite (endpoints.yml), the Telegram bridge when it has a token, and the Open311
+    worker when there is a casework system to send to."""
     commands = {
         "rasa": rasa_command(5005, PROJECT / "endpoints.yml"),
         "actions": actions_command(5055),
@@ -254,6 +259,8 @@ def local_commands(telegram: bool = False) -> dict[str, str]:
     }
     if telegram:
         commands["telegram"] = TELEGRAM_COMMAND
+    if open311:
+        commands["open311"] = OPEN311_COMMAND
     return commands
 
 
@@ -274,8 +281,9 @@ def main(argv: list[str] | None = None) -> None:
     except SettingsError as error:
         sys.exit(f"Not started: {error}")
     telegram = configured.telegram_bot_token is not None
+    open311 = configured.open311_endpoint is not None
     if args.local:
-        out = write_procfile(PROJECT / "build" / "local" / "Procfile", local_commands(telegram))
+        out = write_procfile(PROJECT / "build" / "local" / "Procfile", local_commands(telegram, open311))
         # Rasa reads the action server's secret from its environment (endpoints.yml): this file
         # holds it, so only its owner may read it.
         local_env = {**SERVER_ENVIRONMENT, "ACTION_SERVER_SECRET": action_server_secret()}
@@ -283,13 +291,13 @@ def main(argv: list[str] | None = None) -> None:
         env_file.touch(mode=0o600)
         env_file.chmod(0o600)
         env_file.write_text("".join(f"{k}={v}\n" for k, v in local_env.items()))
-        print(f"Wrote {out.relative_to(PROJECT)}: {', '.join(local_commands(telegram))}")
+        print(f"Wrote {out.relative_to(PROJECT)}: {', '.join(local_commands(telegram, open311))}")
         return
     profile = Profile(
         replicas=configured.prod_replicas,
         telegram_webhook_port=configured.telegram_webhook_port if configured.telegram_webhook_url else None,
     )
-    out = profile.write(telegram=telegram)
+    out = profile.write(telegram=telegram, open311=open311)
     print(f"Wrote the production profile for {profile.replicas} replicas into {out}")
 
 

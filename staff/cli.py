@@ -2,6 +2,9 @@
 
 staff-admin create-user --email E --role admin|caseworker   (password from STAFF_PASSWORD, or asked)
 staff-admin purge [--dry-run]                                (retention, from data/casework.yml)
+staff-admin send-reports                                     (Open311: send what is due now)
+staff-admin fetch-updates                                    (Open311: the casework system's changes)
+staff-admin check-open311                                    (Open311: every service code is known)
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import getpass
 import sys
 
 from community_safety.casework import default_casework
+from community_safety.records import audit
 from community_safety.records.chat_sessions import purge_ended_chats
 from community_safety.records.conversations import (
     ConversationStoreMissing,
@@ -22,7 +26,6 @@ from community_safety.records.database import session_scope, upgrade
 from community_safety.records.models import ROLES
 from community_safety.records.retention import purge_reports
 from community_safety.settings import secret, settings
-from staff import audit
 from staff.accounts import AccountError, create_user
 
 
@@ -92,8 +95,71 @@ def purge_command(args) -> int:
     return 0
 
 
+def _open311():
+    """The configured client and file, or a message saying why there are none."""
+    from community_safety.open311.client import Open311Client
+    from community_safety.open311.config import default_config
+
+    client = Open311Client.from_settings()
+    if client is None:
+        print("OPEN311_ENDPOINT is not set: there is no casework system to send to.", file=sys.stderr)
+        return None, None
+    return client, default_config()
+
+
+def send_reports_command(args) -> int:
+    from community_safety.open311.outbox import send_due
+
+    upgrade()
+    client, config = _open311()
+    if client is None:
+        return 1
+    outcomes = send_due(client, config, limit=args.limit)
+    words = {"sent": "sent", "awaiting_id": "taken (reference to come)", "retry": "to retry", "refused": "refused"}
+    done = ", ".join(f"{outcomes[key]} {word}" for key, word in words.items() if outcomes[key])
+    print(f"Reports due for the casework system at {client.endpoint}: {done or 'none'}.")
+    return 0
+
+
+def fetch_updates_command(args) -> int:
+    from community_safety.open311.updates import fetch_updates
+
+    upgrade()
+    client, config = _open311()
+    if client is None:
+        return 1
+    print(f"Updates from the casework system at {client.endpoint}: {fetch_updates(client, config)}.")
+    return 0
+
+
+def check_open311_command(args) -> int:
+    from community_safety.open311.client import Open311Error
+    from community_safety.open311.worker import missing_service_codes
+
+    client, config = _open311()
+    if client is None:
+        return 1
+    try:
+        offered = sorted(str(s.get("service_code")) for s in client.services())
+        missing = missing_service_codes(client, config)
+    except Open311Error as error:
+        print(f"Could not ask the casework system at {client.endpoint} for its services: {error}", file=sys.stderr)
+        return 1
+    if missing:
+        print(
+            f"The casework system at {client.endpoint} has no service for: {', '.join(missing)}. "
+            f"Its service codes: {', '.join(offered) or 'none'}. Change data/open311.yml.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Every category has a service the casework system at {client.endpoint} knows.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="staff-admin", description="Staff accounts and data retention.")
+    parser = argparse.ArgumentParser(
+        prog="staff-admin", description="Staff accounts, data retention, and sending reports to the casework system."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     make = commands.add_parser("create-user", help="make a staff account")
     make.add_argument("--email", required=True)
@@ -102,6 +168,13 @@ def main(argv: list[str] | None = None) -> int:
     purge = commands.add_parser("purge", help="remove records older than the retention periods")
     purge.add_argument("--dry-run", action="store_true", help="count, change nothing")
     purge.set_defaults(run=purge_command)
+    send = commands.add_parser("send-reports", help="send reports due to the casework system (Open311) now")
+    send.add_argument("--limit", type=int, default=500, help="at most this many in one go")
+    send.set_defaults(run=send_reports_command)
+    fetch = commands.add_parser("fetch-updates", help="fetch the casework system's changes to sent reports")
+    fetch.set_defaults(run=fetch_updates_command)
+    check = commands.add_parser("check-open311", help="check every category's service code with the casework system")
+    check.set_defaults(run=check_open311_command)
     args = parser.parse_args(argv)
     return args.run(args)
 

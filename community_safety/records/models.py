@@ -29,6 +29,9 @@ STATUSES = {
 # Statuses in which a caseworker still owes the resident something; the others are final.
 OPEN_STATUSES = ("new", "in_progress")
 PRIORITIES = {"normal": "Normal", "high": "High", "urgent": "Urgent"}
+# What a report is about, as staff filter it and as the council's casework system is told it
+# (its service codes for these are in data/open311.yml).
+CATEGORIES = {"asb": "Anti-social behaviour", "hate": "Hate incident"}
 ROLES = ("caseworker", "admin")
 DECISIONS = {
     "threshold_met": "Threshold met: the case review will go ahead",
@@ -96,6 +99,7 @@ class Report(Base):
     resident = relationship("Resident", back_populates="reports")
     assignee = relationship("StaffUser")
     history = relationship("StatusChange", back_populates="report", order_by="StatusChange.changed_at")
+    sending = relationship("Open311Sending", back_populates="report", uselist=False)
 
 
 class StatusChange(Base):
@@ -173,3 +177,40 @@ class EndedChat(Base):
 
     chat_key = Column(String(64), primary_key=True)  # sha256 of the chat id in the cookie
     ended_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+# Sending a report to the council's casework system over Open311 (community_safety/open311/).
+SENDING_STATES = {
+    "waiting": "Waiting to be sent",
+    "awaiting_id": "Sent; waiting for the casework system's reference",
+    "sent": "Sent",
+    "refused": "Refused by the casework system: not sent",
+}
+
+
+class Open311Sending(Base):
+    """The outbox: written with the report, in the same transaction, so no report is lost; a sender
+    claims it (``claimed_until``), so two senders never send it twice."""
+
+    __tablename__ = "open311_sendings"
+
+    id = Column(Integer, primary_key=True)
+    report_id = Column(Integer, ForeignKey("reports.id"), nullable=False, unique=True)
+    endpoint = Column(String(500), nullable=False)  # where it goes (set when queued)
+    state = Column(String(20), nullable=False, default="waiting", index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    last_attempt_at = Column(DateTime)
+    last_error = Column(Text)  # the casework system's reason, or what went wrong: shown to staff
+    claimed_by = Column(String(80))
+    claimed_until = Column(DateTime)
+    token = Column(String(200))  # when the system answers with a token before its reference
+    service_request_id = Column(String(200))  # the casework system's reference
+    sent_at = Column(DateTime)
+    # The casework system's last status and notes for it, as fetched: a change becomes an update.
+    remote_status = Column(String(40))
+    remote_notes = Column(Text)
+    remote_updated = Column(String(40))
+    checked_at = Column(DateTime)
+
+    report = relationship("Report", back_populates="sending")

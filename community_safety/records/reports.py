@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from community_safety.case_review import CaseReviewRules, Incident, Standing, standing
 from community_safety.casework import default_casework
+from community_safety.open311 import outbox as open311_outbox
 from community_safety.places import ward_for
 from community_safety.records.models import STATUSES, CaseReviewApplication, Report, Resident, StatusChange, utcnow
 from community_safety.updates import Delivery
@@ -108,6 +109,8 @@ def file_report(
             session.flush()
             report.reference = reference(REPORT_PREFIX, report.created_at.year, report.id)
             report.due_on = default_casework().contact_due(report.created_at.date())
+            # The promise to send it to the council's casework system is kept with the report.
+            open311_outbox.queue(session, report)
             # Told in the conversation that filed it, so already delivered.
             session.add(
                 StatusChange(

@@ -9,7 +9,14 @@ import datetime as dt
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from community_safety.records.models import OPEN_STATUSES, CaseReviewApplication, Report, Resident, StatusChange
+from community_safety.records.models import (
+    OPEN_STATUSES,
+    CaseReviewApplication,
+    Open311Sending,
+    Report,
+    Resident,
+    StatusChange,
+)
 
 
 def purge_reports(session: Session, before: dt.datetime, dry_run: bool = False) -> dict[str, int]:
@@ -17,6 +24,7 @@ def purge_reports(session: Session, before: dt.datetime, dry_run: bool = False) 
     report_ids = list(session.execute(old).scalars())
     if not dry_run and report_ids:
         session.execute(delete(StatusChange).where(StatusChange.report_id.in_(report_ids)))
+        session.execute(delete(Open311Sending).where(Open311Sending.report_id.in_(report_ids)))
         session.execute(delete(Report).where(Report.id.in_(report_ids)))
     old_applications = select(CaseReviewApplication.id).where(
         CaseReviewApplication.created_at < before, CaseReviewApplication.decision.is_not(None)

@@ -10,10 +10,10 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from community_safety.case_review import default_rules
+from community_safety.records import audit
 from community_safety.records.database import session_scope
 from community_safety.records.models import DECISIONS, CaseReviewApplication, utcnow
 from community_safety.records.reports import standing_of
-from staff import audit
 from staff.forms import DecisionForm
 from staff.queries import application_by_reference, case_review_queue, reports_with_history
 from staff.views import staff

@@ -9,12 +9,12 @@ from flask_login import current_user
 from community_safety.case_review import default_rules
 from community_safety.casework import default_casework
 from community_safety.channels import sender_id
+from community_safety.records import audit
 from community_safety.records.conversations import conversation
 from community_safety.records.database import session_scope
 from community_safety.records.models import PRIORITIES, STATUSES, Report
 from community_safety.records.reports import change_status, reports_of, standing_of
 from community_safety.updates import push_to_telegram
-from staff import audit
 from staff.accounts import active_staff
 from staff.forms import AssignmentForm, StatusForm
 from staff.queries import is_overdue, report_by_reference

@@ -9,15 +9,14 @@ from flask import Response, render_template, request
 from flask_login import current_user
 
 from community_safety.places import ward_names
+from community_safety.records import audit
 from community_safety.records.database import session_scope
-from community_safety.records.models import STATUSES
+from community_safety.records.models import CATEGORIES, STATUSES
 from community_safety.wording import channel_name, language_name, status_name
-from staff import audit
 from staff.accounts import active_staff
 from staff.queries import CHANNELS, LANGUAGES, SORTS, ReportFilters, find_reports, is_overdue
 from staff.views import staff
 
-CATEGORIES = {"asb": "Anti-social behaviour", "hate": "Hate incident"}
 CSV_COLUMNS = [
     "reference",
     "created",

@@ -9,11 +9,11 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from community_safety.channels import sender_id
+from community_safety.records import audit
 from community_safety.records.conversations import ConversationStoreMissing, conversation, delete_conversation
 from community_safety.records.database import session_scope
 from community_safety.records.models import Resident
 from community_safety.records.reports import erase_resident, resident_record
-from staff import audit
 from staff.forms import ConfirmForm
 from staff.views import admin_required, staff
 

@@ -9,9 +9,9 @@ from urllib.parse import urlparse
 from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 
+from community_safety.records import audit
 from community_safety.records.database import session_scope
 from community_safety.settings import settings
-from staff import audit
 from staff.accounts import LOCKOUT, MAX_FAILURES, authenticate
 from staff.app import SignedInStaff
 from staff.forms import ConfirmForm, SignInForm
