@@ -90,11 +90,24 @@ def parse(agent):
 
 
 @pytest.fixture(scope="session")
-def action_server(tmp_path_factory):
+def casework_system():
+    """The council's casework system as an Open311 peer on loopback (tests/open311_server.py): the
+    session's action server queues every report filed in conversation for it."""
+    from tests.open311_server import FakeOpen311
+
+    server = FakeOpen311()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def action_server(tmp_path_factory, casework_system):
     """The real action server on loopback, with its own SQLite database (shared by the whole run)."""
+    from tests.open311_server import API_KEY
     from tests.stack import start_action_server
 
-    process, url = start_action_server(tmp_path_factory.mktemp("actions"))
+    open311 = {"OPEN311_ENDPOINT": casework_system.url, "OPEN311_API_KEY": API_KEY}
+    process, url = start_action_server(tmp_path_factory.mktemp("actions"), env=open311)
     yield url
     process.stop()
 

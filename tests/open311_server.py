@@ -77,6 +77,10 @@ class FakeOpen311:
     def posted_references(self) -> list[str]:
         return [post.get("attribute[reference]", "") for post in self.posts]
 
+    def request_id_of(self, reference: str) -> str:
+        """The id this system gave the (last) request carrying our reference."""
+        return [i for i, record in self.requests.items() if record["reference"] == reference][-1]
+
     def set_status(self, request_id: str, status: str, notes: str | None = None) -> None:
         with self._lock:
             record = self.requests[request_id]
@@ -107,7 +111,7 @@ class FakeOpen311:
             ids = [i for i in query.get("service_request_id", "").split(",") if i]
             with self._lock:
                 found = [
-                    {"service_request_id": i, **{k: v for k, v in self.requests[i].items() if k != "posted"}}
+                    {"service_request_id": i, **{k: v for k, v in self.requests[i].items() if k != "reference"}}
                     for i in ids
                     if i in self.requests
                 ]
@@ -126,7 +130,12 @@ class FakeOpen311:
             return self._send(handler, 400, extension, "errors", "error", problems)
         with self._lock:
             request_id = str(next(self._ids))
-            self.requests[request_id] = {"status": "open", "status_notes": None, "updated_datetime": None}
+            self.requests[request_id] = {
+                "status": "open",
+                "status_notes": None,
+                "updated_datetime": None,
+                "reference": form.get("attribute[reference]"),
+            }
             self.posts.append(form)
             if self.mode == "token":
                 token = f"token-{request_id}"

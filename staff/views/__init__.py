@@ -33,4 +33,14 @@ def admin_required(view):
     return checked
 
 
-from staff.views import audit_log, case_reviews, errors, overview, report, reports, residents, sign_in  # noqa: E402,F401
+from staff.views import (  # noqa: E402,F401
+    audit_log,
+    case_reviews,
+    casework_system,
+    errors,
+    overview,
+    report,
+    reports,
+    residents,
+    sign_in,
+)

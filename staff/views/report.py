@@ -12,11 +12,12 @@ from community_safety.channels import sender_id
 from community_safety.records import audit
 from community_safety.records.conversations import conversation
 from community_safety.records.database import session_scope
-from community_safety.records.models import PRIORITIES, STATUSES, Report
+from community_safety.records.models import PRIORITIES, SENDING_STATES, STATUSES, Report
 from community_safety.records.reports import change_status, reports_of, standing_of
+from community_safety.settings import settings
 from community_safety.updates import push_to_telegram
 from staff.accounts import active_staff
-from staff.forms import AssignmentForm, StatusForm
+from staff.forms import AssignmentForm, ConfirmForm, StatusForm
 from staff.queries import is_overdue, report_by_reference
 from staff.views import staff
 
@@ -55,6 +56,9 @@ def _page(db, report: Report, status_form=None, assignment_form=None, status=200
         contact_within=default_casework().contact_within,
         status_form=status_form or StatusForm(status=report.status),
         assignment_form=assignment_form or _assignment_form(db, report),
+        casework_system=settings().open311_endpoint,
+        sending_states=SENDING_STATES,
+        send_again_form=ConfirmForm(),
     ), status
 
 

@@ -90,6 +90,8 @@ def test_a_caseworker_updates_a_report_and_the_resident_is_told(page, rasa_url):
     expect(page.get_by_text("a gang keeps setting off fireworks at the bus stop").first).to_be_visible()
     # The conversation with the bot, from the tracker store.
     expect(page.get_by_role("cell", name="What's been happening? Tell me in your own words.")).to_be_visible()
+    # Queued for the council's casework system (Open311) when it was filed.
+    expect(page.get_by_role("heading", name="Casework system")).to_be_visible()
     no_accessibility_violations(page)
 
     page.get_by_label("New status").select_option("action_taken")
