@@ -133,7 +133,7 @@ load: train staff-assets
 	@scripts/ensure-debian-package.sh postgresql '/usr/lib/postgresql/*/bin/initdb' "the load benchmark"
 	@scripts/ensure-debian-package.sh redis-server /usr/bin/redis-server "the load benchmark"
 	@scripts/ensure-debian-package.sh nginx /usr/sbin/nginx "the load benchmark"
-	$(PY) -m evaluation.load
+	$(PY) -m evaluation.load $(LOAD_ARGS)
 
 # Re-resolve requirements.in and requirements-test.in into their locks, each version at the newest
 # the pins allow, with every file's sha256 (needs the package registry; uv resolves, nothing else).

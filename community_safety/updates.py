@@ -53,17 +53,14 @@ UPDATE = "Update on your report {reference}: {update}\nStatus: {status}."
 
 
 def update_message(change: StatusChange) -> str:
-    """How a caseworker's update reads when it reaches the resident, in the language they reported in
-    (the caseworker's own words stay as written)."""
-    language = change.report.language
-    return (
-        default_translations()
-        .say(UPDATE, language)
-        .format(
-            reference=change.report.reference,
-            update=change.resident_update,
-            status=status_for_resident(change.to_status, language),
-        )
+    """How a caseworker's update reads when it reaches the resident, in the language they reported in:
+    the caseworker's own words as written, the bot's own (data/open311.yml's, "We have received your
+    report.") translated."""
+    language, say = change.report.language, default_translations().say
+    return say(UPDATE, language).format(
+        reference=change.report.reference,
+        update=say(change.resident_update, language),
+        status=status_for_resident(change.to_status, language),
     )
 
 

@@ -16,7 +16,18 @@ from community_safety.records.roles import SERVICES_ROLE, grant_conversations, g
 from community_safety.settings import SERVER_ENVIRONMENT
 from deploy.local_services import PostgresServer, RedisServer
 from deploy.processes import Process, free_port
-from deploy.profile import Database, Profile, actions_command, rasa_command, rasa_ready, sqlite_endpoints, web_command
+from deploy.profile import (
+    OPEN311_COMMAND,
+    Database,
+    Profile,
+    actions_command,
+    rasa_command,
+    rasa_ready,
+    sqlite_endpoints,
+    web_command,
+)
+
+OPEN311_READY = "log:Open311 worker sending to"  # community_safety/open311/worker.py
 
 
 @dataclass
@@ -24,7 +35,7 @@ class Stack:
     log_dir: Path
     env: dict[str, str]
     commands: dict[str, str]
-    checks: dict[str, str]  # process name -> URL that answers once it is ready
+    checks: dict[str, str]  # process name -> URL that answers once it is ready, or "log:" and what it logs
     public: str  # where residents' browsers send chat messages
     rasa: str  # Rasa's REST channel (through nginx in production)
     database_url: str
@@ -38,7 +49,11 @@ class Stack:
         self.processes[name] = Process(name, ["/bin/sh", "-c", f"exec {self.commands[name]}"], self.log_dir, self.env)
 
     def wait(self, name: str) -> None:
-        self.processes[name].wait_until(self.checks[name])
+        check = self.checks[name]
+        if check.startswith("log:"):
+            self.processes[name].wait_for_log(check.removeprefix("log:"))
+        else:
+            self.processes[name].wait_until(check)
 
     def start_all(self) -> Stack:
         for name in self.commands:
@@ -103,10 +118,13 @@ def production(
         checks[f"web{i + 1}"] = f"http://127.0.0.1:{profile.web_replicas[i]}/widget.js"
     public = f"http://127.0.0.1:{profile.public_port}"
     checks["nginx"] = f"{public}/widget.js"
+    open311 = bool(env.get("OPEN311_ENDPOINT"))
+    if open311:
+        checks["open311"] = OPEN311_READY
     return Stack(
         log_dir,
         env,
-        profile.commands(),
+        profile.commands(open311=open311),
         checks,
         public,
         f"http://127.0.0.1:{profile.rasa_port}",
@@ -149,6 +167,8 @@ def default(log_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
         "actions": f"http://127.0.0.1:{actions_port}/health",
         "web": f"http://127.0.0.1:{web_port}/widget.js",
     }
+    if env.get("OPEN311_ENDPOINT"):
+        commands["open311"], checks["open311"] = OPEN311_COMMAND, OPEN311_READY
     return Stack(
         log_dir, env, commands, checks, f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{rasa_port}", database_url
     )

@@ -4,7 +4,10 @@ with one and with two replicas, and against the default single-process SQLite pr
 
 Prints throughput, reply latency p50/p95/p99 and errors for each, the scaling from one replica
 to two, and then checks that every report was filed exactly once and counts toward the case
-review. A benchmark, not a test: its figures go in the README with this command."""
+review. With ``--with-open311``, each profile runs again with a casework system to send to (an
+Open311 peer on loopback, tests/open311_server.py, and the worker process), to show what sending
+adds to residents' replies, and checks every report reached it once.
+A benchmark, not a test: its figures go in the README with this command."""
 
 from __future__ import annotations
 
@@ -113,13 +116,31 @@ def check_reports(database_url: str, run_id: str, run: Run) -> list[str]:
     return problems
 
 
-def measure(name: str, stack: local_stack.Stack, residents: int, conversations: int) -> dict:
+def check_sent(casework, database_url: str, run_id: str, wait: float = 60) -> list[str]:
+    """Problems found: each report filed in the run reached the casework system once."""
+    with session_scope(database_url) as db:
+        query = select(Report.reference).where(Report.description.like(f"{run_id}r%"))
+        references = set(db.execute(query).scalars())
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline and not references <= set(casework.posted_references()):
+        time.sleep(0.5)
+    sent = casework.posted_references()
+    missing = sorted(r for r in references if r not in sent)
+    twice = sorted(r for r in references if sent.count(r) > 1)
+    return [f"not sent: {', '.join(missing[:5])}"] * bool(missing) + [f"sent twice: {', '.join(twice[:5])}"] * bool(
+        twice
+    )
+
+
+def measure(name: str, stack: local_stack.Stack, residents: int, conversations: int, casework=None) -> dict:
     run_id = "load" + uuid.uuid4().hex[:8]
     try:
         stack.start_all()
         asyncio.run(load(stack.public, 2, 1, run_id + "warm"))  # first replies load lazily
         run = asyncio.run(load(stack.public, residents, conversations, run_id))
         problems = check_reports(stack.database_url, run_id, run)
+        if casework is not None:
+            problems += check_sent(casework, stack.database_url, run_id)
     finally:
         stack.stop()
     figures = {
@@ -140,7 +161,8 @@ def measure(name: str, stack: local_stack.Stack, residents: int, conversations: 
         f"{figures['throughput']:>7.2f} msg/s  p50 {figures['p50'] * 1000:>6.0f} ms  "
         f"p95 {figures['p95'] * 1000:>6.0f} ms  p99 {figures['p99'] * 1000:>6.0f} ms  errors {run.errors}  "
         f"reports {figures['reports']} "
-        f"({'all filed once, counted right' if not problems else '; '.join(problems[:5])})",
+        f"({'all filed once, counted right' if not problems else '; '.join(problems[:5])}"
+        f"{', each sent to the casework system once' if casework is not None and not problems else ''})",
         flush=True,
     )
     return figures
@@ -151,17 +173,39 @@ def main() -> int:
     parser.add_argument("--residents", type=int, default=24, help="residents talking at once")
     parser.add_argument("--conversations", type=int, default=2, help="conversations each (report, signposting, ...)")
     parser.add_argument("--profiles", default="prod-1,prod-2,sqlite")
+    parser.add_argument(
+        "--with-open311", action="store_true", help="each profile again, sending reports to a casework system"
+    )
     args = parser.parse_args()
     results = {}
-    for name in args.profiles.split(","):
-        log_dir = Path(tempfile.mkdtemp(prefix=f"load-{name}-"))
-        if name.startswith("prod-"):
+    casework = None
+    if args.with_open311:
+        from tests.open311_server import API_KEY, FakeOpen311
+
+        casework = FakeOpen311()
+        sending = {"OPEN311_ENDPOINT": casework.url, "OPEN311_API_KEY": API_KEY, "OPEN311_SEND_EVERY_SECONDS": "1"}
+    runs = [(name, None) for name in args.profiles.split(",")]
+    if casework is not None:
+        runs = [run for name, _ in runs for run in ((name, None), (f"{name}+open311", sending))]
+    for name, open311 in runs:
+        profile = name.split("+")[0]
+        log_dir = Path(tempfile.mkdtemp(prefix=f"load-{profile}-"))
+        extra_env = {**NO_LIMITS, **(open311 or {})}
+        if profile.startswith("prod-"):
             stack = local_stack.production(
-                log_dir, replicas=int(name.split("-")[1]), extra_env=NO_LIMITS, chat_requests_per_second=100000
+                log_dir, replicas=int(profile.split("-")[1]), extra_env=extra_env, chat_requests_per_second=100000
             )
         else:
-            stack = local_stack.default(log_dir, extra_env=NO_LIMITS)
-        results[name] = measure(f"{name} ({args.residents} residents)", stack, args.residents, args.conversations)
+            stack = local_stack.default(log_dir, extra_env=extra_env)
+        results[name] = measure(
+            f"{name} ({args.residents} residents)",
+            stack,
+            args.residents,
+            args.conversations,
+            casework if open311 else None,
+        )
+    if casework is not None:
+        casework.stop()
     if "prod-1" in results and "prod-2" in results:
         print(
             "scaling, 1 -> 2 replicas: "

@@ -21,6 +21,8 @@ REPORT_PREFIX = "ASB"
 APPLICATION_PREFIX = "CR"
 # Reports that are not separate incidents for the case review.
 NOT_COUNTED = {"duplicate"}
+# The first update on every report, told in the conversation that filed it.
+RECEIVED = "We have received your report."
 # What an erased resident's reports say in place of their words.
 ERASED = "(erased at the resident's request)"
 REPORT_FIELDS = {
@@ -118,7 +120,7 @@ def file_report(
                     from_status=None,
                     to_status="new",
                     changed_by="resident",
-                    resident_update="We have received your report.",
+                    resident_update=RECEIVED,
                     delivered_at=utcnow(),
                     delivered_by=Delivery.CONVERSATION.value,
                 )

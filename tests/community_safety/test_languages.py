@@ -152,7 +152,9 @@ def test_every_service_line_and_the_forms_own_words_have_their_bengali():
     import calendar
 
     from community_safety.case_review import REASONS, REPEATED
+    from community_safety.open311.config import default_config
     from community_safety.records.models import STATUSES
+    from community_safety.records.reports import RECEIVED
     from community_safety.reporting import IMPACT_WORDS, STORED_WORDS, SUMMARY_LABELS
     from community_safety.services import DAY_NAMES, PARTS_OF_THE_DAY, default_directory
     from community_safety.signposting import _NOTE, CONTACT_WORDS, SERVICE_LINES
@@ -169,6 +171,7 @@ def test_every_service_line_and_the_forms_own_words_have_their_bengali():
     texts |= set(calendar.month_name[1:]) | set(STATUSES.values())
     texts |= {label for _, label in SUMMARY_LABELS} | set(IMPACT_WORDS.values()) | set(STORED_WORDS)
     texts |= set(REASONS.values()) | set(REPEATED.values())
+    texts |= set(default_config().updates.values()) | {RECEIVED}
     translations = default_translations()
     assert sorted(t for t in texts if translations.bengali(t) is None) == []
 

@@ -314,6 +314,17 @@ def test_missing_service_codes_are_named(db):
         partial.stop()
 
 
+def test_the_worker_names_missing_codes_when_it_starts(db, caplog):
+    from community_safety.open311.worker import check_at_start
+
+    partial = FakeOpen311(service_codes=("asb",))
+    try:
+        check_at_start(Open311Client(partial.url, API_KEY), CONFIG)
+    finally:
+        partial.stop()
+    assert "has no service for hate (code hate): fix data/open311.yml" in caplog.text
+
+
 def test_staff_admin_sends_checks_and_fetches(db, casework, capsys):
     from staff.cli import main
 
