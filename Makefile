@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONUNBUFFERED := 1
 
 
-.PHONY: help install spacy weights staff-assets train run run-prod shell test lint needs validate eval crossval benchmark load lock audit clean
+.PHONY: help install spacy weights staff-assets train run run-prod shell test lint needs validate eval crossval benchmark load profile lock audit clean
 
 help:
 	@echo "make run        set up, train if needed, start everything (chat widget on http://127.0.0.1:8000/)"
@@ -135,6 +135,11 @@ load: train staff-assets
 	@scripts/ensure-debian-package.sh nginx /usr/sbin/nginx "the load benchmark"
 	$(PY) -m evaluation.load $(LOAD_ARGS)
 
+# Simulated residents while py-spy samples Rasa, the action server and the web server: build/profile/.
+profile: train staff-assets
+	$(PY) -m pip install --quiet --require-hashes -r requirements-profile.lock
+	$(PY) -m evaluation.profile
+
 # Re-resolve requirements.in and requirements-test.in into their locks, each version at the newest
 # the pins allow, with every file's sha256 (needs the package registry; uv resolves, nothing else).
 UV_COMPILE = pip compile --python-version 3.10 --generate-hashes --no-strip-markers --upgrade --quiet \
@@ -144,7 +149,8 @@ lock:
 	tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; "$$python310" -m venv "$$tmp/venv" && \
 	"$$tmp/venv/bin/pip" install --quiet "uv==0.13.9" && \
 	"$$tmp/venv/bin/uv" $(UV_COMPILE) requirements.in -o requirements.lock && \
-	"$$tmp/venv/bin/uv" $(UV_COMPILE) requirements-test.in -o requirements-test.lock
+	"$$tmp/venv/bin/uv" $(UV_COMPILE) requirements-test.in -o requirements-test.lock && \
+	"$$tmp/venv/bin/uv" $(UV_COMPILE) requirements-profile.in -o requirements-profile.lock
 
 # Every locked version against published advisories. pip-audit asks its advisory service (PyPI's
 # JSON API); --strict makes a package it could not check a failure, never a quiet pass.

@@ -7,12 +7,18 @@ to two, and then checks that every report was filed exactly once and counts towa
 review. With ``--with-open311``, each profile runs again with a casework system to send to (an
 Open311 peer on loopback, tests/open311_server.py, and the worker process), to show what sending
 adds to residents' replies, and checks every report reached it once.
+With ``--think SECONDS``, residents pause between messages (a random 0.5 to 1.5 times that), as people
+do: an open loop, whose reply times are what a resident waits on a busy evening.
+``--turns N`` measures one long conversation instead: the reply time at turn 5 and at turn N (the
+median of the five turns around each, over ``--repeat`` conversations), so a cost that grows with the
+conversation shows.
 A benchmark, not a test: its figures go in the README with this command."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import statistics
 import tempfile
 import time
@@ -62,7 +68,8 @@ class Run:
     seconds: float = 0.0
 
 
-async def resident(base: str, token: str, conversations: int, run: Run) -> None:
+async def resident(base: str, token: str, conversations: int, run: Run, think: float = 0.0) -> None:
+    chooser = random.Random(token)  # the same pauses on every run
     async with httpx.AsyncClient(base_url=base, timeout=120) as client:  # its own cookie: its own conversation
         for number in range(conversations):
             reporting = number % 2 == 0
@@ -77,16 +84,57 @@ async def resident(base: str, token: str, conversations: int, run: Run) -> None:
                 run.latencies.append(time.perf_counter() - started)
                 run.messages += 1
                 run.errors += 0 if ok else 1
+                if think:
+                    await asyncio.sleep(chooser.uniform(0.5, 1.5) * think)
             if reporting:
                 run.filed[token] = run.filed.get(token, 0) + 1
 
 
-async def load(base: str, residents: int, conversations: int, run_id: str) -> Run:
+async def load(base: str, residents: int, conversations: int, run_id: str, think: float = 0.0) -> Run:
     run = Run()
     started = time.perf_counter()
-    await asyncio.gather(*(resident(base, f"{run_id}r{i}", conversations, run) for i in range(residents)))
+    await asyncio.gather(*(resident(base, f"{run_id}r{i}", conversations, run, think) for i in range(residents)))
     run.seconds = time.perf_counter() - started
     return run
+
+
+async def long_conversation(base: str, token: str, turns: int) -> list[float]:
+    """One resident's reply times, turn by turn, through reports and signposting one after another."""
+    script: list[str] = []
+    number = 0
+    while len(script) < turns:
+        script += report_script(f"{token}c{number}", WHENS[number % len(WHENS)]) + SIGNPOSTING
+        number += 1
+    times = []
+    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+        for message in script[:turns]:
+            started = time.perf_counter()
+            response = await client.post("/chat/messages", json={"message": message})
+            times.append(time.perf_counter() - started)
+            if response.status_code != 200 or response.json().get("degraded"):
+                raise RuntimeError(f"turn {len(times)} was not answered: {response.status_code}")
+    return times
+
+
+def measure_length(stack: local_stack.Stack, turns: int, repeat: int) -> dict:
+    run_id = "long" + uuid.uuid4().hex[:8]
+    try:
+        stack.start_all()
+        asyncio.run(load(stack.public, 1, 1, run_id + "warm"))
+        runs = [asyncio.run(long_conversation(stack.public, f"{run_id}r{i}", turns)) for i in range(repeat)]
+    finally:
+        stack.stop()
+
+    def around(turn: int) -> float:
+        return statistics.median(t for times in runs for t in times[max(0, turn - 3) : turn + 2])
+
+    early, late = around(5), around(turns)
+    print(
+        f"one conversation of {turns} turns ({repeat} times): reply at turn 5 {early * 1000:.0f} ms, "
+        f"at turn {turns} {late * 1000:.0f} ms: x{late / early:.2f}",
+        flush=True,
+    )
+    return {"turn 5": early, f"turn {turns}": late, "ratio": late / early}
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -132,12 +180,14 @@ def check_sent(casework, database_url: str, run_id: str, wait: float = 60) -> li
     )
 
 
-def measure(name: str, stack: local_stack.Stack, residents: int, conversations: int, casework=None) -> dict:
+def measure(
+    name: str, stack: local_stack.Stack, residents: int, conversations: int, casework=None, think: float = 0.0
+) -> dict:
     run_id = "load" + uuid.uuid4().hex[:8]
     try:
         stack.start_all()
         asyncio.run(load(stack.public, 2, 1, run_id + "warm"))  # first replies load lazily
-        run = asyncio.run(load(stack.public, residents, conversations, run_id))
+        run = asyncio.run(load(stack.public, residents, conversations, run_id, think))
         problems = check_reports(stack.database_url, run_id, run)
         if casework is not None:
             problems += check_sent(casework, stack.database_url, run_id)
@@ -168,6 +218,15 @@ def measure(name: str, stack: local_stack.Stack, residents: int, conversations: 
     return figures
 
 
+def stack_for(profile: str, extra_env: dict[str, str]) -> local_stack.Stack:
+    """prod-N: the production profile with N replicas; sqlite: `make run`'s."""
+    log_dir = Path(tempfile.mkdtemp(prefix=f"load-{profile}-"))
+    if profile.startswith("prod-"):
+        replicas = int(profile.split("-")[1])
+        return local_stack.production(log_dir, replicas=replicas, extra_env=extra_env, chat_requests_per_second=100000)
+    return local_stack.default(log_dir, extra_env=extra_env)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--residents", type=int, default=24, help="residents talking at once")
@@ -176,7 +235,13 @@ def main() -> int:
     parser.add_argument(
         "--with-open311", action="store_true", help="each profile again, sending reports to a casework system"
     )
+    parser.add_argument("--think", type=float, default=0.0, help="seconds residents pause between messages (about)")
+    parser.add_argument("--turns", type=int, help="measure one conversation this long instead (turn 5 against it)")
+    parser.add_argument("--repeat", type=int, default=3, help="with --turns: how many such conversations")
     args = parser.parse_args()
+    if args.turns:
+        measure_length(stack_for(args.profiles.split(",")[0], NO_LIMITS), args.turns, args.repeat)
+        return 0
     results = {}
     casework = None
     if args.with_open311:
@@ -188,21 +253,15 @@ def main() -> int:
     if casework is not None:
         runs = [run for name, _ in runs for run in ((name, None), (f"{name}+open311", sending))]
     for name, open311 in runs:
-        profile = name.split("+")[0]
-        log_dir = Path(tempfile.mkdtemp(prefix=f"load-{profile}-"))
-        extra_env = {**NO_LIMITS, **(open311 or {})}
-        if profile.startswith("prod-"):
-            stack = local_stack.production(
-                log_dir, replicas=int(profile.split("-")[1]), extra_env=extra_env, chat_requests_per_second=100000
-            )
-        else:
-            stack = local_stack.default(log_dir, extra_env=extra_env)
+        stack = stack_for(name.split("+")[0], {**NO_LIMITS, **(open311 or {})})
+        thinking = f", thinking ~{args.think:g} s" if args.think else ""
         results[name] = measure(
-            f"{name} ({args.residents} residents)",
+            f"{name} ({args.residents} residents{thinking})",
             stack,
             args.residents,
             args.conversations,
             casework if open311 else None,
+            args.think,
         )
     if casework is not None:
         casework.stop()
