@@ -26,6 +26,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.languages import resident_language, speak
+from actions.questions import question_for
 from community_safety.answers import NO, Answer, is_cancel, yes_no
 from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, SAFETY_NET_KEY
 
@@ -115,6 +116,17 @@ class PatientFormValidation(FormValidationAction, ABC):
         if tracker.get_slot(STOP_SLOT):
             return []
         return self.questions(tracker)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """Validates, then asks the form's next question here: Rasa's form would otherwise call the
+        action server a second time for it (deploy/rasa_server.py skips that call)."""
+        events = await super().run(dispatcher, tracker, domain)
+        requested = [e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == "requested_slot"]
+        next_slot = requested[-1] if requested else None
+        question = question_for(next_slot) if next_slot else None
+        if question is not None:
+            question.ask(dispatcher, tracker, from_validation=True)  # the tracker has the new answers
+        return events
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -37,11 +37,16 @@ def say(tracker: Tracker, english: str) -> str:
 
 
 def speak(
-    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, buttons: list[dict[str, str]] | None = None
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    text: str,
+    buttons: list[dict[str, str]] | None = None,
+    **metadata: str,
 ) -> None:
-    """Says ``text``, with its buttons' words, in the resident's language; payloads stay as they are."""
+    """Says ``text``, with its buttons' words, in the resident's language; payloads stay as they are.
+    ``metadata`` goes with the message to Rasa (not to the resident)."""
     translated = [{**button, "title": say(tracker, button["title"])} for button in buttons or []]
-    dispatcher.utter_message(text=say(tracker, text), buttons=translated)
+    dispatcher.utter_message(text=say(tracker, text), buttons=translated, **metadata)
 
 
 class ActionChooseLanguage(Action):

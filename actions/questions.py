@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions.languages import resident_language, speak
 from community_safety.reporting import default_reporting
 from community_safety.signposting import ANSWERS, Prompt, default_signposting
+from deploy.rasa_server import ASKED_IN_VALIDATION
 
 
 class AskQuestion(Action, ABC):
@@ -32,9 +33,15 @@ class AskQuestion(Action, ABC):
         raise NotImplementedError
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        prompt = self.prompt(tracker)
-        speak(dispatcher, tracker, prompt.text, prompt.as_buttons())
+        self.ask(dispatcher, tracker)
         return []
+
+    def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, from_validation: bool = False) -> None:
+        """The question, with its buttons. Asked from a form's validation, it is marked so that Rasa's
+        form doesn't call this action for it again (deploy/rasa_server.py)."""
+        prompt = self.prompt(tracker)
+        marks = {ASKED_IN_VALIDATION: self.slot} if from_validation else {}
+        speak(dispatcher, tracker, prompt.text, prompt.as_buttons(), **marks)
 
 
 class AskSignpostQuestion(AskQuestion, ABC):
@@ -142,3 +149,18 @@ class AskReportConfirm(AskReportQuestion):
 class AskReportChange(AskReportQuestion):
     def name(self) -> str:
         return "action_ask_report_change"
+
+
+def question_for(slot: str) -> AskQuestion | None:
+    """The ask action for a slot, as Rasa's forms find it (``action_ask_<slot>``)."""
+    return QUESTIONS.get(slot)
+
+
+def _every_question(cls: type[AskQuestion]) -> list[type[AskQuestion]]:
+    return [c for sub in cls.__subclasses__() for c in (sub, *_every_question(sub))]
+
+
+QUESTIONS = {
+    question.slot: question
+    for question in (cls() for cls in _every_question(AskQuestion) if not getattr(cls, "__abstractmethods__", None))
+}

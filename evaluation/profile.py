@@ -21,7 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 from deploy.processes import VENV_BIN
-from evaluation.load import NO_LIMITS, load, percentile, stack_for
+from evaluation.load import NO_LIMITS, Run, load, long_conversation, percentile, stack_for
 
 PROJECT = Path(__file__).resolve().parent.parent
 OUT = PROJECT / "build" / "profile"
@@ -64,6 +64,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--residents", type=int, default=8, help="residents talking at once, without pause")
     parser.add_argument("--conversations", type=int, default=2, help="conversations each")
+    parser.add_argument("--turns", type=int, help="instead: one resident's conversation this long")
     args = parser.parse_args()
     spy = shutil.which("py-spy", path=str(VENV_BIN)) or shutil.which("py-spy")
     if not spy:
@@ -81,7 +82,11 @@ def main() -> int:
             samplers.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
         time.sleep(1)
         started = time.perf_counter()
-        run = asyncio.run(load(stack.public, args.residents, args.conversations, "profile" + uuid.uuid4().hex[:6]))
+        if args.turns:
+            run = Run(latencies=asyncio.run(long_conversation(stack.public, "profile-long", args.turns)))
+            run.messages = len(run.latencies)
+        else:
+            run = asyncio.run(load(stack.public, args.residents, args.conversations, "profile" + uuid.uuid4().hex[:6]))
         seconds = time.perf_counter() - started
     finally:
         for sampler in samplers:
@@ -92,8 +97,9 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 sampler.kill()
         stack.stop()
+    who = f"one conversation of {args.turns} turns" if args.turns else f"{args.residents} residents without pause"
     heading = (
-        f"## Profile: {args.residents} residents without pause, {run.messages} messages in {seconds:.1f} s "
+        f"## Profile: {who}, {run.messages} messages in {seconds:.1f} s "
         f"({run.messages / seconds:.2f} msg/s, reply p50 {percentile(run.latencies, 0.5) * 1000:.0f} ms, "
         f"p95 {percentile(run.latencies, 0.95) * 1000:.0f} ms, errors {run.errors})\n\n"
     )

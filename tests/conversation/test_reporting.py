@@ -278,3 +278,26 @@ def test_once_the_chat_is_quiet_the_anonymous_part_loses_its_words_and_the_chat_
     assert named.group(0) in text_ and anonymous not in text_
     seen = "\n".join(turn.text for turn in conversation(chat.sender))
     assert "a car alarm going off every night" in seen and "Gary" not in seen
+
+
+def test_each_answer_gets_the_next_question_once_with_its_buttons(chat):
+    """The form's next question comes from its validation (one call to the action server a turn,
+    deploy/rasa_server.py): said once, after any word about the answer, with its buttons."""
+    chat.say("/file_report")
+    expected = [
+        ("music till 4am", "Where does it happen?"),
+        ("Roman Road", "When did it happen?"),
+        ("last night", "Who was involved?"),
+        ("don't know", "Do you feel you're being targeted?"),
+    ]
+    for answer, question in expected:
+        replies = chat.say(answer)
+        texts = [reply.get("text", "") for reply in replies]
+        assert sum(question in text for text in texts) == 1, texts
+    replies = chat.say("no")  # targeted: the next is a yes/no question with its buttons
+    assert len(replies) == 1 and "because of who you are" in replies[0]["text"], replies
+    assert [b["title"] for b in replies[0]["buttons"]] == ["Yes", "No", "Not sure"]
+    # An answer that can't be read: the word about it first, then the same question, once.
+    replies = chat.say("purple")
+    texts = [reply.get("text", "") for reply in replies]
+    assert len(texts) == 2 and texts[1].count("?") >= 1 and texts[0] != texts[1], texts

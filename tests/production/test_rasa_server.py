@@ -78,3 +78,179 @@ def test_every_replica_said_its_fixes_when_it_started(production):
     for name in ("rasa1", "rasa2"):
         log = production.processes[name].log.read_text()
         assert "no error reports to Rasa's Sentry" in log and "validator built once" in log
+        assert "questions asked from the form's validation" in log
+
+
+def _form_and_tracker():
+    from rasa.core.actions.forms import FormAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.from_yaml(
+        """
+        slots:
+          report_location: {type: text, mappings: [{type: from_text}]}
+          report_when: {type: text, mappings: [{type: from_text}]}
+        forms:
+          report_form: {required_slots: [report_location, report_when]}
+        actions: [action_ask_report_when]
+        """
+    )
+    tracker = DialogueStateTracker.from_events("resident", [], slots=domain.slots)
+    return FormAction("report_form", None), tracker, domain
+
+
+@pytest.mark.parametrize("asked_in_validation", [True, False])
+def test_the_form_asks_only_what_its_validation_did_not(asked_in_validation, monkeypatch):
+    import asyncio
+
+    from rasa.core.actions.forms import FormAction
+    from rasa.shared.core.events import BotUttered, SlotSet
+
+    original = FormAction.request_next_slot
+    try:
+        assert "questions asked from the form's validation" in rasa_server.install_fixes()
+        assert FormAction.request_next_slot is rasa_server._request_next_slot
+        form, tracker, domain = _form_and_tracker()
+        asked = []
+
+        async def ask(self, domain, nlg, output_channel, slot, tracker):
+            asked.append(slot)
+            return [BotUttered("When did it happen?")]
+
+        monkeypatch.setattr(FormAction, "_ask_for_slot", ask)
+        mark = {rasa_server.ASKED_IN_VALIDATION: "report_when"} if asked_in_validation else {}
+        validation = [
+            SlotSet("report_location", "Brick Lane"),
+            BotUttered("When did it happen?", metadata=mark),
+            SlotSet("requested_slot", "report_when"),
+        ]
+        events = asyncio.run(form.request_next_slot(tracker, domain, None, None, validation))
+        assert asked == ([] if asked_in_validation else ["report_when"])
+        assert len(events) == (0 if asked_in_validation else 1)
+        # A mark for another slot changes nothing: that question is still asked.
+        other = [BotUttered("Where?", metadata={rasa_server.ASKED_IN_VALIDATION: "report_location"})]
+        asyncio.run(form.request_next_slot(tracker, domain, None, None, [*validation[::2], *other]))
+        assert asked[-1] == "report_when"
+    finally:
+        FormAction.request_next_slot = original
+
+
+def test_each_event_type_is_found_once_and_is_rasas_own_answer():
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    rasa_server.install_fixes()
+    rasas = rasa_server.RASAS_OWN["Event.resolve_by_type"].__func__
+    for cls in all_subclasses(Event):
+        assert Event.resolve_by_type(cls.type_name) is rasas(cls.type_name)
+        assert cls.type_name in rasa_server._EVENT_TYPES
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("nonsense", default=Event) is Event
+    with pytest.raises(ValueError, match="Unknown event name 'nonsense'"):
+        Event.resolve_by_type("nonsense")
+
+
+def _event_strategy():
+    from hypothesis import strategies as st
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionExecutionRejected,
+        ActionReverted,
+        ActiveLoop,
+        Restarted,
+        SessionStarted,
+        SlotSet,
+        UserUtteranceReverted,
+        UserUttered,
+    )
+
+    return st.sampled_from(
+        [
+            lambda: UserUttered("hello", {"name": "greet"}),
+            lambda: ActionExecuted("action_listen"),
+            lambda: ActionExecuted("report_form"),
+            lambda: ActionExecuted("signpost_form"),
+            lambda: ActionExecuted("action_x"),
+            lambda: ActiveLoop("report_form"),
+            lambda: ActiveLoop("signpost_form"),
+            lambda: ActiveLoop(None),
+            lambda: ActionExecutionRejected("report_form"),
+            lambda: SlotSet("report_when", "last night"),
+            lambda: Restarted(),
+            lambda: SessionStarted(),
+            lambda: ActionReverted(),
+            lambda: UserUtteranceReverted(),
+        ]
+    )
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_event_strategy(), max_size=40), st.lists(st.booleans(), max_size=40))
+def test_applied_events_carried_on_are_rasas_own(makers, ask_after):
+    """Events appended one at a time, applied_events asked between (or not): the same as Rasa's."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rasa_server.install_fixes()
+    rasas = rasa_server.RASAS_OWN["DialogueStateTracker.applied_events"]
+    tracker = DialogueStateTracker("resident", [])
+    for number, make in enumerate(makers):
+        tracker.events.append(make())
+        if number < len(ask_after) and ask_after[number]:
+            assert rasa_server._applied_events(tracker) == rasas(tracker)
+    assert rasa_server._applied_events(tracker) == rasas(tracker)
+
+
+def test_the_conversation_store_reads_as_rasa_does(tmp_path, monkeypatch):
+    """Kept rows and rows added since, another replica's, a deleted conversation and a new session:
+    always the events Rasa's own reading gives."""
+    import asyncio
+
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rasa_server.install_fixes()
+    rasas = rasa_server.RASAS_OWN["SQLTrackerStore._retrieve"]
+    domain = Domain.from_yaml("slots:\n  report_when: {type: text, mappings: [{type: from_text}]}")
+    one = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    another_replica = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+
+    def same(store, sender="resident"):
+        ours = asyncio.run(store.retrieve(sender))
+        theirs = asyncio.run(rasas(store, sender, False))
+        assert (ours is None) == (theirs is None)
+        if ours is not None:
+            assert [e.as_dict() for e in ours.events] == [e.as_dict() for e in theirs.events]
+        return ours
+
+    assert same(one) is None
+    tracker = DialogueStateTracker("resident", domain.slots)
+    for event in (SessionStarted(), UserUttered("hi"), SlotSet("report_when", "x")):
+        tracker.update(event)
+    asyncio.run(one.save(tracker))
+    tracker = same(one)
+    assert [e.as_dict()["event"] for e in tracker.events] == ["session_started", "user", "slot"]
+    tracker.update(ActionExecuted("action_listen"))
+    asyncio.run(one.save(tracker))
+    assert same(one).events[-1].as_dict()["name"] == "action_listen"  # one row read, the rest kept
+    later = same(another_replica)
+    later.update(UserUttered("on the other replica"))
+    asyncio.run(another_replica.save(later))
+    assert same(one).events[-1].text == "on the other replica"
+    later.update(SessionStarted())  # a new session: what counts changes
+    later.update(UserUttered("new session"))
+    asyncio.run(another_replica.save(later))
+    assert [e.as_dict()["event"] for e in same(one).events] == ["session_started", "user"]
+    with one.session_scope() as session:  # erased: every row gone
+        session.query(one.SQLEvent).delete()
+        session.commit()
+    assert same(one) is None
+    monkeypatch.setattr(rasa_server, "RECENT_SECONDS", 0)  # nothing kept: read afresh each time
+    asyncio.run(one.save(tracker))
+    assert same(one) is not None
