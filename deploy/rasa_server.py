@@ -197,8 +197,6 @@ async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool):
     return None
 
 
-
-
 @dataclass
 class _Applied:
     events: Any  # the tracker's deque this was worked out from
