@@ -7,8 +7,9 @@ to two, and then checks that every report was filed exactly once and counts towa
 review. With ``--with-open311``, each profile runs again with a casework system to send to (an
 Open311 peer on loopback, tests/open311_server.py, and the worker process), to show what sending
 adds to residents' replies, and checks every report reached it once.
-With ``--think SECONDS``, residents pause between messages (a random 0.5 to 1.5 times that), as people
-do: an open loop, whose reply times are what a resident waits on a busy evening.
+With ``--think SECONDS``, residents arrive at random within the first pause and pause between messages
+(a random 0.5 to 1.5 times that), as people do: an open loop, whose reply times are what a resident
+waits on a busy evening.
 ``--turns N`` measures one long conversation instead: the reply time at turn 5 and at turn N (the
 median of the five turns around each, over ``--repeat`` conversations), so a cost that grows with the
 conversation shows.
@@ -70,6 +71,9 @@ class Run:
 
 async def resident(base: str, token: str, conversations: int, run: Run, think: float = 0.0) -> None:
     chooser = random.Random(token)  # the same pauses on every run
+    if think:
+        # People don't all start at the same second: each arrives within the first pause.
+        await asyncio.sleep(chooser.uniform(0, think))
     async with httpx.AsyncClient(base_url=base, timeout=120) as client:  # its own cookie: its own conversation
         for number in range(conversations):
             reporting = number % 2 == 0
