@@ -25,6 +25,10 @@ Fixes to the hot path, each measured (issue #12) and tested to change nothing bu
   included), after checking no earlier row went (erasure, retention). Kept for less time than the
   shortest quiet spell before ``staff-admin purge`` scrubs a conversation, so a scrubbed
   conversation is never read from memory.
+- Every call to the action server sent the whole session's events, so its cost grew with the
+  conversation. Here it sends the last ``ACTION_SERVER_EVENTS`` (the slots, the latest message and
+  the active form go as before): the actions read only recent events (a form's new answers; the
+  message that led to a report, a few turns back).
 - ``DialogueStateTracker.applied_events`` went through the whole conversation, undoing form turns
   with list copies, several times a message. Here it carries on from where it last stopped when
   the tracker has only gained events since (and no new form has appeared), else works afresh.
@@ -43,6 +47,8 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 FIXES: list[str] = []
+# Events sent with each call to the action server: the last ones, dozens of turns of them.
+ACTION_SERVER_EVENTS = 300
 # Rasa's own functions the fixes replace: some fixes fall back on them, the tests compare the two.
 RASAS_OWN: dict[str, Any] = {}
 # In a bot message's metadata: the validation action asked for this slot already.
@@ -260,6 +266,22 @@ def _applied_events(self) -> list:
     return list(applied)
 
 
+def _action_call_format(self, tracker: Any, domain: Any) -> dict[str, Any]:
+    """RemoteAction._action_call_format (Rasa 3.6.21), with the session's latest events only."""
+    import itertools
+
+    import rasa
+    from rasa.shared.core.trackers import EventVerbosity
+
+    state = tracker.current_state(EventVerbosity.NONE)
+    latest = list(itertools.islice(reversed(tracker.events), ACTION_SERVER_EVENTS))[::-1]
+    state["events"] = [event.as_dict() for event in latest]
+    result = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": state, "version": rasa.__version__}
+    if not self._is_selective_domain_enabled() or domain.does_custom_action_explicitly_need_domain(self.name()):
+        result["domain"] = domain.as_dict()
+    return result
+
+
 def _no_error_reporting() -> None:
     """Instead of rasa.telemetry.initialize_error_reporting: nothing leaves the council."""
 
@@ -276,6 +298,7 @@ def install_fixes() -> list[str]:
     replaced = [
         (rasa.telemetry, "initialize_error_reporting", _no_error_reporting),
         (RemoteAction, "_validate_action_result", _validate_action_result),
+        (RemoteAction, "_action_call_format", _action_call_format),
         (FormAction, "request_next_slot", _request_next_slot),
         (Event, "resolve_by_type", staticmethod(_resolve_event_type)),
         (DialogueStateTracker, "applied_events", _applied_events),
@@ -292,6 +315,7 @@ def install_fixes() -> list[str]:
         "event types found once",
         "conversation store read from recent rows",
         "applied events carried on",
+        "the action server sent recent events",
     ]
     return FIXES
 

@@ -254,3 +254,27 @@ def test_the_conversation_store_reads_as_rasa_does(tmp_path, monkeypatch):
     monkeypatch.setattr(rasa_server, "RECENT_SECONDS", 0)  # nothing kept: read afresh each time
     asyncio.run(one.save(tracker))
     assert same(one) is not None
+
+
+def test_the_action_server_is_sent_what_rasa_sends_with_the_latest_events(monkeypatch):
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rasa_server.install_fixes()
+    rasas = rasa_server.RASAS_OWN["RemoteAction._action_call_format"]
+    domain = Domain.from_yaml("slots:\n  report_when: {type: text, mappings: [{type: from_text}]}")
+    action = RemoteAction(name="action_x", action_endpoint=None)
+    tracker = DialogueStateTracker("resident", domain.slots)
+    for number in range(40):
+        tracker.update(UserUttered(f"message {number}", {"name": "greet"}))
+        tracker.update(SlotSet("report_when", f"{number} days ago"))
+        tracker.update(ActionExecuted("action_listen"))
+    # A short conversation: exactly what Rasa sends.
+    assert rasa_server._action_call_format(action, tracker, domain) == rasas(action, tracker, domain)
+    # A long one: the same, but only the latest events.
+    monkeypatch.setattr(rasa_server, "ACTION_SERVER_EVENTS", 30)
+    ours, theirs = rasa_server._action_call_format(action, tracker, domain), rasas(action, tracker, domain)
+    assert ours["tracker"]["events"] == theirs["tracker"]["events"][-30:]
+    ours["tracker"]["events"] = theirs["tracker"]["events"] = None
+    assert ours == theirs
