@@ -21,8 +21,8 @@ Fixes to the hot path, each measured (issue #12) and tested to change nothing bu
 - The conversation store read every event of the session as an ORM object on every message, and
   SQLAlchemy made a cache key for that query each time: a cost that grew with the conversation.
   Here the events' JSON is read as plain rows, and the last ``RECENT_CONVERSATIONS`` conversations'
-  rows are kept for ``RECENT_SECONDS``: a message reads only the rows added since (another replica's
-  included), after checking no earlier row went (erasure, retention). Kept for less time than the
+  events are kept, read, for ``RECENT_SECONDS``: a message reads only the rows added since (another
+  replica's included), after checking no earlier row went (erasure, retention). Kept for less time than the
   shortest quiet spell before ``staff-admin purge`` scrubs a conversation, so a scrubbed
   conversation is never read from memory.
 - Every call to the action server sent the whole session's events, so its cost grew with the
@@ -134,7 +134,8 @@ RECENT_SECONDS = 120.0  # below WIDGET_IDLE_MINUTES' least (5): purge scrubs onl
 class _StoredSession:
     last_id: int  # the sender's newest row read
     rows_up_to_last: int  # how many rows the sender had up to it: fewer means some were deleted
-    data: list[str] = field(default_factory=list)  # this session's events, as stored
+    events: list = field(default_factory=list)  # this session's events, read (Rasa's Event objects)
+    tracker: Any = None  # those events replayed, for a domain's slots: copied for each message
     used: float = 0.0
 
 
@@ -142,9 +143,18 @@ _RECENT: OrderedDict[tuple[int, str], _StoredSession] = OrderedDict()
 _RECENT_LOCK = threading.Lock()
 
 
-def _session_event_data(store: Any, session: Any, sender_id: str) -> list[str]:
-    """The stored JSON of the sender's events since their last session start, as Rasa's own query
-    returns them: from memory plus the rows added since, or read afresh."""
+def _read(rows: Any) -> list:
+    import json
+
+    from rasa.shared.core.events import deserialise_events
+
+    return deserialise_events([json.loads(row.data) for row in rows])
+
+
+def _session_events(store: Any, session: Any, sender_id: str) -> list:
+    """The sender's events since their last session start, as Rasa's own query returns them: from
+    memory plus the rows added since, or read afresh. Events are not changed once made (a tracker
+    replaying them leaves them be), so trackers may share them."""
     import sqlalchemy as sa
 
     table = store.SQLEvent.__table__
@@ -164,12 +174,12 @@ def _session_event_data(store: Any, session: Any, sender_id: str) -> list[str]:
             # A new session changes which events count: read afresh, as Rasa does.
             if not any(row.type_name == "session_started" for row in new):
                 if new:
-                    kept.data.extend(row.data for row in new)
+                    kept.events.extend(_read(new))
                     kept.last_id, kept.rows_up_to_last = new[-1].id, kept.rows_up_to_last + len(new)
                 kept.used = now
                 with _RECENT_LOCK:
                     _RECENT.move_to_end(key)
-                return list(kept.data)
+                return list(kept.events)
     query = store._event_query(session, sender_id, fetch_events_from_all_sessions=False)
     rows = query.with_entities(store.SQLEvent.id, store.SQLEvent.data).all()
     if not rows:
@@ -180,27 +190,68 @@ def _session_event_data(store: Any, session: Any, sender_id: str) -> list[str]:
     earlier = session.execute(
         sa.select(sa.func.count()).where(table.c.sender_id == sender_id, table.c.id <= last_id)
     ).scalar()
+    events = _read(rows)
     with _RECENT_LOCK:
-        _RECENT[key] = _StoredSession(last_id, earlier, [row.data for row in rows], now)
+        _RECENT[key] = _StoredSession(last_id, earlier, events, used=now)
         _RECENT.move_to_end(key)
         while len(_RECENT) > RECENT_CONVERSATIONS:
             _RECENT.popitem(last=False)
-    return [row.data for row in rows]
+    return list(events)
 
 
 async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool):
     """SQLTrackerStore._retrieve (Rasa 3.6.21): the session's events from memory and new rows."""
-    import json
-
     from rasa.shared.core.trackers import DialogueStateTracker
 
     if fetch_events_from_all_sessions:
         return await RASAS_OWN["SQLTrackerStore._retrieve"](self, sender_id, fetch_events_from_all_sessions)
     with self.session_scope() as session:
-        events = [json.loads(data) for data in _session_event_data(self, session, sender_id)]
-    if self.domain and events:
-        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
-    return None
+        events = _session_events(self, session, sender_id)
+    if not (self.domain and events):
+        return None
+    kept = _RECENT.get((id(self), sender_id))
+    template = kept.tracker if kept is not None else None
+    slots, done = self.domain.slots, len(template.events) if template is not None else 0
+    if (
+        template is None
+        or getattr(template, "_slots_from", None) is not slots
+        or done > len(events)
+        or (done and template.events[-1] is not events[done - 1])
+    ):
+        template, done = DialogueStateTracker.from_events(sender_id, [], slots), 0
+    for event in events[done:]:
+        template.update(event)
+    template.applied_events()  # worked out once here; each message's copy carries on from it
+    if kept is not None:
+        template._slots_from = slots
+        kept.tracker = template
+    return _copy_tracker(template)
+
+
+def _copy_tracker(tracker: Any) -> Any:
+    """A tracker in the same state as ``tracker`` that can change apart from it: its own events deque
+    (the events themselves shared: they don't change), slots, active loop and worked-out applied
+    events. Replaying every event again is what this saves."""
+    import copy
+    import dataclasses
+
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    twin = DialogueStateTracker.__new__(DialogueStateTracker)
+    twin.__dict__.update(tracker.__dict__)
+    twin.events = tracker._create_events(list(tracker.events))
+    twin.slots = copy.copy(tracker.slots)
+    for name, slot in tracker.slots.items():
+        twin.slots[name] = copy.copy(slot)
+    twin.active_loop = dataclasses.replace(tracker.active_loop) if tracker.active_loop else None
+    twin.latest_action = dict(tracker.latest_action) if tracker.latest_action else tracker.latest_action
+    memo = tracker.__dict__.get("_applied_so_far")
+    if memo is not None and memo.events is tracker.events:
+        twin._applied_so_far = _Applied(twin.events, memo.count, memo.last, set(memo.loop_names), list(memo.applied))
+    else:
+        twin.__dict__.pop("_applied_so_far", None)
+    twin.__dict__.pop("_slots_from", None)
+    return twin
 
 
 @dataclass

@@ -212,8 +212,8 @@ def test_the_conversation_store_reads_as_rasa_does(tmp_path, monkeypatch):
 
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
     rasa_server.install_fixes()
     rasas = rasa_server.RASAS_OWN["SQLTrackerStore._retrieve"]
@@ -227,6 +227,8 @@ def test_the_conversation_store_reads_as_rasa_does(tmp_path, monkeypatch):
         assert (ours is None) == (theirs is None)
         if ours is not None:
             assert [e.as_dict() for e in ours.events] == [e.as_dict() for e in theirs.events]
+            assert ours.current_state(EventVerbosity.ALL) == theirs.current_state(EventVerbosity.ALL)
+            assert [e.as_dict() for e in ours.applied_events()] == [e.as_dict() for e in theirs.applied_events()]
         return ours
 
     assert same(one) is None
@@ -239,6 +241,12 @@ def test_the_conversation_store_reads_as_rasa_does(tmp_path, monkeypatch):
     tracker.update(ActionExecuted("action_listen"))
     asyncio.run(one.save(tracker))
     assert same(one).events[-1].as_dict()["name"] == "action_listen"  # one row read, the rest kept
+    # What one message does to its tracker, unsaved, is not in the next message's.
+    changed = same(one)
+    for event in (SlotSet("report_when", "changed"), ActiveLoop("report_form"), ActionExecuted("report_form")):
+        changed.update(event)
+    changed.interrupt_loop(True)
+    assert same(one).get_slot("report_when") == "x" and same(one).active_loop is None
     later = same(another_replica)
     later.update(UserUttered("on the other replica"))
     asyncio.run(another_replica.save(later))
@@ -278,3 +286,23 @@ def test_the_action_server_is_sent_what_rasa_sends_with_the_latest_events(monkey
     assert ours["tracker"]["events"] == theirs["tracker"]["events"][-30:]
     ours["tracker"]["events"] = theirs["tracker"]["events"] = None
     assert ours == theirs
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_event_strategy(), max_size=30), st.lists(_event_strategy(), max_size=10))
+def test_a_copied_tracker_carries_on_as_one_replayed_from_the_start(before, after):
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+    rasa_server.install_fixes()
+    slots = Domain.from_yaml("slots:\n  report_when: {type: text, mappings: [{type: from_text}]}").slots
+    first, then = [make() for make in before], [make() for make in after]
+    template = DialogueStateTracker.from_events("resident", first, slots)
+    template.applied_events()
+    copied = rasa_server._copy_tracker(template)
+    for event in then:
+        copied.update(event)
+    replayed = DialogueStateTracker.from_events("resident", first + then, slots)
+    assert copied.current_state(EventVerbosity.ALL) == replayed.current_state(EventVerbosity.ALL)
+    assert copied.applied_events() == replayed.applied_events()
+    assert len(template.events) == len(first)  # the template is as it was
