@@ -69,9 +69,11 @@ class Run:
     seconds: float = 0.0
 
 
-async def resident(base: str, token: str, conversations: int, run: Run, think: float = 0.0) -> None:
+async def resident(
+    base: str, token: str, conversations: int, run: Run, think: float = 0.0, together: bool = False
+) -> None:
     chooser = random.Random(token)  # the same pauses on every run
-    if think:
+    if think and not together:
         # People don't all start at the same second: each arrives within the first pause.
         await asyncio.sleep(chooser.uniform(0, think))
     async with httpx.AsyncClient(base_url=base, timeout=120) as client:  # its own cookie: its own conversation
@@ -94,10 +96,14 @@ async def resident(base: str, token: str, conversations: int, run: Run, think: f
                 run.filed[token] = run.filed.get(token, 0) + 1
 
 
-async def load(base: str, residents: int, conversations: int, run_id: str, think: float = 0.0) -> Run:
+async def load(
+    base: str, residents: int, conversations: int, run_id: str, think: float = 0.0, together: bool = False
+) -> Run:
     run = Run()
     started = time.perf_counter()
-    await asyncio.gather(*(resident(base, f"{run_id}r{i}", conversations, run, think) for i in range(residents)))
+    await asyncio.gather(
+        *(resident(base, f"{run_id}r{i}", conversations, run, think, together) for i in range(residents))
+    )
     run.seconds = time.perf_counter() - started
     return run
 
@@ -185,13 +191,19 @@ def check_sent(casework, database_url: str, run_id: str, wait: float = 60) -> li
 
 
 def measure(
-    name: str, stack: local_stack.Stack, residents: int, conversations: int, casework=None, think: float = 0.0
+    name: str,
+    stack: local_stack.Stack,
+    residents: int,
+    conversations: int,
+    casework=None,
+    think: float = 0.0,
+    together: bool = False,
 ) -> dict:
     run_id = "load" + uuid.uuid4().hex[:8]
     try:
         stack.start_all()
         asyncio.run(load(stack.public, 2, 1, run_id + "warm"))  # first replies load lazily
-        run = asyncio.run(load(stack.public, residents, conversations, run_id, think))
+        run = asyncio.run(load(stack.public, residents, conversations, run_id, think, together))
         problems = check_reports(stack.database_url, run_id, run)
         if casework is not None:
             problems += check_sent(casework, stack.database_url, run_id)
@@ -240,6 +252,7 @@ def main() -> int:
         "--with-open311", action="store_true", help="each profile again, sending reports to a casework system"
     )
     parser.add_argument("--think", type=float, default=0.0, help="seconds residents pause between messages (about)")
+    parser.add_argument("--together", action="store_true", help="with --think: every resident starts at once")
     parser.add_argument("--turns", type=int, help="measure one conversation this long instead (turn 5 against it)")
     parser.add_argument("--repeat", type=int, default=3, help="with --turns: how many such conversations")
     args = parser.parse_args()
@@ -258,7 +271,9 @@ def main() -> int:
         runs = [run for name, _ in runs for run in ((name, None), (f"{name}+open311", sending))]
     for name, open311 in runs:
         stack = stack_for(name.split("+")[0], {**NO_LIMITS, **(open311 or {})})
-        thinking = f", thinking ~{args.think:g} s" if args.think else ""
+        thinking = (
+            f", thinking ~{args.think:g} s{', all starting at once' if args.together else ''}" if args.think else ""
+        )
         results[name] = measure(
             f"{name} ({args.residents} residents{thinking})",
             stack,
@@ -266,6 +281,7 @@ def main() -> int:
             args.conversations,
             casework if open311 else None,
             args.think,
+            args.together,
         )
     if casework is not None:
         casework.stop()
