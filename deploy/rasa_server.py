@@ -25,6 +25,9 @@ Fixes to the hot path, each measured (issue #12) and tested to change nothing bu
   replica's included), after checking no earlier row went (erasure, retention). Kept for less time than the
   shortest quiet spell before ``staff-admin purge`` scrubs a conversation, so a scrubbed
   conversation is never read from memory.
+- Rasa's forms copy the tracker to try each turn's answers, and a copy replayed every event of the
+  conversation; here a copy takes the events as they are (they don't change) with its own slots,
+  active loop and worked-out applied events.
 - Every call to the action server sent the whole session's events, so its cost grew with the
   conversation. Here it sends the last ``ACTION_SERVER_EVENTS`` (the slots, the latest message and
   the active form go as before): the actions read only recent events (a form's new answers; the
@@ -333,6 +336,18 @@ def _action_call_format(self, tracker: Any, domain: Any) -> dict[str, Any]:
     return result
 
 
+def _copy(self: Any) -> Any:
+    """DialogueStateTracker.copy (Rasa 3.6.21), without replaying every event: Rasa's forms copy the
+    tracker on each turn to try their new answers."""
+    from rasa.shared.constants import DEFAULT_SENDER_ID
+
+    twin = _copy_tracker(self)
+    # As Rasa's copy, which starts from init_copy: these are not carried over.
+    twin.model_id = twin.assistant_id = twin.sender_source = None
+    twin.sender_id = self.sender_id or DEFAULT_SENDER_ID
+    return twin
+
+
 def _no_error_reporting() -> None:
     """Instead of rasa.telemetry.initialize_error_reporting: nothing leaves the council."""
 
@@ -353,6 +368,7 @@ def install_fixes() -> list[str]:
         (FormAction, "request_next_slot", _request_next_slot),
         (Event, "resolve_by_type", staticmethod(_resolve_event_type)),
         (DialogueStateTracker, "applied_events", _applied_events),
+        (DialogueStateTracker, "copy", _copy),
         (SQLTrackerStore, "_retrieve", _retrieve),
     ]
     for owner, name, ours in replaced:
@@ -367,6 +383,7 @@ def install_fixes() -> list[str]:
         "conversation store read from recent rows",
         "applied events carried on",
         "the action server sent recent events",
+        "trackers copied without a replay",
     ]
     return FIXES
 

@@ -306,3 +306,23 @@ def test_a_copied_tracker_carries_on_as_one_replayed_from_the_start(before, afte
     assert copied.current_state(EventVerbosity.ALL) == replayed.current_state(EventVerbosity.ALL)
     assert copied.applied_events() == replayed.applied_events()
     assert len(template.events) == len(first)  # the template is as it was
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_event_strategy(), max_size=30), st.lists(_event_strategy(), max_size=10))
+def test_a_tracker_copy_is_rasas_copy_without_the_replay(before, after):
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+    rasa_server.install_fixes()
+    rasas = rasa_server.RASAS_OWN["DialogueStateTracker.copy"]
+    slots = Domain.from_yaml("slots:\n  report_when: {type: text, mappings: [{type: from_text}]}").slots
+    tracker = DialogueStateTracker.from_events("resident", [make() for make in before], slots)
+    tracker.model_id = "model"
+    ours, theirs = rasa_server._copy(tracker), rasas(tracker)
+    for event in [make() for make in after]:
+        ours.update(event)
+        theirs.update(event)
+    assert ours.current_state(EventVerbosity.ALL) == theirs.current_state(EventVerbosity.ALL)
+    assert ours.applied_events() == theirs.applied_events()
+    assert (ours.model_id, ours.sender_id) == (theirs.model_id, theirs.sender_id)
