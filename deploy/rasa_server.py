@@ -20,11 +20,12 @@ Fixes to the hot path, each measured (issue #12) and tested to change nothing bu
   Here each type's class is found once.
 - The conversation store read every event of the session as an ORM object on every message, and
   SQLAlchemy made a cache key for that query each time: a cost that grew with the conversation.
-  Here the events' JSON is read as plain rows, and the last ``RECENT_CONVERSATIONS`` conversations'
-  events are kept, read, for ``RECENT_SECONDS``: a message reads only the rows added since (another
-  replica's included), after checking no earlier row went (erasure, retention). Kept for less time than the
-  shortest quiet spell before ``staff-admin purge`` scrubs a conversation, so a scrubbed
-  conversation is never read from memory.
+  Here the events' JSON is read as plain rows, and a conversation's events, with a tracker replayed
+  from them, are kept for ``RECENT_SECONDS`` after its last message (``RECENT_CONVERSATIONS`` at
+  most): a message reads only the rows added since (another replica's included), after checking no
+  earlier row went (erasure, retention), and gets a copy of that tracker with just those replayed.
+  Kept for less time than the shortest quiet spell before ``staff-admin purge`` scrubs a
+  conversation, so a scrubbed conversation is never read from memory.
 - Rasa's forms copy the tracker to try each turn's answers, and a copy replayed every event of the
   conversation; here a copy takes the events as they are (they don't change) with its own slots,
   active loop and worked-out applied events.
@@ -129,7 +130,7 @@ def _resolve_event_type(type_name: str, default: Any = None) -> Any:
 
 
 # Conversations whose stored rows are kept in memory, and for how long after their last message.
-RECENT_CONVERSATIONS = 2000
+RECENT_CONVERSATIONS = 500
 RECENT_SECONDS = 120.0  # below WIDGET_IDLE_MINUTES' least (5): purge scrubs only quieter chats
 
 
@@ -197,7 +198,10 @@ def _session_events(store: Any, session: Any, sender_id: str) -> list:
     with _RECENT_LOCK:
         _RECENT[key] = _StoredSession(last_id, earlier, events, used=now)
         _RECENT.move_to_end(key)
-        while len(_RECENT) > RECENT_CONVERSATIONS:
+        # Least recently used first: drop what has gone quiet, and the oldest beyond the most kept.
+        while _RECENT and (
+            len(_RECENT) > RECENT_CONVERSATIONS or next(iter(_RECENT.values())).used < now - RECENT_SECONDS
+        ):
             _RECENT.popitem(last=False)
     return list(events)
 
