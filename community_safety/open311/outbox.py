@@ -44,28 +44,10 @@ ACTOR = "casework system (Open311)"
 DUE = ("waiting", "awaiting_id")
 # "Location shared on Telegram: 51.52000, -0.07000 https://..." (bot/telegram/handlers.py)
 SHARED_LOCATION = re.compile(r"(-?\d{1,2}\.\d+),\s*(-?\d{1,3}\.\d+)")
-STRUCTURED = (
-    "occurred_on",
-    "occurred_from",
-    "occurred_to",
-    "occurred_approximate",
-    "occurred_text",
-    "ongoing",
-    "frequency",
-    "people_involved",
-    "feels_targeted",
-    "hate_motivated",
-    "health_affected",
-    "children_in_home",
-    "feels_safe_at_home",
-    "other_agencies",
-    "agency_references",
-    "asb_type",
-    "postcode",
-    "ward",
-    "language",
-    "channel",
-)
+# Sent as fields of their own, not as attributes.
+SENT_APART = {"description", "location_text"}
+# Beside the report's own fields (records/reports.py REPORT_FIELDS), what staff would want there too.
+ALSO_SENT = ("ward", "channel")
 
 
 def sender_name() -> str:
@@ -101,7 +83,9 @@ def what_is_sent(report: Report, config: Open311Config) -> dict[str, str]:
         shared = SHARED_LOCATION.search(report.location_text)
         if shared and report.location_text.startswith("Location shared"):
             fields["lat"], fields["long"] = shared.group(1), shared.group(2)
-    for name in STRUCTURED:
+    from community_safety.records.reports import REPORT_FIELDS  # it imports this module to queue reports
+
+    for name in (*sorted(REPORT_FIELDS - SENT_APART), *ALSO_SENT):
         value = getattr(report, name)
         if value is not None and value != "":
             fields[f"attribute[{name}]"] = _plain(value)[:1000]
