@@ -1,6 +1,7 @@
 """Rasa SDK custom actions: thin wrappers over the plain community_safety package."""
 
 from community_safety.case_review import default_rules
+from community_safety.live_chat.config import default_live_chat
 from community_safety.reporting import default_reporting
 from community_safety.signposting import default_signposting
 
@@ -10,3 +11,4 @@ from community_safety.signposting import default_signposting
 default_signposting()
 default_reporting()
 default_rules()
+default_live_chat()

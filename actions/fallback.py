@@ -7,6 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.handoff import offer_a_person
 from actions.languages import speak
 from community_safety.signposting import default_signposting
 
@@ -28,4 +29,16 @@ class ActionSuggestNeeds(Action):
         buttons = [{"title": needs[name].title, "payload": f"/{name}"} for name in suggestions]
         buttons.append({"title": "Something else", "payload": "/help"})
         speak(dispatcher, tracker, signposting.messages["suggest_needs"], buttons)
+        if unsure_twice(tracker):
+            offer_a_person(dispatcher, tracker)
         return []
+
+
+def unsure_twice(tracker: Tracker) -> bool:
+    """This message and the one before were both unsure: the suggestions offered were not taken."""
+    intents = [
+        ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        for event in tracker.events
+        if event.get("event") == "user"
+    ]
+    return intents[-2:] == ["nlu_fallback", "nlu_fallback"]

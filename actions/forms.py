@@ -25,15 +25,36 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.handoff import hand_to_a_person, nobody_free
 from actions.languages import resident_language, speak
 from actions.questions import question_for
 from community_safety.answers import NO, Answer, is_cancel, yes_no
+from community_safety.live_chat.config import default_live_chat
+from deploy.rasa_server import ASKED_IN_VALIDATION
 from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, SAFETY_NET_KEY
 
 FAILURES_SLOT = "form_failures"
 STOP_SLOT = "form_stopped"
 # An answer shorter than this ("myself", "no", "Brick Lane") is too short for a classifier's word.
 SENTENCE_WORDS = 4
+# Asking for a person in the middle of the questions: said plainly and briefly, or the button.
+PERSON_INTENTS = ("request_person", "request_callback")
+PERSON_CONFIDENCE = 0.7
+PERSON_MOST_WORDS = 12
+
+
+def asks_for_a_person(message: dict[str, Any]) -> str | None:
+    """The intent, when an answer is really "can I talk to a person?" (or the button): a long answer
+    is an answer, even one the classifier leans that way on."""
+    intent = message.get("intent") or {}
+    text = (message.get("text") or "").strip()
+    if intent.get("name") not in PERSON_INTENTS:
+        return None
+    if text.startswith("/") or (
+        (intent.get("confidence") or 0) >= PERSON_CONFIDENCE and len(text.split()) <= PERSON_MOST_WORDS
+    ):
+        return intent["name"]
+    return None
 
 
 def danger_in(message: dict[str, Any], asked: str | None = None) -> bool:
@@ -124,7 +145,9 @@ class PatientFormValidation(FormValidationAction, ABC):
         requested = [e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == "requested_slot"]
         next_slot = requested[-1] if requested else None
         question = question_for(next_slot) if next_slot else None
-        if question is not None:
+        # Handed to a person: the question waits until they hand the resident back.
+        handed_off = any(message.get(ASKED_IN_VALIDATION) for message in dispatcher.messages)
+        if question is not None and not handed_off:
             question.ask(dispatcher, tracker, from_validation=True)  # the tracker has the new answers
         return events
 
@@ -136,6 +159,16 @@ class PatientFormValidation(FormValidationAction, ABC):
         if requested in answered_now and danger_in(tracker.latest_message or {}, requested):
             dispatcher.utter_message(response="utter_emergency")
             return [SlotSet(slot, value) for slot, value in {requested: None, **self.after_danger(tracker)}.items()]
+        person = asks_for_a_person(tracker.latest_message or {}) if requested in answered_now else None
+        if person:
+            # The answer stays unasked: marked asked, so Rasa's form waits instead of asking it again.
+            if person == "request_person" and hand_to_a_person(dispatcher, tracker, **{ASKED_IN_VALIDATION: requested}):
+                return [SlotSet(requested, None)]
+            if person == "request_person":
+                nobody_free(dispatcher, tracker, in_form=True)
+            else:
+                speak(dispatcher, tracker, default_live_chat().messages["callback_after_form"])
+            return [SlotSet(requested, None)]
         events = await super().get_validation_events(dispatcher, tracker, domain)
         if requested not in answered_now:
             return events

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.languages import resident_language, speak
+from community_safety.live_chat.config import default_live_chat
 from community_safety.reporting import default_reporting
 from community_safety.signposting import ANSWERS, Prompt, default_signposting
 from deploy.rasa_server import ASKED_IN_VALIDATION
@@ -149,6 +150,34 @@ class AskReportConfirm(AskReportQuestion):
 class AskReportChange(AskReportQuestion):
     def name(self) -> str:
         return "action_ask_report_change"
+
+
+class AskCallbackQuestion(AskQuestion, ABC):
+    BUTTONS: tuple[tuple[str, str], ...] = ()
+
+    def prompt(self, tracker: Tracker) -> Prompt:
+        messages = default_live_chat().messages
+        return Prompt(
+            messages[f"ask_{self.slot}"], tuple((messages[title], payload) for title, payload in self.BUTTONS)
+        )
+
+
+# The call-back request's questions (community_safety/data/live_chat.yml, `ask_callback_*`).
+class AskCallbackPhone(AskCallbackQuestion):
+    def name(self) -> str:
+        return "action_ask_callback_phone"
+
+
+class AskCallbackTime(AskCallbackQuestion):
+    def name(self) -> str:
+        return "action_ask_callback_time"
+
+
+class AskCallbackConsent(AskCallbackQuestion):
+    BUTTONS = (("callback_yes_button", "yes"), ("callback_no_button", "no"))
+
+    def name(self) -> str:
+        return "action_ask_callback_consent"
 
 
 def question_for(slot: str) -> AskQuestion | None:

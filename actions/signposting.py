@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
+from actions.handoff import offer_a_person
 from actions.languages import resident_language, speak
 from actions.reporting import begin_report
 from community_safety import answers as read
@@ -28,6 +29,8 @@ NEXT_STEP_BUTTONS = [
     {"title": "That's all, thanks", "payload": "/goodbye"},
 ]
 REPORT_BUTTON = {"title": "Report it here", "payload": "/file_report"}
+# Disclosures after which a person is offered beside the services.
+OFFER_A_PERSON_AFTER = ("safeguarding", "domestic_abuse", "hate_crime")
 _HAPPENING_NOW = re.compile(r"\b(?:right now|happening now|at the moment|as we speak|currently|rn)\b")
 
 
@@ -155,4 +158,6 @@ class ActionSignpost(Action):
         # A report made in the chat counts toward the case review (the need's `report` in signposting.yml).
         buttons = ([REPORT_BUTTON] if signposting.needs[need].reportable else []) + NEXT_STEP_BUTTONS
         speak(dispatcher, tracker, signposting.messages["anything_else"], buttons)
+        if need in OFFER_A_PERSON_AFTER:
+            offer_a_person(dispatcher, tracker)
         return reset_form_slots()

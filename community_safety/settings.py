@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     reporting_file: Path = Field(STAFF_EDITABLE / "reporting.yml", description="The report's questions and messages.")
     case_review_file: Path = Field(STAFF_EDITABLE / "case_review.yml", description="The ASB case review rules.")
     casework_file: Path = Field(STAFF_EDITABLE / "casework.yml", description="Casework targets and retention periods.")
+    live_chat_file: Path = Field(
+        STAFF_EDITABLE / "live_chat.yml",
+        description="Talking to a person: how long residents wait, how presence expires, what they are told.",
+    )
     places_file: Path = Field(STAFF_EDITABLE / "places.yml", description="The borough's wards and their places.")
     bengali_file: Path = Field(
         STAFF_EDITABLE / "bengali.yml",

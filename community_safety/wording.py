@@ -89,6 +89,16 @@ def words(name: str | None) -> str:
     return (name or "").replace("_", " ")
 
 
+def waited(since: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    """How long since (UTC): "under a minute", "4 min", "1 h 05 min"."""
+    if not since:
+        return ""
+    minutes = int(((now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)) - since).total_seconds() // 60)
+    if minutes < 1:
+        return "under a minute"
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
 FILTERS = {
     "status_name": status_name,
     "status_for_resident": status_for_resident,
@@ -100,4 +110,5 @@ FILTERS = {
     "occurred": occurred,
     "timestamp": timestamp,
     "words": words,
+    "waited": waited,
 }

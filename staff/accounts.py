@@ -28,7 +28,17 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def create_user(session: Session, email: str, password: str, role: str) -> StaffUser:
+def clean_first_name(name: str | None) -> str | None:
+    """What residents may see of a caseworker: one first name, letters only, or nothing."""
+    name = " ".join((name or "").split())
+    if not name:
+        return None
+    if len(name) > 60 or not all(ch.isalpha() or ch in " -'" for ch in name):
+        raise AccountError("A first name is letters only (with spaces, hyphens or apostrophes), up to 60.")
+    return name
+
+
+def create_user(session: Session, email: str, password: str, role: str, first_name: str | None = None) -> StaffUser:
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
         raise AccountError("Give the staff member's work email address.")
@@ -38,7 +48,9 @@ def create_user(session: Session, email: str, password: str, role: str) -> Staff
         raise AccountError(f"The password must be at least {MIN_PASSWORD} characters.")
     if find_user(session, email):
         raise AccountError(f"There is already an account for {email}.")
-    user = StaffUser(email=email, password_hash=_hasher.hash(password), role=role)
+    user = StaffUser(
+        email=email, password_hash=_hasher.hash(password), role=role, first_name=clean_first_name(first_name)
+    )
     session.add(user)
     session.flush()
     return user

@@ -1,6 +1,7 @@
 """``staff-admin``: what council IT does on the command line.
 
 staff-admin create-user --email E --role admin|caseworker   (password from STAFF_PASSWORD, or asked)
+staff-admin set-first-name --email E --name N                (shown to residents in a live chat)
 staff-admin purge [--dry-run]                                (retention, from data/casework.yml)
 staff-admin send-reports                                     (Open311: send what is due now)
 staff-admin fetch-updates                                    (Open311: the casework system's changes)
@@ -24,9 +25,9 @@ from community_safety.records.conversations import (
 )
 from community_safety.records.database import session_scope, upgrade
 from community_safety.records.models import ROLES
-from community_safety.records.retention import purge_reports
+from community_safety.records.retention import purge_live_chats, purge_reports
 from community_safety.settings import secret, settings
-from staff.accounts import AccountError, create_user
+from staff.accounts import AccountError, clean_first_name, create_user, find_user
 
 
 def _password() -> str:
@@ -45,13 +46,33 @@ def create_user_command(args) -> int:
     upgrade()
     try:
         with session_scope() as db:
-            user = create_user(db, args.email, _password(), args.role)
+            user = create_user(db, args.email, _password(), args.role, args.first_name)
             audit.record(db, "system", "created staff account", "staff_user", user.id, {"role": (None, args.role)})
             email = user.email
     except AccountError as error:
         print(f"Account not made: {error}", file=sys.stderr)
         return 1
     print(f"Made {'an' if args.role[0] in 'aeiou' else 'a'} {args.role} account for {email}.")
+    return 0
+
+
+def set_first_name_command(args) -> int:
+    """The name residents see when this caseworker joins a live chat (data/live_chat.yml decides
+    whether it is shown)."""
+    upgrade()
+    try:
+        with session_scope() as db:
+            user = find_user(db, args.email)
+            if user is None:
+                raise AccountError(f"There is no account for {args.email}.")
+            before, user.first_name = user.first_name, clean_first_name(args.name)
+            audit.record(
+                db, "system", "changed first name", "staff_user", user.id, {"first_name": (before, user.first_name)}
+            )
+    except AccountError as error:
+        print(f"Not changed: {error}", file=sys.stderr)
+        return 1
+    print(f"Residents will see {args.name.strip() or 'only the role'} when {args.email} joins a live chat.")
     return 0
 
 
@@ -62,7 +83,9 @@ def purge_command(args) -> int:
     reports_before = now - dt.timedelta(days=round(casework.closed_reports_months * 30.44))
     conversations_before = now - dt.timedelta(days=casework.conversations_days)
     with session_scope() as db:
-        removed = purge_reports(db, reports_before, dry_run=args.dry_run)
+        # Live chats go with the conversations they were part of; residents with none left go after.
+        removed = purge_live_chats(db, conversations_before, dry_run=args.dry_run)
+        removed.update(purge_reports(db, reports_before, dry_run=args.dry_run))
         if not args.dry_run:
             # An ended chat's cookie has expired after the idle time: no need to remember it longer.
             purge_ended_chats(db, now - dt.timedelta(minutes=settings().widget_idle_minutes))
@@ -88,7 +111,8 @@ def purge_command(args) -> int:
         f"review applications from before {reports_before.date()}, "
         f"{removed['residents']} residents with nothing left, and "
         f"{'conversation events' if args.dry_run else f'{events} conversation events'} "
-        f"from conversations that ended before {conversations_before.date()}."
+        f"from conversations that ended before {conversations_before.date()}, with "
+        f"{removed['live_chats']} live chats and {removed['callback_requests']} call-back requests dealt with by then."
     )
     scrub_verb = "Would take" if args.dry_run else "Took"
     print(f"{scrub_verb} the words out of {scrubbed} conversation events that went into anonymous reports.")
@@ -164,7 +188,12 @@ def main(argv: list[str] | None = None) -> int:
     make = commands.add_parser("create-user", help="make a staff account")
     make.add_argument("--email", required=True)
     make.add_argument("--role", required=True, choices=ROLES)
+    make.add_argument("--first-name", help="what residents see when they join a live chat (optional)")
     make.set_defaults(run=create_user_command)
+    name = commands.add_parser("set-first-name", help="the first name residents see in a live chat")
+    name.add_argument("--email", required=True)
+    name.add_argument("--name", required=True, help='a first name, or "" for the role only')
+    name.set_defaults(run=set_first_name_command)
     purge = commands.add_parser("purge", help="remove records older than the retention periods")
     purge.add_argument("--dry-run", action="store_true", help="count, change nothing")
     purge.set_defaults(run=purge_command)

@@ -8,6 +8,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Persis
 from bot.messages import channel_messages
 from bot.rasa_client import AsyncRasaClient
 from bot.telegram.handlers import COMMANDS, add_handlers
+from bot.telegram.live_chat import start_delivering, stop_delivering
 from bot.telegram.settings import Settings
 
 # Updates from different chats are handled side by side; one chat's stay in order (a lock per chat).
@@ -26,8 +27,10 @@ def build_application(settings: Settings, with_updater: bool = True) -> Applicat
         await application.bot.set_my_commands(
             [BotCommand(name, description) for name, (_, description) in COMMANDS.items()]
         )
+        start_delivering(application)
 
     async def post_shutdown(application: Application) -> None:
+        await stop_delivering(application)
         rasa = application.bot_data.get("rasa")
         if rasa:
             await rasa.close()

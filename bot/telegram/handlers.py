@@ -24,6 +24,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.live_chat import for_a_person
 from bot.messages import channel_messages
 from bot.rasa_client import AsyncRasaClient, RasaUnavailable, Reply, clean_text, unavailable_replies
 from bot.telegram.replies import keyboard, split_text
@@ -100,15 +101,23 @@ async def converse(
 ) -> None:
     """Send one message to the bot and the replies back, in order for this chat."""
     rasa: AsyncRasaClient = context.bot_data["rasa"]
+    sender = sender_id("telegram", str(chat_id))
     async with _chat_lock(context):
+        # While a person has the conversation, the message is theirs, not the bot's (bot/live_chat.py).
+        turn = await asyncio.to_thread(for_a_person, sender, text)
+        if turn is not None and turn.to_the_bot is None:
+            await _send(context, chat_id, turn.replies)
+            return
         async with _typing(context, chat_id):
             try:
                 replies = await rasa.send(
-                    sender_id("telegram", str(chat_id)), text, {"channel": "telegram", **(metadata or {})}
+                    sender, turn.to_the_bot if turn else text, {"channel": "telegram", **(metadata or {})}
                 )
             except RasaUnavailable as error:
                 log.warning("Rasa unavailable (%s): answered a Telegram message with the fallback", error)
                 replies = unavailable_replies(text, error)
+        if turn is not None:
+            replies = turn.replies + replies
         _remember_language(context, replies)
         if notice:
             replies = [Reply(notice)] + replies

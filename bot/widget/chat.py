@@ -6,6 +6,7 @@ person can act on; Rasa being down gets the 999/101 answer, never a 5xx."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 from typing import Any
@@ -14,11 +15,18 @@ from flask import Response, current_app, jsonify, request, session
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from bot.live_chat import for_a_person
 from bot.messages import channel_messages
 from bot.rasa_client import MAX_MESSAGE, RasaClient, RasaUnavailable, clean_text, unavailable_replies
 from bot.widget import widget
 from community_safety.channels import sender_id
 from community_safety.languages import BENGALI
+from community_safety.live_chat.chats import (
+    offer_callbacks_to_the_long_waiting,
+    said_to,
+    status_for_resident,
+    whole_chat,
+)
 from community_safety.records.chat_sessions import end_chat, is_ended
 from community_safety.records.conversations import events as conversation_events
 from community_safety.records.database import session_scope
@@ -137,25 +145,63 @@ def send_message():
     if len(text) > MAX_MESSAGE:
         return _problem(400, f"That message is too long. Please send it in parts of up to {MAX_MESSAGE:,} characters.")
     sender = _sender(create=True)
+    turn = for_a_person(sender, text)
+    if turn is not None and turn.to_the_bot is None:
+        # A person has (or will have) this conversation: stored for them, not sent to the bot.
+        return jsonify({"replies": [reply.as_json() for reply in turn.replies], "degraded": False, "live": turn.live})
     try:
-        replies = _rasa().send(sender, text, {"channel": "web"})
+        replies = _rasa().send(sender, turn.to_the_bot if turn else text, {"channel": "web"})
         degraded = False
     except RasaUnavailable as error:
         log.warning("Rasa unavailable (%s): answered a widget message with the fallback", error)
         replies, degraded = unavailable_replies(text, error), True
-    return jsonify({"replies": [reply.as_json() for reply in replies], "degraded": degraded})
+    replies = (turn.replies if turn else []) + replies
+    return jsonify({"replies": [reply.as_json() for reply in replies], "degraded": degraded, "live": _live(sender)})
 
 
-def _transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _live(sender: str) -> dict[str, Any] | None:
+    """The live chat the widget should follow, if the bot has just put the resident in the queue."""
+    try:
+        with session_scope() as db:
+            return status_for_resident(db, sender)
+    except SQLAlchemyError as error:
+        log.warning("Could not read the live chat's state (%s)", type(error).__name__)
+        return None
+
+
+@widget.get("/chat/live")
+def live_messages():
+    """What the person (and the chat) said since ``after``: the widget asks every second or two
+    while a live chat is open. Each message has an id; the widget sends the last one it has."""
+    after = request.args.get("after", "0")
+    if not after.isascii() or not after.isdigit() or len(after) > 18:
+        return _problem(400, "after must be the number of the last message you have.")
+    sender = _sender(create=False)
+    if sender is None:
+        return jsonify({"messages": [], "live": None})
+    try:
+        with session_scope() as db:
+            offer_callbacks_to_the_long_waiting(db)
+        with session_scope() as db:
+            messages = [m.as_json() for m in said_to(db, sender, int(after))]
+            live = status_for_resident(db, sender)
+    except SQLAlchemyError as error:
+        log.warning("Could not read a live chat (%s)", type(error).__name__)
+        return jsonify({"messages": [], "live": {"state": "unknown"}, "degraded": True})
+    return jsonify({"messages": messages, "live": live})
+
+
+def _transcript(events: list[dict[str, Any]], keep_times: bool = False) -> list[dict[str, Any]]:
     restarts = [i for i, e in enumerate(events) if e.get("event") == "restart"]
     messages: list[dict[str, Any]] = []
     titles: dict[str, str] = {}
     for event in events[restarts[-1] + 1 if restarts else 0 :]:
+        when = {"at": float(event.get("timestamp") or 0)} if keep_times else {}
         if event.get("event") == "user" and event.get("text"):
             text = event["text"]
             if text == "/start" and not messages:
                 continue  # the widget's own hello, not something the resident said
-            messages.append({"from": "resident", "text": titles.get(text, text), "buttons": []})
+            messages.append({"from": "resident", "text": titles.get(text, text), "buttons": [], **when})
         elif event.get("event") == "bot" and (event.get("text") or (event.get("data") or {}).get("buttons")):
             buttons = [b for b in (event.get("data") or {}).get("buttons") or [] if isinstance(b, dict)]
             titles.update({str(b.get("payload")): str(b.get("title")) for b in buttons})
@@ -164,9 +210,10 @@ def _transcript(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "from": "bot",
                     "text": str(event.get("text") or ""),
                     "buttons": [{"title": str(b.get("title")), "payload": str(b.get("payload"))} for b in buttons],
+                    **when,
                 }
             )
-    return messages[-TRANSCRIPT_LIMIT:]
+    return messages if keep_times else messages[-TRANSCRIPT_LIMIT:]
 
 
 def _caseworker_updates(chat_id: str) -> list[dict[str, Any]]:
@@ -188,10 +235,45 @@ def transcript():
     # Read from the conversation store, as the staff site reads it: Rasa's own API, which could
     # read any resident's conversation, is not served.
     events = conversation_events(sender, kinds=("user", "bot", "restart"))
+    live = _live_transcript(sender)
     if events is None:
         log.warning("Conversation store unavailable: could not show a widget transcript")
         return jsonify({"messages": _caseworker_updates(session[SESSION_KEY]), "degraded": True})
-    return jsonify({"messages": _transcript(events) + _caseworker_updates(session[SESSION_KEY])})
+    return jsonify(
+        {
+            "messages": _with_the_live_chat(events, live["messages"]) + _caseworker_updates(session[SESSION_KEY]),
+            "live": live["live"],
+            "last": live["last"],
+        }
+    )
+
+
+def _live_transcript(sender: str) -> dict[str, Any]:
+    """The live chats' messages (the resident's and the person's) and where the widget picks up."""
+    try:
+        with session_scope() as db:
+            said = whole_chat(db, sender)
+            live = status_for_resident(db, sender)
+            if live:
+                said_to(db, sender, mark_delivered=True)  # shown now: the poll starts after the last
+    except SQLAlchemyError as error:
+        log.warning("Could not read a live chat (%s)", type(error).__name__)
+        return {"messages": [], "live": None, "last": 0}
+    return {"messages": said, "live": live, "last": max((m.id for m in said), default=0)}
+
+
+def _with_the_live_chat(events: list[dict[str, Any]], said: list) -> list[dict[str, Any]]:
+    """The bot's conversation and the live chats' messages, in the order they were said."""
+    timeline: list[tuple[float, int, dict[str, Any]]] = []
+    for order, message in enumerate(_transcript(events, keep_times=True)):
+        timeline.append((message.pop("at"), order, message))
+    for message in said:
+        entry = message.as_json()
+        entry.pop("at")
+        entry.pop("id")
+        timeline.append((message.at.replace(tzinfo=dt.timezone.utc).timestamp(), 0, entry))
+    timeline.sort(key=lambda item: (item[0], item[1]))
+    return [message for _, _, message in timeline][-TRANSCRIPT_LIMIT:]
 
 
 @widget.post("/chat/end")

@@ -33,6 +33,10 @@ LABELS = {
     "chooseReply": "Choose a reply",
     "assistant": "Assistant:",
     "you": "You:",
+    "person": "Person from the council:",
+    "notice": "Chat:",
+    "waiting": "Waiting for a person: you are number {place} in the queue.",
+    "withPerson": "You are talking to a person.",
 }
 
 

@@ -205,3 +205,22 @@ def purge_conversations(before: dt.datetime, url: str | None = None) -> int:
             ),
             {"cutoff": cutoff},
         ).rowcount
+
+
+def where_the_bot_was(sender: str, before: dt.datetime, url: str | None = None) -> tuple[str, list[dict]] | None:
+    """The question the bot had asked when a resident went to a person at ``before`` (UTC), with its
+    buttons, if questions were under way (a form was active): said again when they come back, so a
+    half-filled report carries on. None when no questions were under way or the store can't be read."""
+    found = events(sender, kinds=("bot", "active_loop"), url=url)
+    if not found:
+        return None
+    cutoff = before.replace(tzinfo=dt.timezone.utc).timestamp()
+    earlier = [event for event in found if (event.get("timestamp") or 0) < cutoff]
+    loops = [event for event in earlier if event["event"] == "active_loop"]
+    if not loops or not loops[-1].get("name"):
+        return None
+    asked = next((event for event in reversed(earlier) if event["event"] == "bot" and event.get("text")), None)
+    if asked is None:
+        return None
+    buttons = [b for b in (asked.get("data") or {}).get("buttons") or [] if isinstance(b, dict)]
+    return str(asked["text"]), [{"title": str(b.get("title")), "payload": str(b.get("payload"))} for b in buttons]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base, relationship
-from sqlalchemy.sql import false
+from sqlalchemy.sql import false, text
 
 Base = declarative_base()
 
@@ -153,6 +153,8 @@ class StaffUser(Base):
     locked_until = Column(DateTime)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     last_login_at = Column(DateTime)
+    # What residents see when this caseworker joins a live chat ("Sam"), if live_chat.yml says to show it.
+    first_name = Column(String(60))
 
 
 class AuditEvent(Base):
@@ -214,3 +216,110 @@ class Open311Sending(Base):
     checked_at = Column(DateTime)
 
     report = relationship("Report", back_populates="sending")
+
+
+# A resident talking to a person (community_safety/live_chat/). Exactly one of the bot or a person
+# answers: while a live chat is open (waiting or with a caseworker) the channels keep the resident's
+# messages from the bot.
+LIVE_CHAT_STATES = {
+    "waiting": "Waiting for a caseworker",
+    "active": "With a caseworker",
+    "handed_back": "Handed back to the bot",
+    "ended": "Ended by the caseworker",
+    "left": "The resident left the queue",
+}
+OPEN_LIVE_CHAT_STATES = ("waiting", "active")
+
+
+class LiveChat(Base):
+    __tablename__ = "live_chats"
+    __table_args__ = (
+        # One open live chat per conversation, however many replicas take the resident's messages.
+        Index(
+            "uq_live_chats_open_sender",
+            "sender",
+            unique=True,
+            sqlite_where=text("state IN ('waiting', 'active')"),
+            postgresql_where=text("state IN ('waiting', 'active')"),
+        ),
+    )
+
+    id = Column(Integer, primary_key=True)
+    resident_id = Column(Integer, ForeignKey("residents.id"), nullable=False)
+    sender = Column(String(160), nullable=False, index=True)  # Rasa's sender id: "web:...", "telegram:..."
+    channel = Column(String(20), nullable=False)
+    need = Column(String(40))  # what the bot understood the conversation was about
+    language = Column(String(10), nullable=False, default="en")
+    state = Column(String(20), nullable=False, default="waiting", index=True)
+    caseworker_id = Column(Integer, ForeignKey("staff_users.id"))
+    requested_at = Column(DateTime, nullable=False, default=utcnow)
+    taken_at = Column(DateTime)
+    closed_at = Column(DateTime)
+    callback_offered_at = Column(DateTime)  # told nobody is free yet, and offered a call-back
+    danger_at = Column(DateTime)  # the last time the resident's words sounded like danger
+
+    resident = relationship("Resident")
+    caseworker = relationship("StaffUser")
+    messages = relationship("LiveChatMessage", back_populates="chat", order_by="LiveChatMessage.id")
+
+
+LIVE_CHAT_AUTHORS = ("resident", "caseworker", "system")
+
+
+class LiveChatMessage(Base):
+    """What the resident and the caseworker said, and what the chat itself told the resident
+    (joined, left, queue): stored before anyone is told it was sent."""
+
+    __tablename__ = "live_chat_messages"
+
+    id = Column(Integer, primary_key=True)
+    live_chat_id = Column(Integer, ForeignKey("live_chats.id"), nullable=False, index=True)
+    author = Column(String(20), nullable=False)  # resident | caseworker | system
+    kind = Column(String(30), nullable=False, default="message")  # message, joined, left, danger, ...
+    text = Column(Text, nullable=False)
+    buttons = Column(Text)  # JSON [{title, payload}] offered with a system message
+    staff_user_id = Column(Integer, ForeignKey("staff_users.id"))
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    delivered_at = Column(DateTime)  # to the resident: shown in the widget or sent on Telegram
+
+    chat = relationship("LiveChat", back_populates="messages")
+    staff_user = relationship("StaffUser")
+
+
+CALLBACK_STATES = {"open": "Waiting for a call", "done": "Called back", "not_reached": "Could not reach them"}
+
+
+class CallbackRequest(Base):
+    """A resident asked to be called back when nobody could chat: kept only with their consent."""
+
+    __tablename__ = "callback_requests"
+
+    id = Column(Integer, primary_key=True)
+    reference = Column(String(20), unique=True)
+    submission_key = Column(String(128), unique=True, nullable=False)
+    resident_id = Column(Integer, ForeignKey("residents.id"), nullable=False)
+    sender = Column(String(160), nullable=False, index=True)
+    channel = Column(String(20), nullable=False)
+    need = Column(String(40))
+    language = Column(String(10), nullable=False, default="en")
+    phone = Column(String(40), nullable=False)
+    safe_time = Column(String(200), nullable=False)  # in the resident's words
+    consented_at = Column(DateTime, nullable=False)
+    state = Column(String(20), nullable=False, default="open", index=True)
+    outcome_note = Column(Text)
+    handled_by = Column(String(254))
+    handled_at = Column(DateTime)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    resident = relationship("Resident")
+
+
+class StaffPresence(Base):
+    """A caseworker available for live chats: only while their live-chat page keeps checking in."""
+
+    __tablename__ = "staff_presence"
+
+    staff_user_id = Column(Integer, ForeignKey("staff_users.id"), primary_key=True)
+    available = Column(Boolean, nullable=False, default=False)
+    seen_at = Column(DateTime, nullable=False, default=utcnow)  # the page's last check-in
+    active_at = Column(DateTime, nullable=False, default=utcnow)  # the caseworker's last use of the page

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -14,7 +14,17 @@ from community_safety.case_review import CaseReviewRules, Incident, Standing, st
 from community_safety.casework import default_casework
 from community_safety.open311 import outbox as open311_outbox
 from community_safety.places import ward_for
-from community_safety.records.models import STATUSES, CaseReviewApplication, Report, Resident, StatusChange, utcnow
+from community_safety.records.models import (
+    STATUSES,
+    CallbackRequest,
+    CaseReviewApplication,
+    LiveChat,
+    LiveChatMessage,
+    Report,
+    Resident,
+    StatusChange,
+    utcnow,
+)
 from community_safety.updates import Delivery
 
 REPORT_PREFIX = "ASB"
@@ -249,8 +259,12 @@ def resident_record(session: Session, resident: Resident) -> dict[str, Any]:
     applications = session.execute(
         select(CaseReviewApplication).where(CaseReviewApplication.resident_id == resident.id)
     ).scalars()
+    chats = session.execute(select(LiveChat).where(LiveChat.resident_id == resident.id).order_by(LiveChat.id)).scalars()
+    callbacks = session.execute(select(CallbackRequest).where(CallbackRequest.resident_id == resident.id)).scalars()
     return {
         "resident": row(resident),
+        "live_chats": [{**row(c), "messages": [row(m) for m in c.messages]} for c in chats],
+        "callback_requests": [row(c, skip=("submission_key",)) for c in callbacks],
         "reports": [
             {**row(r, skip=("submission_key",)), "history": [row(c, skip=("note",)) for c in r.history]}
             for r in resident.reports
@@ -278,9 +292,18 @@ def erase_resident(session: Session, resident: Resident) -> dict[str, int]:
     ).scalars()
     for application in applications:
         application.on_behalf_of = None
+    # What they said to a person, and the numbers they left for a call-back, go whole.
+    session.flush()
+    chat_ids = select(LiveChat.id).where(LiveChat.resident_id == resident.id)
+    unsynchronised = {"synchronize_session": False}
+    live_messages = session.execute(
+        delete(LiveChatMessage).where(LiveChatMessage.live_chat_id.in_(chat_ids)), execution_options=unsynchronised
+    ).rowcount
+    for table in (LiveChat, CallbackRequest):
+        session.execute(delete(table).where(table.resident_id == resident.id), execution_options=unsynchronised)
     resident.name = resident.phone = resident.email = None
     resident.contact_consent = False
     resident.consented_at = None
     resident.channel_user_id = f"erased-{resident.id}"
     session.flush()
-    return {"reports_unlinked": len(reports)}
+    return {"reports_unlinked": len(reports), "live_chat_messages": live_messages}

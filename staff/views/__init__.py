@@ -9,7 +9,9 @@ import functools
 from flask import Blueprint, abort, current_app, request
 from flask_login import current_user
 
-staff = Blueprint("staff", __name__, template_folder="../templates")
+staff = Blueprint(
+    "staff", __name__, template_folder="../templates", static_folder="../static", static_url_path="/static"
+)
 PUBLIC = {"staff.sign_in"}
 
 
@@ -38,6 +40,7 @@ from staff.views import (  # noqa: E402,F401
     case_reviews,
     casework_system,
     errors,
+    live_chats,
     overview,
     report,
     reports,

@@ -77,7 +77,11 @@ def erase(resident_id: int):
             "erased resident",
             "resident",
             resident_id,
-            {"reports_unlinked": (None, result["reports_unlinked"]), "conversation_events": (None, deleted)},
+            {
+                "reports_unlinked": (None, result["reports_unlinked"]),
+                "conversation_events": (None, deleted),
+                "live_chat_messages": (None, result["live_chat_messages"]),
+            },
         )
     flash(
         f"The resident's details were erased: {result['reports_unlinked']} reports unlinked, "

@@ -24,9 +24,10 @@ ROUTES = list(staff_routes())
 
 def url(rule) -> str:
     values = {"reference": "ASB-2026-00001", "resident_id": 1, "filename": "staff.css"}
-    return "/staff" + rule.rule.replace("<reference>", values["reference"]).replace("<int:resident_id>", "1").replace(
-        "<path:filename>", values["filename"]
-    )
+    path = rule.rule.replace("<reference>", values["reference"]).replace("<path:filename>", values["filename"])
+    for number in ("resident_id", "chat_id", "request_id"):
+        path = path.replace(f"<int:{number}>", "1")
+    return "/staff" + path
 
 
 def test_the_route_list_is_complete():
@@ -41,6 +42,10 @@ def test_the_route_list_is_complete():
         "staff.erase",
         "staff.export_resident",
         "staff.reports_csv",
+        "staff.live_chats",
+        "staff.take_live_chat",
+        "staff.reply_to_live_chat",
+        "staff.hand_back_live_chat",
     } <= endpoints
 
 

@@ -12,6 +12,9 @@
   var LANGUAGE_KEY = "community-safety-chat-language";
   var root, launcher, panel, log, input, status, form, sendButton;
   var busy = false;
+  // A live chat with a person: the widget asks for their words every POLL_EVERY ms while it is open.
+  var POLL_EVERY = 1500;
+  var liveAfter = 0, polling = null, liveState = null, livePlace = null;
   // The widget's own words follow the language the bot last answered in ("en" or "bn").
   var language = sessionStorage.getItem(LANGUAGE_KEY) === "bn" ? "bn" : "en";
   var labelled = [];
@@ -126,9 +129,11 @@
     return node;
   }
 
+  var SPEAKERS = { bot: "assistant", resident: "you", person: "person", chat: "notice" };
+
   function addMessage(from, text) {
     var item = el("div", { "class": "csw-msg csw-msg--" + from });
-    item.appendChild(marked("span", { "class": "csw-hidden" }, word(from === "bot" ? "assistant" : "you") + " "));
+    item.appendChild(marked("span", { "class": "csw-hidden" }, word(SPEAKERS[from] || "assistant") + " "));
     item.appendChild(marked("span", {}, text));
     log.appendChild(item);
     return item;
@@ -175,13 +180,14 @@
     var body = { message: message, language: language };
     return api("/chat/messages", { method: "POST", body: body }).then(function (data) {
       showReplies(data.replies);
+      follow(data.live);
       return true;
     }, function (error) {
       addMessage("bot", error.shown || word("offline"));
       return false;
     }).then(function (sent) {
       busy = false;
-      status.textContent = "";
+      status.textContent = liveStatus();
       root.classList.remove("csw-busy");
       log.scrollTop = log.scrollHeight;
       return sent;
@@ -220,12 +226,51 @@
         return m.text;
       }));
       data.messages.forEach(function (message) { addMessage(message.from, message.text); });
-      if (last.from === "bot") { addQuickReplies(last.buttons); }
+      if (last.from === "bot" || last.from === "chat") { addQuickReplies(last.buttons); }
       log.scrollTop = log.scrollHeight;
+      liveAfter = data.last || 0;
+      follow(data.live);
     }, function () { addMessage("bot", word("offline")); });
   }
 
+  // While a person has the conversation (or the resident waits for one), their words arrive by
+  // asking the server every POLL_EVERY ms; the log (role="log") reads each out as it arrives.
+  function liveStatus() {
+    if (liveState === "waiting") { return word("waiting").replace("{place}", String(livePlace || 1)); }
+    return liveState === "active" ? word("withPerson") : "";
+  }
+
+  function follow(live) {
+    var state = live ? live.state : null;
+    var changed = state !== liveState || (live && live.place !== livePlace);
+    liveState = state;
+    livePlace = live ? live.place : null;
+    if (changed && !busy) { status.textContent = liveStatus(); }
+    if (state && !polling) { polling = setTimeout(poll, POLL_EVERY); }
+  }
+
+  function poll() {
+    api("/chat/live?after=" + liveAfter, { method: "GET" }).then(function (data) {
+      data.messages.forEach(function (message) {
+        liveAfter = Math.max(liveAfter, message.id);
+        if (message.from === "resident") { return; }
+        if (message.buttons && message.buttons.length) { removeQuickReplies(); }
+        addMessage(message.from, message.text);
+        addQuickReplies(message.buttons);
+      });
+      if (data.messages.length) { log.scrollTop = log.scrollHeight; }
+      polling = null;
+      follow(data.live);
+    }, function () {
+      polling = null;
+      if (liveState) { follow({ state: liveState, place: livePlace }); }  // a moment's outage loses nothing
+    });
+  }
+
   function forget() {
+    if (polling) { clearTimeout(polling); polling = null; }
+    liveState = null;
+    liveAfter = 0;
     sessionStorage.removeItem(OPEN_KEY);
     log.textContent = "";
     input.value = "";
