@@ -50,11 +50,11 @@ def asks_for_a_person(message: dict[str, Any]) -> str | None:
     text = (message.get("text") or "").strip()
     if intent.get("name") not in PERSON_INTENTS:
         return None
-    if text.startswith("/") or (
-        (intent.get("confidence") or 0) >= PERSON_CONFIDENCE and len(text.split()) <= PERSON_MOST_WORDS
-    ):
+    if text.startswith("/"):
         return intent["name"]
-    return None
+    # Typed, only asking for a person interrupts: "call me maybe" is an answer to "how can we contact you?".
+    sure = (intent.get("confidence") or 0) >= PERSON_CONFIDENCE and len(text.split()) <= PERSON_MOST_WORDS
+    return intent["name"] if sure and intent["name"] == "request_person" else None
 
 
 def danger_in(message: dict[str, Any], asked: str | None = None) -> bool:

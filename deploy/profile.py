@@ -40,7 +40,8 @@ def rasa_ready(port: int) -> str:
 
 def actions_command(port: int) -> str:
     # Loopback only; it refuses calls without Rasa's secret (rasa_sdk_plugins/).
-    return f"env {NOT_FOR_SERVICES} SANIC_HOST=127.0.0.1 {VENV_BIN}/rasa run actions --port {port} --actions actions"
+    # deploy/action_server.py: it won't serve without that check, and errors answer with their kind only.
+    return f"env {NOT_FOR_SERVICES} SANIC_HOST=127.0.0.1 {VENV_BIN}/python -m deploy.action_server --port {port}"
 
 
 TELEGRAM_COMMAND = f"env {NOT_FOR_SERVICES} {VENV_BIN}/python -m bot.telegram"

@@ -13,6 +13,7 @@ waits on a busy evening.
 ``--turns N`` measures one long conversation instead: the reply time at turn 5 and at turn N (the
 median of the five turns around each, over ``--repeat`` conversations), so a cost that grows with the
 conversation shows.
+``--handoff``: residents handed to caseworkers while others chat with the bot (evaluation/handoff.py).
 A benchmark, not a test: its figures go in the README with this command."""
 
 from __future__ import annotations
@@ -255,7 +256,19 @@ def main() -> int:
     parser.add_argument("--together", action="store_true", help="with --think: every resident starts at once")
     parser.add_argument("--turns", type=int, help="measure one conversation this long instead (turn 5 against it)")
     parser.add_argument("--repeat", type=int, default=3, help="with --turns: how many such conversations")
+    parser.add_argument(
+        "--handoff", action="store_true", help="residents handed to caseworkers, others chatting (handoff.py)"
+    )
+    parser.add_argument("--handed-off", type=int, default=20, help="with --handoff: residents asking for a person")
+    parser.add_argument("--caseworkers", type=int, default=3, help="with --handoff: simulated caseworkers")
+    parser.add_argument("--chatting", type=int, default=30, help="with --handoff: residents talking to the bot")
+    parser.add_argument("--exchanges", type=int, default=3, help="with --handoff: messages each sends a person")
     args = parser.parse_args()
+    if args.handoff:
+        from evaluation import handoff
+
+        args.think = args.think or 3.0
+        return handoff.main(args)
     if args.turns:
         measure_length(stack_for(args.profiles.split(",")[0], NO_LIMITS), args.turns, args.repeat)
         return 0

@@ -28,6 +28,7 @@ class ActionServerSecret:
     def attach_sanic_app_extensions(self, app: Sanic) -> None:
         expected = f"Bearer {action_server_secret()}".encode()
 
+        # deploy/action_server.py refuses to serve unless the app has this middleware, by its name.
         async def need_the_secret(request):
             if request.path in OPEN_PATHS:
                 return None

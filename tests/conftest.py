@@ -123,3 +123,14 @@ def rasa_url(action_server, tmp_path_factory):
     os.environ["TRACKER_DATABASE_URL"] = f"sqlite:///{log_dir / 'tracker.db'}"
     yield base
     process.stop()
+
+
+@pytest.fixture(scope="session")
+def live_chat_stack(action_server, tmp_path_factory):
+    """Rasa, an action server, the web server and a Telegram bridge for the live chat tests, judging
+    the team's hours on a Thursday morning (tests/live_chat_stack.py)."""
+    from tests.live_chat_stack import start_live_chat_stack
+
+    stack = start_live_chat_stack(tmp_path_factory.mktemp("live-chat"))
+    yield stack
+    stack.stop()

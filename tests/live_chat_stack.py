@@ -17,7 +17,7 @@ from community_safety.records.database import session_scope
 from community_safety.records.models import LiveChat
 from staff.accounts import create_user, find_user
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.stack import Process, start_action_server, start_rasa, start_telegram_bridge, start_web_server
+from tests.stack import Conversation, Process, start_action_server, start_rasa, start_telegram_bridge, start_web_server
 
 THURSDAY_MORNING = "2026-11-26T11:00"
 PASSWORD = "a long live chat password"
@@ -41,6 +41,7 @@ def start_live_chat_stack(log_dir: Path) -> LiveChatStack:
     clock = {"OPENING_HOURS_AT": THURSDAY_MORNING}
     actions, action_url = start_action_server(log_dir, os.environ["DATABASE_URL"], clock)
     rasa, rasa_url = start_rasa(log_dir, action_url, name="rasa-live-chat")
+    Conversation(rasa_url).say("/start")  # the first reply loads lazily: not inside a test's wait
     tracker_url = f"sqlite:///{log_dir / 'tracker.db'}"
     (log_dir / "web").mkdir()
     web, web_url = start_web_server(log_dir / "web", rasa_url, {**clock, "TRACKER_DATABASE_URL": tracker_url})

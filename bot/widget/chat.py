@@ -23,6 +23,7 @@ from community_safety.channels import sender_id
 from community_safety.languages import BENGALI
 from community_safety.live_chat.chats import (
     offer_callbacks_to_the_long_waiting,
+    resident_gone,
     said_to,
     status_for_resident,
     whole_chat,
@@ -286,6 +287,7 @@ def end_conversation():
         try:
             with session_scope() as db:
                 end_chat(db, chat_id)
+                resident_gone(db, sender_id("web", chat_id))  # a person talking to them is told
         except SQLAlchemyError as error:
             log.warning("Could not record an ended chat (%s)", type(error).__name__)
     return jsonify({"ended": True})

@@ -158,6 +158,22 @@ def resident_says(
     return ResidentTurn(chat.state, replies, place=place, language=language)
 
 
+def resident_gone(session: Session, sender: str, now: dt.datetime | None = None) -> bool:
+    """The resident ended the web chat or used quick exit: an open live chat closes, and the
+    caseworker's page says why (the resident never sees this)."""
+    chat = open_chat(session, sender)
+    if chat is None:
+        return False
+    now = now or utcnow()
+    if not _close(session, chat, "left", now):
+        return False
+    message = _system(chat, "resident_left", "The resident ended the chat or used quick exit.", now=now)
+    message.delivered_at = now  # for the caseworker only: the resident's chat is gone
+    session.add(message)
+    session.flush()
+    return True
+
+
 def queue_buttons(language: str, config: LiveChatConfig | None = None) -> list[dict[str, str]]:
     return [(config or default_live_chat()).button("leave_button", LEAVE, language)]
 
@@ -197,6 +213,8 @@ def take(
 
 def _held_by(session: Session, chat_id: int, caseworker: StaffUser) -> LiveChat:
     chat = chat_by_id(session, chat_id)
+    if chat.state == "waiting":
+        raise LiveChatError("Take this chat before replying: your message was not sent.")
     if chat.state != "active":
         raise LiveChatError("This chat has ended: your message was not sent.")
     if chat.caseworker_id != caseworker.id:
@@ -351,7 +369,12 @@ def said_to(session: Session, sender: str, after_id: int = 0, mark_delivered: bo
         session.execute(
             select(LiveChatMessage)
             .join(LiveChat)
-            .where(LiveChat.sender == sender, LiveChatMessage.id > after_id, LiveChatMessage.author != "resident")
+            .where(
+                LiveChat.sender == sender,
+                LiveChatMessage.id > after_id,
+                LiveChatMessage.author != "resident",
+                LiveChatMessage.kind != "resident_left",
+            )
             .order_by(LiveChatMessage.id)
         ).scalars()
     )

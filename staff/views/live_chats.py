@@ -140,10 +140,13 @@ def _transcript(db, chat: LiveChat) -> list[dict]:
         }
         for t in (conversation(chat.sender) or [])
     ]
-    for said in chats.whole_chat(db, chat.sender):
-        who = {"resident": "Resident", "caseworker": "Caseworker", "system": "Chat"}[said.author]
-        turns.append({"who": who, "text": said.text, "at": said.at, "id": said.id, "kind": said.kind})
+    turns += [_turn(said) for said in chats.whole_chat(db, chat.sender)]
     return sorted(turns, key=lambda t: (t["at"], t["id"]))
+
+
+def _turn(said: chats.Said) -> dict:
+    who = {"resident": "Resident", "caseworker": "Caseworker", "system": "Chat"}[said.author]
+    return {"who": who, "text": said.text, "at": said.at, "id": said.id, "kind": said.kind}
 
 
 def _conversation_page(db, chat: LiveChat, form: ReplyForm | None = None, status: int = 200):
@@ -175,7 +178,8 @@ def live_chat_messages(chat_id: int):
         abort(400)
     with session_scope() as db:
         chat = _chat(db, chat_id)
-        new = [t for t in _transcript(db, chat) if t["id"] > int(after)]
+        # Only the live chat moves while the page is open: the bot's part is not read again.
+        new = [_turn(said) for said in chats.whole_chat(db, chat.sender) if said.id > int(after)]
         return jsonify(
             {
                 "rows": render_template("staff/_live_chat_rows.html", transcript=new),

@@ -173,3 +173,14 @@ def test_a_call_back_is_kept_only_with_consent(domain, records):
     with database.session_scope() as db:
         kept = db.execute(select(CallbackRequest)).scalar_one()
         assert (kept.phone, kept.safe_time, kept.sender) == ("07700 900123", "after 6pm", "web:resident-1")
+
+
+def test_call_me_typed_as_an_answer_is_an_answer_not_a_request(domain, someone_there):
+    events, dispatcher = validate(
+        ValidateReportForm(), domain, {}, "report_contact", parsed("call me maybe", "request_callback", 0.9)
+    )
+    assert "call-back" not in " ".join(texts(dispatcher))
+    _, pressed = validate(
+        ValidateReportForm(), domain, {}, "report_contact", parsed("/request_callback", "request_callback", 1.0)
+    )
+    assert texts(pressed)[0] == "Let's finish these questions first, then you can ask for a call-back."

@@ -197,7 +197,7 @@ def test_replies_to_someone_elses_chat_or_an_ended_one_are_refused(db):
     chat_id = open_chat(db)
     sam, alex = caseworker(db), caseworker(db, "alex@council.example", "Alex")
     with database.session_scope(db) as session:
-        with pytest.raises(chats.LiveChatError, match="ended"):
+        with pytest.raises(chats.LiveChatError, match="Take this chat before replying"):
             chats.reply(session, chat_id, staff(session, sam), "hello")  # still waiting: nobody holds it
         chats.take(session, chat_id, staff(session, sam))
         with pytest.raises(chats.LiveChatError, match="Another caseworker"):

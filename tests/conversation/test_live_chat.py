@@ -12,16 +12,14 @@ from sqlalchemy import select
 
 from community_safety.records.database import session_scope
 from community_safety.records.models import AuditEvent, CallbackRequest, LiveChatMessage
-from tests.live_chat_stack import Caseworker, Resident, available, newest_chat, start_live_chat_stack, unavailable
+from tests.live_chat_stack import THURSDAY_MORNING, Caseworker, Resident, available, newest_chat, unavailable
 
 DELIVERY_TARGET = 3.0  # seconds from a caseworker's reply to the resident seeing it
 
 
 @pytest.fixture(scope="module")
-def stack(rasa_url, tmp_path_factory):
-    started = start_live_chat_stack(tmp_path_factory.mktemp("live-chat"))
-    yield started
-    started.stop()
+def stack(live_chat_stack):
+    return live_chat_stack
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +164,80 @@ def test_telegram_residents_get_the_caseworkers_words_within_seconds(stack, sam)
     ended = sam.post(f"/live-chats/{chat.id}/end")
     assert ended.status_code == 200
     assert "ended the chat" in telegram.wait_for(chat_id, count + 2)[-1]["text"]
+
+
+def test_nothing_is_lost_when_rasa_or_the_web_server_restarts_mid_chat(stack, sam, tmp_path):
+    from tests.stack import start_web_server
+
+    resident = Resident(stack.web)
+    available(sam.user_id)
+    assert "in the queue" in texts(resident.say("can I speak to a real person"))
+    chat = newest_chat()
+    sam.post(f"/live-chats/{chat.id}/take")
+    resident.wait_for("has joined the chat")
+    # Rasa is not needed while a person has the conversation: down, the resident still reaches them.
+    rasa = next(p for p in stack.processes if p.name == "rasa-live-chat")
+    rasa.popen.send_signal(19)  # SIGSTOP: Rasa stops answering, as a hung replica would
+    try:
+        assert resident.say("are you still there?")["replies"] == []
+        sam.post(f"/live-chats/{chat.id}/reply", message="Yes, still here.")
+        resident.wait_for("Yes, still here.")
+    finally:
+        rasa.popen.send_signal(18)  # SIGCONT
+    # A reply stored while the web server is down reaches the resident once it is back.
+    web = next(p for p in stack.processes if p.name == "web")
+    with session_scope() as db:
+        from community_safety.live_chat import chats
+        from community_safety.records.models import StaffUser
+
+        chats.reply(db, chat.id, db.get(StaffUser, sam.user_id), "Sent while the web server restarted.")
+    web.stop()
+    (tmp_path / "web").mkdir()
+    # The same keys (DATA_DIR), so the resident's and the caseworker's cookies still read.
+    same = {"OPENING_HOURS_AT": THURSDAY_MORNING, "TRACKER_DATABASE_URL": stack.tracker_url}
+    same["DATA_DIR"] = str(web.log.parent)
+    restarted, stack.web = start_web_server(tmp_path / "web", stack.rasa, same)
+    stack.processes[stack.processes.index(web)] = restarted
+    resident.web, sam.web = stack.web, stack.web
+    resident.wait_for("Sent while the web server restarted.")
+    with session_scope() as db:
+        kept = list(db.execute(select(LiveChatMessage.text).where(LiveChatMessage.live_chat_id == chat.id)).scalars())
+    assert "are you still there?" in kept
+    sam.post(f"/live-chats/{chat.id}/end")
+
+
+def test_bad_input_gets_a_clear_answer(stack, sam):
+    resident = Resident(stack.web)
+    assert resident.http.get(f"{stack.web}/chat/live", params={"after": "-1"}).status_code == 400
+    assert resident.http.get(f"{stack.web}/chat/live", params={"after": "１２"}).status_code == 400
+    assert resident.poll() == {"messages": [], "live": None}  # no conversation yet: nothing to follow
+    # A chat button pressed after the chat has gone: the bot's menu, not an error.
+    assert "999" in texts(resident.say("/leave_live_chat"))
+    available(sam.user_id)
+    resident.say("I want to talk to a human")
+    chat = newest_chat()
+    assert sam.post(f"/live-chats/{chat.id}/reply", message="too early").status_code == 409
+    sam.post(f"/live-chats/{chat.id}/take")
+    empty = sam.post(f"/live-chats/{chat.id}/reply", message="   ")
+    assert empty.status_code == 400 and "Write a message before sending" in empty.text
+    long = sam.post(f"/live-chats/{chat.id}/reply", message="x" * 5000)
+    assert long.status_code == 400 and "4096 characters" in long.text
+    again = sam.post(f"/live-chats/{chat.id}/take")
+    assert "Someone else has already taken this chat" in again.text or "Your reply" in again.text
+    sam.post(f"/live-chats/{chat.id}/end")
+    ended = sam.post(f"/live-chats/{chat.id}/reply", message="one more thing")
+    assert ended.status_code == 409 and "This chat has ended" in ended.text
+    assert sam.http.get(f"{stack.web}/staff/live-chats/999999").status_code == 404
+
+
+def test_quick_exit_in_the_middle_of_a_chat_tells_the_caseworker(stack, sam):
+    resident = Resident(stack.web)
+    available(sam.user_id)
+    resident.say("can I talk to a person")
+    chat = newest_chat()
+    sam.post(f"/live-chats/{chat.id}/take")
+    assert resident.http.post(f"{stack.web}/chat/end", json={}).json() == {"ended": True}
+    assert newest_chat().state == "left"
+    assert "used quick exit" in sam.messages(chat.id)["rows"]
+    refused = sam.post(f"/live-chats/{chat.id}/reply", message="hello?")
+    assert refused.status_code == 409 and "This chat has ended" in refused.text

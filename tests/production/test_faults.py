@@ -174,7 +174,7 @@ def test_only_rasa_holds_the_database_owners_password(production):
             continue
         if str(production.log_dir) in " ".join(v.decode(errors="replace") for v in environ):
             holds = any(v.startswith(b"PROD_DB_PASSWORD=") for v in environ)
-            for kind in ("deploy.rasa_server", "-m webserver", "rasa run actions"):
+            for kind in ("deploy.rasa_server", "-m webserver", "deploy.action_server"):
                 if kind in line:
                     holders.setdefault(kind, set()).add(holds)
-    assert holders == {"deploy.rasa_server": {True}, "-m webserver": {False}, "rasa run actions": {False}}
+    assert holders == {"deploy.rasa_server": {True}, "-m webserver": {False}, "deploy.action_server": {False}}
