@@ -17,6 +17,7 @@ A benchmark, not a test: its figures go in the README with this command."""
 from __future__ import annotations
 
 import asyncio
+import random
 import re
 import statistics
 import tempfile
@@ -39,6 +40,7 @@ from staff.accounts import create_user
 THURSDAY_MORNING = "2026-11-26T11:00"
 PASSWORD = "a long benchmark password"
 WIDGET_POLL = 1.5  # seconds, as bot/widget/static/widget.js
+CHECK_IN_EVERY, QUEUE_EVERY, CHAT_EVERY = 15, 2.0, 1.5  # as staff/static/live_chats.js
 TOKEN_RE = re.compile(r"\b(h[0-9a-f]{6}r\d+m\d+)\b")
 
 
@@ -64,15 +66,18 @@ async def caseworker(base: str, email: str, handoff: Handoff, stop: asyncio.Even
         token = _token(page)
         await http.post("/staff/live-chats/presence", data={"available": "yes", "csrf_token": token})
         mine: dict[int, int] = {}  # chat id -> last message seen
-        checked_in = 0.0
+        checked_in = queue_read = 0.0
         while not stop.is_set():
-            if time.monotonic() - checked_in > 10:
+            # As the pages ask: check-in every 15 s, the queue every 2 s, an open chat every 1.5 s.
+            if time.monotonic() - checked_in > CHECK_IN_EVERY:
                 await http.post("/staff/live-chats/check-in", data={"active": "yes", "csrf_token": token})
                 checked_in = time.monotonic()
-            queue = (await http.get("/staff/live-chats/queue")).text
+            queue = ""
+            if time.monotonic() - queue_read > QUEUE_EVERY:
+                queue, queue_read = (await http.get("/staff/live-chats/queue")).text, time.monotonic()
             for chat_id in map(int, re.findall(r"/staff/live-chats/(\d+)/take", queue)):
                 taken = await http.post(f"/staff/live-chats/{chat_id}/take", data={"csrf_token": token})
-                if taken.status_code == 200 and "Your reply" in taken.text:
+                if taken.status_code == 302 and taken.headers.get("location", "").endswith(f"/live-chats/{chat_id}"):
                     mine[chat_id] = 0
                     handoff.taken += 1
             for chat_id, after in list(mine.items()):
@@ -92,10 +97,17 @@ async def caseworker(base: str, email: str, handoff: Handoff, stop: asyncio.Even
                 if "hand-me-back" in new["rows"]:
                     await http.post(f"/staff/live-chats/{chat_id}/hand-back", data={"csrf_token": token})
                     mine.pop(chat_id, None)
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(CHAT_EVERY)
 
 
-async def widget_resident(base: str, name: str, exchanges: int, handoff: Handoff) -> None:
+async def arrive(name: str, think: float, together: bool) -> None:
+    """People don't all ask in the same second: each arrives within the first pause (as evaluation/load.py)."""
+    if think and not together:
+        await asyncio.sleep(random.Random(name).uniform(0, think))
+
+
+async def widget_resident(base: str, name: str, exchanges: int, handoff: Handoff, think: float, together: bool) -> None:
+    await arrive(name, think, together)
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
         await http.post("/chat/messages", json={"message": "can I talk to a real person please"})
         after = 0
@@ -121,11 +133,16 @@ async def widget_resident(base: str, name: str, exchanges: int, handoff: Handoff
             handoff.sent.append(token)
             await http.post("/chat/messages", json={"message": f"message {token}"})
             await poll_until(f"re:{token}")
+            await asyncio.sleep(random.Random(token).uniform(0.5, 1.5) * think)
         await http.post("/chat/messages", json={"message": "thanks, please hand-me-back"})
         await poll_until("handed you back")
 
 
-async def telegram_resident(fake, chat_id: int, name: str, exchanges: int, handoff: Handoff) -> None:
+async def telegram_resident(
+    fake, chat_id: int, name: str, exchanges: int, handoff: Handoff, think: float, together: bool
+) -> None:
+    await arrive(name, think, together)
+
     def seen() -> list[dict]:
         return fake.sent(chat_id)
 
@@ -148,6 +165,7 @@ async def telegram_resident(fake, chat_id: int, name: str, exchanges: int, hando
         handoff.sent.append(token)
         fake.send_text(chat_id, f"message {token}")
         await wait_for(f"re:{token}")
+        await asyncio.sleep(random.Random(token).uniform(0.5, 1.5) * think)
     fake.send_text(chat_id, "thanks, please hand-me-back")
     await wait_for("handed you back")
 
@@ -167,12 +185,15 @@ async def _run(stack, fake, args, run_id: str) -> tuple[Handoff, Run]:
     workers = [asyncio.create_task(caseworker(stack.public, email, handoff, stop)) for email in emails]
     await asyncio.sleep(1.5)
     web_count = (args.handed_off + 1) // 2
-    handed = [widget_resident(stack.public, f"h{run_id}r{i}", args.exchanges, handoff) for i in range(web_count)]
+    timing = (args.think, args.together)
+    handed = [
+        widget_resident(stack.public, f"h{run_id}r{i}", args.exchanges, handoff, *timing) for i in range(web_count)
+    ]
     handed += [
-        telegram_resident(fake, 990000 + i, f"h{run_id}r{web_count + i}", args.exchanges, handoff)
+        telegram_resident(fake, 990000 + i, f"h{run_id}r{web_count + i}", args.exchanges, handoff, *timing)
         for i in range(args.handed_off - web_count)
     ]
-    chatting = [resident(stack.public, f"{run_id}o{i}", 2, others, think=args.think) for i in range(args.chatting)]
+    chatting = [resident(stack.public, f"{run_id}o{i}", 2, others, *timing) for i in range(args.chatting)]
     started = time.monotonic()
     await asyncio.gather(*handed, *chatting)
     others.seconds = time.monotonic() - started
@@ -211,7 +232,8 @@ def main(args) -> int:
         fake.close()
     print(
         f"{args.handed_off} residents handed off to {args.caseworkers} caseworkers ({handoff.taken} chats taken), "
-        f"{args.exchanges} exchanges each, while {args.chatting} others chat with the bot (thinking ~{args.think:g} s):"
+        f"{args.exchanges} exchanges each, while {args.chatting} others chat with the bot (thinking ~{args.think:g} s"
+        f"{', everyone starting at once' if args.together else ', arriving over the first pause'}):"
     )
     for channel in ("widget", "telegram"):
         delays = [seen - handoff.replied_at[t] for t, (where, seen) in handoff.seen_at.items()

@@ -21,13 +21,14 @@ from community_safety.records.database import session_scope
 
 log = logging.getLogger(__name__)
 DELIVER_EVERY = 0.5
+SWEEP_EVERY_ROUNDS = 10  # the long-wait offer is in minutes: every 5 s is plenty
 TASK = "live_chat_delivery"
 
 
-def _due() -> list:
+def _due(sweep: bool) -> list:
     with session_scope() as db:
-        offer_callbacks_to_the_long_waiting(db)
-    with session_scope() as db:
+        if sweep:
+            offer_callbacks_to_the_long_waiting(db)
         return undelivered(db, "telegram")
 
 
@@ -36,10 +37,11 @@ def _delivered(ids: list[int]) -> None:
         mark_delivered(db, ids)
 
 
-async def deliver_once(application: Application) -> int:
-    """Sends what is due; returns how many messages went."""
+async def deliver_once(application: Application, sweep: bool = True) -> int:
+    """Sends what is due; returns how many messages went. ``sweep``: also offer call-backs to residents
+    who have waited too long."""
     try:
-        due = await asyncio.to_thread(_due)
+        due = await asyncio.to_thread(_due, sweep)
     except SQLAlchemyError as error:
         log.warning("Could not read live chat messages to send (%s)", type(error).__name__)
         return 0
@@ -69,9 +71,11 @@ async def deliver_once(application: Application) -> int:
 
 
 async def _keep_delivering(application: Application) -> None:
+    rounds = 0
     while True:
         try:
-            await deliver_once(application)
+            await deliver_once(application, sweep=rounds % SWEEP_EVERY_ROUNDS == 0)
+            rounds += 1
         except Exception as error:  # noqa: BLE001 - one bad round must not stop every later one
             log.error("Live chat delivery failed (%s)", type(error).__name__)
         await asyncio.sleep(DELIVER_EVERY)

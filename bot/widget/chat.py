@@ -22,6 +22,7 @@ from bot.widget import widget
 from community_safety.channels import sender_id
 from community_safety.languages import BENGALI
 from community_safety.live_chat.chats import (
+    LEAVE,
     offer_callbacks_to_the_long_waiting,
     resident_gone,
     said_to,
@@ -157,7 +158,10 @@ def send_message():
         log.warning("Rasa unavailable (%s): answered a widget message with the fallback", error)
         replies, degraded = unavailable_replies(text, error), True
     replies = (turn.replies if turn else []) + replies
-    return jsonify({"replies": [reply.as_json() for reply in replies], "degraded": degraded, "live": _live(sender)})
+    # The bot has just put them in the queue (its reply offers to leave it): the widget starts to follow.
+    joined = any(button.payload == LEAVE for reply in replies for button in reply.buttons)
+    live = _live(sender) if joined else None
+    return jsonify({"replies": [reply.as_json() for reply in replies], "degraded": degraded, "live": live})
 
 
 def _live(sender: str) -> dict[str, Any] | None:
@@ -182,10 +186,10 @@ def live_messages():
         return jsonify({"messages": [], "live": None})
     try:
         with session_scope() as db:
-            offer_callbacks_to_the_long_waiting(db)
-        with session_scope() as db:
             messages = [m.as_json() for m in said_to(db, sender, int(after))]
             live = status_for_resident(db, sender)
+            if live and live["state"] == "waiting":
+                offer_callbacks_to_the_long_waiting(db)  # someone waiting: is it time to offer a call-back?
     except SQLAlchemyError as error:
         log.warning("Could not read a live chat (%s)", type(error).__name__)
         return jsonify({"messages": [], "live": {"state": "unknown"}, "degraded": True})

@@ -384,12 +384,15 @@ def said_to(session: Session, sender: str, after_id: int = 0, mark_delivered: bo
     return [_said(m) for m in messages]
 
 
-def whole_chat(session: Session, sender: str) -> list[Said]:
-    """Everything said in this conversation's live chats (for a transcript after a reload)."""
+def whole_chat(session: Session, sender: str, after_id: int = 0) -> list[Said]:
+    """Everything said in this conversation's live chats (for a transcript after a reload), or since ``after_id``."""
     return [
         _said(m)
         for m in session.execute(
-            select(LiveChatMessage).join(LiveChat).where(LiveChat.sender == sender).order_by(LiveChatMessage.id)
+            select(LiveChatMessage)
+            .join(LiveChat)
+            .where(LiveChat.sender == sender, LiveChatMessage.id > after_id)
+            .order_by(LiveChatMessage.id)
         ).scalars()
     ]
 

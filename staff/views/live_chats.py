@@ -179,10 +179,10 @@ def live_chat_messages(chat_id: int):
     with session_scope() as db:
         chat = _chat(db, chat_id)
         # Only the live chat moves while the page is open: the bot's part is not read again.
-        new = [_turn(said) for said in chats.whole_chat(db, chat.sender) if said.id > int(after)]
+        new = [_turn(said) for said in chats.whole_chat(db, chat.sender, int(after))]
         return jsonify(
             {
-                "rows": render_template("staff/_live_chat_rows.html", transcript=new),
+                "rows": render_template("staff/_live_chat_rows.html", transcript=new) if new else "",
                 "last": max((t["id"] for t in new), default=int(after)),
                 "state": chat.state,
                 "danger": any(t["kind"] == "danger" for t in new),
