@@ -1,6 +1,7 @@
 """`make load LOAD_ARGS="--handoff"`: residents handed to caseworkers while others chat with the bot.
 
-On `make run`'s profile (one Rasa, one action server, one web server, SQLite) with a Telegram bridge
+On `make run`'s profile (one Rasa, one action server, one web server, SQLite; or ``--profiles prod-2``,
+the production profile with 2 replicas of each) with a Telegram bridge
 against the tests' fake Bot API, judging the team's hours on a Thursday morning: ``--handed-off``
 residents (half in the widget, half on Telegram) ask for a person at once; ``--caseworkers`` simulated
 caseworkers, signed in to the staff site over HTTP, keep the "Live chats" page's check-ins going,
@@ -20,11 +21,9 @@ import asyncio
 import random
 import re
 import statistics
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 from sqlalchemy import select
@@ -32,9 +31,8 @@ from sqlalchemy import select
 from community_safety.live_chat.presence import check_in
 from community_safety.records.database import session_scope
 from community_safety.records.models import LiveChat, LiveChatMessage
-from deploy import local_stack
 from deploy.profile import TELEGRAM_COMMAND
-from evaluation.load import NO_LIMITS, Run, percentile, resident
+from evaluation.load import NO_LIMITS, Run, percentile, resident, stack_for
 from staff.accounts import create_user
 
 THURSDAY_MORNING = "2026-11-26T11:00"
@@ -219,7 +217,9 @@ def main(args) -> int:
     fake = FakeTelegram()
     env = {**NO_LIMITS, "OPENING_HOURS_AT": THURSDAY_MORNING, "TELEGRAM_BOT_TOKEN": TOKEN,
            "TELEGRAM_BASE_URL": fake.base_url}  # fmt: skip
-    stack = local_stack.default(Path(tempfile.mkdtemp(prefix="load-handoff-")), extra_env=env)
+    # One profile: `make run`'s unless --profiles names one (prod-2: the production profile, 2 replicas).
+    profile = args.profiles if "," not in args.profiles else "sqlite"
+    stack = stack_for(profile, env)
     stack.commands["telegram"], stack.checks["telegram"] = TELEGRAM_COMMAND, "log:Telegram bridge polling"
     run_id = uuid.uuid4().hex[:6]
     try:
@@ -231,7 +231,7 @@ def main(args) -> int:
         stack.stop()
         fake.close()
     print(
-        f"{args.handed_off} residents handed off to {args.caseworkers} caseworkers ({handoff.taken} chats taken), "
+        f"{profile}: {args.handed_off} residents handed off to {args.caseworkers} caseworkers ({handoff.taken} taken), "
         f"{args.exchanges} exchanges each, while {args.chatting} others chat with the bot (thinking ~{args.think:g} s"
         f"{', everyone starting at once' if args.together else ', arriving over the first pause'}):"
     )
