@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 SESSION_KEY = "chat_id"
 EMPTY = "Your message was empty. Type what's happening, or choose an option."
 TRANSCRIPT_LIMIT = 200
+NOT_RECORDED = (
+    "The chat is cleared from this browser, but we could not close it on our side just now. Please press "
+    "End chat again in a minute."
+)
 
 
 def _rasa() -> RasaClient:
@@ -60,20 +64,25 @@ def _in_widgets_language(message: str) -> str:
     return default_translations().say(message, BENGALI if language == BENGALI else None)
 
 
-def _ended(chat_id: str) -> bool:
+def _ended(chat_id: str) -> bool | None:
+    """Whether this chat was ended; None when the database can't say."""
     try:
         with session_scope() as db:
             return is_ended(db, chat_id)
     except SQLAlchemyError as error:
-        # Open, so the 999 answers still reach anyone; every path to personal data needs the
-        # database too, so an ended chat's reports and updates stay out of reach meanwhile.
         log.warning("Could not check for an ended chat (%s)", type(error).__name__)
-        return False
+        return None
 
 
 def _sender(create: bool) -> str | None:
-    if SESSION_KEY in session and _ended(session[SESSION_KEY]):
+    """The resident's sender id. Reading (``create`` false) fails closed: while the database can't say
+    whether the chat was ended, a copied cookie reads nothing. Sending stays open, so a message still
+    gets the bot's answer, 999 first in danger."""
+    ended = _ended(session[SESSION_KEY]) if SESSION_KEY in session else False
+    if ended:
         session.clear()  # a copy of an ended chat's cookie: it starts afresh, as anyone would
+    if ended is None and not create:
+        return None
     if SESSION_KEY not in session:
         if not create:
             return None
@@ -285,6 +294,8 @@ def _with_the_live_chat(events: list[dict[str, Any]], said: list) -> list[dict[s
 def end_conversation():
     # The cookie goes, and the chat is remembered as ended, so no copy of the cookie reads or
     # continues it; the record stays with the council under its retention rules.
+    if not _origin_allowed():
+        return _problem(403, "This page is not allowed to use the chat.")
     chat_id = session.get(SESSION_KEY)
     session.clear()
     if chat_id:
@@ -294,6 +305,8 @@ def end_conversation():
                 resident_gone(db, sender_id("web", chat_id))  # a person talking to them is told
         except SQLAlchemyError as error:
             log.warning("Could not record an ended chat (%s)", type(error).__name__)
+            # Said only when recorded: here the browser has forgotten it, the server has not yet.
+            return jsonify({"ended": False, "error": _in_widgets_language(NOT_RECORDED)}), 503
     return jsonify({"ended": True})
 
 
