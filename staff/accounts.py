@@ -1,16 +1,22 @@
-"""Staff accounts: argon2 password hashes, lockout after repeated failures."""
+"""Staff accounts: argon2 password hashes, sign-in throttled by account and address, sessions kept
+on the server so signing out revokes them."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import hashlib
+import hmac
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from community_safety.records.models import ROLES, StaffUser, utcnow
+from community_safety.records.models import ROLES, SignInFailure, StaffSession, StaffUser, utcnow
+from community_safety.settings import settings
 
 MAX_FAILURES = 5
 LOCKOUT = dt.timedelta(minutes=15)
@@ -69,46 +75,106 @@ def active_staff(session: Session) -> list[StaffUser]:
     )
 
 
-def is_locked(user: StaffUser, now: dt.datetime | None = None) -> bool:
-    return bool(user.locked_until and user.locked_until > (now or utcnow()))
+def _keyed(kind: str, value: str) -> str:
+    """An account or address as a keyed hash: the table says nothing by itself about who tried."""
+    key = settings().secret_or_kept("staff_secret_key", "staff-secret-key").encode()
+    return hmac.new(key, f"{kind}:{value}".encode(), "sha256").hexdigest()
 
 
-def _count_failure(session: Session, user: StaffUser) -> str:
-    """One more wrong password, counted by the database itself: wrong passwords sent at the same
-    moment can't each read the old count and slip past the lockout."""
+def _waiting(session: Session, account: str, address: str, now: dt.datetime) -> bool:
+    row = session.get(SignInFailure, (account, address))
+    return bool(row and row.blocked_until and row.blocked_until > now)
+
+
+def _count_failure(session: Session, account: str, address: str, now: dt.datetime) -> str:
+    """One more wrong password for this account from this address, counted by the database itself
+    (wrong passwords sent at the same moment can't each read the old count); a count older than
+    LOCKOUT starts again."""
+    table = SignInFailure.__table__
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stale = table.c.first_at < now - LOCKOUT
     session.execute(
-        update(StaffUser)
-        .where(StaffUser.id == user.id)
-        .values(failed_logins=StaffUser.failed_logins + 1)
-        .execution_options(synchronize_session=False)
+        insert(table)
+        .values(account_key=account, address_key=address, failures=1, first_at=now)
+        .on_conflict_do_update(
+            index_elements=[table.c.account_key, table.c.address_key],
+            set_={
+                "failures": case((stale, 1), else_=table.c.failures + 1),
+                "first_at": case((stale, now), else_=table.c.first_at),
+            },
+        )
     )
     session.execute(
-        update(StaffUser)
-        .where(StaffUser.id == user.id, StaffUser.failed_logins >= MAX_FAILURES)
-        .values(failed_logins=0, locked_until=utcnow() + LOCKOUT)
-        .execution_options(synchronize_session=False)
+        update(table)
+        .where(table.c.account_key == account, table.c.address_key == address, table.c.failures >= MAX_FAILURES)
+        .values(failures=0, first_at=now, blocked_until=now + LOCKOUT)
     )
-    session.expire(user)
-    return "locked" if is_locked(user) else "wrong"
+    return "locked" if _waiting(session, account, address, now) else "wrong"
 
 
-def authenticate(session: Session, email: str, password: str) -> tuple[StaffUser | None, str | None]:
-    """The user when the password is right; otherwise None and why ("locked" or "wrong")."""
+def authenticate(
+    session: Session, email: str, password: str, address: str = "unknown", now: dt.datetime | None = None
+) -> tuple[StaffUser | None, str | None]:
+    """The user when the password is right; otherwise None and why ("locked" or "wrong").
+
+    Every path does the same work, one password check, so timing tells nothing about whether an
+    account exists or must wait. Wrong passwords count against the account from this address only:
+    after MAX_FAILURES that address waits LOCKOUT for that account, while its owner, elsewhere, can
+    still sign in; a right password clears only its own address's count."""
+    now = now or utcnow()
     user = find_user(session, email)
-    if user is None or not user.active:
-        # The same work as a real check, so the answer's timing doesn't tell who has an account.
-        with contextlib.suppress(VerificationError):
-            _hasher.verify(_DUMMY_HASH, password or "")
-        return None, "wrong"
-    if is_locked(user):
-        return None, "locked"
+    known = user is not None and bool(user.active)
     try:
-        _hasher.verify(user.password_hash, password or "")
+        right = _hasher.verify(user.password_hash if known else _DUMMY_HASH, password or "") and known
     except (VerificationError, InvalidHashError):
-        return None, _count_failure(session, user)
+        right = False
+    account, place = _keyed("account", normalise_email(email)), _keyed("address", address)
+    if _waiting(session, account, place, now):
+        return None, "locked"
+    if not right:
+        return None, _count_failure(session, account, place, now)
+    session.execute(
+        delete(SignInFailure).where(SignInFailure.account_key == account, SignInFailure.address_key == place)
+    )
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = utcnow()
+    user.last_login_at = now
     return user, None
+
+
+# --- sessions kept on the server ----------------------------------------------------------------
+
+
+def start_session(session: Session, staff_user_id: int, now: dt.datetime | None = None) -> str:
+    """A new session's token, for the cookie; only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    session.add(StaffSession(key=_token_key(token), staff_user_id=staff_user_id, created_at=now or utcnow()))
+    return token
+
+
+def _token_key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def session_is_live(session: Session, token: object, staff_user_id: int, longest: dt.timedelta) -> bool:
+    if not isinstance(token, str) or not token:
+        return False
+    row = session.get(StaffSession, _token_key(token))
+    return bool(
+        row and row.staff_user_id == staff_user_id and row.revoked_at is None and row.created_at > utcnow() - longest
+    )
+
+
+def revoke_session(session: Session, token: object) -> bool:
+    if not isinstance(token, str) or not token:
+        return False
+    row = session.get(StaffSession, _token_key(token))
+    if row is None or row.revoked_at is not None:
+        return False
+    row.revoked_at = utcnow()
+    return True
+
+
+def purge_sessions(session: Session, before: dt.datetime) -> int:
+    """Sessions older than the longest a session lasts: nothing to remember them for."""
+    return session.execute(delete(StaffSession).where(StaffSession.created_at < before)).rowcount

@@ -16,12 +16,14 @@ from community_safety.records.models import StaffUser
 from community_safety.settings import settings
 from community_safety.updates import delivery_words
 from community_safety.wording import FILTERS
+from staff.accounts import session_is_live
 from webserver.security import add_security_headers
 
 PROJECT = Path(__file__).resolve().parent.parent
 ASSETS = PROJECT / "build" / "staff"
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = dt.timedelta(hours=9)  # a working day; then sign in again
+SESSION_TOKEN = "sid"  # in the signed cookie: the session's token, checked against the server's record
 
 
 class SignedInStaff:
@@ -41,11 +43,21 @@ class SignedInStaff:
 
 
 def load_staff(user_id: str) -> SignedInStaff | None:
+    """The staff member, while their session is live on the server (signing out revokes it there,
+    so a copy of the cookie stops working too)."""
     if not (user_id.isascii() and user_id.isdigit()):
         return None
     with session_scope() as db:
         user = db.get(StaffUser, int(user_id))
-        return SignedInStaff(user) if user and user.active else None
+        if not (user and user.active and session_is_live(db, session.get(SESSION_TOKEN), user.id, ABSOLUTE_TIMEOUT)):
+            return None
+        return SignedInStaff(user)
+
+
+def _not_kept(response):
+    # Staff pages hold residents' words: no browser or proxy keeps a copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _enforce_absolute_timeout():
@@ -90,4 +102,5 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters.update(FILTERS, delivery_words=delivery_words)
     app.register_blueprint(staff)
     app.after_request(add_security_headers)
+    app.after_request(_not_kept)
     return app

@@ -27,7 +27,8 @@ from community_safety.records.database import session_scope, upgrade
 from community_safety.records.models import ROLES
 from community_safety.records.retention import purge_live_chats, purge_reports
 from community_safety.settings import secret, settings
-from staff.accounts import AccountError, clean_first_name, create_user, find_user
+from staff.accounts import AccountError, clean_first_name, create_user, find_user, purge_sessions
+from staff.app import ABSOLUTE_TIMEOUT
 
 
 def _password() -> str:
@@ -89,6 +90,8 @@ def purge_command(args) -> int:
         if not args.dry_run:
             # An ended chat's cookie has expired after the idle time: no need to remember it longer.
             purge_ended_chats(db, now - dt.timedelta(minutes=settings().widget_idle_minutes))
+            # Staff sessions past the longest a session lasts, revoked or not.
+            purge_sessions(db, now - ABSOLUTE_TIMEOUT)
             audit.record(
                 db,
                 "system",

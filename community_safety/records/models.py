@@ -323,3 +323,28 @@ class StaffPresence(Base):
     available = Column(Boolean, nullable=False, default=False)
     seen_at = Column(DateTime, nullable=False, default=utcnow)  # the page's last check-in
     active_at = Column(DateTime, nullable=False, default=utcnow)  # the caseworker's last use of the page
+
+
+class SignInFailure(Base):
+    """Wrong passwords for one account from one address (both as keyed hashes): after a few, that
+    pair waits. Never the account alone, so nobody can lock a caseworker out from elsewhere."""
+
+    __tablename__ = "sign_in_failures"
+
+    account_key = Column(String(64), primary_key=True)
+    address_key = Column(String(64), primary_key=True)
+    failures = Column(Integer, nullable=False, default=0)
+    first_at = Column(DateTime, nullable=False, default=utcnow)
+    blocked_until = Column(DateTime)
+
+
+class StaffSession(Base):
+    """A signed-in staff session, kept on the server: signing out revokes it, so a copied cookie
+    stops working. The cookie holds a random token; only its hash is kept here."""
+
+    __tablename__ = "staff_sessions"
+
+    key = Column(String(64), primary_key=True)
+    staff_user_id = Column(Integer, ForeignKey("staff_users.id"), nullable=False, index=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    revoked_at = Column(DateTime)

@@ -7,13 +7,13 @@ import threading
 from urllib.parse import urlparse
 
 from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from community_safety.records import audit
 from community_safety.records.database import session_scope
 from community_safety.settings import settings
-from staff.accounts import LOCKOUT, MAX_FAILURES, authenticate
-from staff.app import SignedInStaff
+from staff.accounts import LOCKOUT, MAX_FAILURES, authenticate, revoke_session, start_session
+from staff.app import SESSION_TOKEN, SignedInStaff
 from staff.forms import ConfirmForm, SignInForm
 from staff.views import staff
 from webserver.limits import SlidingWindow
@@ -67,12 +67,12 @@ def sign_in():
             return _too_many(CHECK_WAIT_SECONDS)
         try:
             with session_scope() as db:
-                user, problem = authenticate(db, form.email.data, form.password.data)
+                user, problem = authenticate(db, form.email.data, form.password.data, request.remote_addr or "unknown")
                 if user:
                     audit.record(db, user.email, "signed in", "staff_user", user.id)
-                    signed_in = SignedInStaff(user)
+                    signed_in, token = SignedInStaff(user), start_session(db, user.id)
                 else:
-                    signed_in = None
+                    signed_in = token = None
         finally:
             _PASSWORD_CHECKS.release()
         if signed_in:
@@ -80,14 +80,15 @@ def sign_in():
             session.clear()
             session.permanent = True
             session["signed_in_at"] = dt.datetime.now(dt.timezone.utc).timestamp()
+            session[SESSION_TOKEN] = token
             login_user(signed_in)
             return redirect(_safe_next(request.args.get("next")))
         # One answer for a wrong password, an unknown address and a locked account: which one it was
         # would tell an attacker whose accounts exist.
         error = (
-            "The email address or password is not right, or the account is locked for "
-            f"{int(LOCKOUT.total_seconds() // 60)} minutes after {MAX_FAILURES} wrong tries. "
-            "Try again later, or ask an admin."
+            "The email address or password is not right, or there have been "
+            f"{MAX_FAILURES} wrong tries from here: then wait {int(LOCKOUT.total_seconds() // 60)} minutes. "
+            "Try again, or ask an admin."
         )
     status = 200 if not form.is_submitted() else (401 if error else 400)
     return render_template("staff/sign_in.html", form=form, error=error), status
@@ -96,6 +97,9 @@ def sign_in():
 @staff.post("/sign-out")
 def sign_out():
     if ConfirmForm().validate_on_submit():
+        with session_scope() as db:
+            if revoke_session(db, session.get(SESSION_TOKEN)) and current_user.is_authenticated:
+                audit.record(db, current_user.email, "signed out", "staff_user", current_user.id)
         logout_user()
         session.clear()
         flash("You have signed out.")

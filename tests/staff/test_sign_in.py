@@ -1,18 +1,23 @@
-"""Signing in: argon2 hashes, lockout after repeated failures, a fresh session, timeouts."""
+"""Signing in: argon2 hashes, wrong tries throttled by account and address (never a lock anyone can
+set off), the same work on every path, a fresh session kept on the server, timeouts, no caching."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from community_safety.records.database import session_scope
-from community_safety.records.models import AuditEvent, StaffUser
+from community_safety.records.models import AuditEvent, SignInFailure, StaffUser
 from staff.accounts import MAX_FAILURES, find_user
 from staff.app import create_app as create_staff_app
 from tests.staff.conftest import CASEWORKER, PASSWORD, csrf_token, sign_in
 
 
-def attempt(client, password, email=CASEWORKER):
-    return client.post("/staff/sign-in", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
+def attempt(client, password, email=CASEWORKER, address="127.0.0.1"):
+    return client.post(
+        "/staff/sign-in",
+        data={"email": email, "password": password, "csrf_token": csrf_token(client)},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def test_passwords_are_stored_as_argon2_hashes(data):
@@ -29,17 +34,53 @@ def test_a_wrong_password_says_so_without_saying_which_part(client):
     assert unknown.status_code == 401 and "not right" in unknown.get_data(as_text=True)
 
 
-def test_repeated_failures_lock_the_account(client):
+def test_repeated_failures_make_that_address_wait_not_the_accounts_owner(client):
     for _ in range(MAX_FAILURES):
         response = attempt(client, "guess")
-    assert "locked" in response.get_data(as_text=True)
-    # Even the right password is refused while locked.
-    locked = attempt(client, PASSWORD)
-    assert locked.status_code == 401 and "locked" in locked.get_data(as_text=True)
+    assert "wrong tries from here" in response.get_data(as_text=True)
+    # The right password from the same address waits too: guessing from there has stopped.
+    assert attempt(client, PASSWORD).status_code == 401
+    # The caseworker, at their own desk, is not locked out by someone else's guesses.
+    assert attempt(client, PASSWORD, address="10.20.30.40").status_code == 302
     with session_scope() as db:
-        user = find_user(db, CASEWORKER)
-        user.locked_until = dt.datetime.utcnow() - dt.timedelta(seconds=1)
+        for row in db.query(SignInFailure):
+            row.blocked_until = dt.datetime.utcnow() - dt.timedelta(seconds=1)
     assert attempt(client, PASSWORD).status_code == 302
+
+
+def test_signing_in_elsewhere_does_not_clear_another_addresss_wait(app):
+    guesser, owner = app.test_client(), app.test_client()
+    for _ in range(MAX_FAILURES):
+        attempt(guesser, "guess")
+    assert attempt(owner, PASSWORD, address="10.20.30.40").status_code == 302
+    assert attempt(guesser, PASSWORD).status_code == 401
+
+
+def test_every_path_does_the_same_password_work(data, monkeypatch):
+    from staff import accounts
+
+    checks = []
+
+    class Counting:
+        def __init__(self, real):
+            self.real = real
+
+        def verify(self, stored, given):
+            checks.append(1)
+            return self.real.verify(stored, given)
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+    monkeypatch.setattr(accounts, "_hasher", Counting(accounts._hasher))
+    with session_scope() as db:
+        for _ in range(MAX_FAILURES):
+            accounts.authenticate(db, CASEWORKER, "guess", "192.0.2.1")
+    for email, password in [(CASEWORKER, PASSWORD), ("nobody@council.example", "guess"), (CASEWORKER, "guess")]:
+        checks.clear()
+        with session_scope() as db:
+            user, problem = accounts.authenticate(db, email, password, "192.0.2.1")
+        assert user is None and checks == [1], (email, problem)  # waiting, unknown, wrong: one check each
 
 
 def test_signing_in_starts_a_fresh_session_and_is_audited(client):
@@ -102,7 +143,7 @@ def test_a_locked_account_and_an_unknown_address_get_the_same_answer(client):
     )
 
 
-def test_wrong_passwords_at_the_same_moment_still_lock_the_account(data):
+def test_wrong_passwords_at_the_same_moment_are_all_counted(data):
     import threading
 
     from staff.accounts import authenticate
@@ -112,7 +153,7 @@ def test_wrong_passwords_at_the_same_moment_still_lock_the_account(data):
     def wrong():
         start.wait()
         with session_scope() as db:
-            authenticate(db, CASEWORKER, "guess")
+            authenticate(db, CASEWORKER, "guess", "192.0.2.7")
 
     threads = [threading.Thread(target=wrong) for _ in range(12)]
     for thread in threads:
@@ -120,8 +161,26 @@ def test_wrong_passwords_at_the_same_moment_still_lock_the_account(data):
     for thread in threads:
         thread.join()
     with session_scope() as db:
-        user = find_user(db, CASEWORKER)
-        assert user.locked_until is not None and user.locked_until > dt.datetime.utcnow()
+        [row] = db.query(SignInFailure).all()
+        assert row.blocked_until is not None and row.blocked_until > dt.datetime.utcnow()
+
+
+def test_staff_pages_are_not_kept_by_browsers_or_proxies(client):
+    assert client.get("/staff/sign-in").headers["Cache-Control"] == "no-store"
+    sign_in(client)
+    assert client.get("/staff/reports").headers["Cache-Control"] == "no-store"
+
+
+def test_signing_out_revokes_the_session_so_a_copied_cookie_stops_working(app):
+    caseworker, thief = app.test_client(), app.test_client()
+    sign_in(caseworker)
+    copied = caseworker.get_cookie("staff_session", path="/staff").value
+    thief.set_cookie("staff_session", copied, path="/staff")
+    assert thief.get("/staff/reports").status_code == 200  # a copy works while the session lives...
+    caseworker.post("/staff/sign-out", data={"csrf_token": csrf_token(caseworker, "/staff/reports")})
+    assert thief.get("/staff/reports").status_code == 302  # ...and not once it is signed out
+    with session_scope() as db:
+        assert db.query(AuditEvent).filter_by(actor=CASEWORKER, action="signed out").count() == 1
 
 
 def test_sign_in_attempts_from_one_address_are_limited(client):
