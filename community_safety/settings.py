@@ -11,12 +11,14 @@ prints it, ``--readme`` puts it in the README, and a test checks the README has 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 import secrets
 import sys
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseSettings, Field, SecretStr, ValidationError, validator
 
@@ -122,7 +124,11 @@ class Settings(BaseSettings):
     web_port: int = Field(8000, ge=1, le=65535, description="Port the web server listens on.")
     web_threads: int = Field(8, ge=1, description="Web server threads.")
     web_behind_proxy: bool = Field(False, description="Trust one proxy's X-Forwarded-* headers (nginx in front).")
-    web_cookie_secure: bool = Field(False, description="Cookies only over HTTPS: set it wherever HTTPS is used.")
+    web_cookie_secure: bool | None = Field(
+        None,
+        description="Cookies only over HTTPS, and HSTS: when not set, on whenever the site is reached by a name or "
+        "address other than loopback's; `no` only for a rehearsal over plain HTTP on another address.",
+    )
     web_cookie_samesite: Literal["Lax", "Strict", "None"] = Field(
         "Lax", description="The widget's cookie; `None` (with `WEB_COOKIE_SECURE`) when it is on another site."
     )
@@ -223,9 +229,15 @@ class Settings(BaseSettings):
 
     @validator("open311_endpoint")
     def _open311_address(cls, endpoint: str | None) -> str | None:
-        if endpoint and not endpoint.startswith(("https://", "http://")):
-            raise ValueError("give the casework system's address, starting https://")
+        if endpoint and not encrypted_or_loopback(endpoint):
+            raise ValueError("give the casework system's address, starting https:// (plain http only on loopback)")
         return endpoint.rstrip("/") if endpoint else endpoint
+
+    @validator("telegram_base_url")
+    def _telegram_address(cls, base_url: str) -> str:
+        if not encrypted_or_loopback(base_url):
+            raise ValueError("Telegram's Bot API is reached over https:// (plain http only on loopback, for tests)")
+        return base_url
 
     @validator("open311_api_key", always=True)
     def _open311_needs_its_key(cls, key: SecretStr | None, values: dict[str, Any]) -> SecretStr | None:
@@ -265,6 +277,23 @@ class Settings(BaseSettings):
     @property
     def conversations_database_url(self) -> str:
         return self.tracker_database_url or f"sqlite:///{self.data_dir / 'rasa_tracker.db'}"
+
+
+def is_loopback(host: str | None) -> bool:
+    """127.0.0.0/8, ::1 and localhost: this machine only."""
+    host = (host or "").strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def encrypted_or_loopback(url: str) -> bool:
+    """An address that carries residents' reports or the bot's token: https, or plain http to this machine."""
+    parts = urlsplit(url)
+    return parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname))
 
 
 def secret(value: SecretStr | None) -> str | None:

@@ -17,7 +17,7 @@ from community_safety.settings import settings
 from community_safety.updates import delivery_words
 from community_safety.wording import FILTERS
 from staff.accounts import session_is_live
-from webserver.security import add_security_headers
+from webserver.security import SessionsSecureOffLoopback, add_security_headers
 
 PROJECT = Path(__file__).resolve().parent.parent
 ASSETS = PROJECT / "build" / "staff"
@@ -82,7 +82,6 @@ def create_app(overrides: dict | None = None) -> Flask:
         SESSION_COOKIE_PATH="/staff",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        SESSION_COOKIE_SECURE=configured.web_cookie_secure,
         PERMANENT_SESSION_LIFETIME=IDLE_TIMEOUT,
         SESSION_REFRESH_EACH_REQUEST=True,
         WTF_CSRF_TIME_LIMIT=None,  # the session's own timeouts bound the token
@@ -101,6 +100,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.filters["fromjson"] = json.loads
     app.jinja_env.filters.update(FILTERS, delivery_words=delivery_words)
     app.register_blueprint(staff)
+    app.session_interface = SessionsSecureOffLoopback()
     app.after_request(add_security_headers)
     app.after_request(_not_kept)
     return app

@@ -7,7 +7,7 @@ import datetime as dt
 from flask import Flask
 
 from community_safety.settings import settings
-from webserver.security import add_security_headers
+from webserver.security import SessionsSecureOffLoopback, add_security_headers
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -24,7 +24,6 @@ def create_app(overrides: dict | None = None) -> Flask:
         # Lax works when the widget's server and the council's pages share a site (chat.council.gov.uk on
         # www.council.gov.uk); another site needs "None" with WEB_COOKIE_SECURE=true.
         SESSION_COOKIE_SAMESITE=configured.web_cookie_samesite,
-        SESSION_COOKIE_SECURE=configured.web_cookie_secure,
         # The cookie's signature is dated and renewed with each message: idle longer than this, it is refused.
         PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=configured.widget_idle_minutes),
         SESSION_REFRESH_EACH_REQUEST=True,
@@ -37,5 +36,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = configured.secret_or_kept("web_secret_key", "web-secret-key")
     app.register_blueprint(widget)
+    app.session_interface = SessionsSecureOffLoopback()
     app.after_request(add_security_headers)
     return app

@@ -11,6 +11,7 @@ XML is read with the standard library's parser: it resolves no external entities
 
 from __future__ import annotations
 
+import time
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from typing import Any
@@ -130,9 +131,29 @@ class Open311Client:
                 return [reason[:500] for reason in reasons if reason]
         return [response.text.strip()[:500]] if response.text.strip() else []
 
+    def _read_capped(self, response: requests.Response) -> None:
+        """The answer's body, read no further than MAX_ANSWER (a system sending without end is cut off,
+        not downloaded) and for no longer than the timeout in all."""
+        body, started = bytearray(), time.monotonic()
+        try:
+            for chunk in response.iter_content(64 * 1024):
+                body += chunk
+                if len(body) > MAX_ANSWER:
+                    raise Open311Unavailable(f"the casework system's answer was larger than {MAX_ANSWER:,} bytes")
+                if time.monotonic() - started > self.timeout:
+                    raise Open311Unavailable(
+                        f"the casework system did not finish answering in {self.timeout:g} seconds"
+                    )
+        finally:
+            response.close()
+        response._content = bytes(body)  # what .json() and .text read
+
     def _call(self, method: str, path: str, **kwargs: Any) -> list[dict[str, Any]]:
         try:
-            response = self.http.request(method, self._url(path), timeout=self.timeout, allow_redirects=False, **kwargs)
+            response = self.http.request(
+                method, self._url(path), timeout=self.timeout, allow_redirects=False, stream=True, **kwargs
+            )
+            self._read_capped(response)
         except requests.Timeout:
             raise Open311Unavailable(f"the casework system did not answer within {self.timeout:g} seconds") from None
         except requests.RequestException as error:

@@ -14,7 +14,7 @@ def test_defaults_serve_one_machine(environment):
     environment(DATA_DIR=None, DATABASE_URL=None, WEB_PORT=None, WIDGET_ALLOWED_ORIGINS=None, WEB_COOKIE_SECURE=None)
     configured = settings()
     assert configured.data_dir == PROJECT / "data"
-    assert configured.web_port == 8000 and configured.web_cookie_secure is False
+    assert configured.web_port == 8000 and configured.web_cookie_secure is None  # decided per request
     assert configured.widget_allowed_origins == ()
     assert configured.signposting_file == PROJECT / "community_safety" / "data" / "signposting.yml"
 
