@@ -3,12 +3,11 @@ phone number taken from the services directory."""
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
 from community_safety.config_file import read_mapping
-from community_safety.services import ServicesDirectory, default_directory
+from community_safety.services import ServicesDirectory, default_directory, fill_contacts
 from community_safety.settings import settings
 
 MESSAGES_FILE = Path(__file__).resolve().parent / "messages.yml"
@@ -24,7 +23,6 @@ NEEDED = (
     "empty",
     "private_only",
 )
-PLACEHOLDER = re.compile(r"\{(\w+)\.(\w+)\}")
 
 
 class MessagesError(ValueError):
@@ -40,13 +38,13 @@ def load_messages(path: Path = MESSAGES_FILE, directory: ServicesDirectory | Non
         if not isinstance(text, str) or not text.strip():
             raise MessagesError(f"{path}: message '{name}' is missing or empty")
 
-        def fill(found: re.Match, name: str = name) -> str:
-            service, kind = found.groups()
-            if service not in directory or kind not in directory[service].contacts:
-                raise MessagesError(f"{path}: message '{name}' names {found.group(0)}, which the directory lacks")
-            return directory[service].contacts[kind]
-
-        messages[name] = " ".join(PLACEHOLDER.sub(fill, text).split())
+        messages[name] = fill_contacts(
+            text,
+            directory,
+            lambda placeholder, name=name: MessagesError(
+                f"{path}: message '{name}' names {placeholder}, which the directory lacks"
+            ),
+        )
     return messages
 
 

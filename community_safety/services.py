@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -136,6 +137,23 @@ class ServicesDirectory:
                 if kind in service.contacts:
                     numbers.add(digits(service.contacts[kind].split("(")[0]))
         return numbers
+
+
+CONTACT_PLACEHOLDER = re.compile(r"\{(\w+)\.(\w+)\}")
+
+
+def fill_contacts(text: str, directory: ServicesDirectory, missing: Callable[[str], Exception]) -> str:
+    """A staff-written message with each {service.kind} ({emergency.phone}) replaced by that contact from
+    the directory, so a number changed there changes everywhere; ``missing`` makes the error for a
+    placeholder the directory lacks. Spaces tidied to one."""
+
+    def fill(found: re.Match) -> str:
+        service, kind = found.groups()
+        if service not in directory or kind not in directory[service].contacts:
+            raise missing(found.group(0))
+        return directory[service].contacts[kind]
+
+    return " ".join(CONTACT_PLACEHOLDER.sub(fill, text).split())
 
 
 def digits(text: str) -> str:

@@ -233,40 +233,29 @@ def clean_reply(text: Any) -> str:
     return text
 
 
-def reply(
-    session: Session, chat_id: int, caseworker: StaffUser, text: Any, now: dt.datetime | None = None
+def _caseworker_says(
+    session: Session, chat_id: int, caseworker: StaffUser, text: str, kind: str, now: dt.datetime | None
 ) -> LiveChatMessage:
-    text = clean_reply(text)
     chat = _held_by(session, chat_id, caseworker)
     message = LiveChatMessage(
-        chat=chat,
-        author="caseworker",
-        kind="message",
-        text=text,
-        staff_user_id=caseworker.id,
-        created_at=now or utcnow(),
+        chat=chat, author="caseworker", kind=kind, text=text, staff_user_id=caseworker.id, created_at=now or utcnow()
     )
     session.add(message)
     session.flush()
     return message
+
+
+def reply(
+    session: Session, chat_id: int, caseworker: StaffUser, text: Any, now: dt.datetime | None = None
+) -> LiveChatMessage:
+    return _caseworker_says(session, chat_id, caseworker, clean_reply(text), "message", now)
 
 
 def send_service(
     session: Session, chat_id: int, caseworker: StaffUser, text: str, now: dt.datetime | None = None
 ) -> LiveChatMessage:
     """A service's card (name, how to reach it, hours), in the resident's language, sent as the caseworker's."""
-    chat = _held_by(session, chat_id, caseworker)
-    message = LiveChatMessage(
-        chat=chat,
-        author="caseworker",
-        kind="service",
-        text=text,
-        staff_user_id=caseworker.id,
-        created_at=now or utcnow(),
-    )
-    session.add(message)
-    session.flush()
-    return message
+    return _caseworker_says(session, chat_id, caseworker, text, "service", now)
 
 
 def hand_back(

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from community_safety.config_file import read_mapping
-from community_safety.services import ServicesDirectory, default_directory
+from community_safety.services import ServicesDirectory, default_directory, fill_contacts
 from community_safety.settings import settings
 from community_safety.translations import default_translations
 
@@ -24,7 +24,6 @@ MESSAGES = (
     "callback_yes_button", "callback_no_button", "callback_bad_phone", "callback_filed", "callback_not_kept",
     "callback_when_open",
 )  # fmt: skip
-SERVICE_PLACEHOLDER = re.compile(r"\{(\w+)\.(\w+)\}")
 # What the chat itself fills in; anything else in braces is a mistake in the file.
 OWN_PLACEHOLDERS = {"place", "hours", "who", "name", "role", "question", "reference", "when"}
 _ANY_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -101,13 +100,13 @@ def load_live_chat(path: Path | str, directory: ServicesDirectory | None = None)
         if not isinstance(text, str) or not text.strip():
             raise LiveChatConfigError(f"{path}: message '{name}' is missing or empty")
 
-        def fill(found: re.Match, name: str = name) -> str:
-            service, kind = found.groups()
-            if service not in directory or kind not in directory[service].contacts:
-                raise LiveChatConfigError(f"{path}: message '{name}' names {found.group(0)}, which services.yml lacks")
-            return directory[service].contacts[kind]
-
-        text = " ".join(SERVICE_PLACEHOLDER.sub(fill, text).split())
+        text = fill_contacts(
+            text,
+            directory,
+            lambda placeholder, name=name: LiveChatConfigError(
+                f"{path}: message '{name}' names {placeholder}, which services.yml lacks"
+            ),
+        )
         unknown = set(_ANY_PLACEHOLDER.findall(text)) - OWN_PLACEHOLDERS
         if unknown:
             raise LiveChatConfigError(f"{path}: message '{name}' has {{{sorted(unknown)[0]}}}, which nothing fills")

@@ -13,24 +13,17 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from community_safety.live_chat import callbacks, chats, presence
+from community_safety.live_chat.cards import cards_for
 from community_safety.live_chat.config import LiveChatConfigError, default_live_chat, load_live_chat
 from community_safety.records import database
 from community_safety.records.models import CallbackRequest, LiveChat, LiveChatMessage, Resident, StaffUser, utcnow
 from community_safety.records.reports import erase_resident, resident_record
 from community_safety.records.retention import purge_live_chats, purge_reports
 from community_safety.settings import settings as settings_now
-from deploy.local_services import PostgresServer
 from staff.accounts import create_user
 
 THURSDAY_MORNING = "2026-11-26T11:00"
 SATURDAY_NIGHT = "2026-11-28T23:30"
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    server = PostgresServer()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -347,3 +340,14 @@ def test_a_live_chat_file_with_a_mistake_stops_start_up_naming_it(tmp_path):
         path.write_text(wrong, encoding="utf-8")
         with pytest.raises(LiveChatConfigError, match=named):
             load_live_chat(path)
+
+
+def test_the_needs_services_are_cards_in_the_residents_language():
+    english = {card.service_id: card for card in cards_for("domestic_abuse", "en")}
+    bengali = {card.service_id: card for card in cards_for("domestic_abuse", "bn")}
+    assert {"domestic_abuse_helpline", "emergency", "police_non_emergency"} <= set(english)
+    assert english["domestic_abuse_helpline"].text.startswith("National Domestic Abuse Helpline: call 0808 2000 247")
+    helpline = bengali["domestic_abuse_helpline"].text
+    assert "0808 2000 247" in helpline and "ফোন" in helpline
+    assert bengali["domestic_abuse_helpline"].name == "National Domestic Abuse Helpline"  # the caseworker reads English
+    assert [card.service_id for card in cards_for(None, "en")] == ["emergency", "police_non_emergency"]

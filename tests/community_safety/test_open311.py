@@ -19,17 +19,9 @@ from community_safety.records import database
 from community_safety.records.models import AuditEvent, Open311Sending, Report, utcnow
 from community_safety.records.reports import file_report
 from community_safety.updates import undelivered_updates
-from deploy.local_services import PostgresServer
 from tests.open311_server import API_KEY, FakeOpen311
 
 CONFIG = Open311Config.from_file()
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    server = PostgresServer()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

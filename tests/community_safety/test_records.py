@@ -12,16 +12,8 @@ from community_safety.case_review import CaseReviewRules
 from community_safety.records import database
 from community_safety.records.models import Report, Resident
 from community_safety.records.reports import file_case_review_application, file_report, reports_of, standing_of
-from deploy.local_services import PostgresServer
 
 RULES = CaseReviewRules.from_file()
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    server = PostgresServer()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -161,9 +161,13 @@ def test_telegram_residents_get_the_caseworkers_words_within_seconds(stack, sam)
             m.text for m in db.execute(select(LiveChatMessage).where(LiveChatMessage.live_chat_id == chat.id)).scalars()
         ]
     assert "it's my ex, he keeps messaging me" in kept
+    # One press sends a service of the need, as the bot would describe it.
+    sam.post(f"/live-chats/{chat.id}/service", service="domestic_abuse_helpline")
+    card = telegram.wait_for(chat_id, count + 2, timeout=10)[-1]["text"]
+    assert card.startswith("National Domestic Abuse Helpline: call 0808 2000 247"), card
     ended = sam.post(f"/live-chats/{chat.id}/end")
     assert ended.status_code == 200
-    assert "ended the chat" in telegram.wait_for(chat_id, count + 2)[-1]["text"]
+    assert "ended the chat" in telegram.wait_for(chat_id, count + 3)[-1]["text"]
 
 
 def test_nothing_is_lost_when_rasa_or_the_web_server_restarts_mid_chat(stack, sam, tmp_path):
