@@ -19,7 +19,7 @@ from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
 from actions.handoff import MENU_BUTTON, hand_to_a_person, menu_title, nobody_free, person_button
 from actions.languages import resident_language
 from actions.reporting import submission_key
-from community_safety.answers import NO, YES, Answer
+from community_safety.answers import YES, Answer
 from community_safety.live_chat import callbacks
 from community_safety.live_chat.config import default_live_chat
 from community_safety.records.database import session_scope
@@ -118,8 +118,6 @@ class ActionSubmitCallback(Action):
         phone, safe_time, consent = (tracker.get_slot(slot) for slot in callbacks.SLOTS)
         forget = [*(SlotSet(slot, None) for slot in callbacks.SLOTS), *reset_form_slots()]
         if not (phone and safe_time and consent == YES):
-            if consent != NO and tracker.get_slot(STOP_SLOT) is None:
-                log.warning("A call-back request ended without its answers")
             dispatcher.utter_message(
                 text=config.say("callback_not_kept", language), buttons=[{**MENU_BUTTON, "title": menu_title(language)}]
             )

@@ -23,6 +23,7 @@ from community_safety.channels import sender_id
 from community_safety.languages import BENGALI
 from community_safety.live_chat.chats import (
     LEAVE,
+    mark_delivered,
     offer_callbacks_to_the_long_waiting,
     resident_gone,
     said_to,
@@ -269,7 +270,7 @@ def _live_transcript(sender: str) -> dict[str, Any]:
             said = whole_chat(db, sender)
             live = status_for_resident(db, sender)
             if live:
-                said_to(db, sender, mark_delivered=True)  # shown now: the poll starts after the last
+                mark_delivered(db, [m.id for m in said if m.author != "resident"])  # shown now: polls start after
     except SQLAlchemyError as error:
         log.warning("Could not read a live chat (%s)", type(error).__name__)
         return {"messages": [], "live": None, "last": 0}

@@ -174,13 +174,6 @@ def resident_gone(session: Session, sender: str, now: dt.datetime | None = None)
     return True
 
 
-def queue_buttons(language: str, config: LiveChatConfig | None = None) -> list[dict[str, str]]:
-    return [(config or default_live_chat()).button("leave_button", LEAVE, language)]
-
-
-# --- caseworkers --------------------------------------------------------------------------------
-
-
 def chat_by_id(session: Session, chat_id: int) -> LiveChat:
     chat = session.get(LiveChat, chat_id)
     if chat is None:
@@ -419,12 +412,3 @@ def status_for_resident(session: Session, sender: str) -> dict[str, Any] | None:
     if chat.state == "waiting":
         status["place"] = place_in_queue(session, chat)
     return status
-
-
-def last_message_id(session: Session, sender: str) -> int:
-    return (
-        session.execute(
-            select(func.max(LiveChatMessage.id)).join(LiveChat).where(LiveChat.sender == sender)
-        ).scalar_one()
-        or 0
-    )

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from community_safety.live_chat.config import LiveChatConfig, default_live_chat
-from community_safety.records.models import LiveChat, StaffPresence, StaffUser, utcnow
+from community_safety.records.models import StaffPresence, StaffUser, utcnow
 from community_safety.signposting import opening_hours_moment
 
 
@@ -72,11 +72,3 @@ def someone_to_talk_to(session: Session, now: dt.datetime | None = None, config:
     is available."""
     config = config or default_live_chat()
     return config.is_open(opening_hours_moment()) and available_caseworkers(session, now, config) > 0
-
-
-def chats_held(session: Session, staff_user_id: int) -> int:
-    return session.execute(
-        select(func.count())
-        .select_from(LiveChat)
-        .where(LiveChat.caseworker_id == staff_user_id, LiveChat.state == "active")
-    ).scalar_one()

@@ -11,3 +11,17 @@ def postgres():
     server = PostgresServer()
     yield server
     server.stop()
+
+
+def fresh_records(request, tmp_path) -> str:
+    """An empty, migrated records database for a test parametrised over "sqlite" and "postgresql"."""
+    from community_safety.records import database
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'records.db'}"
+    else:
+        url = request.getfixturevalue("postgres").url
+        with database.engine_for(url).begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    database.upgrade(url)
+    return url

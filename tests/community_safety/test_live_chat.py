@@ -21,6 +21,7 @@ from community_safety.records.reports import erase_resident, resident_record
 from community_safety.records.retention import purge_live_chats, purge_reports
 from community_safety.settings import settings as settings_now
 from staff.accounts import create_user
+from tests.community_safety.conftest import fresh_records
 
 THURSDAY_MORNING = "2026-11-26T11:00"
 SATURDAY_NIGHT = "2026-11-28T23:30"
@@ -28,13 +29,7 @@ SATURDAY_NIGHT = "2026-11-28T23:30"
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request, tmp_path, environment):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'records.db'}"
-    else:
-        url = request.getfixturevalue("postgres").url
-        with database.engine_for(url).begin() as connection:
-            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    database.upgrade(url)
+    url = fresh_records(request, tmp_path)
     environment(DATABASE_URL=url, OPENING_HOURS_AT=THURSDAY_MORNING)
     return url
 

@@ -19,6 +19,7 @@ from community_safety.records import database
 from community_safety.records.models import AuditEvent, Open311Sending, Report, utcnow
 from community_safety.records.reports import file_report
 from community_safety.updates import undelivered_updates
+from tests.community_safety.conftest import fresh_records
 from tests.open311_server import API_KEY, FakeOpen311
 
 CONFIG = Open311Config.from_file()
@@ -33,13 +34,7 @@ def casework():
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request, tmp_path, environment, casework):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'records.db'}"
-    else:
-        url = request.getfixturevalue("postgres").url
-        with database.engine_for(url).begin() as connection:
-            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    database.upgrade(url)
+    url = fresh_records(request, tmp_path)
     environment(
         DATABASE_URL=url,
         OPEN311_ENDPOINT=casework.url,
