@@ -24,6 +24,9 @@ class Casework:
     bank_holidays: frozenset[dt.date]
     closed_reports_months: int
     conversations_days: int
+    open_records_months: int = 36
+    scrub_anonymous_after_minutes: int = 10
+    audit_log_months: int = 72
 
     def working_days_after(self, start: dt.date, days: int) -> dt.date:
         day = start
@@ -47,6 +50,18 @@ def _positive(spec: dict, key: str, path: Path) -> int:
     return value
 
 
+def _at_least(spec: dict, key: str, least: int, path: Path) -> int:
+    value = _positive(spec, key, path)
+    if value < least:
+        raise CaseworkError(f"{path}: '{key}' must be at least {least}")
+    return value
+
+
+def months(count: int) -> dt.timedelta:
+    """A number of months as days, as the retention periods count them."""
+    return dt.timedelta(days=round(count * 30.44))
+
+
 def load_casework(path: Path = CASEWORK_FILE) -> Casework:
     spec = read_mapping(path, CaseworkError)
     holidays = spec.get("bank_holidays") or []
@@ -61,6 +76,10 @@ def load_casework(path: Path = CASEWORK_FILE) -> Casework:
         bank_holidays=frozenset(holidays),
         closed_reports_months=_positive(retention, "closed_reports_months", path),
         conversations_days=_positive(retention, "conversations_days", path),
+        open_records_months=_positive(retention, "open_records_months", path),
+        # Rasa's server keeps a quiet conversation in memory for 2 minutes (deploy/rasa_server.py).
+        scrub_anonymous_after_minutes=_at_least(retention, "scrub_anonymous_after_minutes", 5, path),
+        audit_log_months=_at_least(retention, "audit_log_months", 12, path),
     )
 
 

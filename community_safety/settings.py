@@ -175,15 +175,22 @@ class Settings(BaseSettings):
         STAFF_EDITABLE / "open311.yml",
         description="Our categories to the system's service codes; what residents are told of its changes.",
     )
-    open311_send_every_seconds: float = Field(10, gt=0, description="How often the worker sends what is due.")
+    open311_send_every_seconds: float = Field(10, gt=0, description="How often the scheduler sends what is due.")
     open311_fetch_every_seconds: float = Field(
-        300, gt=0, description="How often the worker fetches status changes from the casework system."
+        300, gt=0, description="How often the scheduler fetches status changes from the casework system."
     )
     open311_timeout_seconds: float = Field(15, gt=0, description="How long to wait for the casework system.")
     open311_retry_first_seconds: float = Field(
         30, gt=0, description="Wait before retrying a report the system couldn't take; doubled each time."
     )
     open311_retry_most_seconds: float = Field(1800, gt=0, description="The longest wait between retries.")
+    # --- the scheduler (python -m community_safety.jobs) ----------------------------------------
+    jobs_scrub_every_seconds: float = Field(
+        60, gt=0, description="How often the scheduler takes the words out of quiet anonymous-report conversations."
+    )
+    jobs_purge_every_seconds: float = Field(
+        3600, gt=0, description="How often the scheduler applies the retention periods (data/casework.yml)."
+    )
     # --- staff and deployment --------------------------------------------------------------------
     staff_sign_ins_per_minute: int = Field(
         10, ge=1, description="Sign-in attempts a minute from one address, in each web server process."
@@ -238,12 +245,6 @@ class Settings(BaseSettings):
         if not encrypted_or_loopback(base_url):
             raise ValueError("Telegram's Bot API is reached over https:// (plain http only on loopback, for tests)")
         return base_url
-
-    @validator("open311_api_key", always=True)
-    def _open311_needs_its_key(cls, key: SecretStr | None, values: dict[str, Any]) -> SecretStr | None:
-        if values.get("open311_endpoint") and not key:
-            raise ValueError("OPEN311_ENDPOINT is set but OPEN311_API_KEY is not: the casework system needs its key")
-        return key
 
     def secret_or_kept(self, field: str, file_name: str) -> str:
         """The secret setting ``field`` when it is set; on one machine, a random key kept in DATA_DIR

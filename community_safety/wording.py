@@ -99,7 +99,16 @@ def waited(since: dt.datetime | None, now: dt.datetime | None = None) -> str:
     return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
+def duration(seconds: float | None) -> str:
+    """An interval in words: "10 s", "1 min", "1 h"."""
+    seconds = round(seconds or 0)
+    if seconds < 60 or seconds % 60:
+        return f"{seconds} s"
+    return f"{seconds // 60} min" if seconds < 3600 or seconds % 3600 else f"{seconds // 3600} h"
+
+
 FILTERS = {
+    "duration": duration,
     "status_name": status_name,
     "status_for_resident": status_for_resident,
     "channel_name": channel_name,

@@ -11,13 +11,13 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from community_safety.records.database import upgrade
-from community_safety.records.roles import SERVICES_ROLE, grant_conversations, grant_records
+from community_safety.records.database import set_audit_retention, upgrade
+from community_safety.records.roles import JOBS_ROLE, SERVICES_ROLE, grant_conversations, grant_records
 from community_safety.settings import SERVER_ENVIRONMENT
 from deploy.local_services import PostgresServer, RedisServer
 from deploy.processes import Process, free_port
 from deploy.profile import (
-    OPEN311_COMMAND,
+    JOBS_COMMAND,
     Database,
     Profile,
     actions_command,
@@ -27,7 +27,7 @@ from deploy.profile import (
     web_command,
 )
 
-OPEN311_READY = "log:Open311 worker sending to"  # community_safety/open311/worker.py
+JOBS_READY = "log:Scheduler running:"  # community_safety/jobs/scheduler.py
 
 
 @dataclass
@@ -86,9 +86,11 @@ def production(
     # As `make run-prod` does: the owner migrates; the services run as a role that can't alter the
     # audit log (community_safety/records/roles.py). Rasa owns its conversation store.
     upgrade(postgres.url)
-    postgres.create_role(SERVICES_ROLE)
-    grant_records(postgres.url, SERVICES_ROLE)
-    grant_conversations(tracker_url, SERVICES_ROLE)
+    set_audit_retention(postgres.url)
+    for role, scheduler in ((SERVICES_ROLE, False), (JOBS_ROLE, True)):
+        postgres.create_role(role)
+        grant_records(postgres.url, role, scheduler=scheduler)
+        grant_conversations(tracker_url, role, scheduler=scheduler)
     kinds = ("rasa", "actions", "web")
     profile = Profile(
         out=log_dir / "prod",
@@ -106,6 +108,8 @@ def production(
         **profile.environment(),
         "DATABASE_URL": postgres.url_for(SERVICES_ROLE, "community_safety"),
         "TRACKER_DATABASE_URL": postgres.url_for(SERVICES_ROLE, "rasa_tracker"),
+        "JOBS_DATABASE_URL": postgres.url_for(JOBS_ROLE, "community_safety"),
+        "JOBS_TRACKER_DATABASE_URL": postgres.url_for(JOBS_ROLE, "rasa_tracker"),
         "PROD_DB_PASSWORD": "trust-auth-ignores-it",
         "DATA_DIR": str(log_dir),
         "ACTION_SERVER_SECRET": _action_server_secret(),
@@ -118,13 +122,11 @@ def production(
         checks[f"web{i + 1}"] = f"http://127.0.0.1:{profile.web_replicas[i]}/widget.js"
     public = f"http://127.0.0.1:{profile.public_port}"
     checks["nginx"] = f"{public}/widget.js"
-    open311 = bool(env.get("OPEN311_ENDPOINT"))
-    if open311:
-        checks["open311"] = OPEN311_READY
+    checks["jobs"] = JOBS_READY
     return Stack(
         log_dir,
         env,
-        profile.commands(open311=open311),
+        profile.commands(),
         checks,
         public,
         f"http://127.0.0.1:{profile.rasa_port}",
@@ -167,8 +169,7 @@ def default(log_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
         "actions": f"http://127.0.0.1:{actions_port}/health",
         "web": f"http://127.0.0.1:{web_port}/widget.js",
     }
-    if env.get("OPEN311_ENDPOINT"):
-        commands["open311"], checks["open311"] = OPEN311_COMMAND, OPEN311_READY
+    commands["jobs"], checks["jobs"] = JOBS_COMMAND, JOBS_READY
     return Stack(
         log_dir, env, commands, checks, f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{rasa_port}", database_url
     )

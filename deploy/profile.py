@@ -2,8 +2,9 @@
 a number of replicas and a set of ports. `make run-prod` uses it with the standard ports; the
 load benchmark and the fault tests use it with their own.
 
-Secrets are never written here: the database password reaches Rasa through ${PROD_DB_PASSWORD}
-in endpoints.yml and the other processes through DATABASE_URL in their environment."""
+Secrets are never written here, nor on a command line: every process starts through
+deploy/launch.py, which gives it only its own (Rasa reads the database owner's password as
+${PROD_DB_PASSWORD} in endpoints.yml; the others their role's as PGPASSWORD)."""
 
 from __future__ import annotations
 
@@ -17,19 +18,22 @@ from deploy.processes import PROJECT, VENV_BIN
 from rasa_sdk_plugins import action_server_secret
 
 MODEL = PROJECT / "models" / "community-safety.tar.gz"
-# The database owner's password is for Rasa (its conversation store) and migrations: the web and
-# action servers connect as the services' role, and don't hold the owner's password either.
-NOT_FOR_SERVICES = "-u PROD_DB_PASSWORD"
+
+
+def launched(kind: str, command: str) -> str:
+    """The command, started holding only the secrets of its kind (deploy/launch.py)."""
+    return f"{VENV_BIN}/python -m deploy.launch {kind} -- {command}"
 
 
 def rasa_command(port: int, endpoints: Path) -> str:
     """A Rasa server on loopback taking messages only through the council's channel. Its HTTP API
     (which reads and changes any conversation) is not served, so no token is needed on a command
     line; the widget reads a resident's transcript from the conversation store."""
-    return (
+    return launched(
+        "rasa",
         f"{VENV_BIN}/python -m deploy.rasa_server run --interface 127.0.0.1 --port {port} "
         f"--model {MODEL} "
-        f"--endpoints {endpoints} --credentials {PROJECT / 'credentials.yml'}"
+        f"--endpoints {endpoints} --credentials {PROJECT / 'credentials.yml'}",
     )
 
 
@@ -41,17 +45,17 @@ def rasa_ready(port: int) -> str:
 def actions_command(port: int) -> str:
     # Loopback only; it refuses calls without Rasa's secret (rasa_sdk_plugins/).
     # deploy/action_server.py: it won't serve without that check, and errors answer with their kind only.
-    return f"env {NOT_FOR_SERVICES} SANIC_HOST=127.0.0.1 {VENV_BIN}/python -m deploy.action_server --port {port}"
+    return launched("actions", f"{VENV_BIN}/python -m deploy.action_server --port {port}")
 
 
-TELEGRAM_COMMAND = f"env {NOT_FOR_SERVICES} {VENV_BIN}/python -m bot.telegram"
-# Sends reports to the council's casework system; started only when OPEN311_ENDPOINT is set.
-OPEN311_COMMAND = f"env {NOT_FOR_SERVICES} {VENV_BIN}/python -m community_safety.open311.worker"
+TELEGRAM_COMMAND = launched("telegram", f"{VENV_BIN}/python -m bot.telegram")
+# The scheduled jobs: the privacy jobs always; sending to the casework system when OPEN311_ENDPOINT is set.
+JOBS_COMMAND = launched("jobs", f"{VENV_BIN}/python -m community_safety.jobs")
 
 
 def web_command(port: int | None = None) -> str:
-    port_setting = f"WEB_PORT={port} " if port else ""
-    return f"env {NOT_FOR_SERVICES} {port_setting}{VENV_BIN}/python -m webserver"
+    port_setting = f"env WEB_PORT={port} " if port else ""
+    return launched("web", f"{port_setting}{VENV_BIN}/python -m webserver")
 
 
 def sqlite_endpoints(action_url: str, tracker_db: Path) -> str:
@@ -222,7 +226,7 @@ http {{
             "WEB_BEHIND_PROXY": "1",
         }
 
-    def commands(self, telegram: bool = False, open311: bool = False) -> dict[str, str]:
+    def commands(self, telegram: bool = False) -> dict[str, str]:
         endpoints = self.out / "endpoints.yml"
         commands = {}
         for i, port in enumerate(self.rasa_replicas, start=1):
@@ -231,37 +235,34 @@ http {{
             commands[f"actions{i}"] = actions_command(port)
         for i, port in enumerate(self.web_replicas, start=1):
             commands[f"web{i}"] = web_command(port)
-        commands["nginx"] = f"nginx -p {self.out} -c {self.out / 'nginx.conf'}"
+        commands["nginx"] = launched("nginx", f"nginx -p {self.out} -c {self.out / 'nginx.conf'}")
         if telegram:
             commands["telegram"] = TELEGRAM_COMMAND
-        if open311:
-            commands["open311"] = OPEN311_COMMAND
+        commands["jobs"] = JOBS_COMMAND
         return commands
 
-    def write(self, telegram: bool = False, open311: bool = False) -> Path:
+    def write(self, telegram: bool = False) -> Path:
         self.out.mkdir(parents=True, exist_ok=True)
         for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.out / "nginx-temp" / sub).mkdir(parents=True, exist_ok=True)
         (self.out / "endpoints.yml").write_text(self.endpoints())
         (self.out / "nginx.conf").write_text(self.nginx())
-        write_procfile(self.out / "Procfile", self.commands(telegram, open311))
+        write_procfile(self.out / "Procfile", self.commands(telegram))
         (self.out / "profile.env").write_text("".join(f"{k}={v}\n" for k, v in self.environment().items()))
         return self.out
 
 
-def local_commands(telegram: bool = False, open311: bool = False) -> dict[str, str]:
+def local_commands(telegram: bool = False) -> dict[str, str]:
     """`make run`'s processes on one machine: Rasa, the action server and the web server on their
-    standard ports, SQLite (endpoints.yml), the Telegram bridge when it has a token, and the Open311
-    worker when there is a casework system to send to."""
+    standard ports, SQLite (endpoints.yml), the scheduler, and the Telegram bridge when it has a token."""
     commands = {
         "rasa": rasa_command(5005, PROJECT / "endpoints.yml"),
         "actions": actions_command(5055),
         "web": web_command(),
+        "jobs": JOBS_COMMAND,
     }
     if telegram:
         commands["telegram"] = TELEGRAM_COMMAND
-    if open311:
-        commands["open311"] = OPEN311_COMMAND
     return commands
 
 
@@ -282,9 +283,8 @@ def main(argv: list[str] | None = None) -> None:
     except SettingsError as error:
         sys.exit(f"Not started: {error}")
     telegram = configured.telegram_bot_token is not None
-    open311 = configured.open311_endpoint is not None
     if args.local:
-        out = write_procfile(PROJECT / "build" / "local" / "Procfile", local_commands(telegram, open311))
+        out = write_procfile(PROJECT / "build" / "local" / "Procfile", local_commands(telegram))
         # Rasa reads the action server's secret from its environment (endpoints.yml): this file
         # holds it, so only its owner may read it.
         local_env = {**SERVER_ENVIRONMENT, "ACTION_SERVER_SECRET": action_server_secret()}
@@ -292,13 +292,13 @@ def main(argv: list[str] | None = None) -> None:
         env_file.touch(mode=0o600)
         env_file.chmod(0o600)
         env_file.write_text("".join(f"{k}={v}\n" for k, v in local_env.items()))
-        print(f"Wrote {out.relative_to(PROJECT)}: {', '.join(local_commands(telegram, open311))}")
+        print(f"Wrote {out.relative_to(PROJECT)}: {', '.join(local_commands(telegram))}")
         return
     profile = Profile(
         replicas=configured.prod_replicas,
         telegram_webhook_port=configured.telegram_webhook_port if configured.telegram_webhook_url else None,
     )
-    out = profile.write(telegram=telegram, open311=open311)
+    out = profile.write(telegram=telegram)
     print(f"Wrote the production profile for {profile.replicas} replicas into {out}")
 
 

@@ -173,8 +173,3 @@ def revoke_session(session: Session, token: object) -> bool:
         return False
     row.revoked_at = utcnow()
     return True
-
-
-def purge_sessions(session: Session, before: dt.datetime) -> int:
-    """Sessions older than the longest a session lasts: nothing to remember them for."""
-    return session.execute(delete(StaffSession).where(StaffSession.created_at < before)).rowcount

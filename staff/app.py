@@ -12,7 +12,7 @@ from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
 from community_safety.records.database import session_scope
-from community_safety.records.models import StaffUser
+from community_safety.records.models import STAFF_SESSION_LONGEST, StaffUser
 from community_safety.settings import settings
 from community_safety.updates import delivery_words
 from community_safety.wording import FILTERS
@@ -22,7 +22,7 @@ from webserver.security import SessionsSecureOffLoopback, add_security_headers
 PROJECT = Path(__file__).resolve().parent.parent
 ASSETS = PROJECT / "build" / "staff"
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
-ABSOLUTE_TIMEOUT = dt.timedelta(hours=9)  # a working day; then sign in again
+ABSOLUTE_TIMEOUT = STAFF_SESSION_LONGEST  # a working day; then sign in again
 SESSION_TOKEN = "sid"  # in the signed cookie: the session's token, checked against the server's record
 
 

@@ -2,7 +2,7 @@
 
 staff-admin create-user --email E --role admin|caseworker   (password from STAFF_PASSWORD, or asked)
 staff-admin set-first-name --email E --name N                (shown to residents in a live chat)
-staff-admin purge [--dry-run]                                (retention, from data/casework.yml)
+staff-admin purge [--dry-run]                                (retention now, as the scheduler does hourly)
 staff-admin send-reports                                     (Open311: send what is due now)
 staff-admin fetch-updates                                    (Open311: the casework system's changes)
 staff-admin check-open311                                    (Open311: every service code is known)
@@ -11,24 +11,17 @@ staff-admin check-open311                                    (Open311: every ser
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import getpass
 import sys
 
 from community_safety.casework import default_casework
+from community_safety.jobs.privacy import purge_conversation_store, purge_records, scrub
 from community_safety.records import audit
-from community_safety.records.chat_sessions import purge_ended_chats
-from community_safety.records.conversations import (
-    ConversationStoreMissing,
-    purge_conversations,
-    scrub_anonymous_parts,
-)
+from community_safety.records.conversations import ConversationStoreMissing
 from community_safety.records.database import session_scope, upgrade
-from community_safety.records.models import ROLES
-from community_safety.records.retention import purge_live_chats, purge_reports
-from community_safety.settings import secret, settings
-from staff.accounts import AccountError, clean_first_name, create_user, find_user, purge_sessions
-from staff.app import ABSOLUTE_TIMEOUT
+from community_safety.records.models import ROLES, utcnow
+from community_safety.settings import SettingsError, secret, settings
+from staff.accounts import AccountError, clean_first_name, create_user, find_user
 
 
 def _password() -> str:
@@ -78,47 +71,32 @@ def set_first_name_command(args) -> int:
 
 
 def purge_command(args) -> int:
+    """What the scheduler's retention and scrub jobs do (community_safety/jobs/), at once."""
     upgrade()
     casework = default_casework()
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    reports_before = now - dt.timedelta(days=round(casework.closed_reports_months * 30.44))
-    conversations_before = now - dt.timedelta(days=casework.conversations_days)
-    with session_scope() as db:
-        # Live chats go with the conversations they were part of; residents with none left go after.
-        removed = purge_live_chats(db, conversations_before, dry_run=args.dry_run)
-        removed.update(purge_reports(db, reports_before, dry_run=args.dry_run))
-        if not args.dry_run:
-            # An ended chat's cookie has expired after the idle time: no need to remember it longer.
-            purge_ended_chats(db, now - dt.timedelta(minutes=settings().widget_idle_minutes))
-            # Staff sessions past the longest a session lasts, revoked or not.
-            purge_sessions(db, now - ABSOLUTE_TIMEOUT)
-            audit.record(
-                db,
-                "system",
-                "purged old records",
-                "retention",
-                now.date().isoformat(),
-                {name: (None, count) for name, count in removed.items()},
-            )
+    now = utcnow()
+    removed = purge_records(now, dry_run=args.dry_run, actor="system")
     try:
-        events = 0 if args.dry_run else purge_conversations(conversations_before)
-        # Once a chat has gone quiet, its anonymous reports' parts lose their words (records/conversations.py).
-        idle_since = now - dt.timedelta(minutes=settings().widget_idle_minutes)
-        scrubbed = scrub_anonymous_parts(idle_since, dry_run=args.dry_run)
+        events = purge_conversation_store(now, dry_run=args.dry_run)
+        scrubbed, _ = scrub(now, dry_run=args.dry_run)
     except ConversationStoreMissing as error:
         print(f"{error}: no conversations were purged. Set TRACKER_DATABASE_URL to Rasa's store.", file=sys.stderr)
         events = scrubbed = 0
-    verb = "Would remove" if args.dry_run else "Removed"
+    words = ("Would close", "Would remove", "Would take") if args.dry_run else ("Closed", "Removed", "Took")
+    closed, gone, took = words
     print(
-        f"{verb} {removed['reports']} closed reports and {removed['case_review_applications']} decided case "
-        f"review applications from before {reports_before.date()}, "
-        f"{removed['residents']} residents with nothing left, and "
-        f"{'conversation events' if args.dry_run else f'{events} conversation events'} "
-        f"from conversations that ended before {conversations_before.date()}, with "
-        f"{removed['live_chats']} live chats and {removed['callback_requests']} call-back requests dealt with by then."
+        f"{closed} {removed['stale_reports_closed']} open reports and {removed['undecided_applications_closed']} "
+        f"undecided case review applications with no change for {casework.open_records_months} months."
     )
-    scrub_verb = "Would take" if args.dry_run else "Took"
-    print(f"{scrub_verb} the words out of {scrubbed} conversation events that went into anonymous reports.")
+    print(
+        f"{gone} {removed['reports']} closed reports and {removed['case_review_applications']} decided case "
+        f"review applications older than {casework.closed_reports_months} months, "
+        f"{removed['residents']} residents with nothing left, "
+        f"{events} conversation events from sessions older than {casework.conversations_days} days, "
+        f"{removed['live_chats']} live chats and {removed['callback_requests']} call-back requests dealt with by then, "
+        f"and {removed['audit_events']} audit entries older than {casework.audit_log_months} months."
+    )
+    print(f"{took} the words out of {scrubbed} conversation events that went into anonymous reports.")
     return 0
 
 
@@ -127,7 +105,11 @@ def _open311():
     from community_safety.open311.client import Open311Client
     from community_safety.open311.config import default_config
 
-    client = Open311Client.from_settings()
+    try:
+        client = Open311Client.from_settings()
+    except SettingsError as error:
+        print(str(error), file=sys.stderr)
+        return None, None
     if client is None:
         print("OPEN311_ENDPOINT is not set: there is no casework system to send to.", file=sys.stderr)
         return None, None
@@ -161,7 +143,7 @@ def fetch_updates_command(args) -> int:
 
 def check_open311_command(args) -> int:
     from community_safety.open311.client import Open311Error
-    from community_safety.open311.worker import missing_service_codes
+    from community_safety.open311.service_codes import missing_service_codes
 
     client, config = _open311()
     if client is None:

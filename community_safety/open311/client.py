@@ -75,12 +75,15 @@ class Open311Client:
 
     @classmethod
     def from_settings(cls) -> Open311Client | None:
-        """The configured endpoint's client; None when no endpoint is set."""
-        from community_safety.settings import secret, settings
+        """The configured endpoint's client; None when no endpoint is set. Only what sends to the
+        casework system (the scheduler, staff-admin) holds the key, so it is checked here."""
+        from community_safety.settings import SettingsError, secret, settings
 
         configured = settings()
         if not configured.open311_endpoint:
             return None
+        if not configured.open311_api_key:
+            raise SettingsError("OPEN311_ENDPOINT is set but OPEN311_API_KEY is not: the casework system needs its key")
         return cls(
             configured.open311_endpoint,
             secret(configured.open311_api_key) or "",

@@ -35,7 +35,7 @@ from community_safety.open311.client import Open311Client, Open311Refused, Open3
 from community_safety.open311.config import Open311Config
 from community_safety.records import audit
 from community_safety.records.database import session_scope
-from community_safety.records.models import Open311Sending, Report, utcnow
+from community_safety.records.models import Open311Sending, Report, day_of, utcnow
 from community_safety.settings import settings
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,8 @@ def queue(session: Session, report: Report) -> Open311Sending | None:
     endpoint = settings().open311_endpoint
     if not endpoint:
         return None
-    sending = Open311Sending(report=report, endpoint=endpoint, state="waiting", attempts=0, next_attempt_at=utcnow())
+    queued_at = day_of(utcnow()) if report.anonymous else utcnow()
+    sending = Open311Sending(report=report, endpoint=endpoint, state="waiting", attempts=0, next_attempt_at=queued_at)
     session.add(sending)
     return sending
 
@@ -173,13 +174,15 @@ def _send_one(client: Open311Client, config: Open311Config, sending_id: int, now
         sending = db.get(Open311Sending, sending_id)
         if sending.claimed_by != sender:
             return "lost"  # the lease ran out and another sender has it: its answer will count
-        sending.last_attempt_at, sending.claimed_by, sending.claimed_until = now, None, None
+        # An anonymous report keeps only the day of its times (records/models.py, day_of).
+        at = day_of(now) if sending.report.anonymous else now
+        sending.last_attempt_at, sending.claimed_by, sending.claimed_until = at, None, None
         reference = sending.report.reference
         if request_id:
             sending.state, sending.service_request_id, sending.sent_at, sending.last_error = (
                 "sent",
                 request_id,
-                now,
+                at,
                 None,
             )
             audit.record(db, ACTOR, "sent to the casework system", "report", reference,

@@ -127,11 +127,16 @@ def _without_words(event: dict) -> dict:
     return event
 
 
-def scrub_anonymous_parts(idle_before: dt.datetime, url: str | None = None, dry_run: bool = False) -> int:
+def scrub_anonymous_parts(
+    idle_before: dt.datetime, url: str | None = None, dry_run: bool = False, active_since: float | None = None
+) -> int:
     """Take the words out of the parts of conversations that went into anonymous reports, in
     conversations idle since ``idle_before`` (UTC): the report keeps what it needs, and the
     conversation store no longer says who wrote it. Returns how many events were (or would be)
-    changed."""
+    changed.
+
+    ``active_since`` (a store timestamp): only conversations with a message since then, so the
+    scheduler's frequent runs read only what went quiet since its last run."""
     cutoff = idle_before.replace(tzinfo=dt.timezone.utc).timestamp()
     changed = 0
     with _store(url).begin() as connection:
@@ -141,9 +146,9 @@ def scrub_anonymous_parts(idle_before: dt.datetime, url: str | None = None, dry_
             text(
                 "SELECT sender_id FROM events WHERE sender_id IN (SELECT sender_id FROM events "
                 "WHERE type_name = 'slot' AND data LIKE :slot AND data LIKE :value) "
-                "GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"
+                "GROUP BY sender_id HAVING MAX(timestamp) < :cutoff AND MAX(timestamp) >= :since"
             ),
-            {"slot": '%"report_anonymous"%', "value": '%"anonymous"%', "cutoff": cutoff},
+            {"slot": '%"report_anonymous"%', "value": '%"anonymous"%', "cutoff": cutoff, "since": active_since or 0},
         ).scalars()
         for sender in list(senders):
             rows = _rows(connection, sender, ("user", "bot", "action", "slot"))
@@ -191,20 +196,48 @@ def delete_conversation(sender: str, url: str | None = None) -> int:
         return connection.execute(text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender}).rowcount
 
 
-def purge_conversations(before: dt.datetime, url: str | None = None) -> int:
-    """Delete whole conversations whose last message is older than ``before`` (UTC). A conversation
-    still going on is kept whole: cutting its early events would break what Rasa remembers."""
+def purge_conversations(before: dt.datetime, url: str | None = None, dry_run: bool = False) -> int:
+    """Delete the conversation sessions whose last event is older than ``before`` (UTC), and so
+    whole conversations that ended before it. A Telegram chat used every few months is purged
+    session by session: Rasa starts a session after an hour's silence (domain.yml) and reads only
+    the latest one back, so earlier sessions can go without changing what it remembers. The
+    latest session is kept whole while it has anything newer than ``before``."""
     cutoff = before.replace(tzinfo=dt.timezone.utc).timestamp()
+    removed = 0
     with _store(url).begin() as connection:
         if not _has_events_table(connection):
             return 0
-        return connection.execute(
-            text(
-                "DELETE FROM events WHERE sender_id IN (SELECT sender_id FROM events GROUP BY sender_id "
-                "HAVING MAX(timestamp) < :cutoff)"
-            ),
+        senders = connection.execute(
+            text("SELECT sender_id FROM events GROUP BY sender_id HAVING MIN(timestamp) < :cutoff"),
             {"cutoff": cutoff},
-        ).rowcount
+        ).scalars()
+        for sender in list(senders):
+            rows = connection.execute(
+                text("SELECT id, type_name, timestamp FROM events WHERE sender_id = :sender ORDER BY id"),
+                {"sender": sender},
+            ).fetchall()
+            # Each session runs from one session_started event to the next (Rasa's own boundary).
+            starts = [i for i, (_, kind, _) in enumerate(rows) if kind == "session_started"]
+            bounds = [0, *[i for i in starts if i > 0], len(rows)]
+            last_old = None
+            for first, after in zip(bounds, bounds[1:], strict=False):
+                if max(row[2] or 0 for row in rows[first:after]) < cutoff:
+                    last_old = after
+                else:
+                    break
+            if not last_old:
+                continue
+            if not dry_run:
+                removed += (
+                    connection.execute(
+                        text("DELETE FROM events WHERE sender_id = :sender AND id <= :last"),
+                        {"sender": sender, "last": rows[last_old - 1][0]},
+                    ).rowcount
+                    or 0
+                )
+            else:
+                removed += last_old
+    return removed
 
 
 def where_the_bot_was(sender: str, before: dt.datetime, url: str | None = None) -> tuple[str, list[dict]] | None:

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.sql import false, text
 
@@ -13,6 +25,12 @@ Base = declarative_base()
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def day_of(moment: dt.datetime) -> dt.datetime:
+    """Midnight of the moment's day: what an anonymous report keeps of its times, so that they
+    can't be matched to the minute a conversation filed it."""
+    return dt.datetime.combine(moment.date(), dt.time())
 
 
 # A report's states, in the words a resident sees. FixMyStreet's users found "closed" unclear,
@@ -37,6 +55,12 @@ DECISIONS = {
     "threshold_met": "Threshold met: the case review will go ahead",
     "threshold_not_met": "Threshold not met",
 }
+# Not a caseworker's decision: what the retention rule records on an application left undecided
+# for data/casework.yml's open_records_months.
+LAPSED = "lapsed"
+DECISION_LABELS = {**DECISIONS, LAPSED: "Closed without a decision: nothing changed for the retention period"}
+# The longest a staff session lasts, signed out or not (then sign in again): a working day.
+STAFF_SESSION_LONGEST = dt.timedelta(hours=9)
 
 
 class Resident(Base):
@@ -348,3 +372,29 @@ class StaffSession(Base):
     staff_user_id = Column(Integer, ForeignKey("staff_users.id"), nullable=False, index=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     revoked_at = Column(DateTime)
+
+
+class JobRun(Base):
+    """The scheduler's last run of each job (community_safety/jobs/): shown to admins, so a purge or
+    a scrub that stopped running is seen, not assumed."""
+
+    __tablename__ = "job_runs"
+
+    name = Column(String(40), primary_key=True)
+    started_at = Column(DateTime)
+    finished_at = Column(DateTime)
+    outcome = Column(String(120))  # "done", or the kind of error (never its message: it may quote data)
+    summary = Column(Text)  # JSON: what the last run did, as counts
+    last_success_at = Column(DateTime)
+    every_seconds = Column(Integer)  # how often it is meant to run, to tell when it is overdue
+    watermark = Column(Float)  # where the job's last successful run got to (a conversation time)
+
+
+class AuditLogRetention(Base):
+    """How long audit entries are kept (one row; set by the owner from data/casework.yml). The
+    database refuses to delete an entry younger than this, whoever asks (migration 0009)."""
+
+    __tablename__ = "audit_log_retention"
+
+    id = Column(Integer, primary_key=True)
+    days = Column(Integer, nullable=False)

@@ -23,6 +23,7 @@ from community_safety.records.models import (
     Report,
     Resident,
     StatusChange,
+    day_of,
     utcnow,
 )
 from community_safety.updates import Delivery
@@ -121,6 +122,10 @@ def file_report(
             session.flush()
             report.reference = reference(REPORT_PREFIX, report.created_at.year, report.id)
             report.due_on = default_casework().contact_due(report.created_at.date())
+            filed_at = utcnow()
+            if report.anonymous:
+                # Only the day: the conversation's events keep their times, and must not lead to it.
+                filed_at = report.created_at = report.updated_at = day_of(report.created_at)
             # The promise to send it to the council's casework system is kept with the report.
             open311_outbox.queue(session, report)
             # Told in the conversation that filed it, so already delivered.
@@ -131,7 +136,8 @@ def file_report(
                     to_status="new",
                     changed_by="resident",
                     resident_update=RECEIVED,
-                    delivered_at=utcnow(),
+                    changed_at=filed_at,
+                    delivered_at=filed_at,
                     delivered_by=Delivery.CONVERSATION.value,
                 )
             )
@@ -273,10 +279,14 @@ def resident_record(session: Session, resident: Resident) -> dict[str, Any]:
     }
 
 
-def erase_resident(session: Session, resident: Resident) -> dict[str, int]:
+def erase_resident(session: Session, resident: Resident) -> dict[str, Any]:
     """Anonymise a resident: contact details gone, reports kept for the council's casework but
-    no longer linked to anyone, the channel id replaced so the bot can't find them again."""
+    no longer linked to anyone, the channel id replaced so the bot can't find them again.
+
+    Returns counts, and the casework system's references for their reports
+    (``service_request_ids``): the council must ask that system to erase its copies too."""
     reports = list(resident.reports)
+    service_request_ids = []
     for report in reports:
         report.resident_id = None
         report.anonymous = True
@@ -287,11 +297,24 @@ def erase_resident(session: Session, resident: Resident) -> dict[str, int]:
         report.location_text = report.ward
         report.occurred_text = None
         report.postcode = (report.postcode or "").split(" ")[0] or None
+        # Staff notes and what the resident was told quote them too; the steps themselves stay.
+        for change in report.history:
+            change.note = ERASED if change.note else None
+            change.resident_update = ERASED if change.resident_update else None
+        if report.sending is not None:
+            report.sending.remote_notes = None
+            report.sending.last_error = ERASED if report.sending.last_error else None
+            if report.sending.service_request_id:
+                service_request_ids.append(report.sending.service_request_id)
     applications = session.execute(
         select(CaseReviewApplication).where(CaseReviewApplication.resident_id == resident.id)
     ).scalars()
     for application in applications:
         application.on_behalf_of = None
+        # The references tie the application to the reports; the reasons retell the resident's case.
+        application.report_references = "[]"
+        application.standing_reason = ERASED
+        application.decision_reason = ERASED if application.decision_reason else None
     # What they said to a person, and the numbers they left for a call-back, go whole.
     session.flush()
     chat_ids = select(LiveChat.id).where(LiveChat.resident_id == resident.id)
@@ -306,4 +329,8 @@ def erase_resident(session: Session, resident: Resident) -> dict[str, int]:
     resident.consented_at = None
     resident.channel_user_id = f"erased-{resident.id}"
     session.flush()
-    return {"reports_unlinked": len(reports), "live_chat_messages": live_messages}
+    return {
+        "reports_unlinked": len(reports),
+        "live_chat_messages": live_messages,
+        "service_request_ids": sorted(service_request_ids),
+    }

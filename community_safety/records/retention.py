@@ -1,6 +1,8 @@
 """Storage limitation: closed reports and decided case-review applications past the retention
 period go, with their history, and residents left with nothing go too (with their contact
-details). Open reports and undecided applications are never purged."""
+details). Open reports and undecided applications are never purged: left with no change for long
+enough they are closed (``close_stale_records``), and then the rule for closed ones applies.
+The audit log has its own period, which the database itself enforces (migration 0009)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from community_safety.records.models import (
+    LAPSED,
     OPEN_LIVE_CHAT_STATES,
     OPEN_STATUSES,
+    AuditEvent,
+    AuditLogRetention,
     CallbackRequest,
     CaseReviewApplication,
     LiveChat,
@@ -19,19 +24,28 @@ from community_safety.records.models import (
     Open311Sending,
     Report,
     Resident,
+    SignInFailure,
+    StaffSession,
     StatusChange,
+    utcnow,
 )
+from community_safety.records.reports import change_status
+
+# Said on a report the retention rule closes, and recorded as who closed it.
+STALE_NOTE = "Closed by the retention rule: nothing changed on this report for {months} months."
+RETENTION = "retention rule"
 
 
 def purge_reports(session: Session, before: dt.datetime, dry_run: bool = False) -> dict[str, int]:
-    old = select(Report.id).where(Report.created_at < before, Report.status.not_in(OPEN_STATUSES))
+    # Counted from the last change (closing is one): a report closed today is kept the whole period.
+    old = select(Report.id).where(Report.updated_at < before, Report.status.not_in(OPEN_STATUSES))
     report_ids = list(session.execute(old).scalars())
     if not dry_run and report_ids:
         session.execute(delete(StatusChange).where(StatusChange.report_id.in_(report_ids)))
         session.execute(delete(Open311Sending).where(Open311Sending.report_id.in_(report_ids)))
         session.execute(delete(Report).where(Report.id.in_(report_ids)))
     old_applications = select(CaseReviewApplication.id).where(
-        CaseReviewApplication.created_at < before, CaseReviewApplication.decision.is_not(None)
+        CaseReviewApplication.decided_at < before, CaseReviewApplication.decision.is_not(None)
     )
     application_ids = list(session.execute(old_applications).scalars())
     if not dry_run and application_ids:
@@ -78,3 +92,65 @@ def purge_live_chats(session: Session, before: dt.datetime, dry_run: bool = Fals
         if callback_ids:
             session.execute(delete(CallbackRequest).where(CallbackRequest.id.in_(callback_ids)))
     return {"live_chats": len(chat_ids), "callback_requests": len(callback_ids)}
+
+
+def close_stale_records(session: Session, before: dt.datetime, months: int, dry_run: bool = False) -> dict[str, int]:
+    """Reports still open, and applications still undecided, with no change since ``before``:
+    closed, saying why, so the rule for closed records applies to them from now on. Nothing is
+    told to the resident (nothing happened on their report; the council's own process does that)."""
+    reports = list(
+        session.execute(
+            select(Report).where(Report.status.in_(OPEN_STATUSES), Report.updated_at < before).order_by(Report.id)
+        ).scalars()
+    )
+    applications = list(
+        session.execute(
+            select(CaseReviewApplication).where(
+                CaseReviewApplication.decision.is_(None), CaseReviewApplication.created_at < before
+            )
+        ).scalars()
+    )
+    if not dry_run:
+        for report in reports:
+            change_status(session, report, "closed", note=STALE_NOTE.format(months=months), by=RETENTION)
+        for application in applications:
+            application.decision, application.decided_by, application.decided_at = LAPSED, RETENTION, utcnow()
+            application.status = "decided"
+            application.decision_reason = STALE_NOTE.format(months=months).replace("report", "application")
+    return {"stale_reports_closed": len(reports), "undecided_applications_closed": len(applications)}
+
+
+def purge_audit_log(session: Session, before: dt.datetime, dry_run: bool = False) -> int:
+    """Audit entries older than ``before``. The database refuses any younger than the period the
+    owner set in ``audit_log_retention``, so a mistaken ``before`` fails rather than erasing."""
+    old = select(AuditEvent.id).where(AuditEvent.at < before)
+    if dry_run:
+        return len(list(session.execute(old).scalars()))
+    return session.execute(delete(AuditEvent).where(AuditEvent.at < before)).rowcount or 0
+
+
+def set_audit_log_retention(session: Session, days: int) -> None:
+    """Run as the owner (the services can only read it)."""
+    row = session.get(AuditLogRetention, 1)
+    if row is None:
+        session.add(AuditLogRetention(id=1, days=days))
+    else:
+        row.days = days
+
+
+def purge_staff_sessions(session: Session, before: dt.datetime) -> int:
+    """Sessions older than the longest a session lasts: nothing to remember them for."""
+    return session.execute(delete(StaffSession).where(StaffSession.created_at < before)).rowcount or 0
+
+
+def purge_sign_in_failures(session: Session, before: dt.datetime) -> int:
+    """Counts of wrong passwords (keyed hashes of an account and an address) no longer holding anyone back."""
+    return (
+        session.execute(
+            delete(SignInFailure).where(
+                SignInFailure.first_at < before,
+                (SignInFailure.blocked_until.is_(None)) | (SignInFailure.blocked_until < before),
+            )
+        ).rowcount
+        or 0
+    )

@@ -12,7 +12,7 @@ from flask_login import current_user
 from community_safety.case_review import default_rules
 from community_safety.records import audit
 from community_safety.records.database import session_scope
-from community_safety.records.models import DECISIONS, CaseReviewApplication, utcnow
+from community_safety.records.models import DECISION_LABELS, CaseReviewApplication, utcnow
 from community_safety.records.reports import standing_of
 from staff.forms import DecisionForm
 from staff.queries import application_by_reference, case_review_queue, reports_with_history
@@ -53,7 +53,7 @@ def case_reviews():
     with session_scope() as db:
         applications = case_review_queue(db)
         return render_template(
-            "staff/case_reviews.html", applications=applications, decisions=DECISIONS, today=dt.date.today()
+            "staff/case_reviews.html", applications=applications, decisions=DECISION_LABELS, today=dt.date.today()
         )
 
 
@@ -65,7 +65,7 @@ def _page(db, application, form, status=200):
         application=application,
         evidence=_evidence(db, application),
         standing=current,
-        decisions=DECISIONS,
+        decisions=DECISION_LABELS,
         form=form,
         today=dt.date.today(),
     ), status

@@ -81,10 +81,18 @@ def erase(resident_id: int):
                 "reports_unlinked": (None, result["reports_unlinked"]),
                 "conversation_events": (None, deleted),
                 "live_chat_messages": (None, result["live_chat_messages"]),
+                "casework_system_references": (None, result["service_request_ids"]),
             },
         )
     flash(
         f"The resident's details were erased: {result['reports_unlinked']} reports unlinked, "
         f"{deleted} conversation events deleted."
     )
+    if result["service_request_ids"]:
+        # Sent before the erasure: the casework system keeps its own copies until asked.
+        flash(
+            "Ask the casework system's team to erase these reports there too (their references): "
+            + ", ".join(result["service_request_ids"])
+            + ". This list is kept in the audit log."
+        )
     return redirect(url_for("staff.resident", resident_id=resident_id))

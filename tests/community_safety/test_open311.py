@@ -13,8 +13,8 @@ from sqlalchemy import select
 from community_safety.open311 import outbox
 from community_safety.open311.client import Open311Client, Open311Refused
 from community_safety.open311.config import Open311Config, Open311ConfigError
+from community_safety.open311.service_codes import missing_service_codes
 from community_safety.open311.updates import fetch_updates
-from community_safety.open311.worker import missing_service_codes
 from community_safety.records import database
 from community_safety.records.models import AuditEvent, Open311Sending, Report, utcnow
 from community_safety.records.reports import file_report
@@ -302,7 +302,7 @@ def test_missing_service_codes_are_named(db):
 
 
 def test_the_worker_names_missing_codes_when_it_starts(db, caplog):
-    from community_safety.open311.worker import check_at_start
+    from community_safety.open311.service_codes import check_at_start
 
     partial = FakeOpen311(service_codes=("asb",))
     try:

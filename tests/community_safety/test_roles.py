@@ -12,6 +12,7 @@ from community_safety.records.roles import RoleError, grant_conversations, grant
 from deploy.local_services import PostgresServer
 
 ROLE = "services_under_test"
+JOBS = "jobs_under_test"
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +23,9 @@ def cluster():
     services = server.create_role(ROLE)
     grant_records(server.url, ROLE)
     grant_conversations(tracker_owner, ROLE)
+    server.create_role(JOBS)
+    grant_records(server.url, JOBS, scheduler=True)
+    grant_conversations(tracker_owner, JOBS, scheduler=True)
     yield server, services, tracker_owner
     server.stop()
 
@@ -75,6 +79,45 @@ def test_conversations_rasa_creates_later_can_be_read_and_erased_by_the_services
     assert run(services_on_tracker, "DELETE FROM events WHERE sender_id = 'web:x'").rowcount == 1
     with pytest.raises(ProgrammingError, match="permission denied"):
         run(services_on_tracker, "INSERT INTO events (sender_id, type_name, data) VALUES ('web:y', 'user', '{}')")
+
+
+OLD_AUDIT_ROW = AUDIT_ROW.replace("VALUES (now()", "VALUES (now() - interval '3000 days'")
+
+
+def test_only_the_schedulers_role_deletes_audit_entries_and_only_those_past_their_retention(cluster):
+    server, services, _ = cluster
+    jobs = server.url_for(JOBS, "community_safety")
+    run(server.url, "UPDATE audit_log_retention SET days = 2191")
+    run(jobs, AUDIT_ROW)
+    run(jobs, OLD_AUDIT_ROW)
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        run(services, "DELETE FROM audit_events WHERE at < now() - interval '2500 days'")
+    # Even the scheduler's role: a recent entry stays, whatever the statement asks.
+    with pytest.raises(Exception, match="append-only"):
+        run(jobs, "DELETE FROM audit_events")
+    assert run(jobs, "DELETE FROM audit_events WHERE at < now() - interval '2500 days'").rowcount == 1
+    for statement in ("UPDATE audit_events SET actor = 'x'", "UPDATE audit_log_retention SET days = 365",
+                      "DELETE FROM audit_log_retention"):  # fmt: skip
+        with pytest.raises(Exception, match="append-only|permission denied"):
+            run(jobs, statement)
+    # The owner can't set a retention under a year either.
+    with pytest.raises(Exception, match="a_year_at_least"):
+        run(server.url, "UPDATE audit_log_retention SET days = 30")
+
+
+def test_the_schedulers_role_may_take_words_out_of_conversations_and_the_services_may_not(cluster):
+    server, _, tracker_owner = cluster
+    run(
+        tracker_owner,
+        "CREATE TABLE IF NOT EXISTS events (id serial PRIMARY KEY, sender_id text, type_name text, data text)",
+    )
+    run(
+        tracker_owner,
+        "INSERT INTO events (sender_id, type_name, data) VALUES ('web:z', 'user', '{\"text\": \"words\"}')",
+    )
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        run(server.url_for(ROLE, "tracker"), "UPDATE events SET data = '{}' WHERE sender_id = 'web:z'")
+    assert run(server.url_for(JOBS, "tracker"), "UPDATE events SET data = '{}' WHERE sender_id = 'web:z'").rowcount == 1
 
 
 def test_a_role_name_that_is_not_plain_is_refused(cluster):

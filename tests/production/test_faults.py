@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import requests
@@ -163,18 +164,63 @@ def test_no_secret_is_on_any_command_line(production):
     assert leaked == []
 
 
-def test_only_rasa_holds_the_database_owners_password(production):
-    # The web, action and Telegram servers connect as the services' role (records/roles.py).
-    holders = {}
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            environ = (cmdline.parent / "environ").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if str(production.log_dir) in " ".join(v.decode(errors="replace") for v in environ):
-            holds = any(v.startswith(b"PROD_DB_PASSWORD=") for v in environ)
-            for kind in ("deploy.rasa_server", "-m webserver", "deploy.action_server"):
-                if kind in line:
-                    holders.setdefault(kind, set()).add(holds)
-    assert holders == {"deploy.rasa_server": {True}, "-m webserver": {False}, "deploy.action_server": {False}}
+def _environment(pid: int) -> dict[str, str]:
+    pairs = (Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")).split("\0")
+    return dict(pair.split("=", 1) for pair in pairs if "=" in pair)
+
+
+# What each kind of process must hold, and nothing else of the secrets (deploy/launch.py).
+OWN_SECRETS = {
+    "rasa": {"PROD_DB_PASSWORD", "ACTION_SERVER_SECRET", "WEB_CHANNEL_SECRET", "TELEGRAM_CHANNEL_SECRET"},
+    "actions": {"ACTION_SERVER_SECRET", "SUBMISSION_KEY_SECRET", "DATABASE_URL", "PGPASSWORD"},
+    "web": {
+        "WEB_SECRET_KEY",
+        "STAFF_SECRET_KEY",
+        "WEB_CHANNEL_SECRET",
+        "DATABASE_URL",
+        "TRACKER_DATABASE_URL",
+        "PGPASSWORD",
+    },  # fmt: skip
+    "jobs": {"OPEN311_API_KEY", "DATABASE_URL", "TRACKER_DATABASE_URL", "PGPASSWORD"},
+    "nginx": set(),
+    "telegram": {"TELEGRAM_BOT_TOKEN", "TELEGRAM_CHANNEL_SECRET", "DATABASE_URL", "TRACKER_DATABASE_URL", "PGPASSWORD"},
+}
+
+
+def test_each_process_holds_only_its_own_secrets(production):
+    from deploy.launch import SECRETS
+    from deploy.processes import Process
+    from deploy.profile import TELEGRAM_COMMAND
+    from tests.production.conftest import EVERY_SECRET
+
+    starter = production.env
+    assert set(EVERY_SECRET) <= set(starter) and "PROD_DB_PASSWORD" in starter
+    held = {}
+    for name, process in production.processes.items():
+        kind = name.rstrip("0123456789")
+        environment = _environment(process.popen.pid)
+        held[name] = {k for k in environment if k in SECRETS}
+        assert held[name] == OWN_SECRETS[kind], name
+        # The owner's password only in Rasa; the scheduler with its role's, the services with theirs.
+        assert (starter["PROD_DB_PASSWORD"] in environment.values()) == (kind == "rasa"), name
+        if "PGPASSWORD" in environment:
+            role = "PROD_DB_JOBS_PASSWORD" if kind == "jobs" else "PROD_DB_SERVICES_PASSWORD"
+            assert environment["PGPASSWORD"] == starter[role], name
+    assert {name.rstrip("0123456789") for name in held} == {"rasa", "actions", "web", "jobs", "nginx"}
+    # The internet-facing Telegram bridge, started as the Procfile starts it (here its command
+    # stands in for the bridge with a pause: no Bot API is needed to read what it was given).
+    bridge = Process(
+        "bridge", ["/bin/sh", "-c", f"exec {TELEGRAM_COMMAND.split(' -- ')[0]} -- /bin/sleep 30"],
+        production.log_dir, starter,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while "sleep" not in Path(f"/proc/{bridge.popen.pid}/cmdline").read_text(errors="replace"):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        environment = _environment(bridge.popen.pid)
+    finally:
+        bridge.stop()
+    assert {k for k in environment if k in SECRETS} == OWN_SECRETS["telegram"]
+    assert starter["STAFF_SECRET_KEY"] not in environment.values()
+    assert starter["PROD_DB_PASSWORD"] not in environment.values()

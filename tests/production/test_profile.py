@@ -1,4 +1,5 @@
-"""What the profiles' processes are started with: nothing secret on a command line, no open API."""
+"""What the profiles' processes are started with: nothing secret on a command line, no open API,
+each process through the launcher that gives it only its own secrets, and the scheduler in both."""
 
 from __future__ import annotations
 
@@ -6,15 +7,14 @@ import re
 
 import pytest
 
+from deploy.launch import LaunchError, environment_for
 from deploy.profile import Profile, local_commands
 
 SECRETISH = re.compile(r"\$\{?\w*(SECRET|TOKEN|PASSWORD|KEY)", re.IGNORECASE)
 
 
 @pytest.mark.parametrize(
-    "commands",
-    [local_commands(telegram=True, open311=True), Profile().commands(telegram=True, open311=True)],
-    ids=["make run", "production"],
+    "commands", [local_commands(telegram=True), Profile().commands(telegram=True)], ids=["make run", "production"]
 )
 def test_commands_carry_no_secret_and_rasa_serves_no_api(commands):
     for name, command in commands.items():
@@ -23,17 +23,79 @@ def test_commands_carry_no_secret_and_rasa_serves_no_api(commands):
             assert flag not in command, (name, flag)
 
 
-def test_the_open311_worker_runs_only_when_there_is_a_casework_system(environment, tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "commands", [local_commands(telegram=True), Profile().commands(telegram=True)], ids=["make run", "production"]
+)
+def test_every_process_starts_through_the_launcher_and_the_scheduler_runs(commands):
+    kinds = {
+        "rasa": "rasa",
+        "actions": "actions",
+        "web": "web",
+        "telegram": "telegram",
+        "jobs": "jobs",
+        "nginx": "nginx",
+    }
+    for name, command in commands.items():
+        kind = next(kind for prefix, kind in kinds.items() if name.startswith(prefix))
+        assert f"-m deploy.launch {kind} -- " in command, name
+    assert commands["jobs"].endswith("python -m community_safety.jobs")
+
+
+def test_the_scheduler_is_in_the_local_procfile_with_or_without_a_casework_system(environment, tmp_path, monkeypatch):
     from deploy import profile
 
-    assert "open311" not in local_commands() and "open311" not in Profile().commands()
-    worker = local_commands(open311=True)["open311"]
-    assert worker.endswith("python -m community_safety.open311.worker") and "-u PROD_DB_PASSWORD" in worker
     monkeypatch.setattr(profile, "PROJECT", tmp_path)
     procfile = tmp_path / "build" / "local" / "Procfile"
     environment(OPEN311_ENDPOINT="https://casework.example/open311/v2", OPEN311_API_KEY="k", DATA_DIR=str(tmp_path))
     profile.main(["--local"])
-    assert "open311: " in procfile.read_text()
+    assert "jobs: " in procfile.read_text() and "open311" not in procfile.read_text()
     environment(OPEN311_ENDPOINT=None, OPEN311_API_KEY=None)
     profile.main(["--local"])
-    assert "open311: " not in procfile.read_text()
+    assert "jobs: " in procfile.read_text()
+
+
+STARTER = {
+    "PATH": "/usr/bin",
+    "DATA_DIR": "/srv/data",
+    "PROD_DB_PASSWORD": "owner-pw",
+    "PROD_DB_SERVICES_PASSWORD": "services-pw",
+    "PROD_DB_JOBS_PASSWORD": "jobs-pw",
+    "STAFF_SECRET_KEY": "staff-key",
+    "WEB_SECRET_KEY": "web-key",
+    "TELEGRAM_BOT_TOKEN": "123:bot",
+    "OPEN311_API_KEY": "casework-key",
+    "DATABASE_URL": "postgresql+psycopg2://community_safety_services@db/community_safety",
+    "JOBS_DATABASE_URL": "postgresql+psycopg2://community_safety_jobs@db/community_safety",
+}
+
+
+def test_the_telegram_bridge_holds_neither_the_staff_key_nor_an_owners_password():
+    bridge = environment_for("telegram", STARTER)
+    assert bridge["TELEGRAM_BOT_TOKEN"] == "123:bot" and bridge["PGPASSWORD"] == "services-pw"
+    for secret in (
+        "STAFF_SECRET_KEY",
+        "WEB_SECRET_KEY",
+        "PROD_DB_PASSWORD",
+        "PROD_DB_JOBS_PASSWORD",
+        "OPEN311_API_KEY",
+    ):
+        assert secret not in bridge
+    assert "jobs-pw" not in bridge.values() and "owner-pw" not in bridge.values()
+    assert bridge["PATH"] == "/usr/bin" and bridge["DATA_DIR"] == "/srv/data"  # the rest is passed on
+
+
+def test_the_scheduler_connects_as_its_own_role():
+    jobs = environment_for("jobs", STARTER)
+    assert jobs["PGPASSWORD"] == "jobs-pw" and jobs["DATABASE_URL"] == STARTER["JOBS_DATABASE_URL"]
+    assert "JOBS_DATABASE_URL" not in jobs and "TELEGRAM_BOT_TOKEN" not in jobs
+    assert environment_for("nginx", STARTER) == {"PATH": "/usr/bin", "DATA_DIR": "/srv/data"}
+
+
+def test_secrets_can_come_from_a_folder_instead_of_the_starters_environment(tmp_path):
+    (tmp_path / "STAFF_SECRET_KEY").write_text("from-the-folder\n")
+    (tmp_path / "PROD_DB_SERVICES_PASSWORD").write_text("services-from-folder")
+    web = environment_for("web", {"PATH": "/usr/bin", "SECRETS_DIR": str(tmp_path)})
+    assert web["STAFF_SECRET_KEY"] == "from-the-folder" and web["PGPASSWORD"] == "services-from-folder"
+    assert "SECRETS_DIR" not in web
+    with pytest.raises(LaunchError):
+        environment_for("everything", STARTER)

@@ -93,6 +93,6 @@ def make_report(channel="web", user="resident-1", anonymous=False, created=None,
             anonymous=anonymous,
         )
         if created:  # as if filed then
-            report.created_at = created
+            report.created_at = report.updated_at = created
             report.due_on = default_casework().contact_due(created.date())
         return report.reference

@@ -69,7 +69,8 @@ def test_the_purge_keeps_open_reports_and_recent_conversations(data):
     old_open = make_report(user="b", created=long_ago)
     recent = make_report(user="c")
     with session_scope() as db:
-        db.query(Report).filter_by(reference=old_closed).one().status = "closed"
+        closed = db.query(Report).filter_by(reference=old_closed).one()
+        closed.status, closed.updated_at = "closed", long_ago  # closed long ago
     engine = tracker(data, ("web:a", "old", time.time() - 400 * 86400), ("web:c", "recent", time.time()))
     env = {**os.environ, "DATA_DIR": str(data)}
     result = subprocess.run(
