@@ -36,14 +36,14 @@ help:
 	@echo "make audit      check every locked version against published advisories (pip-audit)"
 	@echo "make staff-assets  build the staff site's styles (GOV.UK Frontend from npm)"
 
-$(VENV)/.installed: requirements.lock requirements-pretrained.lock pyproject.toml scripts/find-python310.sh
+$(VENV)/.installed: requirements-pip.lock requirements.lock requirements-pretrained.lock pyproject.toml scripts/find-python310.sh
 	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
 		echo "Removing $(VENV): it was not made with Python 3.10."; rm -rf $(VENV); fi
 	@if [ ! -x $(PY) ]; then \
 		python310="$$(scripts/find-python310.sh)" || exit 1; \
 		echo "Creating $(VENV) with $$python310"; \
 		"$$python310" -m venv $(VENV); fi
-	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet --require-hashes -r requirements-pip.lock
 	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-pretrained.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
@@ -140,26 +140,29 @@ profile: train staff-assets
 	$(PY) -m pip install --quiet --require-hashes -r requirements-profile.lock
 	$(PY) -m evaluation.profile
 
-# Re-resolve requirements.in and requirements-test.in into their locks, each version at the newest
-# the pins allow, with every file's sha256 (needs the package registry; uv resolves, nothing else).
+# Re-resolve every requirements-*.in into its lock, each version at the newest the pins allow, with
+# every file's sha256 (needs the package registry; uv resolves, nothing else). The installers
+# themselves (pip, uv, pip-audit) come from their own hash-pinned locks too.
 UV_COMPILE = pip compile --python-version 3.10 --generate-hashes --no-strip-markers --upgrade --quiet \
 	--custom-compile-command "make lock"
+LOCKED = requirements requirements-test requirements-profile requirements-pip requirements-uv requirements-audit
 lock:
 	@python310="$$(scripts/find-python310.sh)" || exit 1; \
 	tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; "$$python310" -m venv "$$tmp/venv" && \
-	"$$tmp/venv/bin/pip" install --quiet "uv==0.13.9" && \
-	"$$tmp/venv/bin/uv" $(UV_COMPILE) requirements.in -o requirements.lock && \
-	"$$tmp/venv/bin/uv" $(UV_COMPILE) requirements-test.in -o requirements-test.lock && \
-	"$$tmp/venv/bin/uv" $(UV_COMPILE) requirements-profile.in -o requirements-profile.lock
+	"$$tmp/venv/bin/pip" install --quiet --require-hashes -r requirements-pip.lock && \
+	"$$tmp/venv/bin/pip" install --quiet --require-hashes -r requirements-uv.lock && \
+	for name in $(LOCKED); do "$$tmp/venv/bin/uv" $(UV_COMPILE) $$name.in -o $$name.lock || exit 1; done
 
 # Every locked version against published advisories. pip-audit asks its advisory service (PyPI's
 # JSON API); --strict makes a package it could not check a failure, never a quiet pass.
 audit:
 	@python310="$$(scripts/find-python310.sh)" || exit 1; \
 	tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; "$$python310" -m venv "$$tmp/venv" && \
-	"$$tmp/venv/bin/pip" install --quiet "pip-audit==2.10.1" && \
+	"$$tmp/venv/bin/pip" install --quiet --require-hashes -r requirements-pip.lock && \
+	"$$tmp/venv/bin/pip" install --quiet --require-hashes -r requirements-audit.lock && \
 	"$$tmp/venv/bin/pip-audit" --strict --disable-pip --require-hashes \
-		-r requirements.lock -r requirements-test.lock -r requirements-pretrained.lock
+		-r requirements.lock -r requirements-test.lock -r requirements-pretrained.lock \
+		-r requirements-pip.lock -r requirements-uv.lock -r requirements-audit.lock
 
 clean:
 	rm -rf build models results .pytest_cache staff/assets/node_modules

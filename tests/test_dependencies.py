@@ -35,8 +35,18 @@ def top_level(requirements: str) -> set[str]:
     return names
 
 
+LOCKS = (
+    "requirements.lock",
+    "requirements-test.lock",
+    "requirements-profile.lock",
+    "requirements-pip.lock",
+    "requirements-uv.lock",
+    "requirements-audit.lock",
+)
+
+
 def test_every_requirement_is_pinned_with_the_hashes_of_its_files():
-    for lock in ("requirements.lock", "requirements-test.lock"):
+    for lock in LOCKS:
         requirements = pinned(lock)
         assert requirements
         assert [name for name, hashes in requirements.items() if not hashes] == [], lock
@@ -63,3 +73,41 @@ def test_the_telegram_webhook_parses_http_with_aiohttps_c_parser():
 def test_rasas_error_reporting_to_sentry_stays_off():
     # Rasa starts sentry-sdk (held at 1.14 by its pin) only with telemetry on.
     assert PROCESS_ENVIRONMENT["RASA_TELEMETRY_ENABLED"] == "false"
+
+
+def test_the_installers_themselves_come_from_hash_pinned_locks():
+    # pip, uv and pip-audit run before anything else is checked: an unpinned one could install anything.
+    makefile = (PROJECT / "Makefile").read_text()
+    installs = re.findall(r"pip\"? install ([^\n&]*)", makefile)
+    assert len(installs) >= 6
+    for arguments in installs:
+        assert "--require-hashes" in arguments or arguments.rstrip().endswith("-e ."), arguments
+    for tool in ("pip", "uv", "pip-audit"):
+        assert tool in pinned(f"requirements-{'audit' if tool == 'pip-audit' else tool}.lock")
+        assert f"-r requirements-{'audit' if tool == 'pip-audit' else tool}.lock" in makefile
+
+
+def test_aiohttp_and_tensorflow_are_as_new_as_rasas_own_pins_allow_and_run():
+    """aiohttp 3.9.5 is the last 3.9 release (Rasa 3.6.21 asks <3.10); TensorFlow is pinned ==2.12.0."""
+    from importlib.metadata import requires, version
+
+    from packaging.requirements import Requirement
+
+    rasa_asks = {Requirement(r).name: Requirement(r) for r in requires("rasa") if "extra ==" not in r}
+    assert version("aiohttp") == "3.9.5" and "3.9.5" in rasa_asks["aiohttp"].specifier
+    assert "3.10.0" not in rasa_asks["aiohttp"].specifier  # the fixed releases are out of reach
+    assert version("tensorflow") == "2.12.0" and "2.12.1" not in rasa_asks["tensorflow"].specifier
+    for package in ("dnspython", "pymongo", "setuptools"):
+        assert version(package) in rasa_asks[package].specifier, package
+    import aiohttp
+    import tensorflow as tf
+
+    assert int(tf.reduce_sum(tf.constant([1, 2, 3]))) == 6
+    assert aiohttp.__version__ == "3.9.5"
+
+
+def test_the_readme_lists_what_rasa_holds_back():
+    readme = (PROJECT / "README.md").read_text()
+    table = readme[readme.index("### Dependencies Rasa 3.6 holds back") :]
+    for package in ("aiohttp", "tensorflow", "transformers", "dnspython", "pymongo", "setuptools"):
+        assert f"\n| {package} " in table, package

@@ -348,9 +348,15 @@ def test_open311_file_mistakes_are_named(tmp_path, change, message):
         Open311Config.from_file(path)
 
 
-def test_an_endpoint_without_its_key_is_refused_at_start(environment):
+def test_an_endpoint_without_its_key_is_refused_where_reports_are_sent(environment):
+    # Only the scheduler (and staff-admin) hold the key: it is checked where it is used, so the
+    # action servers, which only queue reports, need not hold it.
+    from community_safety.jobs.scheduler import open311_jobs
     from community_safety.settings import SettingsError, settings
 
     environment(OPEN311_ENDPOINT="https://casework.example/open311/v2", OPEN311_API_KEY=None)
+    assert settings().open311_endpoint
     with pytest.raises(SettingsError, match="OPEN311_API_KEY"):
-        settings()
+        Open311Client.from_settings()
+    with pytest.raises(SettingsError, match="OPEN311_API_KEY"):
+        open311_jobs()

@@ -1,5 +1,5 @@
 """A report filed in conversation reaches the council's casework system once, through the real
-Open311 worker process, and the system's status change and notes reach the resident."""
+scheduler process, and the system's status change and notes reach the resident."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from tests.open311_server import API_KEY
 @pytest.fixture
 def worker(casework_system, tmp_path):
     process = Process(
-        "open311",
-        [str(VENV_BIN / "python"), "-m", "community_safety.open311.worker"],
+        "jobs",
+        [str(VENV_BIN / "python"), "-m", "community_safety.jobs"],
         tmp_path,
         {
             "DATABASE_URL": os.environ["DATABASE_URL"],  # the action server's
@@ -30,7 +30,7 @@ def worker(casework_system, tmp_path):
             "OPEN311_FETCH_EVERY_SECONDS": "0.3",
         },
     )
-    process.wait_for_log("Open311 worker sending to")
+    process.wait_for_log("Scheduler running:")
     yield process
     process.stop()
 

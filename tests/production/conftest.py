@@ -22,7 +22,7 @@ EVERY_SECRET = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def production(tmp_path_factory):
     stack = production_stack(tmp_path_factory.mktemp("production"), replicas=2, extra_env=EVERY_SECRET)
     try:

@@ -70,7 +70,7 @@ def test_the_purge_keeps_open_reports_and_recent_conversations(data):
     recent = make_report(user="c")
     with session_scope() as db:
         closed = db.query(Report).filter_by(reference=old_closed).one()
-        closed.status, closed.updated_at = "closed", long_ago  # closed long ago
+        closed.status, closed.updated_at = "closed", long_ago + dt.timedelta(hours=1)  # closed long ago
     engine = tracker(data, ("web:a", "old", time.time() - 400 * 86400), ("web:c", "recent", time.time()))
     env = {**os.environ, "DATA_DIR": str(data)}
     result = subprocess.run(
@@ -148,3 +148,23 @@ def test_erasure_also_clears_the_words_of_their_reports(admin, data):
         )
         assert "Sam" not in kept and "4 Bow Road" not in kept
         assert report.ward and report.postcode == "E3"  # enough for the council's figures
+
+
+def test_erasure_names_the_casework_systems_copies_to_erase_there_too(admin, data):
+    from community_safety.records.models import Open311Sending
+
+    reference = make_report(channel="web", user="chat-9")
+    with session_scope() as db:
+        report = db.query(Report).filter_by(reference=reference).one()
+        db.add(Open311Sending(report=report, endpoint="https://casework.example", state="sent",
+                              service_request_id="CRM-4242", remote_notes="Spoke to the resident"))  # fmt: skip
+    tracker(data, ("web:chat-9", "hello", time.time()))
+    response = admin.post(
+        "/staff/residents/1/erase", data={"csrf_token": csrf_token(admin, "/staff/residents/1")}, follow_redirects=True
+    )
+    assert "Ask the casework system" in response.get_data(as_text=True)
+    assert "CRM-4242" in response.get_data(as_text=True)
+    with session_scope() as db:
+        erased = db.query(AuditEvent).filter_by(action="erased resident").one()
+        assert json.loads(erased.changes)["casework_system_references"] == [None, ["CRM-4242"]]
+        assert db.query(Open311Sending).one().remote_notes is None

@@ -106,3 +106,28 @@ def test_a_caseworker_updates_a_report_and_the_resident_is_told(page, rasa_url):
     assert "SNT sergeant" not in told
     page.reload()
     expect(page.get_by_text(re.compile(r"reached them .* when they asked the bot"))).to_be_visible()
+
+
+def test_an_admin_sees_when_each_scheduled_job_last_ran(page, staff_site):
+    from community_safety.jobs.scheduler import privacy_jobs, run_once
+
+    admin_email = "browser.admin@council.example"
+    with session_scope() as db:
+        create_user(db, admin_email, PASSWORD, "admin")
+    retention = next(job for job in privacy_jobs() if job.name == "retention")
+    assert run_once(retention) == "done"
+    context = page.context.browser.new_context(base_url=staff_site)  # signed in apart from the caseworker
+    admin = context.new_page()
+    admin.goto("/staff/sign-in")
+    admin.get_by_label("Email address").fill(admin_email)
+    admin.get_by_label("Password").fill(PASSWORD)
+    admin.get_by_role("button", name="Sign in").click()
+    admin.get_by_role("link", name="Scheduled jobs").click()
+    expect(admin.get_by_role("heading", name="Scheduled jobs")).to_be_visible()
+    row = admin.get_by_role("row", name=re.compile("^Retention"))
+    expect(row.get_by_role("cell").nth(1)).to_have_text("done")
+    # The scrub has not run in this test's database: shown as overdue, with a warning.
+    expect(admin.get_by_role("row", name=re.compile("^Scrub anonymous")).get_by_text("Overdue")).to_be_visible()
+    expect(admin.get_by_text(re.compile("not run successfully when expected"))).to_be_visible()
+    no_accessibility_violations(admin)
+    context.close()
