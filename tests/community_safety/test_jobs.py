@@ -11,7 +11,7 @@ import logging
 import time
 
 import pytest
-from sqlalchemy import create_engine, delete, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from community_safety.jobs import privacy, runs
@@ -37,6 +37,7 @@ from community_safety.records.retention import (
 )
 from tests.community_safety.conftest import fresh_records
 from tests.community_safety.test_conversations import report as anonymous_report_events
+from tests.tracker_store import store_events
 
 DAY = 86400
 
@@ -57,22 +58,7 @@ def sqlite_records(tmp_path, environment):
 
 
 def tracker(path, rows):
-    """Rasa's events table, as its SQL tracker store makes it, holding (sender, event, timestamp) rows."""
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
-                "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), "
-                "data TEXT)"
-            )
-        )
-        for sender, event, when in rows:
-            connection.execute(
-                text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (:s, :k, :t, :d)"),
-                {"s": sender, "k": event["event"], "t": when, "d": json.dumps({**event, "timestamp": when})},
-            )
-    return engine
+    return store_events(path, rows)
 
 
 # --- the scheduler's record of its runs ---------------------------------------------------------

@@ -8,30 +8,19 @@ import os
 import subprocess
 import time
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from community_safety.records.database import session_scope
 from community_safety.records.models import AuditEvent, Report, Resident
 from tests.conftest import PROJECT
 from tests.staff.conftest import csrf_token, make_report
+from tests.tracker_store import store_events
 
 
 def tracker(data, *rows):
-    engine = create_engine(f"sqlite:///{data / 'tracker.db'}")
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
-                "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), "
-                "action_name VARCHAR(255), data TEXT)"
-            )
-        )
-        for sender, said, when in rows:
-            connection.execute(
-                text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (:s, 'user', :t, :d)"),
-                {"s": sender, "t": when, "d": json.dumps({"text": said})},
-            )
-    return engine
+    """Residents' messages (sender, words, time) in the conversation store."""
+    events = [(sender, {"event": "user", "text": said}, when) for sender, said, when in rows]
+    return store_events(data / "tracker.db", events)
 
 
 def test_export_everything_held_about_a_resident(admin, data):

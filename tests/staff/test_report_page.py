@@ -7,12 +7,11 @@ import datetime as dt
 import json
 import time
 
-from sqlalchemy import create_engine, text
-
 from community_safety.records.database import session_scope
 from community_safety.records.models import AuditEvent, Report, StatusChange
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.staff.conftest import csrf_token, make_report
+from tests.tracker_store import store_events
 
 
 def change(client, reference, **form):
@@ -136,20 +135,11 @@ def test_assignment_priority_and_due_date_are_saved_and_audited(caseworker):
 
 def test_the_conversation_is_shown_from_the_tracker_store(caseworker, data):
     reference = make_report(channel="web", user="chat-xyz")
-    engine = create_engine(f"sqlite:///{data / 'tracker.db'}")
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
-                "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), "
-                "action_name VARCHAR(255), data TEXT)"
-            )
-        )
-        for type_name, said in [("user", "kids keep <b>kicking</b> my door"), ("bot", "What's been happening?")]:
-            connection.execute(
-                text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES ('web:chat-xyz', :t, :ts, :d)"),
-                {"t": type_name, "ts": time.time(), "d": json.dumps({"text": said})},
-            )
+    said = [
+        {"event": "user", "text": "kids keep <b>kicking</b> my door"},
+        {"event": "bot", "text": "What's been happening?"},
+    ]
+    store_events(data / "tracker.db", [("web:chat-xyz", event, time.time()) for event in said])
     page = caseworker.get(f"/staff/reports/{reference}").get_data(as_text=True)
     assert "kids keep &lt;b&gt;kicking&lt;/b&gt; my door" in page and "What&#39;s been happening?" in page
 
