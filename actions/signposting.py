@@ -41,20 +41,36 @@ def current_answers(tracker: Tracker) -> dict[str, Any]:
 def prefilled_answers(need: str, text: str, entities: list[dict[str, Any]]) -> dict[str, Any]:
     """Answers the message itself already gives, so the bot doesn't ask what it was told.
 
-    Never "is anyone in danger": the bot always asks that when it matters.
+    Never "is anyone in danger": the bot always asks that when it matters. A mention of children
+    makes the person at risk a child only when the children are who it is about: "me and my two
+    kids have nowhere to sleep" is a parent speaking, and a parent is not a child.
     """
     filled: dict[str, Any] = {}
-    at_risk = {entity.get("value") for entity in entities if entity.get("entity") == "at_risk"}
-    if at_risk & {"child", "teenager"}:
-        filled["age_group"] = "child"
-    elif "elderly" in at_risk:
-        filled["age_group"] = "adult"
     about = read.about_in_message(text)
+    parent = read.speaks_as_parent(text)
+    at_risk = {entity.get("value") for entity in entities if entity.get("entity") == "at_risk"}
+    if at_risk & {"child", "teenager"} and (not parent or about == "other"):
+        filled["age_group"] = "child"
+    elif "elderly" in at_risk or (parent and about == "self"):
+        filled["age_group"] = "adult"
     if about:
         filled["about"] = about
     if _HAPPENING_NOW.search(read.plain_words(text)):
         filled["happening_now"] = "yes"
+    if read.nowhere_tonight(text):
+        filled["homeless_tonight"] = "yes"
     return filled
+
+
+def opening_message(tracker: Tracker) -> str:
+    """What the resident said that started the need now being answered."""
+    opening = last_said = ""
+    for event in tracker.events:
+        if event.get("event") == "user":
+            last_said = event.get("text") or ""
+        elif event.get("event") == "action" and event.get("name") == "action_start_signpost":
+            opening = last_said
+    return opening
 
 
 class ActionStartSignpost(Action):
@@ -122,7 +138,12 @@ class ValidateSignpostForm(PatientFormValidation):
         return self._read("happening_now", value, read.yes_no, dispatcher, tracker)
 
     def validate_about(self, value, dispatcher, tracker, domain):
-        return self._read("about", value, read.about_whom, dispatcher, tracker)
+        result = self._read("about", value, read.about_whom, dispatcher, tracker)
+        # "Me", from someone who spoke of their own children: a parent, so not "Are you under 18?".
+        parent = read.speaks_as_parent(opening_message(tracker))
+        if result.get("about") == "self" and not tracker.get_slot("age_group") and parent:
+            result = {**result, "age_group": "adult"}
+        return result
 
     def validate_age_group(self, value, dispatcher, tracker, domain):
         return self._read("age_group", value, read.age_group, dispatcher, tracker)

@@ -50,6 +50,22 @@ _NARRATION = re.compile(
     r"i'?ve (?:noticed|seen|heard)|i'?m (?:worried|concerned|not sure)(?: (?:about|that|if|whether))?|"
     r"i(?: want| need| would like|'d like| wanna) to (?:report|tell you about)|(?:can|could|how do) i report)\b"
 )
+# A parent speaking of their own children ("my kids", "our son", "i've got 3 children"): the
+# children are theirs, so the resident is not a child; and when the resident speaks of themselves
+# with them ("me and my two kids", "my kids and i", "with my children") the family is the subject.
+_CHILDREN = r"(?:kids?|kiddies|child(?:ren)?|sons?|daughters?|bab(?:y|ies)|toddlers?|little ones|boys|girls)"
+_HAVE = r"(?:\b(?:i|we)\s+(?:have got|have|got)|\b(?:i'?ve|we'?ve)\s+got)"
+_OWN_CHILDREN = re.compile(rf"\b(?:my|our)\s+(?:\w+\s+)?{_CHILDREN}\b|{_HAVE}\s+(?:\w+\s+)?{_CHILDREN}\b")
+_WITH_OWN_CHILDREN = re.compile(
+    rf"\bme and (?:my|our|the)\s+(?:\w+\s+)?{_CHILDREN}\b|\b(?:my|our)\s+(?:\w+\s+)?{_CHILDREN} and (?:me|i|myself)\b|"
+    rf"\bwith (?:my|our)\s+(?:\w+\s+)?{_CHILDREN}\b|\bwe\b.*\b(?:my|our)\s+(?:\w+\s+)?{_CHILDREN}\b|"
+    rf"{_HAVE}\s+(?:\w+\s+)?{_CHILDREN}\b.*\b(?:we|us|we're|me)\b"
+)
+# Nowhere to sleep tonight, said in the first message: the question need not be asked.
+_NOWHERE_TONIGHT = re.compile(
+    r"\b(?:nowhere|no where|no place|no home) to (?:sleep|stay|go|live)\b.*\btonight\b|"
+    r"\btonight\b.*\b(?:nowhere|no where|no place) to (?:sleep|stay|go)\b|\b(?:on the streets?|sleeping rough) tonight\b"
+)
 _CHILD = re.compile(
     r"\b(?:under\s*18|under eighteen|child|children|kid|kids|baby|toddler|teen\w*|minor|young person|"
     r"boy|girl|school|u18|youth)\b"
@@ -103,10 +119,29 @@ def mentions(text: object) -> tuple[bool, bool]:
     return bool(_SELF.search(cleaned)), bool(_OTHER.search(cleaned))
 
 
+def speaks_as_parent(text: object) -> bool:
+    """"my kids", "our son", "i've got two children": the resident is a parent, not a child."""
+    return bool(_OWN_CHILDREN.search(plain_words(text)))
+
+
+def with_own_children(text: object) -> bool:
+    """"me and my two kids", "my kids and i", "we ... our children": the resident and their children together."""
+    return bool(_WITH_OWN_CHILDREN.search(plain_words(text)))
+
+
+def nowhere_tonight(text: object) -> bool:
+    """"nowhere to sleep tonight" in a first message."""
+    return bool(_NOWHERE_TONIGHT.search(plain_words(text)))
+
+
 def about_in_message(text: object) -> str | None:
     """Who a resident's first message is about, only when it is unambiguous: "my partner kicked me
-    out" names both, so the bot asks."""
-    self_words, other_words = mentions(_NARRATION.sub(" ", plain_words(text)))
+    out" names both, so the bot asks. A resident with their own children ("me and my kids have
+    nowhere to sleep") is speaking of themselves: their family."""
+    words = _NARRATION.sub(" ", plain_words(text))
+    if with_own_children(words):
+        words = _OWN_CHILDREN.sub(" ", words)
+    self_words, other_words = mentions(words)
     if self_words == other_words:
         return None
     return "self" if self_words else "other"

@@ -4,16 +4,19 @@ the reply with its report button."""
 from __future__ import annotations
 
 import pytest
+from rasa_sdk import Tracker
 
 from actions.questions import AskAbout, AskAgeGroup
 from actions.signposting import ActionSignpost, ActionStartSignpost, ValidateSignpostForm, prefilled_answers
 from tests.actions.conftest import buttons, parsed, run, slots_set, texts, tracker
 
+CHILD = {"entity": "at_risk", "value": "child"}
+
 
 @pytest.mark.parametrize(
     "text,entities,expected",
     [
-        ("I'm sleeping rough tonight", [], {"about": "self"}),
+        ("I'm sleeping rough tonight", [], {"about": "self", "homeless_tonight": "yes"}),
         ("there's a man sleeping rough outside", [], {"about": "other"}),
         ("my son is using drugs", [], {"about": "other"}),
         ("it's my own drinking", [], {"about": "self"}),
@@ -36,6 +39,17 @@ from tests.actions.conftest import buttons, parsed, run, slots_set, texts, track
             [{"entity": "at_risk", "value": "elderly"}],
             {"about": "other", "age_group": "adult"},
         ),
+        # A parent speaking of their own children is not a child; with them, the family is who it is about.
+        (
+            "we've been evicted and me and my two kids have nowhere to sleep tonight",
+            [{"entity": "at_risk", "value": "child"}],
+            {"about": "self", "age_group": "adult", "homeless_tonight": "yes"},
+        ),
+        ("I have 3 kids and we are homeless", [CHILD], {"about": "self", "age_group": "adult"}),
+        # ...while their child can be who it is about.
+        ("my son is being groomed", [CHILD], {"about": "other", "age_group": "child"}),
+        # A parent who doesn't say who it is about: asked, not guessed to be a child.
+        ("I have got two children and nowhere to stay tonight", [CHILD], {"homeless_tonight": "yes"}),
         # Never "is anyone in danger": the bot always asks that when it matters.
         ("someone is in danger", [], {"about": "other"}),
         ("", [], {}),
@@ -122,3 +136,30 @@ def test_a_message_that_only_describes_gets_advice_and_the_offer(domain):
     opener = parsed("my neighbours play loud music every night", intent="report_asb")
     events, _ = run(ActionStartSignpost(), domain, tracker({}, opener))
     assert slots_set(events)["wants_report"] is None
+
+
+def _answering_about(opening: str, answer: str) -> Tracker:
+    return tracker(
+        slots={"need": "homelessness", "requested_slot": "about", "about": answer},
+        latest=parsed(answer, intent="inform"),
+        events=[
+            {"event": "user", "text": opening},
+            {"event": "action", "name": "action_start_signpost"},
+            {"event": "action", "name": "signpost_form"},
+            {"event": "user", "text": answer},
+            {"event": "slot", "name": "about", "value": answer},
+        ],
+        active_loop={"name": "signpost_form"},
+    )
+
+
+def test_a_parent_who_says_me_is_not_asked_if_they_are_under_18(domain):
+    opening = "I have got two children and nowhere to stay tonight"
+    events, dispatcher = run(ValidateSignpostForm(), domain, _answering_about(opening, "me"))
+    assert slots_set(events)["about"] == "self" and slots_set(events)["age_group"] == "adult"
+    assert not any("under 18" in text for text in texts(dispatcher))
+
+
+def test_anyone_else_who_says_me_is_asked_their_age(domain):
+    events, _ = run(ValidateSignpostForm(), domain, _answering_about("I've got nowhere to stay tonight", "me"))
+    assert slots_set(events)["about"] == "self" and slots_set(events).get("age_group") is None

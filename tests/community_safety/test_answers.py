@@ -162,3 +162,38 @@ def test_bengali_about_whom(text, expected):
 
 def test_bengali_age_in_bengali_digits():
     assert age_group("১৫ বছর") == "child" and age_group("৪২") == "adult"
+
+
+@pytest.mark.parametrize(
+    "text,parent,with_them,about",
+    [
+        ("we've been evicted and me and my two kids have nowhere to sleep tonight", True, True, "self"),
+        ("my kids and I are scared of my ex", True, True, "self"),
+        ("ive got two kids and my landlord is evicting us tomorrow", True, True, "self"),
+        ("my son is being groomed", True, False, "other"),
+        ("our daughter hasn't come home", True, False, "other"),
+        ("there are kids sleeping in the stairwell", False, False, "other"),
+        ("im 16 and my mum kicked me out", False, False, None),
+        ("the kids next door are left alone", False, False, "other"),
+    ],
+)
+def test_a_parent_speaking_of_their_own_children(text, parent, with_them, about):
+    from community_safety.answers import about_in_message, speaks_as_parent, with_own_children
+
+    assert (speaks_as_parent(text), with_own_children(text), about_in_message(text)) == (parent, with_them, about)
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("we have nowhere to sleep tonight", True),
+        ("tonight we have nowhere to go", True),
+        ("I'm sleeping rough tonight", True),
+        ("I might lose my flat next month", False),
+        ("nowhere to sleep", False),
+    ],
+)
+def test_nowhere_tonight_in_a_first_message(text, expected):
+    from community_safety.answers import nowhere_tonight
+
+    assert nowhere_tonight(text) is expected
