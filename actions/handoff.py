@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.languages import resident_language
+from actions.questions import NEED_SLOT
 from community_safety.live_chat.chats import LEAVE, REQUEST_CALLBACK, REQUEST_PERSON, place_in_queue, request_person
 from community_safety.live_chat.config import default_live_chat
 from community_safety.live_chat.presence import someone_to_talk_to
@@ -18,7 +19,6 @@ from community_safety.records.database import session_scope
 from community_safety.translations import default_translations
 
 log = logging.getLogger(__name__)
-NEED_SLOT = "need"
 MENU_BUTTON = {"title": "Something else", "payload": "/help"}
 
 

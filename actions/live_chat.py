@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
 from actions.handoff import MENU_BUTTON, hand_to_a_person, menu_title, nobody_free, person_button
 from actions.languages import resident_language
+from actions.questions import NEED_SLOT
 from actions.reporting import submission_key
 from community_safety.answers import YES, Answer
 from community_safety.live_chat import callbacks
@@ -26,7 +27,6 @@ from community_safety.records.database import session_scope
 from community_safety.signposting import default_signposting
 
 log = logging.getLogger(__name__)
-NEED_SLOT = "need"
 
 
 class ActionRequestPerson(Action):

@@ -81,6 +81,35 @@ class AskHomelessTonight(AskSignpostQuestion):
         return "action_ask_homeless_tonight"
 
 
+NEED_SLOT = "need"
+NEED_CANDIDATES_SLOT = "need_candidates"  # the next likeliest needs, offered when the bot checks its reading
+
+
+def check_buttons(tracker: Tracker) -> list[dict[str, str]]:
+    needs = default_signposting().needs
+    others = [name for name in tracker.get_slot(NEED_CANDIDATES_SLOT) or [] if name in needs]
+    return [
+        {"title": "Yes", "payload": "yes"},
+        *({"title": needs[name].title, "payload": f"/{name}"} for name in others),
+        {"title": "Something else", "payload": "/help"},
+    ]
+
+
+class AskNeedCheck(AskQuestion):
+    """ "Let me check I've understood. Is this about: Homelessness or rough sleeping?", with the
+    next likeliest needs as buttons (actions/signposting.py, reading_check)."""
+
+    def name(self) -> str:
+        return "action_ask_need_check"
+
+    def prompt(self, tracker: Tracker) -> Prompt:
+        signposting = default_signposting()
+        need = signposting.needs.get(tracker.get_slot(NEED_SLOT))
+        title = need.title if need else ""
+        buttons = tuple((b["title"], b["payload"]) for b in check_buttons(tracker))
+        return Prompt(f"{signposting.messages['check_need']}\n{title}", buttons)
+
+
 # The report's questions (community_safety/data/reporting.yml, `questions`).
 class AskReportDescription(AskReportQuestion):
     def name(self) -> str:

@@ -13,14 +13,20 @@ from rasa_sdk.types import DomainDict
 from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
 from actions.handoff import offer_a_person
 from actions.languages import resident_language, speak
+from actions.questions import NEED_CANDIDATES_SLOT, NEED_SLOT
 from actions.reporting import begin_report
 from community_safety import answers as read
 from community_safety.answers import Answer
 from community_safety.reporting import asks_to_report
 from community_safety.signposting import ANSWERS, default_signposting
 
-NEED_SLOT = "need"
 OTHER_NEEDS_SLOT = "other_needs"
+# Unsure of its reading, the bot checks it before a need's questions: empty while the check is to
+# be asked (the candidates slot then holds the other likely needs), "checked" once answered or not needed.
+NEED_CHECK_SLOT = "need_check"
+# Values no resident types: a typed answer sits in the slot until it is read.
+CHECKED, NOT_THIS = "_checked", "_not_this"
+MAX_CANDIDATES = 2
 # The resident asked to report ("I want to report noisy neighbours"): after the safety question,
 # the report starts straight away instead of advice and a "Report it here" button.
 WANTS_REPORT_SLOT = "wants_report"
@@ -90,10 +96,43 @@ class ActionStartSignpost(Action):
         events: list[EventType] = [
             SlotSet(NEED_SLOT, need),
             SlotSet(OTHER_NEEDS_SLOT, signposting.other_needs(text, need)),
+            *reading_check(message, need),
         ]
         events += [SlotSet(slot, filled.get(slot)) for slot in ANSWERS]
         wants_report = need in signposting.needs_with_report("incident") and asks_to_report(text)
         return [*events, SlotSet(WANTS_REPORT_SLOT, wants_report or None), *reset_form_slots()]
+
+
+def reading_check(message: dict[str, Any], need: str) -> list[EventType]:
+    """Whether to check the bot's reading before the need's questions: a typed message (a button
+    is sure) read with a confidence below signposting.yml's `check_reading`, never an emergency."""
+    signposting = default_signposting()
+    intent = message.get("intent") or {}
+    typed = not str(message.get("text") or "").startswith("/")
+    unsure = typed and need != "emergency" and (intent.get("confidence") or 0) < signposting.check_reading
+    if not unsure:
+        return [SlotSet(NEED_CHECK_SLOT, CHECKED), SlotSet(NEED_CANDIDATES_SLOT, None)]
+    ranking = [entry.get("name") for entry in message.get("intent_ranking") or []]
+    others = [name for name in ranking if name in signposting.needs and name not in (need, "emergency")]
+    return [SlotSet(NEED_CHECK_SLOT, None), SlotSet(NEED_CANDIDATES_SLOT, others[:MAX_CANDIDATES])]
+
+
+def read_check(value: Any, tracker: Tracker) -> Answer:
+    """The answer to "Is this about: <need>?": yes; another need (its button, or its name); or no,
+    something else (the menu follows)."""
+    words = read.plain_words(value).strip(" .!?")
+    needs = default_signposting().needs
+    chosen = words.removeprefix("/")
+    # A need's button words typed ("homelessness", "anti-social behaviour") choose it too.
+    named = {read.plain_words(w): name for name, need in needs.items() for w in (need.title, need.button) if w}
+    chosen = named.get(chosen, chosen)
+    if chosen in needs and chosen != "emergency":
+        return Answer({NEED_CHECK_SLOT: CHECKED, NEED_SLOT: chosen})
+    if chosen in ("help", "something else", "none of these") or read.yes_no(words) == read.NO:
+        return Answer({NEED_CHECK_SLOT: NOT_THIS, NEED_SLOT: None, STOP_SLOT: True})
+    if read.yes_no(words) == read.YES:
+        return Answer({NEED_CHECK_SLOT: CHECKED})
+    return Answer({NEED_CHECK_SLOT: None}, "not_understood")
 
 
 class ValidateSignpostForm(PatientFormValidation):
@@ -104,7 +143,12 @@ class ValidateSignpostForm(PatientFormValidation):
         need = tracker.get_slot(NEED_SLOT)
         questions = default_signposting().questions_for(need, current_answers(tracker))
         if tracker.get_slot(WANTS_REPORT_SLOT):
-            return [question for question in questions if question == "danger_now"]
+            questions = [question for question in questions if question == "danger_now"]
+        # Only when starting the need found its reading unsure (it then lists the other candidates),
+        # until the check is answered (a typed answer sits in the slot until it is read).
+        unsure = tracker.get_slot(NEED_CANDIDATES_SLOT) is not None
+        if unsure and tracker.get_slot(NEED_CHECK_SLOT) not in (CHECKED, NOT_THIS):
+            return [NEED_CHECK_SLOT, *questions]
         return questions
 
     def after_danger(self, tracker: Tracker) -> dict[str, Any]:
@@ -125,6 +169,9 @@ class ValidateSignpostForm(PatientFormValidation):
     def _read(self, slot: str, value: Any, reader, dispatcher: CollectingDispatcher, tracker) -> dict[str, Any]:
         # Values the bot filled in itself (from the first message) are already in their final form.
         return self.read(slot, value, lambda v: v if v in ANSWERS[slot] else reader(v), dispatcher, tracker)
+
+    def validate_need_check(self, value, dispatcher, tracker, domain):
+        return self.read(NEED_CHECK_SLOT, value, lambda v: read_check(v, tracker), dispatcher, tracker)
 
     def validate_danger_now(self, value, dispatcher, tracker, domain):
         result = self._read("danger_now", value, read.yes_no, dispatcher, tracker)

@@ -64,7 +64,8 @@ _WITH_OWN_CHILDREN = re.compile(
 # Nowhere to sleep tonight, said in the first message: the question need not be asked.
 _NOWHERE_TONIGHT = re.compile(
     r"\b(?:nowhere|no where|no place|no home) to (?:sleep|stay|go|live)\b.*\btonight\b|"
-    r"\btonight\b.*\b(?:nowhere|no where|no place) to (?:sleep|stay|go)\b|\b(?:on the streets?|sleeping rough) tonight\b"
+    r"\btonight\b.*\b(?:nowhere|no where|no place) to (?:sleep|stay|go)\b|"
+    r"\b(?:on the streets?|sleeping rough) tonight\b"
 )
 _CHILD = re.compile(
     r"\b(?:under\s*18|under eighteen|child|children|kid|kids|baby|toddler|teen\w*|minor|young person|"
@@ -120,17 +121,17 @@ def mentions(text: object) -> tuple[bool, bool]:
 
 
 def speaks_as_parent(text: object) -> bool:
-    """"my kids", "our son", "i've got two children": the resident is a parent, not a child."""
+    """ "my kids", "our son", "i've got two children": the resident is a parent, not a child."""
     return bool(_OWN_CHILDREN.search(plain_words(text)))
 
 
 def with_own_children(text: object) -> bool:
-    """"me and my two kids", "my kids and i", "we ... our children": the resident and their children together."""
+    """ "me and my two kids", "my kids and i", "we ... our children": the resident and their children together."""
     return bool(_WITH_OWN_CHILDREN.search(plain_words(text)))
 
 
 def nowhere_tonight(text: object) -> bool:
-    """"nowhere to sleep tonight" in a first message."""
+    """ "nowhere to sleep tonight" in a first message."""
     return bool(_NOWHERE_TONIGHT.search(plain_words(text)))
 
 

@@ -95,7 +95,7 @@ class Prompt:
         return [{"title": title, "payload": payload} for title, payload in self.buttons]
 
 
-MESSAGES = ("not_understood", "gave_up", "anything_else", "after_emergency", "suggest_needs")
+MESSAGES = ("not_understood", "gave_up", "anything_else", "after_emergency", "suggest_needs", "check_need")
 FORM_QUESTIONS = tuple(ANSWERS)
 
 
@@ -188,7 +188,9 @@ class Signposting:
         facts: dict[str, object],
         questions: dict[str, dict[str, Prompt]],
         messages: dict[str, str],
+        check_reading: float = 0.7,
     ):
+        self.check_reading = check_reading
         self.needs = needs
         self.menus = menus
         self.also_needs = also_needs
@@ -386,6 +388,9 @@ def load_signposting(
     for key in MESSAGES:
         if not messages.get(key):
             raise SignpostingError(f"messages: '{key}' is missing")
+    check_reading = document.get("check_reading", 0.7)
+    if isinstance(check_reading, bool) or not isinstance(check_reading, (int, float)) or not 0 <= check_reading <= 1:
+        raise SignpostingError("check_reading: give a confidence between 0 and 1, e.g. 0.7")
     return Signposting(
         needs,
         _parse_menus(document, needs),
@@ -394,6 +399,7 @@ def load_signposting(
         facts or {},
         questions,
         {k: str(v).strip() for k, v in messages.items()},
+        float(check_reading),
     )
 
 

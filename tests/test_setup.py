@@ -63,7 +63,13 @@ def test_pyenv_versions_are_found_without_a_working_shim(tmp_path):
 
 
 def test_make_install_stops_with_the_message_when_no_python310(tmp_path):
-    for name in ("Makefile", "requirements.lock", "requirements-pretrained.lock", "pyproject.toml"):
+    for name in (
+        "Makefile",
+        "requirements-pip.lock",
+        "requirements.lock",
+        "requirements-pretrained.lock",
+        "pyproject.toml",
+    ):
         shutil.copy(PROJECT / name, tmp_path / name)
     shutil.copytree(PROJECT / "scripts", tmp_path / "scripts")
     env = bare_env(tmp_path, "/usr/bin:/bin")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rasa_sdk import Tracker
 
-from actions.questions import AskAbout, AskAgeGroup
+from actions.questions import AskAbout, AskAgeGroup, AskNeedCheck
 from actions.signposting import ActionSignpost, ActionStartSignpost, ValidateSignpostForm, prefilled_answers
 from tests.actions.conftest import buttons, parsed, run, slots_set, texts, tracker
 
@@ -163,3 +163,76 @@ def test_a_parent_who_says_me_is_not_asked_if_they_are_under_18(domain):
 def test_anyone_else_who_says_me_is_asked_their_age(domain):
     events, _ = run(ValidateSignpostForm(), domain, _answering_about("I've got nowhere to stay tonight", "me"))
     assert slots_set(events)["about"] == "self" and slots_set(events).get("age_group") is None
+
+
+def _unsure(text: str, confidence: float, ranking: list[str]) -> dict:
+    message = parsed(text, intent=ranking[0], confidence=confidence)
+    return {**message, "intent_ranking": [{"name": name, "confidence": 0.1} for name in ranking]}
+
+
+def test_an_unsure_reading_is_checked_first_with_the_next_likeliest_doors(domain):
+    story = "the man downstairs plays music till 4am and threatened me, the housing officer won't help"
+    latest = _unsure(story, 0.54, ["homelessness", "report_asb", "emergency", "hate_crime", "domestic_abuse"])
+    events, _ = run(ActionStartSignpost(), domain, tracker({}, latest))
+    assert slots_set(events)["need_check"] is None
+    assert slots_set(events)["need_candidates"] == ["report_asb", "hate_crime"]  # never the 999 door
+    pending = {"need": "homelessness", "need_check": None, "need_candidates": ["report_asb"]}
+    assert ValidateSignpostForm().questions(tracker(pending))[0] == "need_check"
+    assert "need_check" not in ValidateSignpostForm().questions(tracker({"need": "homelessness"}))
+    _, dispatcher = run(AskNeedCheck(), domain, tracker({"need": "homelessness", "need_candidates": ["report_asb"]}))
+    assert "Is this about:\nHomelessness or rough sleeping" in texts(dispatcher)[0]
+    assert buttons(dispatcher) == ["yes", "/report_asb", "/help"]
+
+
+@pytest.mark.parametrize(
+    "text,confidence,checked",
+    [
+        ("my neighbours play loud music every night", 0.98, True),  # sure
+        ("/homelessness", 0.5, True),  # a button: the resident chose it
+        ("somebody is following me home", 0.5, False),
+    ],
+)
+def test_only_typed_unsure_readings_are_checked(domain, text, confidence, checked):
+    events, _ = run(ActionStartSignpost(), domain, tracker({}, _unsure(text, confidence, ["report_crime"])))
+    assert (slots_set(events)["need_check"] == "_checked") is checked
+
+
+def test_an_emergency_is_never_checked(domain):
+    latest = _unsure("he is outside with a knife", 0.4, ["emergency"])
+    events, _ = run(ActionStartSignpost(), domain, tracker({}, latest))
+    assert slots_set(events)["need_check"] == "_checked"
+
+
+@pytest.mark.parametrize(
+    "answer,expected",
+    [
+        ("yes", {"need_check": "_checked"}),
+        ("Yes that's right", {"need_check": "_checked"}),
+        ("/report_asb", {"need_check": "_checked", "need": "report_asb"}),
+        ("anti-social behaviour", {"need_check": "_checked", "need": "report_asb"}),
+        ("no", {"need_check": "_not_this", "need": None, "form_stopped": True}),
+        ("/help", {"need_check": "_not_this", "need": None, "form_stopped": True}),
+        ("/emergency", None),  # not a door to switch to by this question: 999 has its own path
+        ("purple", None),
+    ],
+)
+def test_the_answer_to_the_check(answer, expected):
+    from actions.signposting import read_check
+
+    found = read_check(answer, tracker({"need": "homelessness"}))
+    assert (found.slots if not found.problem else None) == expected
+
+
+@pytest.mark.parametrize("typed", ["no", "checked", "yes"])
+def test_a_typed_answer_to_the_check_is_read_whatever_it_says(domain, typed):
+    # The slot holds the typed words until they are read: no typed word may pass for "already checked".
+    the_tracker = tracker(
+        slots={"need": "homelessness", "requested_slot": "need_check", "need_check": typed,
+               "need_candidates": ["report_asb"]},
+        latest=parsed(typed, intent="deny"),
+        events=[{"event": "user", "text": typed}, {"event": "slot", "name": "need_check", "value": typed}],
+        active_loop={"name": "signpost_form"},
+    )  # fmt: skip
+    events, _ = run(ValidateSignpostForm(), domain, the_tracker)
+    assert slots_set(events)["need_check"] in ({"no": "_not_this"}.get(typed, "_checked"), None)
+    assert slots_set(events)["need_check"] is not None or typed == "checked"
