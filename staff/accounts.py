@@ -156,19 +156,22 @@ def _token_key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def session_is_live(session: Session, token: object, staff_user_id: int, longest: dt.timedelta) -> bool:
+def _session_row(session: Session, token: object) -> StaffSession | None:
+    """The session a cookie's token names, if it names one (a cookie can hold anything)."""
     if not isinstance(token, str) or not token:
-        return False
-    row = session.get(StaffSession, _token_key(token))
+        return None
+    return session.get(StaffSession, _token_key(token))
+
+
+def session_is_live(session: Session, token: object, staff_user_id: int, longest: dt.timedelta) -> bool:
+    row = _session_row(session, token)
     return bool(
         row and row.staff_user_id == staff_user_id and row.revoked_at is None and row.created_at > utcnow() - longest
     )
 
 
 def revoke_session(session: Session, token: object) -> bool:
-    if not isinstance(token, str) or not token:
-        return False
-    row = session.get(StaffSession, _token_key(token))
+    row = _session_row(session, token)
     if row is None or row.revoked_at is not None:
         return False
     row.revoked_at = utcnow()

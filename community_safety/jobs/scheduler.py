@@ -19,6 +19,7 @@ from community_safety.jobs import privacy, runs
 from community_safety.settings import SettingsError, settings
 
 log = logging.getLogger("community_safety.jobs")
+SEND_REPORTS, FETCH_CHANGES = "send reports to the casework system", "fetch the casework system's changes"
 
 # What a job does with the watermark its last successful run left: (what it did, the new watermark).
 JobFunction = Callable[[float | None], tuple[dict, float | None]]
@@ -69,12 +70,11 @@ def open311_jobs() -> list[Job]:
         return dict(send_due(client, config, sender=sender)), None
 
     def fetch(_since):
-        found = fetch_updates(client, config)
-        return (found if isinstance(found, dict) else {"updates": found}), None
+        return {"updates": fetch_updates(client, config)}, None
 
     return [
-        Job("send reports to the casework system", configured.open311_send_every_seconds, send),
-        Job("fetch the casework system's changes", configured.open311_fetch_every_seconds, fetch),
+        Job(SEND_REPORTS, configured.open311_send_every_seconds, send),
+        Job(FETCH_CHANGES, configured.open311_fetch_every_seconds, fetch),
     ]
 
 
@@ -83,7 +83,7 @@ def expected_jobs() -> list[str]:
     configured = settings()
     names = [job.name for job in privacy_jobs()]
     if configured.open311_endpoint:
-        names += ["send reports to the casework system", "fetch the casework system's changes"]
+        names += [SEND_REPORTS, FETCH_CHANGES]
     return names
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from community_safety.records.models import (
@@ -31,8 +31,8 @@ from community_safety.records.models import (
 )
 from community_safety.records.reports import change_status
 
-# Said on a report the retention rule closes, and recorded as who closed it.
-STALE_NOTE = "Closed by the retention rule: nothing changed on this report for {months} months."
+# Said on a report or application the retention rule closes, and recorded as who closed it.
+STALE_NOTE = "Closed by the retention rule: nothing changed on this {record} for {months} months."
 RETENTION = "retention rule"
 
 
@@ -112,21 +112,22 @@ def close_stale_records(session: Session, before: dt.datetime, months: int, dry_
     )
     if not dry_run:
         for report in reports:
-            change_status(session, report, "closed", note=STALE_NOTE.format(months=months), by=RETENTION)
+            note = STALE_NOTE.format(record="report", months=months)
+            change_status(session, report, "closed", note=note, by=RETENTION)
         for application in applications:
             application.decision, application.decided_by, application.decided_at = LAPSED, RETENTION, utcnow()
             application.status = "decided"
-            application.decision_reason = STALE_NOTE.format(months=months).replace("report", "application")
+            application.decision_reason = STALE_NOTE.format(record="application", months=months)
     return {"stale_reports_closed": len(reports), "undecided_applications_closed": len(applications)}
 
 
 def purge_audit_log(session: Session, before: dt.datetime, dry_run: bool = False) -> int:
     """Audit entries older than ``before``. The database refuses any younger than the period the
     owner set in ``audit_log_retention``, so a mistaken ``before`` fails rather than erasing."""
-    old = select(AuditEvent.id).where(AuditEvent.at < before)
+    old = AuditEvent.at < before
     if dry_run:
-        return len(list(session.execute(old).scalars()))
-    return session.execute(delete(AuditEvent).where(AuditEvent.at < before)).rowcount or 0
+        return session.execute(select(func.count()).select_from(AuditEvent).where(old)).scalar_one()
+    return session.execute(delete(AuditEvent).where(old)).rowcount or 0
 
 
 def set_audit_log_retention(session: Session, days: int) -> None:
