@@ -19,8 +19,11 @@ from community_safety import answers as read
 from community_safety.answers import Answer
 from community_safety.reporting import asks_to_report
 from community_safety.signposting import ANSWERS, default_signposting
+from community_safety.translations import default_translations
 
 OTHER_NEEDS_SLOT = "other_needs"
+# The second need a message told (community_safety.signposting.Doors.next): offered after the first door.
+NEXT_NEED_SLOT = "next_need"
 # Unsure of its reading, the bot checks it before a need's questions: empty while the check is to
 # be asked (the candidates slot then holds the other likely needs), "checked" once answered or not needed.
 NEED_CHECK_SLOT = "need_check"
@@ -92,10 +95,14 @@ class ActionStartSignpost(Action):
         if need not in signposting.needs:
             need = tracker.get_slot(NEED_SLOT)
         text = message.get("text") or ""
+        # Two needs in one message: the more urgent first, the other named in the same reply.
+        doors = signposting.doors(need, (message.get("story") or {}).get("needs") or [], text)
+        need = doors.first or need
         filled = prefilled_answers(need, text, message.get("entities") or [])
         events: list[EventType] = [
             SlotSet(NEED_SLOT, need),
-            SlotSet(OTHER_NEEDS_SLOT, signposting.other_needs(text, need)),
+            SlotSet(OTHER_NEEDS_SLOT, list(doors.also)),
+            SlotSet(NEXT_NEED_SLOT, doors.next),
             *reading_check(message, need),
         ]
         events += [SlotSet(slot, filled.get(slot)) for slot in ANSWERS]
@@ -199,6 +206,25 @@ class ValidateSignpostForm(PatientFormValidation):
         return self._read("homeless_tonight", value, read.homeless_tonight, dispatcher, tracker)
 
 
+def next_need_button(tracker: Tracker) -> list[dict[str, str]]:
+    """The second need the message told, to go on to with its own questions (its menu button's words)."""
+    needs = default_signposting().needs
+    following = tracker.get_slot(NEXT_NEED_SLOT)
+    return [{"title": needs[following].button, "payload": f"/{following}"}] if following in needs else []
+
+
+def anything_else(tracker: Tracker) -> str:
+    """ "Is there anything else I can help with?", or, when the message told a second need, an offer of it."""
+    signposting = default_signposting()
+    following = tracker.get_slot(NEXT_NEED_SLOT)
+    if following not in signposting.needs:
+        return signposting.messages["anything_else"]
+    translations, language = default_translations(), resident_language(tracker)
+    title = signposting.needs[following].title
+    title = translations.say(title, language) if language == "bn" else title.lower()
+    return translations.say(signposting.messages["next_need"], language).format(title=title)
+
+
 class ActionSignpost(Action):
     """Names the right services for the need and the answers, and what happens next."""
 
@@ -224,8 +250,8 @@ class ActionSignpost(Action):
         )
         speak(dispatcher, tracker, reply.text)
         # A report made in the chat counts toward the case review (the need's `report` in signposting.yml).
-        buttons = ([REPORT_BUTTON] if signposting.needs[need].reportable else []) + NEXT_STEP_BUTTONS
-        speak(dispatcher, tracker, signposting.messages["anything_else"], buttons)
+        buttons = [*next_need_button(tracker), *([REPORT_BUTTON] if signposting.needs[need].reportable else [])]
+        speak(dispatcher, tracker, anything_else(tracker), [*buttons, *NEXT_STEP_BUTTONS])
         if need in OFFER_A_PERSON_AFTER:
             offer_a_person(dispatcher, tracker)
         return reset_form_slots()

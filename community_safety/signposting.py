@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import re
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -95,8 +96,29 @@ class Prompt:
         return [{"title": title, "payload": payload} for title, payload in self.buttons]
 
 
-MESSAGES = ("not_understood", "gave_up", "anything_else", "after_emergency", "suggest_needs", "check_need")
+MESSAGES = (
+    "not_understood",
+    "gave_up",
+    "anything_else",
+    "after_emergency",
+    "suggest_needs",
+    "check_need",
+    "next_need",
+)
 FORM_QUESTIONS = tuple(ANSWERS)
+
+
+@dataclass(frozen=True)
+class Doors:
+    """What one message is answered with: its first need, the need offered next, needs named too."""
+
+    first: str | None
+    next: str | None = None
+    also: tuple[str, ...] = ()
+
+    @property
+    def all(self) -> list[str]:
+        return [need for need in (self.first, self.next, *self.also) if need]
 
 
 @dataclass(frozen=True)
@@ -189,8 +211,12 @@ class Signposting:
         questions: dict[str, dict[str, Prompt]],
         messages: dict[str, str],
         check_reading: float = 0.7,
+        urgency: tuple[str, ...] = (),
+        second_need_first_at: float = 0.3,
     ):
         self.check_reading = check_reading
+        self.urgency = urgency
+        self.second_need_first_at = second_need_first_at
         self.needs = needs
         self.menus = menus
         self.also_needs = also_needs
@@ -230,6 +256,40 @@ class Signposting:
         if route.use_need:
             return self.route(route.use_need, answers)
         return definition, route
+
+    def doors(self, need: str | None, read: Sequence[dict] = (), text: str = "") -> Doors:
+        """The needs one message brings, in the order the bot answers them.
+
+        ``need`` is the message's reading; ``read`` the needs the model found in it (the parse
+        result's ``story``, nlu/stories.py), a second need among them. The more urgent of the two
+        (`urgency`) comes first when the model gives the second at least `second_need_first_at`, and
+        the other is offered next; danger to life is always first and alone. Needs the message's
+        words name (`also_needs`) are answered in the same reply.
+        """
+        if need not in self.needs:
+            return Doors(None)
+        if need == "emergency":
+            return Doors(need)
+        second = next(
+            (
+                n["name"]
+                for n in read
+                if isinstance(n, dict) and n.get("name") in self.needs and n.get("name") not in (need, "emergency")
+            ),
+            None,
+        )
+        first = need
+        if second:
+            confidence = next((n.get("confidence") for n in read if n.get("name") == second), 0)
+            clear = isinstance(confidence, (int, float)) and confidence >= self.second_need_first_at
+            if clear and self.more_urgent(second, need):
+                first, second = second, need
+        also = tuple(other for other in self.other_needs(text, first) if other != second)
+        return Doors(first, second, also)
+
+    def more_urgent(self, need: str, than: str) -> bool:
+        rank = {name: i for i, name in enumerate(self.urgency)}
+        return rank.get(need, len(rank)) < rank.get(than, len(rank))
 
     def other_needs(self, text: str, main_need: str) -> list[str]:
         """Second needs a message names ("sleeping rough and being exploited")."""
@@ -388,9 +448,7 @@ def load_signposting(
     for key in MESSAGES:
         if not messages.get(key):
             raise SignpostingError(f"messages: '{key}' is missing")
-    check_reading = document.get("check_reading", 0.7)
-    if isinstance(check_reading, bool) or not isinstance(check_reading, (int, float)) or not 0 <= check_reading <= 1:
-        raise SignpostingError("check_reading: give a confidence between 0 and 1, e.g. 0.7")
+    check_reading = _confidence(document, "check_reading", 0.7)
     return Signposting(
         needs,
         _parse_menus(document, needs),
@@ -400,7 +458,29 @@ def load_signposting(
         questions,
         {k: str(v).strip() for k, v in messages.items()},
         float(check_reading),
+        _parse_urgency(document, needs),
+        _confidence(document, "second_need_first_at", 0.3),
     )
+
+
+def _confidence(document: dict, key: str, default: float) -> float:
+    value = document.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise SignpostingError(f"{key}: give a confidence between 0 and 1, e.g. {default}")
+    return float(value)
+
+
+def _parse_urgency(document: dict, needs: dict[str, Need]) -> tuple[str, ...]:
+    """Needs from the most urgent; needs not listed follow in the order they are written (a new
+    need need not be placed to work). Danger to life is always first, so it is not listed."""
+    urgency = document.get("urgency") or []
+    if not isinstance(urgency, list):
+        raise SignpostingError("urgency: give a list of needs, the most urgent first")
+    unknown = sorted({str(n) for n in urgency} - (set(needs) - {"emergency"}))
+    twice = sorted({str(n) for n in urgency if urgency.count(n) > 1})
+    if unknown or twice:
+        raise SignpostingError(f"urgency: list needs (not emergency) once each; not needs {unknown}, twice {twice}")
+    return (*urgency, *(need for need in needs if need != "emergency" and need not in urgency))
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,6 @@
 """`make eval`: how well the model understands residents, in figures.
 
-    python -m evaluation.evaluate [--only heldout|narratives|bengali|cross-validation|baseline] [--folds 5]
+    python -m evaluation.evaluate [--only sets|SET|two_needs|cross-validation|baseline] [--model M] [--folds 5]
     python -m evaluation.evaluate --config minilm-only|e5-only|evaluation/pipelines/X.yml [--cross-validation]
 
 - held-out: the trained model (models/community-safety.tar.gz) on evaluation/heldout.yml,
@@ -9,6 +9,11 @@
   voice written apart from the training data;
 - bengali: the same model on evaluation/bengali.yml, Bengali script (with Sylheti), romanised
   Bengali and Bengali mixed with English, written apart from the training data;
+- families, past_and_present, danger_spellings: families with children (a parent is not a child),
+  long stories with past violence and present calm, danger typed in romanised Bengali and Sylheti
+  spelled every which way and in fast English;
+- two_needs: messages carrying two needs, scored as "two doors reached" (the first door is one of
+  them and the reply names the other) and "more urgent first";
 - cross-validation: 5 stratified folds over nlu/data with the project's config, folds and
   classifiers seeded, so two runs give the same figures;
 - baseline: Rasa's default pipeline trained on the same data, scored on both held-out sets.
@@ -18,8 +23,9 @@ change is measured, not guessed: ``minilm-only`` and ``e5-only`` are config.yml 
 encoder left out; evaluation/pipelines/ holds the previous pipeline and Rasa's default.
 
 Besides accuracy and macro-F1 it prints what matters to a resident: emergencies missed and
-false emergencies; confident wrong doors (the worst answer: a wrong service said with
-confidence) apart from "not understood" answers; and the share whose right door is reached
+false emergencies; wrong doors, and of them the confident ones (the worst answer: a wrong service
+given without the "is this about …?" check, at or above signposting.yml's check_reading) apart
+from "not understood" answers; and the share whose right door is reached
 (understood, or among the fallback's three suggested buttons). Everything goes under results/.
 """
 
@@ -39,6 +45,12 @@ MODEL = PROJECT / "models" / "community-safety.tar.gz"
 HELDOUT = PROJECT / "evaluation" / "heldout.yml"
 NARRATIVES = PROJECT / "evaluation" / "narratives.yml"
 BENGALI = PROJECT / "evaluation" / "bengali.yml"  # Bengali script, romanised and mixed (issue #15)
+# Issue #25: families with children, long stories with past violence and present calm, danger as
+# it is typed under pressure (romanised Bengali and Sylheti, fast English), two needs in one message.
+FAMILIES = PROJECT / "evaluation" / "families.yml"
+PAST_AND_PRESENT = PROJECT / "evaluation" / "past_and_present.yml"
+DANGER_SPELLINGS = PROJECT / "evaluation" / "danger_spellings.yml"
+TWO_NEEDS = PROJECT / "evaluation" / "two_needs.yml"
 PIPELINES = PROJECT / "evaluation" / "pipelines"
 BASELINE = PIPELINES / "rasa-default.yml"
 # This project's pipeline with one pretrained encoder only: made from config.yml when asked for.
@@ -46,7 +58,14 @@ ONE_ENCODER = {"minilm-only": "e5", "e5-only": "minilm"}
 SEED = 2026
 FALLBACK = "nlu_fallback"
 SUGGESTIONS = 3  # the fallback offers this many likeliest needs as buttons (actions/fallback.py)
-SETS = {"heldout": HELDOUT, "narratives": NARRATIVES, "bengali": BENGALI}
+SETS = {
+    "heldout": HELDOUT,
+    "narratives": NARRATIVES,
+    "bengali": BENGALI,
+    "families": FAMILIES,
+    "past_and_present": PAST_AND_PRESENT,
+    "danger_spellings": DANGER_SPELLINGS,
+}
 
 
 def load_examples(path: Path) -> list[tuple[str, str]]:
@@ -73,6 +92,7 @@ def predict(model: Path | str, examples: list[tuple[str, str]], agent=None) -> l
                     "ranking": [
                         entry["name"] for entry in parsed.get("intent_ranking") or [] if entry["name"] != FALLBACK
                     ],
+                    "story_needs": (parsed.get("story") or {}).get("needs") or [],
                 }
             )
         return results
@@ -96,6 +116,14 @@ def summarise_predictions(results: list[dict], out: Path) -> dict:
         for r, t, p in zip(results, truth, predicted, strict=False)
     ]
     report["right_door_in_top3"] = sum(top) / len(results)
+    # In these sets each message has one need: a second door named is noise in the reply.
+    from community_safety.signposting import default_signposting
+
+    doors = [
+        default_signposting().doors(p, r.get("story_needs") or [], r["text"]).all
+        for r, p in zip(results, predicted, strict=False)
+    ]
+    report["second_doors_named"] = sum(len(d) > 1 for d in doors)
     report["right_door_reached"] = sum(reached) / len(results)
     (out / "intent_report.json").write_text(json.dumps(report, indent=2))
     (out / "intent_errors.json").write_text(json.dumps(errors, indent=2))
@@ -120,6 +148,8 @@ def summarise(out: Path) -> dict:
         for e in errors
         if e["intent_prediction"]["name"] not in (FALLBACK, "emergency") and e["intent"] != "emergency"
     ]
+    # Acted on without the "is this about …?" check (community_safety/data/signposting.yml, check_reading).
+    confident = [e for e in wrong_doors if (e["intent_prediction"].get("confidence") or 0) >= check_reading()]
     total = sum(v["support"] for v in intents.values())
     return {
         "accuracy": report.get("accuracy", report.get("micro avg", {}).get("f1-score")),
@@ -129,9 +159,11 @@ def summarise(out: Path) -> dict:
         "non_emergency_messages": non_emergency,
         "messages": total,
         "not_understood": sum(1 for e in errors if e["intent_prediction"]["name"] == FALLBACK),
-        "confident_wrong_doors": len(wrong_doors),
+        "wrong_doors": len(wrong_doors),
+        "confident_wrong_doors": len(confident),
         "right_door_in_top3": report.get("right_door_in_top3"),
         "right_door_reached": report.get("right_door_reached"),
+        "second_doors_named": report.get("second_doors_named"),
         "false_alarm_texts": false_alarms,
         "missed_emergencies": missed,
         "wrong_door_texts": [
@@ -144,6 +176,11 @@ def summarise(out: Path) -> dict:
     }
 
 
+def figure(value: float | None) -> str:
+    """A share to three places, or "-" for a set without such messages (no emergencies in it)."""
+    return "-" if value is None else f"{value:.3f}"
+
+
 def print_summary(title: str, summary: dict, verbose: bool = True) -> None:
     print(f"\n== {title} ==")
     if verbose:
@@ -154,7 +191,7 @@ def print_summary(title: str, summary: dict, verbose: bool = True) -> None:
             )
     print(f"accuracy {summary['accuracy']:.3f}   macro-F1 {summary['macro_f1']:.3f}   messages {summary['messages']}")
     print(
-        f"emergency recall {summary['emergency_recall']:.3f}   "
+        f"emergency recall {figure(summary['emergency_recall'])}   "
         f"false emergencies {summary['emergency_false_alarms']} in {summary['non_emergency_messages']} other messages"
     )
     if summary.get("right_door_in_top3") is not None:
@@ -162,9 +199,11 @@ def print_summary(title: str, summary: dict, verbose: bool = True) -> None:
             f"right door in the top three {summary['right_door_in_top3']:.3f}   right door reached "
             f"(understood, or among the fallback's buttons) {summary['right_door_reached']:.3f}"
         )
+    if summary.get("second_doors_named") is not None:
+        print(f"a second door named (one need in each message here) {summary['second_doors_named']}")
     print(
-        f"not understood (fallback) {summary['not_understood']}   "
-        f"confident wrong doors {summary['confident_wrong_doors']}"
+        f"not understood (fallback) {summary['not_understood']}   wrong doors {summary.get('wrong_doors', '-')}, "
+        f"of which confident (no check asked) {summary['confident_wrong_doors']}"
     )
     if summary["missed_emergencies"]:
         print("MISSED EMERGENCIES:", *summary["missed_emergencies"], sep="\n  ")
@@ -177,8 +216,57 @@ def print_summary(title: str, summary: dict, verbose: bool = True) -> None:
         print(f"  {pair['intent']} -> {pair['predicted']}: {pair['count']}")
 
 
+def check_reading() -> float:
+    from community_safety.signposting import default_signposting
+
+    return default_signposting().check_reading
+
+
+def score_two_needs(model: Path | str, out: Path, agent=None) -> dict:
+    """Messages with two needs: are both doors reached (the first door is one of them and the reply
+    names the other), and is the more urgent answered first, as the bot orders them
+    (community_safety.signposting.Signposting.doors)."""
+    import yaml
+
+    from community_safety.signposting import default_signposting
+
+    signposting = default_signposting()
+    messages = yaml.safe_load(TWO_NEEDS.read_text(encoding="utf-8"))["messages"]
+    results = predict(model, [(m["text"], m["needs"][0]) for m in messages], agent)
+    rows = []
+    for message, result in zip(messages, results, strict=False):
+        doors = signposting.doors(result["intent_prediction"]["name"], result["story_needs"], message["text"]).all
+        rows.append({"text": message["text"], "needs": message["needs"], "doors": doors})
+    reached = [set(r["needs"]) <= set(r["doors"]) for r in rows]
+    first = [bool(r["doors"]) and r["doors"][0] == r["needs"][0] for r in rows]
+    summary = {
+        "messages": len(rows),
+        "two_doors_reached": sum(reached) / len(rows),
+        "more_urgent_first": sum(first) / len(rows),
+        "first_door_one_of_them": sum(bool(r["doors"]) and r["doors"][0] in r["needs"] for r in rows) / len(rows),
+        "emergencies": sum(bool(r["doors"]) and r["doors"][0] == "emergency" for r in rows),
+        "missed": [
+            f"{r['needs']} -> {r['doors']}: {r['text']}" for r, ok in zip(rows, reached, strict=False) if not ok
+        ],
+    }
+    (out / "two_needs.json").write_text(json.dumps({"summary": summary, "rows": rows}, indent=2))
+    return summary
+
+
+def print_two_needs(title: str, summary: dict, verbose: bool = True) -> None:
+    print(f"\n== {title} ==")
+    print(
+        f"two doors reached {summary['two_doors_reached']:.3f}   "
+        f"more urgent first {summary['more_urgent_first']:.3f}   "
+        f"first door one of the two {summary['first_door_one_of_them']:.3f}   "
+        f"sent to 999 {summary['emergencies']}   messages {summary['messages']}"
+    )
+    if verbose and summary["missed"]:
+        print("not both doors:", *summary["missed"], sep="\n  ")
+
+
 def score_sets(model: Path | str, out: Path) -> dict:
-    """The model on both held-out sets, loaded once."""
+    """The model on every held-out set, loaded once."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
@@ -187,13 +275,16 @@ def score_sets(model: Path | str, out: Path) -> dict:
         folder = out / name
         folder.mkdir(parents=True, exist_ok=True)
         summaries[name] = summarise_predictions(predict(model, load_examples(path), agent), folder)
+    folder = out / "two_needs"
+    folder.mkdir(parents=True, exist_ok=True)
+    summaries["two_needs"] = score_two_needs(model, folder, agent)
     return summaries
 
 
-def trained_model() -> dict:
-    if not MODEL.exists():
-        sys.exit(f"No model at {MODEL}: run `make train` first.")
-    return score_sets(MODEL, RESULTS)
+def trained_model(model: Path = MODEL) -> dict:
+    if not model.exists():
+        sys.exit(f"No model at {model}: run `make train` first.")
+    return score_sets(model, RESULTS)
 
 
 def pipeline_file(name: str) -> Path:
@@ -258,13 +349,15 @@ def timed(run):
 
 def print_comparison(rows: dict[str, dict]) -> None:
     print(
-        f"\n{'':<34}{'accuracy':>9}{'macro-F1':>9}{'top-3':>7}{'emerg.':>7}{'false em.':>10}{'wrong':>7}{'fallback':>9}"
+        f"\n{'':<34}{'accuracy':>9}{'macro-F1':>9}{'top-3':>7}{'emerg.':>7}{'false em.':>10}"
+        f"{'wrong':>7}{'sure':>7}{'fallback':>9}"
     )
     for name, s in rows.items():
         top3 = f"{s['right_door_in_top3']:.3f}" if s.get("right_door_in_top3") is not None else "-"
         print(
-            f"{name:<34}{s['accuracy']:>9.3f}{s['macro_f1']:>9.3f}{top3:>7}{s['emergency_recall']:>7.3f}"
-            f"{s['emergency_false_alarms']:>10}{s['confident_wrong_doors']:>7}{s['not_understood']:>9}"
+            f"{name:<34}{s['accuracy']:>9.3f}{s['macro_f1']:>9.3f}{top3:>7}{figure(s['emergency_recall']):>7}"
+            f"{s['emergency_false_alarms']:>10}{s.get('wrong_doors', '-'):>7}{s['confident_wrong_doors']:>7}"
+            f"{s['not_understood']:>9}"
         )
 
 
@@ -281,7 +374,9 @@ def quiet_rasa() -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", choices=["heldout", "narratives", "bengali", "cross-validation", "baseline"])
+    parser.add_argument(
+        "--only", choices=["sets", *SETS, "two_needs", "cross-validation", "baseline"], help="sets: every held-out set"
+    )
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument(
         "--config",
@@ -290,6 +385,9 @@ def main() -> int:
     )
     parser.add_argument(
         "--cross-validation", dest="with_cv", action="store_true", help="with --config: cross-validate it too"
+    )
+    parser.add_argument(
+        "--model", type=Path, default=MODEL, help="score this trained model (e.g. a copy kept from before a change)"
     )
     parser.add_argument("--quiet", action="store_true", help="figures only, no per-intent table or message lists")
     args = parser.parse_args()
@@ -309,10 +407,10 @@ def main() -> int:
                 lambda: cross_validation(args.folds, config=args.config, out=out / "crossval")
             )
     else:
-        if args.only in (None, "heldout", "narratives", "bengali"):
-            scored = timed(trained_model)
+        if args.only in (None, "sets", *SETS, "two_needs"):
+            scored = timed(lambda: trained_model(args.model))
             summaries.update(
-                {f"this pipeline, {key}": value for key, value in scored.items() if args.only in (None, key)}
+                {f"this pipeline, {key}": value for key, value in scored.items() if args.only in (None, "sets", key)}
             )
         if args.only in (None, "cross-validation"):
             summaries["this pipeline, cross-validation"] = timed(lambda: cross_validation(args.folds))
@@ -321,8 +419,13 @@ def main() -> int:
             scored = timed(lambda: score_sets(train_pipeline(BASELINE, out), out))
             summaries.update({f"Rasa's default pipeline, {key}": value for key, value in scored.items()})
     for title, summary in summaries.items():
-        print_summary(title, summary, verbose=not args.quiet)
-    print_comparison(summaries)
+        shown = print_two_needs if "two_doors_reached" in summary else print_summary
+        shown(title, summary, verbose=not args.quiet)
+    print_comparison({title: summary for title, summary in summaries.items() if "accuracy" in summary})
+    for title, summary in summaries.items():
+        if "two_doors_reached" in summary:
+            reached, first = summary["two_doors_reached"], summary["more_urgent_first"]
+            print(f"{title:<34}two doors reached {reached:.3f}, more urgent first {first:.3f}")
     summary_file = (RESULTS / "pipelines" / args.config.stem if args.config else RESULTS) / "summary.json"
     summary_file.write_text(json.dumps(summaries, indent=2))
     print(f"\nWritten to {summary_file.parent}/")

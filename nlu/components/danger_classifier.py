@@ -38,6 +38,8 @@ from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, LANGUAGE_FI
 from nlu.components.emergency_safety_net import make_emergency
 from nlu.components.intent_classifier import FeatureScaler
 from nlu.components.resident_language import example_language
+from nlu.components.story_reader import SENTENCE_OF, is_sentence, sentence_messages
+from nlu.stories import says_now
 
 logger = logging.getLogger(__name__)
 WEIGHTS_FILE = "danger_classifier.npz"
@@ -192,14 +194,31 @@ class DangerClassifier(GraphComponent):
             1.0 + np.exp(-(np.asarray(self._scaler.transform(messages) @ self._coef).reshape(-1) + self._intercept))
         )
 
+    def _danger_only_in_the_past(self, message: Message, scores: dict[int, float]) -> bool:
+        """A story whose danger is told only in sentences about the past ("two years ago he stabbed
+        me"), with no sentence about now reaching the threshold and nothing saying it is happening now."""
+        parts = sentence_messages(message)
+        background = [part for part in parts if part.get(SENTENCE_OF)["background"]]
+        if not background or says_now(message.get(TEXT) or ""):
+            return False
+        present = [scores.get(id(part), 0.0) for part in parts if not part.get(SENTENCE_OF)["background"]]
+        return max(present, default=0.0) < self.threshold
+
     def process(self, messages: list[Message]) -> list[Message]:
         if self._coef is None:
             return messages
         ready = [m for m in messages if word_count(m.get(TEXT)) >= self._config["min_words"]]
         if not ready:
             return messages
-        for message, score in zip(ready, self.scores(ready), strict=False):
+        # A long message's sentences (nlu/components/story_reader.py) are scored in the same batch.
+        scores = {id(message): float(score) for message, score in zip(ready, self.scores(ready), strict=False)}
+        for message in ready:
+            if is_sentence(message):
+                continue
+            score = scores[id(message)]
             fired = bool(score >= self.threshold)
+            past_only = fired and self._danger_only_in_the_past(message, scores)
+            fired = fired and not past_only
             classified = message.get(INTENT) or {}
             message.set(
                 DANGER_CLASSIFIER_KEY,
@@ -207,6 +226,7 @@ class DangerClassifier(GraphComponent):
                     "score": round(float(score), 4),
                     "threshold": round(self.threshold, 4),
                     "fired": fired,
+                    "only_in_the_past": past_only,
                     "classifier_intent": classified.get(INTENT_NAME_KEY),
                     "classifier_confidence": classified.get("confidence"),
                 },

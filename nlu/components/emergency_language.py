@@ -39,11 +39,29 @@ class DangerMatch:
     text: str
 
 
+_WORD = re.compile(r"[a-z0-9']+")
+_LETTER_RUN = re.compile(r"([a-z])\1{2,}")
+_LITERAL_ING = re.compile(r"\b[a-z]{3,}ing\b")
+
+
 class EmergencyLanguage:
-    def __init__(self, groups: list[PatternGroup], past_cues: list[re.Pattern], present_cues: list[re.Pattern]):
+    def __init__(
+        self,
+        groups: list[PatternGroup],
+        past_cues: list[re.Pattern],
+        present_cues: list[re.Pattern],
+        spellings: dict[str, str] | None = None,
+    ):
         self.groups = groups
         self.past_cues = past_cues
         self.present_cues = present_cues
+        self.spellings = dict(spellings or {})
+        # Typed fast, "-ing" loses its g ("hidin", "breathin", "bleedin"): every "-ing" word the
+        # rules are written with is read back whole.
+        for group in groups:
+            for pattern in group.patterns:
+                for word in _LITERAL_ING.findall(re.sub(r"\\.", " ", pattern.pattern)):
+                    self.spellings.setdefault(word[:-1], word)
 
     @classmethod
     def from_file(cls, path: Path = LANGUAGE_FILE) -> EmergencyLanguage:
@@ -78,24 +96,55 @@ class EmergencyLanguage:
                     patterns=compile_all(f"group {name!r}", group.get("patterns")),
                 )
             )
+        spellings = spec.get("spellings") or {}
+        if not isinstance(spellings, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip() for k, v in spellings.items()
+        ):
+            raise EmergencyLanguageError(f"{path}: spellings: give a mapping of a word as typed to its usual spelling")
         return cls(
             groups,
             list(compile_all("past_cues", spec.get("past_cues"))),
             list(compile_all("present_cues", spec.get("present_cues"))),
+            {k.casefold().strip(): v.casefold().strip() for k, v in spellings.items()},
         )
 
     @staticmethod
     def normalise(text: str) -> str:
         return " ".join(text.translate(_QUOTES).casefold().split())
 
+    def spelled_out(self, normalised: str, single_letters: bool = False) -> str:
+        """The message with fast typing undone: letters held down ("pleeeease") kept to two, words
+        typed short or phonetically ("sum1", "tonite", "hidin") in their usual spelling; with
+        ``single_letters``, doubled letters as one too (romanised "jhaap", "shaash" → "jhap", "shash")."""
+        held = _LETTER_RUN.sub(r"\1\1", normalised)
+        spelled = _WORD.sub(lambda word: self.spellings.get(word.group(0), word.group(0)), held)
+        if single_letters:
+            spelled = _WORD.sub(lambda word: self._single(word.group(0)), spelled)
+        return spelled
+
+    def _single(self, word: str) -> str:
+        single = re.sub(r"([a-z])\1", r"\1", word)
+        return self.spellings.get(single, single)
+
     def find(self, text: str) -> DangerMatch | None:
-        """The first danger-to-life phrase in ``text``, or None."""
+        """The first danger-to-life phrase in ``text`` as typed, or else with fast typing undone; or None."""
         if not isinstance(text, str) or not text.strip():
             return None
         normalised = self.normalise(text)
-        only_past = any(p.search(normalised) for p in self.past_cues) and not any(
-            p.search(normalised) for p in self.present_cues
+        forms = list(
+            dict.fromkeys((normalised, self.spelled_out(normalised), self.spelled_out(normalised, single_letters=True)))
         )
+        # Past and present are read from every form: "been" is no past cue once spelled "ben".
+        only_past = any(p.search(form) for p in self.past_cues for form in forms) and not any(
+            p.search(form) for p in self.present_cues for form in forms
+        )
+        for form in forms:
+            found = self._find(form, only_past)
+            if found is not None:
+                return found
+        return None
+
+    def _find(self, normalised: str, only_past: bool) -> DangerMatch | None:
         for group in self.groups:
             if only_past and group.past_can_clear:
                 continue

@@ -1,0 +1,141 @@
+"""Rasa components: a long message read sentence by sentence as well as whole (nlu/stories.py).
+
+``StorySentences`` (after the language component) puts each sentence of a long message into the
+pipeline's list of messages beside it, so every featurizer and classifier after it reads each
+sentence once, in the same batch as the whole message. ``StoryReader`` (after the intent
+classifier, before the fallback) folds the sentences' readings into the message's ranking and
+names a second need when there is one; the danger classifier reads the same sentences to tell
+danger now from danger told about the past. Rasa answers from the first message of the list, the
+resident's own; the sentences are never in the parse result.
+
+Output (``story`` in the parse result): how many sentences were read, which were only about the
+past, and the needs found (the message's reading first, then a second need if any), each with
+the whole message's confidence and the sentence that told it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from community_safety.signposting import default_signposting
+from nlu.components.emergency_language import load
+from nlu.stories import SentenceReading, StorySettings, is_background, read_story, sentences
+
+STORY_KEY = "story"
+# On the resident's message, its sentences' messages; on each of those, which sentence it is.
+SENTENCES = "story_sentences"
+SENTENCE_OF = "story_sentence_of"
+
+
+def story_settings(config: dict[str, Any]) -> StorySettings:
+    names = {f.name for f in fields(StorySettings)}
+    return StorySettings(**{name: config[name] for name in names if name in config})
+
+
+def sentence_messages(message: Message) -> list[Message]:
+    return message.get(SENTENCES) or []
+
+
+def is_sentence(message: Message) -> bool:
+    return message.get(SENTENCE_OF) is not None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class StorySentences(GraphComponent):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {f.name: f.default for f in fields(StorySettings)}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._settings = story_settings(config)
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> StorySentences:
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data  # the classifiers learn from whole examples
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        added = []
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or text.startswith("/") or is_sentence(message):
+                continue
+            parts = sentences(text, self._settings)
+            if len(parts) < 2:
+                continue
+            language = load()
+            own = [
+                Message(data={TEXT: part, SENTENCE_OF: {"index": i, "background": is_background(part, language)}})
+                for i, part in enumerate(parts)
+            ]
+            message.set(SENTENCES, own)
+            added += own
+        return [*messages, *added]
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class StoryReader(GraphComponent):
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {f.name: f.default for f in fields(StorySettings)}
+
+    def __init__(self, config: dict[str, Any], needs: frozenset[str]) -> None:
+        self._settings = story_settings(config)
+        self._needs = needs
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> StoryReader:
+        # A second need is one of the needs the bot signposts (data/signposting.yml), read at start-up.
+        return cls(config, frozenset(default_signposting().needs))
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            if is_sentence(message) or not message.get(INTENT_RANKING_KEY):
+                continue
+            whole = ranking_of(message)
+            parts = [
+                SentenceReading(part.get(TEXT), part.get(SENTENCE_OF)["background"], ranking_of(part))
+                for part in sentence_messages(message)
+            ]
+            story = read_story(whole, parts, self._needs, message.get(TEXT) or "", self._settings)
+            ranking = [{INTENT_NAME_KEY: name, "confidence": value} for name, value in story.ranking.items()]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking[: len(message.get(INTENT_RANKING_KEY))], add_to_output=True)
+            message.set(
+                STORY_KEY,
+                {
+                    "sentences": len(parts) or 1,
+                    "background": story.background,
+                    "needs": [{**need, "confidence": round(need["confidence"], 4)} for need in story.needs],
+                    "danger_only_in_background": story.danger_only_in_background,
+                },
+                add_to_output=True,
+            )
+        return messages
+
+
+def ranking_of(message: Message) -> dict[str, float]:
+    return {entry[INTENT_NAME_KEY]: float(entry["confidence"]) for entry in message.get(INTENT_RANKING_KEY) or []}

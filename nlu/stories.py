@@ -1,0 +1,149 @@
+"""Long messages read as stories: sentence by sentence, what is happening now over what happened before.
+
+Residents write the way they talk: "Since last summer the man downstairs plays music until 4am.
+When I knocked he threatened me. I have two kids who can't sleep." The need is often in one
+sentence, others are background, and a story can carry two needs at once. Plain Python with no
+Rasa import; the Rasa components (nlu/components/story_reader.py) give it the classifier's
+readings of the whole message and of each sentence.
+
+- ``sentences``: where a message's sentences are (full stops, question and exclamation marks,
+  the Bengali danda, line breaks), fragments of one or two words kept with their neighbour;
+- ``is_background``: a sentence that only talks about the past ("two years ago he stabbed me"),
+  by the same past and present cues as the safety net (nlu/emergency_language.yml);
+- ``read_story``: the whole message's ranking with each sentence's evidence folded in; danger
+  told only in background sentences no longer ranks as danger now; and a second need, when one
+  sentence reads clearly as another need the whole message also points to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from nlu.components.emergency_language import EmergencyLanguage, load
+
+_SENTENCE_END = re.compile(r"(?<=[.!?।])[\"')\]]*\s+|\s*\n+\s*")
+EMERGENCY = "emergency"
+
+
+@dataclass(frozen=True)
+class StorySettings:
+    """How a story is read. Set in config.yml on the story reader; measured in `make eval`."""
+
+    min_words: int = 12  # shorter messages are read whole only
+    max_sentences: int = 8  # the rest of a very long message stays with the last sentence
+    whole_weight: float = 0.7  # the whole message's reading against its clearest sentence's
+    second_need_sentence: float = 0.8  # a sentence must read as the second need at least this clearly
+    second_need_whole: float = 0.02  # ... and the whole message must give it at least this
+    second_need_runner_up: float = 0.25  # or the whole message's runner-up need at least this
+
+
+@dataclass
+class SentenceReading:
+    text: str
+    background: bool
+    ranking: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class StoryReading:
+    ranking: dict[str, float]
+    needs: list[dict]  # [{"name", "confidence", "sentence"}], the message's reading first
+    background: list[int]  # which sentences only talk about the past
+    danger_only_in_background: bool
+
+
+def sentences(text: str, settings: StorySettings = StorySettings()) -> list[str]:
+    """The message's sentences; one item when it is not long enough to be read as a story."""
+    text = (text or "").strip()
+    if len(text.split()) < settings.min_words:
+        return [text] if text else []
+    parts: list[str] = []
+    for piece in _SENTENCE_END.split(text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        if parts and (len(piece.split()) < 3 or len(parts[-1].split()) < 3):
+            parts[-1] = f"{parts[-1]} {piece}"
+        else:
+            parts.append(piece)
+    if len(parts) > settings.max_sentences:
+        parts = [*parts[: settings.max_sentences - 1], " ".join(parts[settings.max_sentences - 1 :])]
+    return parts
+
+
+def is_background(sentence: str, language: EmergencyLanguage | None = None) -> bool:
+    """A sentence about the past with nothing in it saying it is happening now."""
+    language = language or load()
+    said = language.normalise(sentence)
+    return any(cue.search(said) for cue in language.past_cues) and not any(
+        cue.search(said) for cue in language.present_cues
+    )
+
+
+def says_now(text: str, language: EmergencyLanguage | None = None) -> bool:
+    language = language or load()
+    said = language.normalise(text)
+    return any(cue.search(said) for cue in language.present_cues)
+
+
+def read_story(
+    whole: dict[str, float],
+    parts: Sequence[SentenceReading],
+    needs: set[str] | frozenset[str],
+    text: str,
+    settings: StorySettings = StorySettings(),
+) -> StoryReading:
+    """The message's reading from the whole and its sentences; ``needs`` are the intents that are needs."""
+    names = set(whole) | {name for part in parts for name in part.ranking}
+    clearest = {name: max((part.ranking.get(name, 0.0) for part in parts), default=0.0) for name in names}
+    # A sentence on its own never raises danger: a fragment ("She has a baby with him.") is too
+    # short for it, and danger has the danger classifier and the rules on the whole message.
+    clearest[EMERGENCY] = min(clearest.get(EMERGENCY, 0.0), whole.get(EMERGENCY, 0.0))
+    weight = settings.whole_weight
+    combined = {name: weight * whole.get(name, 0.0) + (1 - weight) * clearest[name] for name in names}
+
+    background = [i for i, part in enumerate(parts) if part.background]
+    danger_only_in_background = False
+    if background and not says_now(text):
+        # Danger told only in what happened before: it ranks no higher than the present sentences put it.
+        now = max((part.ranking.get(EMERGENCY, 0.0) for part in parts if not part.background), default=0.0)
+        if combined.get(EMERGENCY, 0.0) > now:
+            combined[EMERGENCY] = now
+            danger_only_in_background = True
+    total = sum(combined.values()) or 1.0
+    ranking = dict(sorted(((name, value / total) for name, value in combined.items()), key=lambda kv: -kv[1]))
+
+    first = next(iter(ranking), None)
+    found = [{"name": first, "confidence": ranking.get(first, 0.0), "sentence": None}] if first else []
+    second = _second_need(first, whole, parts, needs, settings)
+    if second:
+        found.append(second)
+    return StoryReading(ranking, found, background, danger_only_in_background)
+
+
+def _second_need(
+    first: str | None,
+    whole: dict[str, float],
+    parts: Sequence[SentenceReading],
+    needs: set[str] | frozenset[str],
+    settings: StorySettings,
+) -> dict | None:
+    candidates: dict[str, dict] = {}
+    for index, part in enumerate(parts):
+        if not part.ranking:
+            continue
+        name = max(part.ranking, key=part.ranking.get)
+        clear = part.ranking[name] >= settings.second_need_sentence
+        if clear and whole.get(name, 0.0) >= settings.second_need_whole:
+            candidates.setdefault(name, {"name": name, "confidence": whole.get(name, 0.0), "sentence": index})
+    ordered = sorted(((name, p) for name, p in whole.items() if name in needs), key=lambda kv: -kv[1])
+    runners_up = [(name, p) for name, p in ordered if name != first]
+    if runners_up and runners_up[0][1] >= settings.second_need_runner_up:
+        name, p = runners_up[0]
+        candidates.setdefault(name, {"name": name, "confidence": p, "sentence": None})
+    candidates = {name: c for name, c in candidates.items() if name in needs and name not in (first, EMERGENCY)}
+    if not candidates or first == EMERGENCY:
+        return None
+    return max(candidates.values(), key=lambda c: c["confidence"])
