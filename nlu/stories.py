@@ -36,6 +36,7 @@ class StorySettings:
     whole_weight: float = 0.7  # the whole message's reading against its clearest sentence's
     second_need_sentence: float = 0.8  # a sentence must read as the second need at least this clearly
     second_need_whole: float = 0.02  # ... and the whole message must give it at least this
+    second_need_rank: int = 2  # ... and place it among its likeliest needs, the reading's runner-up or higher
     second_need_runner_up: float = 0.25  # or the whole message's runner-up need at least this
 
 
@@ -131,14 +132,17 @@ def _second_need(
     settings: StorySettings,
 ) -> dict | None:
     candidates: dict[str, dict] = {}
+    ordered = sorted(
+        ((name, p) for name, p in whole.items() if name in needs and name != EMERGENCY), key=lambda kv: -kv[1]
+    )
+    likeliest = {name for name, _ in ordered[: settings.second_need_rank]}
     for index, part in enumerate(parts):
         if not part.ranking:
             continue
         name = max(part.ranking, key=part.ranking.get)
         clear = part.ranking[name] >= settings.second_need_sentence
-        if clear and whole.get(name, 0.0) >= settings.second_need_whole:
+        if clear and whole.get(name, 0.0) >= settings.second_need_whole and name in likeliest:
             candidates.setdefault(name, {"name": name, "confidence": whole.get(name, 0.0), "sentence": index})
-    ordered = sorted(((name, p) for name, p in whole.items() if name in needs), key=lambda kv: -kv[1])
     runners_up = [(name, p) for name, p in ordered if name != first]
     if runners_up and runners_up[0][1] >= settings.second_need_runner_up:
         name, p = runners_up[0]

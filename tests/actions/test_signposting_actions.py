@@ -75,6 +75,50 @@ def test_a_second_need_in_the_message_is_remembered(domain):
     assert slots_set(events)["other_needs"] == ["safeguarding", "report_asb"]
 
 
+STORY = {
+    "needs": [
+        {"name": "homelessness", "confidence": 0.6, "sentence": None},
+        {"name": "domestic_abuse", "confidence": 0.35, "sentence": 0},
+    ]
+}
+
+
+def test_two_needs_in_one_message_start_with_the_more_urgent(domain):
+    text = "he's hit me for years and last night I walked out with the baby. we can only stay at my friend's tonight"
+    latest = parsed(text, intent="homelessness", confidence=0.6, story=STORY)
+    events, _ = run(ActionStartSignpost(), domain, tracker({}, latest))
+    slots = slots_set(events)
+    assert (slots["need"], slots["next_need"]) == ("domestic_abuse", "homelessness")
+    assert slots["other_needs"] == []
+
+
+def test_a_message_with_one_need_has_none_next(domain):
+    latest = parsed("the music upstairs never stops", intent="report_asb", story={"needs": [{"name": "report_asb"}]})
+    events, _ = run(ActionStartSignpost(), domain, tracker({}, latest))
+    assert slots_set(events)["next_need"] is None
+
+
+@pytest.mark.parametrize(
+    "language,offer,button",
+    [
+        ("en", "It sounds like you may also need help with homelessness or rough sleeping.", "Homelessness"),
+        ("bn", "মনে হচ্ছে", None),
+    ],
+)
+def test_the_reply_offers_the_second_need_first_among_its_buttons(domain, language, offer, button):
+    slots = {"need": "domestic_abuse", "next_need": "homelessness", "danger_now": "no", "language": language}
+    _, dispatcher = run(ActionSignpost(), domain, tracker(slots))
+    assert offer in texts(dispatcher)[1]
+    assert buttons(dispatcher)[0] == "/homelessness"
+    if button:
+        assert dispatcher.messages[1]["buttons"][0]["title"] == button
+
+
+def test_without_a_second_need_the_reply_asks_if_there_is_anything_else(domain):
+    _, dispatcher = run(ActionSignpost(), domain, tracker({"need": "report_asb", "danger_now": "no"}))
+    assert texts(dispatcher)[1] == "Is there anything else I can help with?"
+
+
 @pytest.mark.parametrize(
     "need,answers,report_offered",
     [

@@ -198,3 +198,49 @@ def test_signposting_file_mistakes_are_named(tmp_path, change, message):
     path.write_text(yaml.safe_dump(document))
     with pytest.raises(SignpostingError, match=message):
         load_signposting(DIRECTORY, path)
+
+
+# --- two needs in one message (issue #25) --------------------------------------------------------
+def test_two_needs_are_answered_the_more_urgent_first():
+    read = [{"name": "homelessness", "confidence": 0.7}, {"name": "domestic_abuse", "confidence": 0.4}]
+    doors = SIGNPOSTING.doors("homelessness", read, "he hits me and now I've nowhere to stay")
+    assert (doors.first, doors.next) == ("domestic_abuse", "homelessness")
+    assert doors.all == ["domestic_abuse", "homelessness"]
+
+
+def test_a_faint_second_need_is_offered_after_the_first():
+    read = [{"name": "report_asb", "confidence": 0.8}, {"name": "safeguarding", "confidence": 0.1}]
+    doors = SIGNPOSTING.doors("report_asb", read, "")
+    assert (doors.first, doors.next) == ("report_asb", "safeguarding")
+
+
+def test_danger_to_life_is_answered_alone():
+    doors = SIGNPOSTING.doors("emergency", [{"name": "homelessness", "confidence": 0.9}], "homeless and he has a knife")
+    assert doors.all == ["emergency"]
+
+
+def test_needs_the_words_name_are_answered_too():
+    doors = SIGNPOSTING.doors("safeguarding", [], "a young lad sleeping rough and being exploited")
+    assert (doors.first, doors.next, doors.also) == ("safeguarding", None, ("homelessness",))
+
+
+def test_anything_but_a_need_has_no_door():
+    assert SIGNPOSTING.doors("greet", [], "hello").all == []
+    assert SIGNPOSTING.doors("report_asb", [{"name": "greet", "confidence": 0.9}, "junk", {}], "").all == ["report_asb"]
+
+
+def test_urgency_lists_needs_once(tmp_path):
+    document = yaml.safe_load(SIGNPOSTING_FILE.read_text(encoding="utf-8"))
+    for urgency, error in (
+        (["report_asb", "report_asb"], "twice ['report_asb']"),
+        (["fly_tipping"], "not needs ['fly_tipping']"),
+        (["emergency"], "not needs ['emergency']"),
+        ("report_asb", "give a list"),
+    ):
+        path = tmp_path / "signposting.yml"
+        path.write_text(yaml.safe_dump({**document, "urgency": urgency}), encoding="utf-8")
+        with pytest.raises(SignpostingError, match=re.escape(error)):
+            load_signposting(DIRECTORY, path)
+    # A need left out (a new one) comes after those listed.
+    path.write_text(yaml.safe_dump({**document, "urgency": ["report_asb"]}), encoding="utf-8")
+    assert load_signposting(DIRECTORY, path).urgency[0] == "report_asb"

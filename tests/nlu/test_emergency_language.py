@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlu.components.emergency_language import EmergencyLanguage, EmergencyLanguageError, load
+from nlu.components.emergency_language import LANGUAGE_FILE, EmergencyLanguage, EmergencyLanguageError, load
 
 DANGER = [
     # Danger in plain words: hazards that are not fire, attacks on their way, overdoses, the NHS's
@@ -128,3 +128,55 @@ def test_file_without_groups_is_rejected(tmp_path):
     bad.write_text("- just a list\n")
     with pytest.raises(EmergencyLanguageError, match="groups"):
         EmergencyLanguage.from_file(bad)
+
+
+# Danger typed in a hurry (issue #25): phrasings written for this test, apart from the rules and
+# from evaluation/danger_spellings.yml, so that the rules are shown to generalise.
+@pytest.mark.parametrize(
+    "text,group",
+    [
+        ("theres a guy wiv a nife outside the chippy", "weapon_present"),
+        ("my nan collasped and shes not breathin", "not_breathing_or_collapsed"),
+        ("sumone is bleedin out on the landing", "not_breathing_or_collapsed"),
+        ("hes threatenin to kill me tonite", "threat_to_kill"),
+        ("kms", "suicide_or_self_harm"),
+        ("my son fell into the river by the park", "hazard_now"),
+        ("theyre comin at my brother with a bat", "weapon_present"),
+        # Romanised Bengali and Sylheti, spelled several ways.
+        ("amar bhai chhader kinaray dariye ache", "suicide_or_self_harm"),
+        ("se bole laaf dimu", "suicide_or_self_harm"),
+        ("abba shaash nite parchena", "not_breathing_or_collapsed"),
+        ("ammar thont nila hoye jaitese", "not_breathing_or_collapsed"),
+        ("ora amar bhaike ekhon marteche", "attack_happening_now"),
+        ("uni amare maira falaimu koise", "threat_to_kill"),
+        ("onek gula tablet kheye feleche", "suicide_or_self_harm"),
+    ],
+)
+def test_danger_typed_in_a_hurry_is_recognised(language, text, group):
+    match = language.find(text)
+    assert match is not None and match.group == group, (text, match)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im cookin dinner for the kids tonite",
+        "we went to the canal for a walk on sunday",
+        "he's been comin round asking for money",
+        "he was stabbed before and now hes scared to go out",
+        "amar ammar oshud khaise, ekhon ghumacche",
+        "ami chader upor kapor shukate dei",
+    ],
+)
+def test_what_only_looks_like_fast_typed_danger_is_left_alone(language, text):
+    assert language.find(text) is None, text
+
+
+def test_spellings_must_be_a_mapping_of_words(tmp_path):
+    import yaml
+
+    document = yaml.safe_load(LANGUAGE_FILE.read_text(encoding="utf-8"))
+    path = tmp_path / "emergency_language.yml"
+    path.write_text(yaml.safe_dump({**document, "spellings": {"nife": ""}}), encoding="utf-8")
+    with pytest.raises(EmergencyLanguageError, match="spellings"):
+        EmergencyLanguage.from_file(path)

@@ -133,3 +133,80 @@ def test_a_message_with_no_familiar_words_is_not_understood(parse, text):
 @pytest.mark.parametrize("text", ["hes got a nife", "sumone got stabed"])
 def test_misspelt_danger_is_still_an_emergency(parse, text):
     assert parse(text)["intent"]["name"] == "emergency"
+
+
+# --- stories, two needs and danger however typed (issue #25) ---------------------------------------
+MIN_TWO_DOORS_REACHED = 0.35  # `make eval` measures 0.42 on evaluation/two_needs.yml
+NEW_SETS = ("families", "past_and_present", "danger_spellings")
+
+
+@pytest.fixture(scope="module")
+def new_sets() -> dict[str, dict[str, list[str]]]:
+    return {name: read_nlu_examples(PROJECT / "evaluation" / f"{name}.yml") for name in NEW_SETS}
+
+
+def test_every_emergency_in_the_new_sets_is_an_emergency(new_sets, parse):
+    missed = [
+        (name, text)
+        for name, examples in new_sets.items()
+        for text in examples.get("emergency", [])
+        if parse(text)["intent"]["name"] != "emergency"
+    ]
+    assert missed == []
+
+
+def test_the_new_sets_are_not_copied_from_training(new_sets):
+    import yaml
+
+    training = set()
+    for path in (PROJECT / "nlu" / "data").rglob("*.yml"):
+        for texts in read_nlu_examples(path).values():
+            training.update(t.lower() for t in texts)
+    texts = [t for examples in new_sets.values() for ts in examples.values() for t in ts]
+    two_needs = yaml.safe_load((PROJECT / "evaluation" / "two_needs.yml").read_text(encoding="utf-8"))["messages"]
+    texts += [m["text"] for m in two_needs]
+    assert [t for t in texts if t.lower() in training] == []
+
+
+def test_a_long_story_is_read_sentence_by_sentence(parse):
+    # The first conversation issue #25 quotes: read as homelessness at 0.48 before.
+    text = (
+        "Since last summer the man downstairs plays music until 4am … when I knocked he threatened me. "
+        "I have two kids who can't sleep. The housing officer says it's not their job."
+    )
+    result = parse(text)
+    assert result["intent"]["name"] == "report_asb", result["intent_ranking"][:3]
+    assert result["story"]["sentences"] == 3 and result["story"]["background"] == [0]
+    assert [need["name"] for need in result["story"]["needs"]] == ["report_asb"]
+    assert "story_sentences" not in result  # the sentences' own messages stay inside the pipeline
+
+
+def test_violence_told_about_the_past_is_not_danger_now(parse):
+    result = parse(
+        "Two years ago my ex stabbed me in the arm and he went to prison for it. "
+        "He's getting out next month and I've just found out he knows where I live."
+    )
+    assert result["intent"]["name"] == "domestic_abuse", result["intent_ranking"][:3]
+    assert result["danger_classifier"]["only_in_the_past"] is True
+
+
+def test_the_same_story_told_as_happening_now_is_danger(parse):
+    result = parse(
+        "Two years ago my ex stabbed me in the arm and he went to prison for it. "
+        "He got out last week and he's outside my door right now."
+    )
+    assert result["intent"]["name"] == "emergency"
+
+
+def test_two_needs_in_one_message_reach_both_doors(parse):
+    import yaml
+
+    from community_safety.signposting import default_signposting
+
+    messages = yaml.safe_load((PROJECT / "evaluation" / "two_needs.yml").read_text(encoding="utf-8"))["messages"]
+    reached = 0
+    for message in messages:
+        result = parse(message["text"])
+        doors = default_signposting().doors(result["intent"]["name"], result["story"]["needs"], message["text"])
+        reached += set(message["needs"]) <= set(doors.all)
+    assert reached / len(messages) >= MIN_TWO_DOORS_REACHED
