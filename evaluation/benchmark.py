@@ -1,6 +1,6 @@
 """`make benchmark`: training time, model load time, parse latency and peak memory.
 
-    python -m evaluation.benchmark [--repeat 5] [--skip-training]
+    python -m evaluation.benchmark [--repeat 5] [--skip-training] [--model M]
     python -m evaluation.benchmark --config minilm-only|e5-only|evaluation/pipelines/X.yml   (NLU only)
 
 Training is timed by a fresh `rasa train --force` into a temporary folder (all cores
@@ -79,8 +79,11 @@ def main() -> int:
         type=pipeline_file,
         help="train this pipeline and benchmark it instead of config.yml (a file, or minilm-only / e5-only)",
     )
+    parser.add_argument(
+        "--model", type=Path, default=MODEL, help="with --skip-training: measure this trained model (e.g. a kept copy)"
+    )
     args = parser.parse_args()
-    if args.config is None and not MODEL.exists():
+    if args.config is None and not args.model.exists():
         sys.exit(f"No model at {MODEL}: run `make train` first.")
 
     print(
@@ -88,10 +91,10 @@ def main() -> int:
         f"Python {platform.python_version()}"
     )
     with tempfile.TemporaryDirectory() as out:
-        model = MODEL
+        model = args.model
         if args.config or not args.skip_training:
             seconds, train_peak, trained = time_training(args.config or PROJECT / "config.yml", out, bool(args.config))
-            model = trained if args.config else MODEL
+            model = trained if args.config else args.model
             what = "rasa train nlu" if args.config else "rasa train --force, NLU + rules"
             print(f"training time ({what}): {seconds:.1f} s, peak memory {train_peak:.0f} MiB")
         return measure(model, args.repeat)
