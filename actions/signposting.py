@@ -103,20 +103,22 @@ class ActionStartSignpost(Action):
             SlotSet(NEED_SLOT, need),
             SlotSet(OTHER_NEEDS_SLOT, list(doors.also)),
             SlotSet(NEXT_NEED_SLOT, doors.next),
-            *reading_check(message, need),
+            *reading_check(message, need, doors.next),
         ]
         events += [SlotSet(slot, filled.get(slot)) for slot in ANSWERS]
         wants_report = need in signposting.needs_with_report("incident") and asks_to_report(text)
         return [*events, SlotSet(WANTS_REPORT_SLOT, wants_report or None), *reset_form_slots()]
 
 
-def reading_check(message: dict[str, Any], need: str) -> list[EventType]:
+def reading_check(message: dict[str, Any], need: str, following: str | None = None) -> list[EventType]:
     """Whether to check the bot's reading before the need's questions: a typed message (a button
-    is sure) read with a confidence below signposting.yml's `check_reading`, never an emergency."""
+    is sure) read with a confidence below signposting.yml's `check_reading`, never an emergency.
+    A message read as two needs shares its confidence between them: their sum is the reading's."""
     signposting = default_signposting()
-    intent = message.get("intent") or {}
     typed = not str(message.get("text") or "").startswith("/")
-    unsure = typed and need != "emergency" and (intent.get("confidence") or 0) < signposting.check_reading
+    confidences = {e.get("name"): e.get("confidence") or 0 for e in message.get("intent_ranking") or []}
+    confidence = ((message.get("intent") or {}).get("confidence") or 0) + confidences.get(following, 0)
+    unsure = typed and need != "emergency" and confidence < signposting.check_reading
     if not unsure:
         return [SlotSet(NEED_CHECK_SLOT, CHECKED), SlotSet(NEED_CANDIDATES_SLOT, None)]
     ranking = [entry.get("name") for entry in message.get("intent_ranking") or []]

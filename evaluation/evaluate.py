@@ -51,6 +51,9 @@ FAMILIES = PROJECT / "evaluation" / "families.yml"
 PAST_AND_PRESENT = PROJECT / "evaluation" / "past_and_present.yml"
 DANGER_SPELLINGS = PROJECT / "evaluation" / "danger_spellings.yml"
 TWO_NEEDS = PROJECT / "evaluation" / "two_needs.yml"
+# Written after two_needs.yml had been used to choose the story rules, and only read as figures.
+TWO_NEEDS_FRESH = PROJECT / "evaluation" / "two_needs_fresh.yml"
+TWO_NEED_SETS = {"two_needs": TWO_NEEDS, "two_needs_fresh": TWO_NEEDS_FRESH}
 PIPELINES = PROJECT / "evaluation" / "pipelines"
 BASELINE = PIPELINES / "rasa-default.yml"
 # This project's pipeline with one pretrained encoder only: made from config.yml when asked for.
@@ -222,7 +225,7 @@ def check_reading() -> float:
     return default_signposting().check_reading
 
 
-def score_two_needs(model: Path | str, out: Path, agent=None) -> dict:
+def score_two_needs(model: Path | str, out: Path, agent=None, path: Path = TWO_NEEDS) -> dict:
     """Messages with two needs: are both doors reached (the first door is one of them and the reply
     names the other), and is the more urgent answered first, as the bot orders them
     (community_safety.signposting.Signposting.doors)."""
@@ -231,7 +234,7 @@ def score_two_needs(model: Path | str, out: Path, agent=None) -> dict:
     from community_safety.signposting import default_signposting
 
     signposting = default_signposting()
-    messages = yaml.safe_load(TWO_NEEDS.read_text(encoding="utf-8"))["messages"]
+    messages = yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
     results = predict(model, [(m["text"], m["needs"][0]) for m in messages], agent)
     rows = []
     for message, result in zip(messages, results, strict=False):
@@ -249,7 +252,7 @@ def score_two_needs(model: Path | str, out: Path, agent=None) -> dict:
             f"{r['needs']} -> {r['doors']}: {r['text']}" for r, ok in zip(rows, reached, strict=False) if not ok
         ],
     }
-    (out / "two_needs.json").write_text(json.dumps({"summary": summary, "rows": rows}, indent=2))
+    (out / f"{path.stem}.json").write_text(json.dumps({"summary": summary, "rows": rows}, indent=2))
     return summary
 
 
@@ -275,9 +278,10 @@ def score_sets(model: Path | str, out: Path) -> dict:
         folder = out / name
         folder.mkdir(parents=True, exist_ok=True)
         summaries[name] = summarise_predictions(predict(model, load_examples(path), agent), folder)
-    folder = out / "two_needs"
-    folder.mkdir(parents=True, exist_ok=True)
-    summaries["two_needs"] = score_two_needs(model, folder, agent)
+    for name, path in TWO_NEED_SETS.items():
+        folder = out / name
+        folder.mkdir(parents=True, exist_ok=True)
+        summaries[name] = score_two_needs(model, folder, agent, path)
     return summaries
 
 
@@ -375,7 +379,9 @@ def quiet_rasa() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--only", choices=["sets", *SETS, "two_needs", "cross-validation", "baseline"], help="sets: every held-out set"
+        "--only",
+        choices=["sets", *SETS, *TWO_NEED_SETS, "cross-validation", "baseline"],
+        help="sets: every held-out set",
     )
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument(
@@ -407,7 +413,7 @@ def main() -> int:
                 lambda: cross_validation(args.folds, config=args.config, out=out / "crossval")
             )
     else:
-        if args.only in (None, "sets", *SETS, "two_needs"):
+        if args.only in (None, "sets", *SETS, *TWO_NEED_SETS):
             scored = timed(lambda: trained_model(args.model))
             summaries.update(
                 {f"this pipeline, {key}": value for key, value in scored.items() if args.only in (None, "sets", key)}

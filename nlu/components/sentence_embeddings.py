@@ -24,6 +24,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu.components.story_reader import is_sentence
 from nlu.pretrained.encoders import ENCODERS, SentenceEncoder, load_encoder
 
 
@@ -31,7 +32,9 @@ from nlu.pretrained.encoders import ENCODERS, SentenceEncoder, load_encoder
 class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**DenseFeaturizer.get_default_config(), "encoder": "minilm", "weights": None}
+        # read_sentences: false leaves a long message's sentences (nlu/components/story_reader.py) to
+        # the other featurizers, for an encoder too dear to run twice on a long message.
+        return {**DenseFeaturizer.get_default_config(), "encoder": "minilm", "weights": None, "read_sentences": True}
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
@@ -66,7 +69,8 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        self._featurize([message for message in messages if message.get(TEXT) is not None])
+        read_sentences = self._config.get("read_sentences", True)
+        self._featurize([m for m in messages if m.get(TEXT) is not None and (read_sentences or not is_sentence(m))])
         return messages
 
     def _featurize(self, messages: list[Message]) -> None:

@@ -92,6 +92,15 @@ def test_two_needs_in_one_message_start_with_the_more_urgent(domain):
     assert slots["other_needs"] == []
 
 
+@pytest.mark.parametrize("story,checked", [(STORY, True), ({"needs": [{"name": "homelessness"}]}, False)])
+def test_a_reading_shared_between_two_needs_is_not_taken_for_an_unsure_one(domain, story, checked):
+    text = "he's hit me for years and last night I walked out with the baby. we can only stay at my friend's tonight"
+    ranking = [{"name": "homelessness", "confidence": 0.6}, {"name": "domestic_abuse", "confidence": 0.3}]
+    latest = parsed(text, intent="homelessness", confidence=0.6, story=story, intent_ranking=ranking)
+    events, _ = run(ActionStartSignpost(), domain, tracker({}, latest))
+    assert (slots_set(events)["need_check"] == "_checked") is checked
+
+
 def test_a_message_with_one_need_has_none_next(domain):
     latest = parsed("the music upstairs never stops", intent="report_asb", story={"needs": [{"name": "report_asb"}]})
     events, _ = run(ActionStartSignpost(), domain, tracker({}, latest))

@@ -127,10 +127,11 @@ def test_two_needs_in_one_message_signpost_both(chat):
 def test_someone_injecting_in_a_stairwell_gets_drugs_help_and_asb(chat):
     # Either need may lead (the message is both); the reply must name the other too.
     replies = chat.say("someone is injecting in the stairwell of my block")
-    for _ in range(3):
+    for _ in range(4):
         if "anything else" in chat.text(replies).lower():
             break
-        replies = chat.say("no")
+        # An unsure reading is checked first ("Let me check I've understood"): it is right.
+        replies = chat.say("yes" if "let me check" in chat.text(replies).lower() else "no")
     text = chat.text(replies)
     assert says_one_of(text, "reset_treatment", "frank")
     assert "anti-social behaviour" in text.lower()

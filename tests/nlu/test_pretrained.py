@@ -107,3 +107,35 @@ def test_encoders_take_empty_long_and_other_scripts(encoder):
     )
     assert vectors.shape == (4, 384) and np.isfinite(vectors).all()
     assert encoder.encode([]).shape == (0, 384)
+
+
+class CountingEncoder:
+    """Records what it was asked to encode: the featurizer's batching, without the weights."""
+
+    dimensions = 4
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def encode(self, texts):
+        import numpy as np
+
+        self.seen += list(texts)
+        return np.ones((len(texts), self.dimensions), np.float32) / 2
+
+
+@pytest.mark.parametrize("read_sentences", [True, False])
+def test_a_long_messages_sentences_are_encoded_with_it_or_left_to_the_others(read_sentences):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from nlu.components.sentence_embeddings import SentenceEmbeddingFeaturizer
+    from nlu.components.story_reader import StorySentences
+
+    text = "Since the spring the man upstairs plays music until 4am. When I knocked he swore at me."
+    messages = StorySentences(StorySentences.get_default_config()).process([Message(data={"text": text})])
+    encoder = CountingEncoder()
+    config = {**SentenceEmbeddingFeaturizer.get_default_config(), "weights": "unused", "read_sentences": read_sentences}
+    SentenceEmbeddingFeaturizer(config, "featurizer", encoder=encoder).process(messages)
+    assert len(messages) == 3
+    assert encoder.seen == ([text, *(m.get("text") for m in messages[1:])] if read_sentences else [text])
+    assert all(bool(m.features) is (read_sentences or i == 0) for i, m in enumerate(messages))

@@ -136,7 +136,7 @@ def test_misspelt_danger_is_still_an_emergency(parse, text):
 
 
 # --- stories, two needs and danger however typed (issue #25) ---------------------------------------
-MIN_TWO_DOORS_REACHED = 0.35  # `make eval` measures 0.42 on evaluation/two_needs.yml
+MIN_TWO_DOORS_REACHED = 0.35  # `make eval` measures 0.455 on evaluation/two_needs.yml
 NEW_SETS = ("families", "past_and_present", "danger_spellings")
 
 
@@ -163,8 +163,9 @@ def test_the_new_sets_are_not_copied_from_training(new_sets):
         for texts in read_nlu_examples(path).values():
             training.update(t.lower() for t in texts)
     texts = [t for examples in new_sets.values() for ts in examples.values() for t in ts]
-    two_needs = yaml.safe_load((PROJECT / "evaluation" / "two_needs.yml").read_text(encoding="utf-8"))["messages"]
-    texts += [m["text"] for m in two_needs]
+    for name in ("two_needs", "two_needs_fresh"):
+        two_needs = yaml.safe_load((PROJECT / "evaluation" / f"{name}.yml").read_text(encoding="utf-8"))["messages"]
+        texts += [m["text"] for m in two_needs]
     assert [t for t in texts if t.lower() in training] == []
 
 
