@@ -216,6 +216,7 @@ class Signposting:
     ):
         self.check_reading = check_reading
         self.urgency = urgency
+        self._urgency_rank = {name: i for i, name in enumerate(urgency)}
         self.second_need_first_at = second_need_first_at
         self.needs = needs
         self.menus = menus
@@ -270,17 +271,17 @@ class Signposting:
             return Doors(None)
         if need == "emergency":
             return Doors(need)
-        second = next(
+        found = next(
             (
-                n["name"]
+                n
                 for n in read
                 if isinstance(n, dict) and n.get("name") in self.needs and n.get("name") not in (need, "emergency")
             ),
             None,
         )
-        first = need
-        if second:
-            confidence = next((n.get("confidence") for n in read if n.get("name") == second), 0)
+        first, second = need, found and found["name"]
+        if found:
+            confidence = found.get("confidence")
             clear = isinstance(confidence, (int, float)) and confidence >= self.second_need_first_at
             if clear and self.more_urgent(second, need):
                 first, second = second, need
@@ -288,7 +289,7 @@ class Signposting:
         return Doors(first, second, also)
 
     def more_urgent(self, need: str, than: str) -> bool:
-        rank = {name: i for i, name in enumerate(self.urgency)}
+        rank = self._urgency_rank
         return rank.get(need, len(rank)) < rank.get(than, len(rank))
 
     def other_needs(self, text: str, main_need: str) -> list[str]:
@@ -457,7 +458,7 @@ def load_signposting(
         facts or {},
         questions,
         {k: str(v).strip() for k, v in messages.items()},
-        float(check_reading),
+        check_reading,
         _parse_urgency(document, needs),
         _confidence(document, "second_need_first_at", 0.3),
     )

@@ -84,7 +84,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.config is None and not args.model.exists():
-        sys.exit(f"No model at {MODEL}: run `make train` first.")
+        sys.exit(f"No model at {args.model}: run `make train` first.")
 
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "

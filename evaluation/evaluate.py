@@ -122,8 +122,9 @@ def summarise_predictions(results: list[dict], out: Path) -> dict:
     # In these sets each message has one need: a second door named is noise in the reply.
     from community_safety.signposting import default_signposting
 
+    signposting = default_signposting()
     doors = [
-        default_signposting().doors(p, r.get("story_needs") or [], r["text"]).all
+        signposting.doors(p, r.get("story_needs") or [], r["text"]).all
         for r, p in zip(results, predicted, strict=False)
     ]
     report["second_doors_named"] = sum(len(d) > 1 for d in doors)
@@ -152,7 +153,8 @@ def summarise(out: Path) -> dict:
         if e["intent_prediction"]["name"] not in (FALLBACK, "emergency") and e["intent"] != "emergency"
     ]
     # Acted on without the "is this about …?" check (community_safety/data/signposting.yml, check_reading).
-    confident = [e for e in wrong_doors if (e["intent_prediction"].get("confidence") or 0) >= check_reading()]
+    sure = check_reading()
+    confident = [e for e in wrong_doors if (e["intent_prediction"].get("confidence") or 0) >= sure]
     total = sum(v["support"] for v in intents.values())
     return {
         "accuracy": report.get("accuracy", report.get("micro avg", {}).get("f1-score")),

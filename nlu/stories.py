@@ -77,16 +77,14 @@ def sentences(text: str, settings: StorySettings = StorySettings()) -> list[str]
 def is_background(sentence: str, language: EmergencyLanguage | None = None) -> bool:
     """A sentence about the past with nothing in it saying it is happening now."""
     language = language or load()
-    said = language.normalise(sentence)
-    return any(cue.search(said) for cue in language.past_cues) and not any(
-        cue.search(said) for cue in language.present_cues
-    )
+    return language.only_past(language.normalise(sentence))
 
 
-def says_now(text: str, language: EmergencyLanguage | None = None) -> bool:
+def past_set_aside(background: Sequence[bool], text: str, language: EmergencyLanguage | None = None) -> bool:
+    """Whether a story's background sentences may be set aside when weighing danger: it has some,
+    and nothing in the whole message says it is happening now."""
     language = language or load()
-    said = language.normalise(text)
-    return any(cue.search(said) for cue in language.present_cues)
+    return any(background) and not language.says_now(language.normalise(text))
 
 
 def read_story(
@@ -107,7 +105,7 @@ def read_story(
 
     background = [i for i, part in enumerate(parts) if part.background]
     danger_only_in_background = False
-    if background and not says_now(text):
+    if past_set_aside([part.background for part in parts], text):
         # Danger told only in what happened before: it ranks no higher than the present sentences put it.
         now = max((part.ranking.get(EMERGENCY, 0.0) for part in parts if not part.background), default=0.0)
         if combined.get(EMERGENCY, 0.0) > now:
@@ -131,6 +129,8 @@ def _second_need(
     needs: set[str] | frozenset[str],
     settings: StorySettings,
 ) -> dict | None:
+    if first == EMERGENCY:
+        return None  # danger to life comes alone
     candidates: dict[str, dict] = {}
     ordered = sorted(
         ((name, p) for name, p in whole.items() if name in needs and name != EMERGENCY), key=lambda kv: -kv[1]
@@ -147,7 +147,6 @@ def _second_need(
     if runners_up and runners_up[0][1] >= settings.second_need_runner_up:
         name, p = runners_up[0]
         candidates.setdefault(name, {"name": name, "confidence": p, "sentence": None})
-    candidates = {name: c for name, c in candidates.items() if name in needs and name not in (first, EMERGENCY)}
-    if not candidates or first == EMERGENCY:
-        return None
-    return max(candidates.values(), key=lambda c: c["confidence"])
+    # Every candidate is a need other than danger (``ordered`` holds only those); not the first again.
+    candidates.pop(first, None)
+    return max(candidates.values(), key=lambda c: c["confidence"]) if candidates else None

@@ -39,7 +39,7 @@ from nlu.components.emergency_safety_net import make_emergency
 from nlu.components.intent_classifier import FeatureScaler
 from nlu.components.resident_language import example_language
 from nlu.components.story_reader import SENTENCE_OF, is_sentence, sentence_messages
-from nlu.stories import says_now
+from nlu.stories import past_set_aside
 
 logger = logging.getLogger(__name__)
 WEIGHTS_FILE = "danger_classifier.npz"
@@ -198,10 +198,10 @@ class DangerClassifier(GraphComponent):
         """A story whose danger is told only in sentences about the past ("two years ago he stabbed
         me"), with no sentence about now reaching the threshold and nothing saying it is happening now."""
         parts = sentence_messages(message)
-        background = [part for part in parts if part.get(SENTENCE_OF)["background"]]
-        if not background or says_now(message.get(TEXT) or ""):
+        background = [part.get(SENTENCE_OF)["background"] for part in parts]
+        if not past_set_aside(background, message.get(TEXT) or ""):
             return False
-        present = [scores.get(id(part), 0.0) for part in parts if not part.get(SENTENCE_OF)["background"]]
+        present = [scores.get(id(part), 0.0) for part, past in zip(parts, background, strict=True) if not past]
         return max(present, default=0.0) < self.threshold
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -41,6 +41,7 @@ class DangerMatch:
 
 _WORD = re.compile(r"[a-z0-9']+")
 _LETTER_RUN = re.compile(r"([a-z])\1{2,}")
+_DOUBLE = re.compile(r"([a-z])\1")
 _LITERAL_ING = re.compile(r"\b[a-z]{3,}ing\b")
 
 
@@ -112,32 +113,34 @@ class EmergencyLanguage:
     def normalise(text: str) -> str:
         return " ".join(text.translate(_QUOTES).casefold().split())
 
-    def spelled_out(self, normalised: str, single_letters: bool = False) -> str:
-        """The message with fast typing undone: letters held down ("pleeeease") kept to two, words
-        typed short or phonetically ("sum1", "tonite", "hidin") in their usual spelling; with
-        ``single_letters``, doubled letters as one too (romanised "jhaap", "shaash" → "jhap", "shash")."""
+    def forms(self, normalised: str) -> list[str]:
+        """The message as typed, then with fast typing undone: letters held down ("pleeeease") kept
+        to two, words typed short or phonetically ("sum1", "tonite", "hidin") in their usual
+        spelling; then doubled letters as one too (romanised "jhaap", "shaash" → "jhap", "shash")."""
         held = _LETTER_RUN.sub(r"\1\1", normalised)
         spelled = _WORD.sub(lambda word: self.spellings.get(word.group(0), word.group(0)), held)
-        if single_letters:
-            spelled = _WORD.sub(lambda word: self._single(word.group(0)), spelled)
-        return spelled
+        single = _WORD.sub(lambda word: self._single(word.group(0)), spelled)
+        return list(dict.fromkeys((normalised, spelled, single)))
 
     def _single(self, word: str) -> str:
-        single = re.sub(r"([a-z])\1", r"\1", word)
+        single = _DOUBLE.sub(r"\1", word)
         return self.spellings.get(single, single)
+
+    def says_now(self, *forms: str) -> bool:
+        """Something in the (normalised) text says it is happening now."""
+        return any(cue.search(form) for cue in self.present_cues for form in forms)
+
+    def only_past(self, *forms: str) -> bool:
+        """The (normalised) text talks of the past, and nothing in it says it is happening now."""
+        return any(cue.search(form) for cue in self.past_cues for form in forms) and not self.says_now(*forms)
 
     def find(self, text: str) -> DangerMatch | None:
         """The first danger-to-life phrase in ``text`` as typed, or else with fast typing undone; or None."""
         if not isinstance(text, str) or not text.strip():
             return None
-        normalised = self.normalise(text)
-        forms = list(
-            dict.fromkeys((normalised, self.spelled_out(normalised), self.spelled_out(normalised, single_letters=True)))
-        )
+        forms = self.forms(self.normalise(text))
         # Past and present are read from every form: "been" is no past cue once spelled "ben".
-        only_past = any(p.search(form) for p in self.past_cues for form in forms) and not any(
-            p.search(form) for p in self.present_cues for form in forms
-        )
+        only_past = self.only_past(*forms)
         for form in forms:
             found = self._find(form, only_past)
             if found is not None:

@@ -72,7 +72,7 @@ class StorySentences(GraphComponent):
         return training_data  # the classifiers learn from whole examples
 
     def process(self, messages: list[Message]) -> list[Message]:
-        added = []
+        added, language = [], load()
         for message in messages:
             text = message.get(TEXT)
             if not isinstance(text, str) or text.startswith("/") or is_sentence(message):
@@ -80,7 +80,6 @@ class StorySentences(GraphComponent):
             parts = sentences(text, self._settings)
             if len(parts) < 2:
                 continue
-            language = load()
             own = [
                 Message(data={TEXT: part, SENTENCE_OF: {"index": i, "background": is_background(part, language)}})
                 for i, part in enumerate(parts)

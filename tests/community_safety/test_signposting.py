@@ -227,6 +227,9 @@ def test_needs_the_words_name_are_answered_too():
 def test_anything_but_a_need_has_no_door():
     assert SIGNPOSTING.doors("greet", [], "hello").all == []
     assert SIGNPOSTING.doors("report_asb", [{"name": "greet", "confidence": 0.9}, "junk", {}], "").all == ["report_asb"]
+    # Whatever else the model's list holds, the second need is read from its own entry.
+    read = ["junk", {"name": "domestic_abuse", "confidence": 0.5}]
+    assert SIGNPOSTING.doors("homelessness", read, "").all == ["domestic_abuse", "homelessness"]
 
 
 def test_urgency_lists_needs_once(tmp_path):
