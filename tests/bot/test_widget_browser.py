@@ -239,3 +239,31 @@ def test_bengali_is_marked_and_drawn_in_a_bengali_font(page):
     expect(page.get_by_role("button", name="Send", exact=True)).not_to_have_attribute("lang", "bn")
     expect(page.locator(".csw-title")).to_have_text("Community safety chat")
     expect(page.locator(".csw-danger")).to_have_text("In danger now? Call 999")
+
+
+@pytest.mark.parametrize("width,height", [(1280, 900), (390, 844)])
+def test_two_needs_in_one_message_offer_the_second_after_the_first(browser, web_url, width, height):
+    # Desktop and a phone's width: the offer, its button first and in view, and the button starting the need.
+    context = browser.new_context(base_url=web_url, viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        open_chat(page)
+        say(
+            page,
+            "my husband hits me and last night I walked out with the baby. "
+            "we're at my friend's but she says we can only stay tonight",
+        )
+        choose(page, "No")
+        choose(page, "Me")
+        offer = page.locator(".csw-msg--bot").filter(has_text="also need help with homelessness")
+        expect(offer).to_have_count(1)
+        # The second need's button comes first among the replies, in view without scrolling sideways.
+        first = page.locator(".csw-reply").first
+        expect(first).to_have_text("Homelessness")
+        box = first.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width
+        first.click()
+        expect(page.locator(".csw-msg--bot").last).to_contain_text("Is this about you, or someone else?")
+    finally:
+        context.close()
