@@ -30,8 +30,8 @@ from actions.languages import resident_language, speak
 from actions.questions import question_for
 from community_safety.answers import NO, Answer, is_cancel, yes_no
 from community_safety.live_chat.config import default_live_chat
-from deploy.rasa_server import ASKED_IN_VALIDATION
 from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, SAFETY_NET_KEY
+from rasa_patches.markers import ASKED_IN_VALIDATION
 
 FAILURES_SLOT = "form_failures"
 STOP_SLOT = "form_stopped"
@@ -140,7 +140,7 @@ class PatientFormValidation(FormValidationAction, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         """Validates, then asks the form's next question here: Rasa's form would otherwise call the
-        action server a second time for it (deploy/rasa_server.py skips that call)."""
+        action server a second time for it (rasa_patches/forms.py skips that call)."""
         events = await super().run(dispatcher, tracker, domain)
         requested = [e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == "requested_slot"]
         next_slot = requested[-1] if requested else None

@@ -17,7 +17,7 @@ from actions.languages import resident_language, speak
 from community_safety.live_chat.config import default_live_chat
 from community_safety.reporting import default_reporting
 from community_safety.signposting import ANSWERS, Prompt, default_signposting
-from deploy.rasa_server import ASKED_IN_VALIDATION
+from rasa_patches.markers import ASKED_IN_VALIDATION
 
 
 class AskQuestion(Action, ABC):
@@ -39,7 +39,7 @@ class AskQuestion(Action, ABC):
 
     def ask(self, dispatcher: CollectingDispatcher, tracker: Tracker, from_validation: bool = False) -> None:
         """The question, with its buttons. Asked from a form's validation, it is marked so that Rasa's
-        form doesn't call this action for it again (deploy/rasa_server.py)."""
+        form doesn't call this action for it again (rasa_patches/forms.py)."""
         prompt = self.prompt(tracker)
         marks = {ASKED_IN_VALIDATION: self.slot} if from_validation else {}
         speak(dispatcher, tracker, prompt.text, prompt.as_buttons(), **marks)

@@ -77,7 +77,7 @@ def load_casework(path: Path = CASEWORK_FILE) -> Casework:
         closed_reports_months=_positive(retention, "closed_reports_months", path),
         conversations_days=_positive(retention, "conversations_days", path),
         open_records_months=_positive(retention, "open_records_months", path),
-        # Rasa's server keeps a quiet conversation in memory for 2 minutes (deploy/rasa_server.py).
+        # Rasa's server keeps a quiet conversation in memory for 2 minutes (rasa_patches/tracker_store.py).
         scrub_anonymous_after_minutes=_at_least(retention, "scrub_anonymous_after_minutes", 5, path),
         audit_log_months=_at_least(retention, "audit_log_months", 12, path),
     )

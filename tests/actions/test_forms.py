@@ -13,7 +13,7 @@ import actions.questions
 from actions.forms import FAILURES_SLOT, STOP_SLOT, PatientFormValidation
 from actions.reporting import ValidateReportForm
 from actions.signposting import ValidateSignpostForm
-from deploy.rasa_server import ASKED_IN_VALIDATION
+from rasa_patches.markers import ASKED_IN_VALIDATION
 from tests.actions.conftest import parsed, slots_set, texts, validate
 from tests.conftest import PROJECT
 

@@ -20,7 +20,7 @@ from actions.signposting import ActionSignpost
 from community_safety.live_chat import chats, presence
 from community_safety.records import database
 from community_safety.records.models import CallbackRequest, LiveChat
-from deploy.rasa_server import ASKED_IN_VALIDATION
+from rasa_patches.markers import ASKED_IN_VALIDATION
 from staff.accounts import create_user
 from tests.actions.conftest import buttons, parsed, run, slots_set, texts, tracker, validate
 

@@ -282,7 +282,7 @@ def test_once_the_chat_is_quiet_the_anonymous_part_loses_its_words_and_the_chat_
 
 def test_each_answer_gets_the_next_question_once_with_its_buttons(chat):
     """The form's next question comes from its validation (one call to the action server a turn,
-    deploy/rasa_server.py): said once, after any word about the answer, with its buttons."""
+    rasa_patches/forms.py): said once, after any word about the answer, with its buttons."""
     chat.say("/file_report")
     expected = [
         ("music till 4am", "Where does it happen?"),

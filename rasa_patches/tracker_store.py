@@ -1,0 +1,133 @@
+"""Rasa's conversation store (``rasa.core.tracker_store.SQLTrackerStore._retrieve``), measured in
+issue #12.
+
+The store read every event of the session as an ORM object on every message, and SQLAlchemy made a
+cache key for that query each time: a cost that grew with the conversation. Here the events' JSON is
+read as plain rows, and a conversation's events, with a tracker replayed from them, are kept for
+``RECENT_SECONDS`` after its last message (``RECENT_CONVERSATIONS`` at most): a message reads only
+the rows added since (another replica's included), after checking no earlier row went (erasure,
+retention), and gets a copy of that tracker with just those replayed. Kept for less time than the
+shortest quiet spell before ``staff-admin purge`` scrubs a conversation, so a scrubbed conversation
+is never read from memory.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasa_patches.registry import RASAS_OWN, Patch
+from rasa_patches.trackers import copy_tracker
+
+# Conversations whose stored rows are kept in memory, and for how long after their last message.
+RECENT_CONVERSATIONS = 500
+RECENT_SECONDS = 120.0  # below WIDGET_IDLE_MINUTES' least (5): purge scrubs only quieter chats
+
+
+@dataclass
+class _StoredSession:
+    last_id: int  # the sender's newest row read
+    rows_up_to_last: int  # how many rows the sender had up to it: fewer means some were deleted
+    events: list = field(default_factory=list)  # this session's events, read (Rasa's Event objects)
+    tracker: Any = None  # those events replayed, for a domain's slots: copied for each message
+    used: float = 0.0
+
+
+_RECENT: OrderedDict[tuple[int, str], _StoredSession] = OrderedDict()
+_RECENT_LOCK = threading.Lock()
+
+
+def _read(rows: Any) -> list:
+    import json
+
+    from rasa.shared.core.events import deserialise_events
+
+    return deserialise_events([json.loads(row.data) for row in rows])
+
+
+def _session_events(store: Any, session: Any, sender_id: str) -> list:
+    """The sender's events since their last session start, as Rasa's own query returns them: from
+    memory plus the rows added since, or read afresh. Events are not changed once made (a tracker
+    replaying them leaves them be), so trackers may share them."""
+    import sqlalchemy as sa
+
+    table = store.SQLEvent.__table__
+    key, now = (id(store), sender_id), time.monotonic()
+    with _RECENT_LOCK:
+        kept = _RECENT.get(key)
+    if kept is not None and now - kept.used < RECENT_SECONDS:
+        earlier = session.execute(
+            sa.select(sa.func.count()).where(table.c.sender_id == sender_id, table.c.id <= kept.last_id)
+        ).scalar()
+        if earlier == kept.rows_up_to_last:
+            new = session.execute(
+                sa.select(table.c.id, table.c.type_name, table.c.data)
+                .where(table.c.sender_id == sender_id, table.c.id > kept.last_id)
+                .order_by(table.c.id)
+            ).all()
+            # A new session changes which events count: read afresh, as Rasa does.
+            if not any(row.type_name == "session_started" for row in new):
+                if new:
+                    kept.events.extend(_read(new))
+                    kept.last_id, kept.rows_up_to_last = new[-1].id, kept.rows_up_to_last + len(new)
+                kept.used = now
+                with _RECENT_LOCK:
+                    _RECENT.move_to_end(key)
+                return list(kept.events)
+    query = store._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+    rows = query.with_entities(store.SQLEvent.id, store.SQLEvent.data).all()
+    if not rows:
+        with _RECENT_LOCK:
+            _RECENT.pop(key, None)
+        return []
+    last_id = rows[-1].id
+    earlier = session.execute(
+        sa.select(sa.func.count()).where(table.c.sender_id == sender_id, table.c.id <= last_id)
+    ).scalar()
+    events = _read(rows)
+    with _RECENT_LOCK:
+        _RECENT[key] = _StoredSession(last_id, earlier, events, used=now)
+        _RECENT.move_to_end(key)
+        # Least recently used first: drop what has gone quiet, and the oldest beyond the most kept.
+        while _RECENT and (
+            len(_RECENT) > RECENT_CONVERSATIONS or next(iter(_RECENT.values())).used < now - RECENT_SECONDS
+        ):
+            _RECENT.popitem(last=False)
+    return list(events)
+
+
+async def retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool):
+    """SQLTrackerStore._retrieve (Rasa 3.6.21): the session's events from memory and new rows."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    if fetch_events_from_all_sessions:
+        return await RASAS_OWN["SQLTrackerStore._retrieve"](self, sender_id, fetch_events_from_all_sessions)
+    with self.session_scope() as session:
+        events = _session_events(self, session, sender_id)
+    if not (self.domain and events):
+        return None
+    kept = _RECENT.get((id(self), sender_id))
+    template = kept.tracker if kept is not None else None
+    slots, done = self.domain.slots, len(template.events) if template is not None else 0
+    if (
+        template is None
+        or getattr(template, "_slots_from", None) is not slots
+        or done > len(events)
+        or (done and template.events[-1] is not events[done - 1])
+    ):
+        template, done = DialogueStateTracker.from_events(sender_id, [], slots), 0
+    for event in events[done:]:
+        template.update(event)
+    template.applied_events()  # worked out once here; each message's copy carries on from it
+    if kept is not None:
+        template._slots_from = slots
+        kept.tracker = template
+    return copy_tracker(template)
+
+
+PATCHES = [
+    Patch("conversation store read from recent rows", "rasa.core.tracker_store:SQLTrackerStore", "_retrieve", retrieve)
+]
