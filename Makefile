@@ -85,7 +85,7 @@ train: spacy weights needs
 
 run: train staff-assets
 	@mkdir -p data
-	$(PY) -m community_safety.records.database
+	$(PY) -m community_safety.records.migrate
 	@echo "Starting the bot: open http://127.0.0.1:8000/ for the chat widget on a demo council page."
 	@echo "Staff site: http://127.0.0.1:8000/staff/ (first account: .venv/bin/staff-admin create-user --email E --role admin)."
 	@if [ -n "$$TELEGRAM_BOT_TOKEN" ]; then echo "The Telegram bridge starts too (TELEGRAM_BOT_TOKEN is set)."; \
@@ -100,7 +100,7 @@ run-prod: train staff-assets
 
 shell: train
 	@mkdir -p data
-	$(PY) -m community_safety.records.database
+	$(PY) -m community_safety.records.migrate
 	@$(PY) -m deploy.profile --local
 	@scripts/shell.sh
 

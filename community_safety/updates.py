@@ -1,7 +1,8 @@
 """Caseworkers' updates reaching residents, in one place: how an update reads, which are still to
 be told, and each way one gets there (``Delivery``), recorded so staff see that it arrived.
 
-- pushed at once on Telegram, the one channel the bot can write to first;
+- sent on Telegram, the one channel the bot can write to first, by the Telegram bridge within seconds
+  (``due_on_telegram``: an outbox the bridge empties, so Telegram being down loses nothing);
 - shown by the web widget on the resident's next visit;
 - told on any channel when the resident asks about their report;
 - the first ("We have received your report") is told in the conversation that filed it.
@@ -15,7 +16,6 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from community_safety.records.database import session_scope
 from community_safety.records.models import Report, Resident, StatusChange, utcnow
 from community_safety.translations import default_translations
 from community_safety.wording import status_for_resident
@@ -98,18 +98,30 @@ def shown_in_the_widget(session: Session, chat_id: str) -> list[str]:
     return messages
 
 
-def push_to_telegram(change_id: int) -> bool:
-    """Sends a Telegram resident's update at once; True when it reached Telegram."""
-    from bot.telegram.push import push_message  # the channel's own client; imported only to push
+def due_on_telegram(session: Session, limit: int = 50) -> list[tuple[int, str, str]]:
+    """Caseworkers' updates for Telegram residents not yet sent, oldest first: (change id, chat id, message).
+    The Telegram bridge sends them (bot/telegram/updates.py); a message waits here while Telegram or the
+    bridge is down, so nothing is lost and no staff request waits on Telegram."""
+    query = (
+        select(StatusChange)
+        .join(Report)
+        .join(Resident)
+        .where(
+            Resident.channel == "telegram",
+            StatusChange.resident_update.is_not(None),
+            StatusChange.delivered_at.is_(None),
+        )
+        .order_by(StatusChange.changed_at, StatusChange.id)
+        .limit(limit)
+    )
+    return [
+        (change.id, change.report.resident.channel_user_id, update_message(change))
+        for change in session.execute(query).scalars()
+    ]
 
-    with session_scope() as db:
-        change = db.get(StatusChange, change_id)
-        resident = change.report.resident if change else None
-        if not change or not change.resident_update or not resident or resident.channel != "telegram":
-            return False
-        chat_id, text = resident.channel_user_id, update_message(change)
-    if not push_message(chat_id, text):
-        return False
-    with session_scope() as db:
-        mark_delivered([db.get(StatusChange, change_id)], Delivery.TELEGRAM)
-    return True
+
+def sent_on_telegram(session: Session, change_ids: list[int]) -> None:
+    changes = session.execute(
+        select(StatusChange).where(StatusChange.id.in_(change_ids), StatusChange.delivered_at.is_(None))
+    ).scalars()
+    mark_delivered(list(changes), Delivery.TELEGRAM)

@@ -11,7 +11,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from community_safety.records.database import set_audit_retention, upgrade
+from community_safety.records.database import upgrade
+from community_safety.records.migrate import set_audit_retention
 from community_safety.records.roles import JOBS_ROLE, SERVICES_ROLE, grant_conversations, grant_records
 from community_safety.settings import SERVER_ENVIRONMENT
 from deploy.local_services import PostgresServer, RedisServer

@@ -32,7 +32,7 @@ from community_safety.live_chat.presence import check_in
 from community_safety.records.database import session_scope
 from community_safety.records.models import LiveChat, LiveChatMessage
 from deploy.profile import TELEGRAM_COMMAND
-from evaluation.load import NO_LIMITS, Run, percentile, resident, stack_for
+from evaluation.residents import NO_LIMITS, Run, percentile, resident, stack_for
 from staff.accounts import create_user
 
 THURSDAY_MORNING = "2026-11-26T11:00"

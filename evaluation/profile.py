@@ -21,7 +21,8 @@ from collections import Counter
 from pathlib import Path
 
 from deploy.processes import VENV_BIN
-from evaluation.load import NO_LIMITS, Run, load, long_conversation, percentile, stack_for
+from evaluation.load import load, long_conversation
+from evaluation.residents import NO_LIMITS, Run, percentile, stack_for
 
 PROJECT = Path(__file__).resolve().parent.parent
 OUT = PROJECT / "build" / "profile"

@@ -23,6 +23,7 @@ class FakeTelegram:
         self._changed = threading.Condition()
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
+        self.refusing: set[str] = set()  # methods answered as a Bot API that is down (HTTP 502)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -33,6 +34,11 @@ class FakeTelegram:
                 method = self.path.rsplit("/", 1)[-1]
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 params = fake._params(body, self.headers.get("Content-Type", ""))
+                if method in fake.refusing:
+                    self.send_response(502)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 result = fake._answer(method, params)
                 data = json.dumps({"ok": True, "result": result}).encode()
                 self.send_response(200)

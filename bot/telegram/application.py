@@ -7,8 +7,8 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Persis
 
 from bot.messages import channel_messages
 from bot.rasa_client import AsyncRasaClient
+from bot.telegram.delivery import start_delivering, stop_delivering
 from bot.telegram.handlers import COMMANDS, add_handlers
-from bot.telegram.live_chat import start_delivering, stop_delivering
 from bot.telegram.settings import Settings
 
 # Updates from different chats are handled side by side; one chat's stay in order (a lock per chat).

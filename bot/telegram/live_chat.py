@@ -1,12 +1,11 @@
 """Talking to a person on Telegram: the caseworker's words (and what the chat says: joined, left,
 handed back) reach the resident within a second or two. The bridge asks the records for what is
-undelivered every ``DELIVER_EVERY`` seconds and marks each message once Telegram has taken it, so
+undelivered every half second (bot/telegram/delivery.py) and marks each message once Telegram has taken it, so
 a message stored while Telegram or the bridge was down goes as soon as they are back."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,9 +19,6 @@ from community_safety.live_chat.chats import mark_delivered, offer_callbacks_to_
 from community_safety.records.database import session_scope
 
 log = logging.getLogger(__name__)
-DELIVER_EVERY = 0.5
-SWEEP_EVERY_ROUNDS = 10  # the long-wait offer is in minutes: every 5 s is plenty
-TASK = "live_chat_delivery"
 
 
 def _due(sweep: bool) -> list:
@@ -68,26 +64,3 @@ async def deliver_once(application: Application, sweep: bool = True) -> int:
         except SQLAlchemyError as error:
             log.warning("Could not mark live chat messages delivered (%s)", type(error).__name__)
     return len(sent)
-
-
-async def _keep_delivering(application: Application) -> None:
-    rounds = 0
-    while True:
-        try:
-            await deliver_once(application, sweep=rounds % SWEEP_EVERY_ROUNDS == 0)
-            rounds += 1
-        except Exception as error:  # noqa: BLE001 - one bad round must not stop every later one
-            log.error("Live chat delivery failed (%s)", type(error).__name__)
-        await asyncio.sleep(DELIVER_EVERY)
-
-
-def start_delivering(application: Application) -> None:
-    application.bot_data[TASK] = asyncio.get_running_loop().create_task(_keep_delivering(application))
-
-
-async def stop_delivering(application: Application) -> None:
-    task = application.bot_data.pop(TASK, None)
-    if task:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

@@ -7,7 +7,7 @@ import datetime as dt
 from flask import Flask
 
 from community_safety.settings import settings
-from webserver.security import SessionsSecureOffLoopback, add_security_headers
+from web_security.headers import SessionsSecureOffLoopback, add_security_headers
 
 
 def create_app(overrides: dict | None = None) -> Flask:

@@ -35,7 +35,7 @@ from community_safety.records.conversations import events as conversation_events
 from community_safety.records.database import session_scope
 from community_safety.translations import default_translations
 from community_safety.updates import shown_in_the_widget
-from webserver.limits import SlidingWindow
+from web_security.limits import SlidingWindow
 
 log = logging.getLogger(__name__)
 SESSION_KEY = "chat_id"

@@ -35,7 +35,7 @@ from community_safety.open311.client import Open311Client, Open311Refused, Open3
 from community_safety.open311.config import Open311Config
 from community_safety.records import audit
 from community_safety.records.database import session_scope
-from community_safety.records.models import Open311Sending, Report, day_of, utcnow
+from community_safety.records.models import REPORT_FIELDS, Open311Sending, Report, day_of, utcnow
 from community_safety.settings import settings
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ DUE = ("waiting", "awaiting_id")
 SHARED_LOCATION = re.compile(r"(-?\d{1,2}\.\d+),\s*(-?\d{1,3}\.\d+)")
 # Sent as fields of their own, not as attributes.
 SENT_APART = {"description", "location_text"}
-# Beside the report's own fields (records/reports.py REPORT_FIELDS), what staff would want there too.
+# Beside the report's own fields (records/models.py REPORT_FIELDS), what staff would want there too.
 ALSO_SENT = ("ward", "channel")
 
 
@@ -84,8 +84,6 @@ def what_is_sent(report: Report, config: Open311Config) -> dict[str, str]:
         shared = SHARED_LOCATION.search(report.location_text)
         if shared and report.location_text.startswith("Location shared"):
             fields["lat"], fields["long"] = shared.group(1), shared.group(2)
-    from community_safety.records.reports import REPORT_FIELDS  # it imports this module to queue reports
-
     for name in (*sorted(REPORT_FIELDS - SENT_APART), *ALSO_SENT):
         value = getattr(report, name)
         if value is not None and value != "":

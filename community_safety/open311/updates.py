@@ -3,7 +3,7 @@
 Each sent report's status and notes are fetched (``GET requests`` for up to 50 ids at a time). A
 change becomes a status change on our report, with an update for the resident (the system's notes
 as written, or the Open311 file's words for its new status), so it reaches them the way a
-caseworker's update does: pushed on Telegram at once, shown in the web chat on their next visit,
+caseworker's update does: sent on Telegram within seconds (by the bridge), shown in the web chat on their next visit,
 told when they ask. Each is in the audit log. The first answer for a new request ("open", no
 notes) is only noted: the resident was told when the report was filed.
 """
@@ -22,7 +22,6 @@ from community_safety.records import audit
 from community_safety.records.database import session_scope
 from community_safety.records.models import Open311Sending, utcnow
 from community_safety.records.reports import change_status
-from community_safety.updates import push_to_telegram
 
 log = logging.getLogger(__name__)
 BATCH = 50
@@ -56,8 +55,6 @@ def fetch_updates(client: Open311Client, config: Open311Config, now: dt.datetime
                 change_id = _apply(db, record, config, now)
                 if change_id:
                     changes.append(change_id)
-    for change_id in changes:
-        push_to_telegram(change_id)
     if changes:
         log.info("Open311: %d updates from the casework system", len(changes))
     return len(changes)

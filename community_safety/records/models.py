@@ -50,6 +50,29 @@ PRIORITIES = {"normal": "Normal", "high": "High", "urgent": "Urgent"}
 # What a report is about, as staff filter it and as the council's casework system is told it
 # (its service codes for these are in data/open311.yml).
 CATEGORIES = {"asb": "Anti-social behaviour", "hate": "Hate incident"}
+# The report's own fields a resident's answers fill (records/reports.py file_report takes only these).
+REPORT_FIELDS = {
+    "asb_type",
+    "description",
+    "language",
+    "location_text",
+    "postcode",
+    "occurred_on",
+    "occurred_from",
+    "occurred_to",
+    "occurred_approximate",
+    "occurred_text",
+    "ongoing",
+    "frequency",
+    "people_involved",
+    "feels_targeted",
+    "hate_motivated",
+    "health_affected",
+    "children_in_home",
+    "feels_safe_at_home",
+    "other_agencies",
+    "agency_references",
+}
 ROLES = ("caseworker", "admin")
 DECISIONS = {
     "threshold_met": "Threshold met: the case review will go ahead",

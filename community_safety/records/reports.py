@@ -15,6 +15,7 @@ from community_safety.casework import default_casework
 from community_safety.open311 import outbox as open311_outbox
 from community_safety.places import ward_for
 from community_safety.records.models import (
+    REPORT_FIELDS,
     STATUSES,
     CallbackRequest,
     CaseReviewApplication,
@@ -36,28 +37,6 @@ NOT_COUNTED = {"duplicate"}
 RECEIVED = "We have received your report."
 # What an erased resident's reports say in place of their words.
 ERASED = "(erased at the resident's request)"
-REPORT_FIELDS = {
-    "asb_type",
-    "description",
-    "language",
-    "location_text",
-    "postcode",
-    "occurred_on",
-    "occurred_from",
-    "occurred_to",
-    "occurred_approximate",
-    "occurred_text",
-    "ongoing",
-    "frequency",
-    "people_involved",
-    "feels_targeted",
-    "hate_motivated",
-    "health_affected",
-    "children_in_home",
-    "feels_safe_at_home",
-    "other_agencies",
-    "agency_references",
-}
 
 
 def reference(prefix: str, year: int, number: int) -> str:

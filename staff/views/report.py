@@ -15,7 +15,6 @@ from community_safety.records.database import session_scope
 from community_safety.records.models import PRIORITIES, SENDING_STATES, STATUSES, Report
 from community_safety.records.reports import change_status, reports_of, standing_of
 from community_safety.settings import settings
-from community_safety.updates import push_to_telegram
 from staff.accounts import active_staff
 from staff.forms import AssignmentForm, ConfirmForm, StatusForm
 from staff.queries import is_overdue, report_by_reference
@@ -98,9 +97,12 @@ def change_report_status(reference: str):
                 "resident_update": (None, "yes" if change.resident_update else "no"),
             },
         )
-        change_id = change.id
-    if push_to_telegram(change_id):
-        flash("Status changed. The resident has been sent your update on Telegram.")
+        on_telegram = bool(change.resident_update and report.resident and report.resident.channel == "telegram")
+    if on_telegram:
+        flash(
+            "Status changed. Your update will reach the resident on Telegram within a few seconds; "
+            "this page says when it has."
+        )
     else:
         flash("Status changed.")
     return redirect(url_for("staff.report", reference=reference))

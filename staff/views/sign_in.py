@@ -13,10 +13,10 @@ from community_safety.records import audit
 from community_safety.records.database import session_scope
 from community_safety.settings import settings
 from staff.accounts import LOCKOUT, MAX_FAILURES, authenticate, revoke_session, start_session
-from staff.app import SESSION_TOKEN, SignedInStaff
 from staff.forms import ConfirmForm, SignInForm
+from staff.signed_in import SESSION_TOKEN, SignedInStaff
 from staff.views import staff
-from webserver.limits import SlidingWindow
+from web_security.limits import SlidingWindow
 
 # At most this many password checks at once in a web server process, and sign-in attempts a minute
 # from one address (nginx limits them too in the production profile).

@@ -78,7 +78,7 @@ def test_settings_need_a_token_and_a_webhook_secret(environment):
 
 
 def test_the_sliding_window_lets_a_burst_through_then_waits():
-    from webserver.limits import SlidingWindow
+    from web_security.limits import SlidingWindow
 
     window = SlidingWindow(limit=3, seconds=60)
     assert [window.allow("a", now=t) for t in (0, 1, 2)] == [0, 0, 0]

@@ -9,7 +9,6 @@ import time
 
 from community_safety.records.database import session_scope
 from community_safety.records.models import AuditEvent, Report, StatusChange
-from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.staff.conftest import csrf_token, make_report
 from tests.tracker_store import store_events
 
@@ -70,35 +69,21 @@ def test_the_web_resident_sees_the_update_on_their_next_visit(app, caseworker):
         )
 
 
-def test_a_telegram_resident_is_sent_the_update_at_once(caseworker, environment):
-    telegram = FakeTelegram()
-    environment(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=telegram.base_url)
-    try:
-        reference = make_report(channel="telegram", user="8080")
-        response = change(
-            caseworker,
-            reference,
-            status="referred",
-            note="to housing",
-            resident_update="We have passed this to your housing provider.",
-        )
-        assert "sent your update on Telegram" in caseworker.get(response.headers["Location"]).get_data(as_text=True)
-        [sent] = telegram.sent(8080)
-        assert sent["text"].startswith(f"Update on your report {reference}: We have passed this")
-        with session_scope() as db:
-            assert db.query(StatusChange).filter_by(delivered_by="telegram").count() == 1
-    finally:
-        telegram.close()
+def test_a_telegram_residents_update_waits_for_the_bridge_and_the_page_says_so(caseworker):
+    """The staff request never calls Telegram: the update is kept for the Telegram bridge to send
+    (tests/conversation/test_caseworker_updates.py sends it through the real bridge)."""
+    from community_safety.updates import due_on_telegram
 
-
-def test_telegram_down_keeps_the_update_for_later(caseworker, environment):
-    environment(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL="http://127.0.0.1:9/bot")
-    reference = make_report(channel="telegram", user="8081")
-    response = change(caseworker, reference, status="in_progress", note="n", resident_update="Looking into it.")
-    assert response.status_code == 302
+    reference = make_report(channel="telegram", user="8080")
+    response = change(
+        caseworker, reference, status="referred", note="to housing", resident_update="We have passed this on."
+    )
+    assert "will reach the resident on Telegram" in caseworker.get(response.headers["Location"]).get_data(as_text=True)
     with session_scope() as db:
-        latest = db.query(StatusChange).order_by(StatusChange.id.desc()).first()
-        assert latest.resident_update == "Looking into it." and latest.delivered_at is None
+        due = [(chat, text) for _, chat, text in due_on_telegram(db) if chat == "8080"]
+        assert len(due) == 1 and due[0][1].startswith(f"Update on your report {reference}: We have passed this on.")
+    page = caseworker.get(f"/staff/reports/{reference}").get_data(as_text=True)
+    assert "waiting to be sent on Telegram" in page
 
 
 def test_assignment_priority_and_due_date_are_saved_and_audited(caseworker):

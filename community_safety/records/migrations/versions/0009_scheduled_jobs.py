@@ -14,7 +14,7 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-# Until `python -m community_safety.records.database` writes casework.yml's value, 6 years.
+# Until `python -m community_safety.records.migrate` writes casework.yml's value, 6 years.
 DEFAULT_AUDIT_DAYS = 2191
 
 # The database itself keeps the audit log's guard: an entry younger than the retention in
