@@ -19,7 +19,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.rasa_client import CHANNELS, channel_secret
+from bot.rasa_client import channel_secret
+from community_safety.channels import BRIDGED
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class CouncilChannel(InputChannel):
 
     def __init__(self) -> None:
         # Read when Rasa starts: a channel without its secret can't be used, and says so then.
-        self.secrets = {channel: channel_secret(channel) for channel in CHANNELS}
+        self.secrets = {channel: channel_secret(channel) for channel in BRIDGED}
 
     def channel_of(self, request: Request) -> str | None:
         given = (request.headers.get("Authorization") or "").removeprefix("Bearer ").strip()

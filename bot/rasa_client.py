@@ -95,10 +95,6 @@ def _request(sender: str, text: str, metadata: dict[str, Any] | None) -> dict[st
     return {"sender": sender, "message": text, "metadata": metadata or {}}
 
 
-# The channels that may send residents' messages to Rasa, each with its own secret (bot/rasa_channel.py).
-CHANNELS = ("web", "telegram")
-
-
 def channel_secret(channel: str) -> str:
     """The secret a channel shows Rasa: from the settings, or kept in DATA_DIR on one machine."""
     return settings().secret_or_kept(f"{channel}_channel_secret", f"{channel}-channel-secret")

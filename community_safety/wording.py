@@ -7,36 +7,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from community_safety.channels import channel_name
 from community_safety.languages import BENGALI
-from community_safety.records.models import STATUSES
+from community_safety.records.statuses import REPORT_STATUSES
 from community_safety.translations import default_translations
 
-# What staff see on tags, filters and charts: short, and the same everywhere.
-STATUS_NAMES = {
-    "new": "New",
-    "in_progress": "In progress",
-    "action_taken": "Action taken",
-    "closed": "Closed",
-    "no_further_action": "No further action",
-    "duplicate": "Duplicate",
-    "referred": "Referred",
-}
-CHANNEL_NAMES = {"telegram": "Telegram", "web": "Web chat"}
 LANGUAGE_NAMES = {"en": "English", "bn": "Bengali (বাংলা)"}
 
 
 def status_name(status: str | None) -> str:
     """A status as staff see it: "In progress"."""
-    return STATUS_NAMES.get(status or "", (status or "").replace("_", " ").capitalize())
+    known = REPORT_STATUSES.get(status or "")
+    return known.name if known else (status or "").replace("_", " ").capitalize()
+
+
+def status_tag(status: str | None) -> str:
+    """The staff site's tag class for a status: "govuk-tag--blue"."""
+    known = REPORT_STATUSES.get(status or "")
+    return f"govuk-tag--{known.tag}" if known else ""
 
 
 def status_for_resident(status: str | None, language: str | None = None) -> str:
     """A status as the resident is told it: "Being looked into by a caseworker"."""
-    return default_translations().say(STATUSES.get(status or "", status_name(status)), language)
-
-
-def channel_name(channel: str | None) -> str:
-    return CHANNEL_NAMES.get(channel or "", (channel or "").capitalize())
+    known = REPORT_STATUSES.get(status or "")
+    return default_translations().say(known.for_resident if known else status_name(status), language)
 
 
 def language_name(language: str | None) -> str:
@@ -111,6 +105,7 @@ FILTERS = {
     "duration": duration,
     "status_name": status_name,
     "status_for_resident": status_for_resident,
+    "status_tag": status_tag,
     "channel_name": channel_name,
     "language_name": language_name,
     "day": day,

@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, PasswordField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from community_safety.records.models import DECISIONS, PRIORITIES, STATUSES
-from community_safety.wording import status_name
+from community_safety.records.models import DECISIONS, PRIORITIES
+from community_safety.records.statuses import REPORT_STATUSES
 
 NOTE_LIMIT = 5000
 
@@ -27,7 +27,7 @@ class SignInForm(FlaskForm):
 class StatusForm(FlaskForm):
     status = SelectField(
         "New status",
-        choices=[(key, status_name(key)) for key in STATUSES],
+        choices=[(key, status.name) for key, status in REPORT_STATUSES.items()],
         validators=[DataRequired("Choose the new status")],
     )
     note = TextAreaField(

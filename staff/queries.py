@@ -16,15 +16,15 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from community_safety.case_review import default_rules
+from community_safety.channels import CHANNELS
 from community_safety.records.models import (
-    OPEN_STATUSES,
-    STATUSES,
     AuditEvent,
     CaseReviewApplication,
     Report,
     Resident,
 )
 from community_safety.records.reports import standing_of
+from community_safety.records.statuses import OPEN_STATUSES, REPORT_STATUSES
 
 PAGE_SIZE = 25
 SORTS = {
@@ -34,7 +34,6 @@ SORTS = {
     "status": (Report.status.asc(), Report.created_at.desc()),
     "priority": (Report.priority.desc(), Report.created_at.desc()),
 }
-CHANNELS = ("telegram", "web", "rest")
 
 
 def whole_number(value: str) -> int | None:
@@ -98,7 +97,7 @@ class ReportFilters:
         query = select(Report).options(
             selectinload(Report.resident), selectinload(Report.assignee), selectinload(Report.history)
         )
-        if self.status in STATUSES:
+        if self.status in REPORT_STATUSES:
             query = query.where(Report.status == self.status)
         if self.category:
             query = query.where(Report.category == self.category)

@@ -8,7 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from community_safety.config_file import read_mapping
-from community_safety.records.models import CATEGORIES, STATUSES
+from community_safety.records.models import CATEGORIES
+from community_safety.records.statuses import REPORT_STATUSES
 from community_safety.settings import settings
 
 # Open311 GeoReport v2 has two statuses.
@@ -43,10 +44,11 @@ class Open311Config:
             absent = [status for status in REMOTE_STATUSES if not str(mapping.get(status) or "").strip()]
             if absent:
                 raise Open311ConfigError(f"{path}: {name} needs an entry for {', '.join(absent)}")
-        wrong = {theirs: ours for theirs, ours in statuses.items() if ours not in STATUSES}
+        wrong = {theirs: ours for theirs, ours in statuses.items() if ours not in REPORT_STATUSES}
         if wrong:
             raise Open311ConfigError(
-                f"{path}: statuses: {', '.join(map(str, wrong.values()))} is not one of ours ({', '.join(STATUSES)})"
+                f"{path}: statuses: {', '.join(map(str, wrong.values()))} "
+                f"is not one of ours ({', '.join(REPORT_STATUSES)})"
             )
         return cls(
             {category: str(code).strip() for category, code in codes.items()},

@@ -33,19 +33,6 @@ def day_of(moment: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(moment.date(), dt.time())
 
 
-# A report's states, in the words a resident sees. FixMyStreet's users found "closed" unclear,
-# so every state says what it means for them.
-STATUSES = {
-    "new": "Received: a caseworker will look at it",
-    "in_progress": "Being looked into by a caseworker",
-    "action_taken": "Action has been taken",
-    "closed": "Closed: the caseworker has finished with this report",
-    "no_further_action": "Closed with no further action",
-    "duplicate": "Joined with another report about the same incident",
-    "referred": "Passed to another service that can act on it",
-}
-# Statuses in which a caseworker still owes the resident something; the others are final.
-OPEN_STATUSES = ("new", "in_progress")
 PRIORITIES = {"normal": "Normal", "high": "High", "urgent": "Urgent"}
 # What a report is about, as staff filter it and as the council's casework system is told it
 # (its service codes for these are in data/open311.yml).

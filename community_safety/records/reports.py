@@ -16,7 +16,6 @@ from community_safety.open311 import outbox as open311_outbox
 from community_safety.places import ward_for
 from community_safety.records.models import (
     REPORT_FIELDS,
-    STATUSES,
     CallbackRequest,
     CaseReviewApplication,
     LiveChat,
@@ -27,6 +26,7 @@ from community_safety.records.models import (
     day_of,
     utcnow,
 )
+from community_safety.records.statuses import REPORT_STATUSES
 from community_safety.updates import Delivery
 
 REPORT_PREFIX = "ASB"
@@ -214,7 +214,7 @@ def change_status(
     session: Session, report: Report, to_status: str, *, note: str, by: str, resident_update: str | None = None
 ) -> StatusChange:
     """A caseworker moves a report on. The note is for staff; the update, if any, is for the resident."""
-    if to_status not in STATUSES:
+    if to_status not in REPORT_STATUSES:
         raise ValueError(f"unknown status {to_status!r}")
     if not (note or "").strip():
         raise ValueError("a status change needs a note")

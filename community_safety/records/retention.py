@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from community_safety.records.models import (
     LAPSED,
     OPEN_LIVE_CHAT_STATES,
-    OPEN_STATUSES,
     AuditEvent,
     AuditLogRetention,
     CallbackRequest,
@@ -30,6 +29,7 @@ from community_safety.records.models import (
     utcnow,
 )
 from community_safety.records.reports import change_status
+from community_safety.records.statuses import OPEN_STATUSES
 
 # Said on a report or application the retention rule closes, and recorded as who closed it.
 STALE_NOTE = "Closed by the retention rule: nothing changed on this {record} for {months} months."

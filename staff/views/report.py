@@ -12,7 +12,7 @@ from community_safety.channels import sender_id
 from community_safety.records import audit
 from community_safety.records.conversations import conversation
 from community_safety.records.database import session_scope
-from community_safety.records.models import PRIORITIES, SENDING_STATES, STATUSES, Report
+from community_safety.records.models import PRIORITIES, SENDING_STATES, Report
 from community_safety.records.reports import change_status, reports_of, standing_of
 from community_safety.settings import settings
 from staff.accounts import active_staff
@@ -49,7 +49,6 @@ def _page(db, report: Report, status_form=None, assignment_form=None, status=200
         others=others,
         standing=standing,
         transcript=transcript,
-        statuses=STATUSES,
         priorities=PRIORITIES,
         overdue=is_overdue(report),
         contact_within=default_casework().contact_within,

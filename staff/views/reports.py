@@ -8,13 +8,15 @@ import io
 from flask import Response, render_template, request
 from flask_login import current_user
 
+from community_safety.channels import CHANNELS
 from community_safety.places import ward_names
 from community_safety.records import audit
 from community_safety.records.database import session_scope
-from community_safety.records.models import CATEGORIES, STATUSES
-from community_safety.wording import channel_name, language_name, status_name
+from community_safety.records.models import CATEGORIES
+from community_safety.records.statuses import REPORT_STATUSES
+from community_safety.wording import language_name
 from staff.accounts import active_staff
-from staff.queries import CHANNELS, LANGUAGES, SORTS, ReportFilters, find_reports, is_overdue
+from staff.queries import LANGUAGES, SORTS, ReportFilters, find_reports, is_overdue
 from staff.views import staff
 
 CSV_COLUMNS = [
@@ -49,11 +51,11 @@ def reports():
     with session_scope() as db:
         page = find_reports(db, filters, current_user.id)
         options = {
-            "status": [(key, status_name(key)) for key in STATUSES],
+            "status": [(key, status.name) for key, status in REPORT_STATUSES.items()],
             "category": list(CATEGORIES.items()),
             "ward": [(ward, ward) for ward in ward_names()],
             "language": [(key, language_name(key)) for key in LANGUAGES],
-            "channel": [(key, channel_name(key)) for key in CHANNELS],
+            "channel": [(key, channel.name) for key, channel in CHANNELS.items()],
             "assignee": [("me", "Me"), ("none", "Not assigned")] + [(str(p.id), p.email) for p in active_staff(db)],
         }
         return render_template(

@@ -153,8 +153,8 @@ def test_every_service_line_and_the_forms_own_words_have_their_bengali():
 
     from community_safety.case_review import REASONS, REPEATED
     from community_safety.open311.config import default_config
-    from community_safety.records.models import STATUSES
     from community_safety.records.reports import RECEIVED
+    from community_safety.records.statuses import REPORT_STATUSES
     from community_safety.reporting import IMPACT_WORDS, STORED_WORDS, SUMMARY_LABELS
     from community_safety.services import DAY_NAMES, PARTS_OF_THE_DAY, default_directory
     from community_safety.signposting import _NOTE, CONTACT_WORDS, SERVICE_LINES
@@ -168,7 +168,7 @@ def test_every_service_line_and_the_forms_own_words_have_their_bengali():
         texts |= {note["note"] for note in map(_NOTE.match, service.contacts.values()) if note}
     texts |= {words for _, words in CONTACT_WORDS if words != "{contact}"} | set(SERVICE_LINES.values())
     texts |= {day.title() for day in DAY_NAMES} | {part for _, part in PARTS_OF_THE_DAY}
-    texts |= set(calendar.month_name[1:]) | set(STATUSES.values())
+    texts |= set(calendar.month_name[1:]) | {status.for_resident for status in REPORT_STATUSES.values()}
     texts |= {label for _, label in SUMMARY_LABELS} | set(IMPACT_WORDS.values()) | set(STORED_WORDS)
     texts |= set(REASONS.values()) | set(REPEATED.values())
     texts |= set(default_config().updates.values()) | {RECEIVED}

@@ -145,3 +145,14 @@ def test_an_approximate_date_is_shown_as_a_range_beside_the_residents_words(case
     page = caseworker.get(f"/staff/reports/{reference}").get_data(as_text=True)
     assert "last weekend" in page
     assert "between 21 November 2026 and 22 November 2026 (approximate)" in page
+
+
+def test_the_status_shows_as_its_coloured_tag_and_the_form_offers_every_status(caseworker):
+    from community_safety.records.statuses import REPORT_STATUSES
+
+    reference = make_report()
+    page = caseworker.get(f"/staff/reports/{reference}").get_data(as_text=True)
+    assert '<strong class="govuk-tag govuk-tag--blue">New</strong>' in page
+    assert "Received: a caseworker will look at it." in page
+    for value, status in REPORT_STATUSES.items():
+        assert f'value="{value}"' in page and status.name in page
