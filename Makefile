@@ -6,6 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MODEL := models/community-safety.tar.gz
 
+# The same as PROCESS_ENVIRONMENT in community_safety/settings.py (a test compares them).
 export RASA_TELEMETRY_ENABLED := false
 export SPACY_PIPELINE_PATH := $(CURDIR)/build/spacy/en_community_safety
 # Where `make weights` links the hash-checked pretrained sentence encoders (config.yml reads it).
@@ -14,7 +15,9 @@ export PRETRAINED_WEIGHTS_PATH := $(CURDIR)/build/weights
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
+export TOKENIZERS_PARALLELISM := false
 export PYTHONUNBUFFERED := 1
+export SANIC_HOST := 127.0.0.1
 
 
 .PHONY: help install spacy weights staff-assets train run run-prod shell test lint needs validate eval crossval benchmark load profile lock audit clean
@@ -26,7 +29,7 @@ help:
 	@echo "make run-prod   the production profile on this machine: PostgreSQL, Redis, nginx, 2 replicas each"
 	@echo "make shell      chat with the bot in this terminal"
 	@echo "make lint       ruff: lint and format check (rules in pyproject.toml); make test runs it first"
-	@echo "make needs      remake the needs blocks in domain.yml and dialogue/rules.yml from signposting.yml"
+	@echo "make needs      remake what the data files make: the needs blocks in domain.yml and rules.yml, docs/generated/"
 	@echo "make validate   check training data, domain and dialogue (rasa data validate)"
 	@echo "make eval       both held-out sets (short, long) + cross-validation + Rasa's default, figures into results/"
 	@echo "make benchmark  training time, load time, parse latency (short and long messages), peak memory"
@@ -77,8 +80,11 @@ $(STAFF_CSS): staff/assets/staff.scss staff/assets/package.json staff/assets/pac
 staff-assets: $(STAFF_CSS)
 
 # domain.yml and dialogue/rules.yml list the needs in blocks made from the needs file.
+# Everything made from the data files: the needs blocks in Rasa's files, the generated docs.
 needs: install
 	$(PY) -m community_safety.needs
+	$(PY) -m community_safety.settings --docs
+	$(PY) -m community_safety.translations --docs
 
 train: spacy weights needs
 	@scripts/train-if-stale.sh
@@ -94,7 +100,7 @@ run: train staff-assets
 	@$(PY) -m deploy.profile --local
 	$(VENV)/bin/honcho start -f build/local/Procfile -e build/local/local.env -d $(CURDIR)
 
-# The production profile on one machine: PostgreSQL, Redis, nginx, replicas (see README, Deployment).
+# The production profile on one machine: PostgreSQL, Redis, nginx, replicas (docs/deployment.md).
 run-prod: train staff-assets
 	@scripts/run-prod.sh
 

@@ -4,8 +4,9 @@ Settings come from the environment (secrets never live in files here) and are re
 process first asks (``settings()``). A blank variable counts as not set. A value that can't be
 read (a port that isn't a number) stops the process at start-up, naming the variable.
 
-The README's table of settings is made from this class: ``python -m community_safety.settings``
-prints it, ``--readme`` puts it in the README, and a test checks the README has it.
+The table of settings in docs/generated/settings.md is made from this class:
+``python -m community_safety.settings`` prints it, ``--docs`` writes the file (`make needs` does),
+and a test checks the file is current.
 """
 
 from __future__ import annotations
@@ -330,7 +331,7 @@ def _kind(annotation: Any) -> str:
 
 
 def markdown_table() -> str:
-    """The README's table of settings."""
+    """The table of settings."""
     rows = ["| variable | type | default | what it is for |", "|---|---|---|---|"]
     for name, field in Settings.__fields__.items():
         default = field.default
@@ -350,16 +351,36 @@ def markdown_table() -> str:
     return "\n".join(rows)
 
 
-def write_readme_table(readme: Path = PROJECT / "README.md") -> None:
-    """Puts the current table in the README, in place of the one there."""
-    text = readme.read_text(encoding="utf-8")
-    start = text.index("| variable | type | default | what it is for |")
-    end = text.index("\n\n", start)
-    readme.write_text(text[:start] + markdown_table() + text[end:], encoding="utf-8")
+SETTINGS_DOC = PROJECT / "docs" / "generated" / "settings.md"
+
+
+def settings_doc() -> str:
+    """docs/generated/settings.md, whole."""
+    return f"""# Settings
+
+Made by `python -m community_safety.settings --docs` from `community_safety/settings.py` (`make
+needs` runs it; a test checks this file is current): edit the module, not this file.
+
+Every setting is an environment variable, read once when a process starts, by that one module
+(pydantic's `BaseSettings`); a blank variable counts as not set, and a value that can't be used
+stops the process at start-up, naming the variable. Secrets (the `secret` rows) never live in files
+here.
+
+{markdown_table()}
+
+Every process of the stack also runs with `PROCESS_ENVIRONMENT` from the same module (no telemetry,
+TensorFlow's log level, no model hub, the spaCy pipeline's and the encoders' paths); the Makefile
+exports the same for `make`'s own commands (a test compares them).
+"""
+
+
+def write_settings_doc(path: Path = SETTINGS_DOC) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(settings_doc(), encoding="utf-8")
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--readme"]:
-        write_readme_table()
+    if sys.argv[1:] == ["--docs"]:
+        write_settings_doc()
     else:
         sys.stdout.write(markdown_table() + "\n")

@@ -5,7 +5,8 @@ English text exactly as the bot says it (in domain.yml or a data file), its Beng
 a Bengali-speaking officer has reviewed it. Keyed by the English, as gettext is: when the
 English changes, its old Bengali stops matching, the bot says the new English until someone
 translates it, and a test names what is missing. ``python -m community_safety.translations``
-lists what awaits review; ``--readme`` puts the list in the README (a test checks it is current).
+lists what awaits review; ``--docs`` writes the list to docs/generated/translations-awaiting-review.md
+(`make needs` does; a test checks it is current).
 
 Domain responses (which must work even when the action server is down, like the 999 reply)
 get their Bengali variants as blocks in domain.yml, made by ``make needs`` from this file
@@ -136,34 +137,42 @@ def render_variant(variant: dict[str, Any], indent: str) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
-README_LIST_START = "Awaiting review by a Bengali-speaking officer"
+AWAITING_REVIEW = "Awaiting review by a Bengali-speaking officer"
 
 
 def awaiting_review(translations: Translations | None = None) -> str:
-    """The README's list of the translations no officer has reviewed yet."""
+    """The list of the translations no officer has reviewed yet."""
     translations = translations or default_translations()
     waiting = translations.unreviewed()
-    lines = [f"{README_LIST_START} ({len(waiting)} of {len(translations.entries)}):"]
+    lines = [f"{AWAITING_REVIEW} ({len(waiting)} of {len(translations.entries)}):"]
     lines += [f"- {entry.english if len(entry.english) <= 90 else entry.english[:87] + '...'}" for entry in waiting]
     return "\n".join(lines)
 
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+AWAITING_REVIEW_DOC = Path(__file__).resolve().parent.parent / "docs" / "generated" / "translations-awaiting-review.md"
 
 
-def write_readme_list(readme: Path = README) -> None:
-    text = readme.read_text(encoding="utf-8")
-    start = text.index(README_LIST_START)
-    end = text.index("\n\n", start)
-    readme.write_text(text[:start] + awaiting_review() + text[end:], encoding="utf-8")
+def awaiting_review_doc() -> str:
+    """docs/generated/translations-awaiting-review.md, whole."""
+    return (
+        "# Bengali translations awaiting review\n\n"
+        "Made by `python -m community_safety.translations --docs` from `community_safety/data/bengali.yml` "
+        "(`make needs` runs it; a test checks this file is current). An officer marks an entry "
+        "`reviewed: true` in that file once they have checked it.\n\n" + awaiting_review() + "\n"
+    )
+
+
+def write_awaiting_review_doc(path: Path = AWAITING_REVIEW_DOC) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(awaiting_review_doc(), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="The Bengali translations file.")
-    parser.add_argument("--readme", action="store_true", help="put the list awaiting review in the README")
+    parser.add_argument("--docs", action="store_true", help="write the list to docs/generated/")
     args = parser.parse_args(argv)
-    if args.readme:
-        write_readme_list()
+    if args.docs:
+        write_awaiting_review_doc()
     else:
         print(awaiting_review())  # noqa: T201
     return 0

@@ -13,7 +13,7 @@ Prints the delivery time of caseworkers' replies (from the staff site storing it
 seeing it: the widget polling as its script does, every 1.5 s; Telegram's sendMessage reaching the
 fake) p50/p95/max in each channel, the bot's reply times for the others, and whether anything was
 lost: every resident message reached a caseworker and every reply reached its resident.
-A benchmark, not a test: its figures go in the README with this command."""
+A benchmark, not a test: its figures go in docs/ with this command."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ waits on a busy evening.
 median of the five turns around each, over ``--repeat`` conversations), so a cost that grows with the
 conversation shows.
 ``--handoff``: residents handed to caseworkers while others chat with the bot (evaluation/handoff.py).
-A benchmark, not a test: its figures go in the README with this command."""
+A benchmark, not a test: its figures go in docs/deployment.md with this command."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """What is installed, and how: every file hash-pinned, the services without the test tools, and the
-mitigations the README's dependency table relies on for what Rasa 3.6 holds back."""
+mitigations docs/security.md's dependency table relies on for what Rasa 3.6 holds back."""
 
 from __future__ import annotations
 
@@ -106,8 +106,8 @@ def test_aiohttp_and_tensorflow_are_as_new_as_rasas_own_pins_allow_and_run():
     assert aiohttp.__version__ == "3.9.5"
 
 
-def test_the_readme_lists_what_rasa_holds_back():
-    readme = (PROJECT / "README.md").read_text()
-    table = readme[readme.index("### Dependencies Rasa 3.6 holds back") :]
+def test_the_security_notes_list_what_rasa_holds_back():
+    notes = (PROJECT / "docs" / "security.md").read_text()
+    table = notes[notes.index("## Dependencies Rasa 3.6 holds back") :]
     for package in ("aiohttp", "tensorflow", "transformers", "dnspython", "pymongo", "setuptools"):
         assert f"\n| {package} " in table, package

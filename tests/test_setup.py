@@ -77,3 +77,15 @@ def test_make_install_stops_with_the_message_when_no_python310(tmp_path):
     assert result.returncode != 0
     assert "No Python 3.10 interpreter was found" in result.stderr
     assert not (tmp_path / ".venv").exists()
+
+
+def test_the_makefile_exports_the_process_environment():
+    """`make`'s own commands (train, validate, shell) run with what every process of the stack runs with."""
+    import re
+
+    from community_safety.settings import PROCESS_ENVIRONMENT
+
+    root = Path(__file__).resolve().parent.parent
+    exported = dict(re.findall(r"^export (\w+) := (.*)$", (root / "Makefile").read_text(), re.MULTILINE))
+    exported = {name: value.replace("$(CURDIR)", str(root)) for name, value in exported.items()}
+    assert exported == PROCESS_ENVIRONMENT

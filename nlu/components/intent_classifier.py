@@ -1,6 +1,6 @@
 """Rasa component: the need a message expresses, by logistic regression over its features.
 
-Chosen over DIET by measurement (README, "Model"): on this project's few hundred examples a
+Chosen over DIET by measurement (docs/model.md): on this project's few hundred examples a
 linear model over sentence embeddings and word/character counts generalises better to new
 wording, trains in seconds instead of minutes and answers in well under a millisecond.
 

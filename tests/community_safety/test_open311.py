@@ -175,7 +175,7 @@ def test_a_slow_endpoint_is_waited_for_up_to_the_timeout(db, casework):
 
 def test_an_endpoint_slower_than_the_timeout_is_retried_and_may_get_it_twice(db, casework):
     """Open311 has no way to say "you already have this one": a report the system stores but answers
-    too late for is sent again (README, "Open311")."""
+    too late for is sent again (docs/open311.md)."""
     casework.mode, casework.slow_seconds = "slow", 1.5
     reference = file(1)
     start = utcnow()

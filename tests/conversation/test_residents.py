@@ -78,7 +78,7 @@ def filed_report(reference: str) -> Report | None:
 def test_the_corpus_is_as_varied_as_residents():
     assert len(CORPUS) >= 60
     # Every one of the twelve needs there were when the corpus was written (a need added since is
-    # welcome to conversations of its own, but adding one takes only its three files: README).
+    # welcome to conversations of its own, but adding one takes only its three files: README, Adding a need).
     needs = {c.get("need") for c in CORPUS}
     assert len(set(default_signposting().needs) & needs) >= 12 and needs <= set(default_signposting().needs)
     assert {"day", "night"} <= {c.get("at") for c in CORPUS}
