@@ -83,8 +83,6 @@ staff-assets: $(STAFF_CSS)
 # Everything made from the data files: the needs blocks in Rasa's files, the generated docs.
 needs: install
 	$(PY) -m community_safety.needs
-	$(PY) -m community_safety.settings --docs
-	$(PY) -m community_safety.translations --docs
 
 train: spacy weights needs
 	@scripts/train-if-stale.sh

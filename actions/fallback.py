@@ -12,8 +12,6 @@ from actions.languages import speak
 from community_safety.signposting import default_signposting
 
 MAX_SUGGESTIONS = 3
-# Shown when the classifier has no useful guess at all.
-COMMON_NEEDS = ("report_asb", "report_crime", "safeguarding")
 
 
 class ActionSuggestNeeds(Action):
@@ -25,7 +23,8 @@ class ActionSuggestNeeds(Action):
         needs = signposting.needs
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         likely = [entry["name"] for entry in ranking if entry.get("name") in needs and entry["name"] != "emergency"]
-        suggestions = (likely + [n for n in COMMON_NEEDS if n not in likely])[:MAX_SUGGESTIONS]
+        # The needs marked `suggested` in the needs file fill in when the classifier has no useful guess.
+        suggestions = (likely + [n for n in signposting.suggested if n not in likely])[:MAX_SUGGESTIONS]
         buttons = [{"title": needs[name].title, "payload": f"/{name}"} for name in suggestions]
         buttons.append({"title": "Something else", "payload": "/help"})
         speak(dispatcher, tracker, signposting.messages["suggest_needs"], buttons)

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
 from actions.languages import resident_language, speak
+from actions.questions import NEED_SLOT
 from community_safety import reporting as reading
 from community_safety.answers import Answer
 from community_safety.case_review import default_rules
@@ -221,9 +222,12 @@ class ActionSubmitReport(Action):
                     fields={**report_fields(slots), "language": resident_language(tracker)},
                     anonymous=anonymous,
                     contact=contact,
+                    need=tracker.get_slot(NEED_SLOT),
                 )
                 reference = report.reference
-                current = None if anonymous else standing_of(session, channel, user, rules)
+                # Only anti-social behaviour counts toward the case review (each category says whether it does).
+                counted = default_signposting().categories[report.category].counts_toward_case_review
+                current = None if anonymous or not counted else standing_of(session, channel, user, rules)
         except SQLAlchemyError as error:
             # The error's text can hold the report's words: log only what kind of failure it was.
             logger.error("report could not be saved: %s", type(error).__name__)
@@ -232,6 +236,8 @@ class ActionSubmitReport(Action):
 
         if anonymous:
             tell(dispatcher, tracker, "filed_anonymously", reference=reference)
+        elif current is None:
+            tell(dispatcher, tracker, "filed", reference=reference)
         else:
             tell(dispatcher, tracker, "filed", reference=reference)
             window = rules.window_months

@@ -38,8 +38,6 @@ NEXT_STEP_BUTTONS = [
     {"title": "That's all, thanks", "payload": "/goodbye"},
 ]
 REPORT_BUTTON = {"title": "Report it here", "payload": "/file_report"}
-# Disclosures after which a person is offered beside the services.
-OFFER_A_PERSON_AFTER = ("safeguarding", "domestic_abuse", "hate_crime")
 _HAPPENING_NOW = re.compile(r"\b(?:right now|happening now|at the moment|as we speak|currently|rn)\b")
 
 
@@ -254,6 +252,6 @@ class ActionSignpost(Action):
         # A report made in the chat counts toward the case review (the need's `report` in signposting.yml).
         buttons = [*next_need_button(tracker), *([REPORT_BUTTON] if signposting.needs[need].reportable else [])]
         speak(dispatcher, tracker, anything_else(tracker), [*buttons, *NEXT_STEP_BUTTONS])
-        if need in OFFER_A_PERSON_AFTER:
+        if signposting.needs[need].offer_a_person:  # a disclosure: a person is offered beside the services
             offer_a_person(dispatcher, tracker)
         return reset_form_slots()

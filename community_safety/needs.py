@@ -7,8 +7,9 @@ so those files keep blocks made from the needs file, between marker comments:
     ...
     # end of needs (intents)
 
-``python -m community_safety.needs`` rewrites the blocks (``make needs``; ``make run``,
-``make train`` and ``make test`` run it first); ``--check`` only says whether they are current.
+``python -m community_safety.needs`` rewrites the blocks, and the docs made from the data files
+(docs/generated/: every setting, the translations awaiting review): ``make needs``, which ``make
+run``, ``make train`` and ``make test`` run first; ``--check`` only says whether they are current.
 """
 
 from __future__ import annotations
@@ -23,8 +24,15 @@ from pathlib import Path
 
 import yaml
 
+from community_safety.settings import SETTINGS_DOC, settings_doc
 from community_safety.signposting import Signposting, default_signposting
-from community_safety.translations import bengali_variant, default_translations, render_variant
+from community_safety.translations import (
+    AWAITING_REVIEW_DOC,
+    awaiting_review_doc,
+    bengali_variant,
+    default_translations,
+    render_variant,
+)
 
 PROJECT = Path(__file__).resolve().parent.parent
 DOMAIN_FILE = PROJECT / "domain.yml"
@@ -136,15 +144,37 @@ def sync(write: bool, signposting: Signposting | None = None, files: tuple[Path,
     return stale
 
 
+def generated_docs(signposting: Signposting | None = None) -> dict[Path, str]:
+    """The docs made from the data files, each whole: the settings table, what awaits translation."""
+    signposting = signposting or default_signposting()
+    awaiting = [need.title for need in signposting.needs.values() if need.awaiting_translation]
+    return {SETTINGS_DOC: settings_doc(), AWAITING_REVIEW_DOC: awaiting_review_doc(awaiting)}
+
+
+def sync_docs(write: bool, signposting: Signposting | None = None) -> list[Path]:
+    """Writes (or, without ``write``, checks) the generated docs; returns those that were stale."""
+    stale = []
+    for path, text in generated_docs(signposting).items():
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(path)
+            if write:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+    return stale
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only say whether the blocks are current")
     args = parser.parse_args(argv)
     stale = sync(write=not args.check)
+    verb = "out of date" if args.check else "updated"
     for item in stale:
-        verb = "out of date" if args.check else "updated"
         print(f"{item.path.relative_to(PROJECT)}: needs blocks {verb}: {', '.join(item.kinds)}")
-    if args.check and stale:
+    docs = sync_docs(write=not args.check)
+    for path in docs:
+        print(f"{path.relative_to(PROJECT)}: {verb}")
+    if args.check and (stale or docs):
         print("Run `make needs` to make them from community_safety/data/signposting.yml.")
         return 1
     return 0

@@ -5,8 +5,8 @@ process first asks (``settings()``). A blank variable counts as not set. A value
 read (a port that isn't a number) stops the process at start-up, naming the variable.
 
 The table of settings in docs/generated/settings.md is made from this class:
-``python -m community_safety.settings`` prints it, ``--docs`` writes the file (`make needs` does),
-and a test checks the file is current.
+``python -m community_safety.settings`` prints it, `make needs` writes the file, and a test checks
+the file is current.
 """
 
 from __future__ import annotations
@@ -358,8 +358,8 @@ def settings_doc() -> str:
     """docs/generated/settings.md, whole."""
     return f"""# Settings
 
-Made by `python -m community_safety.settings --docs` from `community_safety/settings.py` (`make
-needs` runs it; a test checks this file is current): edit the module, not this file.
+Made by `make needs` from `community_safety/settings.py` (a test checks this file is current): edit
+the module, not this file.
 
 Every setting is an environment variable, read once when a process starts, by that one module
 (pydantic's `BaseSettings`); a blank variable counts as not set, and a value that can't be used
@@ -374,13 +374,5 @@ exports the same for `make`'s own commands (a test compares them).
 """
 
 
-def write_settings_doc(path: Path = SETTINGS_DOC) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(settings_doc(), encoding="utf-8")
-
-
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--docs"]:
-        write_settings_doc()
-    else:
-        sys.stdout.write(markdown_table() + "\n")
+    sys.stdout.write(markdown_table() + "\n")

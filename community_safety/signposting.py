@@ -18,6 +18,14 @@ from pathlib import Path
 
 from community_safety.case_review import CaseReviewRules
 from community_safety.config_file import read_mapping
+from community_safety.report_categories import (
+    ReportCategory,
+    ReportCategoryError,
+    ReportEntry,
+    category_for,
+    collect_categories,
+    parse_report,
+)
 from community_safety.services import LONDON, Service, ServicesDirectory
 from community_safety.settings import settings
 from community_safety.translations import default_translations
@@ -66,7 +74,6 @@ class Route:
 
 
 # What a need's `report` says: the resident's message describes an incident, or a report is offered.
-REPORT_KINDS = ("incident", "offered")
 MENUS = ("main", "more")
 
 
@@ -79,12 +86,22 @@ class Need:
     routes: tuple[Route, ...]
     next: str
     button: str = ""
-    report: str | None = None
+    report_entry: ReportEntry | None = None
+    suggested: bool = False  # offered when the bot can't tell what a message is about
+    offer_a_person: bool = False  # its reply also offers to talk to a person
+    # Its words in Bengali are in data/bengali.yml, or await translation (then the Bengali menus show
+    # the English words, and the list of translations awaiting review names the need).
+    awaiting_translation: bool = False
+
+    @property
+    def report(self) -> str | None:
+        """When a report is started: "incident", "offered", or None when this need takes no report."""
+        return self.report_entry.when if self.report_entry else None
 
     @property
     def reportable(self) -> bool:
         """A report can be made in the chat after this need's reply."""
-        return self.report is not None
+        return self.report_entry is not None
 
 
 @dataclass(frozen=True)
@@ -213,7 +230,9 @@ class Signposting:
         check_reading: float = 0.7,
         urgency: tuple[str, ...] = (),
         second_need_first_at: float = 0.3,
+        categories: dict[str, ReportCategory] | None = None,
     ):
+        self.categories = categories or {}
         self.check_reading = check_reading
         self.urgency = urgency
         self._urgency_rank = {name: i for i, name in enumerate(urgency)}
@@ -225,6 +244,21 @@ class Signposting:
         self.facts = facts
         self.questions = questions
         self.messages = messages
+
+    def report_category(self, need: str | None, fields: dict | None = None) -> ReportCategory:
+        """The category a report is filed under (report_categories.category_for)."""
+        found = self.needs.get(need or "")
+        return category_for(self.categories, found.report_entry if found else None, fields or {})
+
+    def category_name(self, category: str | None) -> str:
+        """A report's category as staff see it: "Anti-social behaviour"."""
+        known = self.categories.get(category or "")
+        return known.title if known else (category or "").replace("_", " ").capitalize()
+
+    @property
+    def suggested(self) -> list[str]:
+        """The needs offered when the bot has no useful guess, in the file's order."""
+        return [name for name, need in self.needs.items() if need.suggested]
 
     def menu(self, name: str) -> list[tuple[str, str]]:
         """A menu's entries as (button words, intent), in order."""
@@ -337,7 +371,10 @@ class Signposting:
         return text.format(**self.facts) if text else ""
 
 
-def _parse_need(name: str, spec: object) -> Need:
+AWAITING_TRANSLATION = "awaiting translation"
+
+
+def _parse_need(name: str, spec: object) -> tuple[Need, ReportCategory | None]:
     where = f"signposting need '{name}'"
     if not isinstance(spec, dict):
         raise SignpostingError(f"{where}: expected title, intro, routes and next")
@@ -372,9 +409,16 @@ def _parse_need(name: str, spec: object) -> Need:
         )
     if routes[-1].when:
         raise SignpostingError(f"{where}, field 'routes': the last route must have no 'when'")
-    report = spec.get("report")
-    if report is not None and report not in REPORT_KINDS:
-        raise SignpostingError(f"{where}, field 'report': {report!r} is not one of {', '.join(REPORT_KINDS)}")
+    try:
+        report, defined = parse_report(name, spec.get("report"))
+    except ReportCategoryError as error:
+        raise SignpostingError(str(error)) from error
+    bengali = spec.get("bengali")
+    if bengali is not None and bengali != AWAITING_TRANSLATION:
+        raise SignpostingError(f"{where}, field 'bengali': only '{AWAITING_TRANSLATION}' (or leave it out)")
+    for flag in ("suggested", "offer_a_person"):
+        if not isinstance(spec.get(flag, False), bool):
+            raise SignpostingError(f"{where}, field '{flag}': yes or no")
     if not re.fullmatch(r"[a-z][a-z_]*", name):
         raise SignpostingError(f"{where}: a need's name is its intent, in lower case with underscores")
     return Need(
@@ -385,8 +429,11 @@ def _parse_need(name: str, spec: object) -> Need:
         tuple(routes),
         str(spec["next"]).strip(),
         button=str(spec.get("button") or spec["title"]),
-        report=report,
-    )
+        report_entry=report,
+        suggested=spec.get("suggested", False),
+        offer_a_person=spec.get("offer_a_person", False),
+        awaiting_translation=bengali == AWAITING_TRANSLATION,
+    ), defined
 
 
 def _parse_menus(document: dict, needs: dict[str, Need]) -> dict[str, tuple[str, ...]]:
@@ -414,7 +461,17 @@ def load_signposting(
     facts = dataclasses.asdict(rules or CaseReviewRules.from_file())
     if not isinstance(document.get("needs"), dict):
         raise SignpostingError(f"{path}: needs a 'needs:' mapping")
-    needs = {name: _parse_need(name, spec) for name, spec in document["needs"].items()}
+    parsed = {name: _parse_need(name, spec) for name, spec in document["needs"].items()}
+    needs = {name: need for name, (need, _) in parsed.items()}
+    try:
+        categories = collect_categories(
+            [(name, defined) for name, (_, defined) in parsed.items() if defined],
+            {name: need.report_entry.category for name, need in needs.items() if need.report_entry},
+        )
+    except ReportCategoryError as error:
+        raise SignpostingError(str(error)) from error
+    if not categories:
+        raise SignpostingError(f"{path}: no need takes a report, so no report category is defined")
     for need in needs.values():
         for route in need.routes:
             if route.use_need and route.use_need not in needs:
@@ -461,6 +518,7 @@ def load_signposting(
         check_reading,
         _parse_urgency(document, needs),
         _confidence(document, "second_need_first_at", 0.3),
+        categories,
     )
 
 

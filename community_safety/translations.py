@@ -5,8 +5,8 @@ English text exactly as the bot says it (in domain.yml or a data file), its Beng
 a Bengali-speaking officer has reviewed it. Keyed by the English, as gettext is: when the
 English changes, its old Bengali stops matching, the bot says the new English until someone
 translates it, and a test names what is missing. ``python -m community_safety.translations``
-lists what awaits review; ``--docs`` writes the list to docs/generated/translations-awaiting-review.md
-(`make needs` does; a test checks it is current).
+lists what awaits review; `make needs` writes the list to docs/generated/translations-awaiting-review.md
+(a test checks it is current).
 
 Domain responses (which must work even when the action server is down, like the 999 reply)
 get their Bengali variants as blocks in domain.yml, made by ``make needs`` from this file
@@ -152,29 +152,27 @@ def awaiting_review(translations: Translations | None = None) -> str:
 AWAITING_REVIEW_DOC = Path(__file__).resolve().parent.parent / "docs" / "generated" / "translations-awaiting-review.md"
 
 
-def awaiting_review_doc() -> str:
-    """docs/generated/translations-awaiting-review.md, whole."""
+def awaiting_review_doc(needs_awaiting_translation: list[str] = ()) -> str:
+    """docs/generated/translations-awaiting-review.md, whole (`make needs` writes it)."""
+    needs = "".join(f"- {title}\n" for title in needs_awaiting_translation) or "None.\n"
     return (
         "# Bengali translations awaiting review\n\n"
-        "Made by `python -m community_safety.translations --docs` from `community_safety/data/bengali.yml` "
-        "(`make needs` runs it; a test checks this file is current). An officer marks an entry "
-        "`reviewed: true` in that file once they have checked it.\n\n" + awaiting_review() + "\n"
+        "Made by `make needs` from `community_safety/data/bengali.yml` and the needs file (a test checks "
+        "this file is current). An officer marks an entry `reviewed: true` in `bengali.yml` once they "
+        "have checked it.\n\n"
+        "Needs whose words await translation (marked `bengali: awaiting translation` in "
+        "`community_safety/data/signposting.yml`; the Bengali menus show their English words meanwhile):\n\n"
+        + needs
+        + "\n"
+        + awaiting_review()
+        + "\n"
     )
-
-
-def write_awaiting_review_doc(path: Path = AWAITING_REVIEW_DOC) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(awaiting_review_doc(), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="The Bengali translations file.")
-    parser.add_argument("--docs", action="store_true", help="write the list to docs/generated/")
-    args = parser.parse_args(argv)
-    if args.docs:
-        write_awaiting_review_doc()
-    else:
-        print(awaiting_review())  # noqa: T201
+    parser.parse_args(argv)
+    print(awaiting_review())  # noqa: T201
     return 0
 
 

@@ -33,13 +33,15 @@ def _env() -> dict[str, str]:
 
 
 class Process:
-    def __init__(self, name: str, args: list[str], log_dir: Path, env: dict[str, str] | None = None):
+    def __init__(
+        self, name: str, args: list[str], log_dir: Path, env: dict[str, str] | None = None, cwd: Path = PROJECT
+    ):
         self.name = name
         self.log = log_dir / f"{name}.log"
         self._log_file = self.log.open("w")
         self.popen = subprocess.Popen(
             args,
-            cwd=PROJECT,
+            cwd=cwd,
             env={**_env(), **(env or {})},
             stdout=self._log_file,
             stderr=subprocess.STDOUT,

@@ -12,6 +12,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from community_safety.settings import settings
+from community_safety.signposting import default_signposting
 from community_safety.updates import delivery_words
 from community_safety.wording import FILTERS
 from staff.signed_in import enforce_absolute_timeout, load_staff
@@ -54,7 +55,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     login.user_loader(load_staff)
     app.before_request(enforce_absolute_timeout)
     app.jinja_env.filters["fromjson"] = json.loads
-    app.jinja_env.filters.update(FILTERS, delivery_words=delivery_words)
+    app.jinja_env.filters.update(
+        FILTERS, delivery_words=delivery_words, category_name=lambda value: default_signposting().category_name(value)
+    )
     app.register_blueprint(staff)
     app.session_interface = SessionsSecureOffLoopback()
     app.after_request(add_security_headers)

@@ -1,5 +1,6 @@
-"""The staff-edited Open311 file (data/open311.yml): our categories to the casework system's service
-codes, its statuses to ours, and what a resident is told of a change that comes without notes."""
+"""The staff-edited Open311 file (data/open311.yml): the casework system's statuses to ours, and what a
+resident is told of a change that comes without notes. Each report category's service code is with
+the category, in the needs file (data/signposting.yml)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from community_safety.config_file import read_mapping
-from community_safety.records.models import CATEGORIES
 from community_safety.records.statuses import REPORT_STATUSES
 from community_safety.settings import settings
+from community_safety.signposting import default_signposting
 
 # Open311 GeoReport v2 has two statuses.
 REMOTE_STATUSES = ("open", "closed")
@@ -30,15 +31,12 @@ class Open311Config:
     def from_file(cls, path: Path | None = None) -> Open311Config:
         path = path or settings().open311_file
         spec = read_mapping(path, Open311ConfigError)
-        codes = spec.get("service_codes") or {}
-        missing = [category for category in CATEGORIES if not str(codes.get(category) or "").strip()]
-        if missing:
-            raise Open311ConfigError(f"{path}: service_codes needs a code for {', '.join(missing)}")
-        unknown = sorted(set(codes) - set(CATEGORIES))
-        if unknown:
+        if "service_codes" in spec:
             raise Open311ConfigError(
-                f"{path}: service_codes: {', '.join(unknown)} is not one of our categories ({', '.join(CATEGORIES)})"
+                f"{path}: service_codes: each report category's code is now its open311_service_code, "
+                f"with the category in the needs file (data/signposting.yml); remove them here"
             )
+        codes = {value: category.open311_service_code for value, category in default_signposting().categories.items()}
         statuses, updates = spec.get("statuses") or {}, spec.get("updates") or {}
         for name, mapping in (("statuses", statuses), ("updates", updates)):
             absent = [status for status in REMOTE_STATUSES if not str(mapping.get(status) or "").strip()]
@@ -51,7 +49,7 @@ class Open311Config:
                 f"is not one of ours ({', '.join(REPORT_STATUSES)})"
             )
         return cls(
-            {category: str(code).strip() for category, code in codes.items()},
+            codes,
             {str(k): str(v) for k, v in statuses.items()},
             {str(k): " ".join(str(v).split()) for k, v in updates.items()},
         )

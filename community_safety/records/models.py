@@ -34,9 +34,6 @@ def day_of(moment: dt.datetime) -> dt.datetime:
 
 
 PRIORITIES = {"normal": "Normal", "high": "High", "urgent": "Urgent"}
-# What a report is about, as staff filter it and as the council's casework system is told it
-# (its service codes for these are in data/open311.yml).
-CATEGORIES = {"asb": "Anti-social behaviour", "hate": "Hate incident"}
 # The report's own fields a resident's answers fill (records/reports.py file_report takes only these).
 REPORT_FIELDS = {
     "asb_type",

@@ -27,9 +27,9 @@ from community_safety.records.models import (
     utcnow,
 )
 from community_safety.records.statuses import REPORT_STATUSES
+from community_safety.signposting import default_signposting
 from community_safety.updates import Delivery
 
-REPORT_PREFIX = "ASB"
 APPLICATION_PREFIX = "CR"
 # Reports that are not separate incidents for the case review.
 NOT_COUNTED = {"duplicate"}
@@ -67,8 +67,10 @@ def file_report(
     fields: dict[str, Any],
     anonymous: bool = False,
     contact: str | None = None,
+    need: str | None = None,
 ) -> Report:
-    """Store a report once: filing the same submission again returns the first one."""
+    """Store a report once: filing the same submission again returns the first one. ``need``: the need
+    whose conversation filed it, which says its category (the needs file's `report` entries)."""
     existing = session.execute(select(Report).where(Report.submission_key == submission_key)).scalar_one_or_none()
     if existing:
         return existing
@@ -77,6 +79,7 @@ def file_report(
         raise ValueError(f"not report fields: {sorted(unknown)}")
     if not str(fields.get("description") or "").strip():
         raise ValueError("a report needs a description")
+    category = default_signposting().report_category(need, fields)
     resident = None if anonymous or not channel_user_id else find_or_create_resident(session, channel, channel_user_id)
     if resident is not None and contact:
         # Given in answer to a question that says what it is kept for: that is the consent.
@@ -92,14 +95,14 @@ def file_report(
         anonymous=anonymous or resident is None,
         resident=resident,
         ward=ward_for(fields.get("location_text")),
-        category="hate" if fields.get("hate_motivated") else "asb",
+        category=category.value,
         **fields,
     )
     try:
         with session.begin_nested():
             session.add(report)
             session.flush()
-            report.reference = reference(REPORT_PREFIX, report.created_at.year, report.id)
+            report.reference = reference(category.reference_prefix, report.created_at.year, report.id)
             report.due_on = default_casework().contact_due(report.created_at.date())
             filed_at = utcnow()
             if report.anonymous:
@@ -167,7 +170,13 @@ def as_incident(report: Report) -> Incident:
 def standing_of(
     session: Session, channel: str, channel_user_id: str, rules: CaseReviewRules, today: dt.date | None = None
 ) -> Standing:
-    reports = [r for r in reports_of(session, channel, channel_user_id) if r.status not in NOT_COUNTED]
+    categories = default_signposting().categories
+    reports = [
+        r
+        for r in reports_of(session, channel, channel_user_id)
+        if r.status not in NOT_COUNTED
+        and (r.category not in categories or categories[r.category].counts_toward_case_review)
+    ]
     return standing([as_incident(r) for r in reports], rules, today or dt.date.today())
 
 

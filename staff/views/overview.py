@@ -9,6 +9,7 @@ from collections import Counter
 from flask import render_template
 
 from community_safety.records.database import session_scope
+from community_safety.signposting import default_signposting
 from community_safety.wording import status_name
 from staff.queries import overdue_count, reports_since
 from staff.views import staff
@@ -35,7 +36,9 @@ def overview():
     by_month = Counter(row.created_at.strftime("%Y-%m") for row in rows)
     charts = {
         "Reports by month": [(m, by_month.get(m, 0)) for m in months],
-        "By category": Counter(row.category for row in rows).most_common(),
+        "By category": [
+            (default_signposting().category_name(c), n) for c, n in Counter(row.category for row in rows).most_common()
+        ],
         "By status": [(status_name(s), n) for s, n in Counter(row.status for row in rows).most_common()],
         "By ward": Counter(row.ward or "Not known" for row in rows).most_common(),
     }

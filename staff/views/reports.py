@@ -12,8 +12,8 @@ from community_safety.channels import CHANNELS
 from community_safety.places import ward_names
 from community_safety.records import audit
 from community_safety.records.database import session_scope
-from community_safety.records.models import CATEGORIES
 from community_safety.records.statuses import REPORT_STATUSES
+from community_safety.signposting import default_signposting
 from community_safety.wording import language_name
 from staff.accounts import active_staff
 from staff.queries import LANGUAGES, SORTS, ReportFilters, find_reports, is_overdue
@@ -52,7 +52,7 @@ def reports():
         page = find_reports(db, filters, current_user.id)
         options = {
             "status": [(key, status.name) for key, status in REPORT_STATUSES.items()],
-            "category": list(CATEGORIES.items()),
+            "category": [(value, category.title) for value, category in default_signposting().categories.items()],
             "ward": [(ward, ward) for ward in ward_names()],
             "language": [(key, language_name(key)) for key in LANGUAGES],
             "channel": [(key, channel.name) for key, channel in CHANNELS.items()],

@@ -82,8 +82,12 @@ def test_a_translation_given_twice_is_refused(tmp_path):
 
 
 def test_every_reply_that_works_without_the_action_server_is_in_bengali():
+    """Except the menu buttons of needs marked as awaiting translation (their English is shown)."""
+    from community_safety.signposting import default_signposting
+
     domain = yaml.safe_load((PROJECT / "domain.yml").read_text())
     translations = default_translations()
+    awaiting = {f"/{name}" for name, need in default_signposting().needs.items() if need.awaiting_translation}
     missing = []
     for name, variants in domain["responses"].items():
         english = [v for v in variants if "condition" not in v][0]
@@ -92,7 +96,9 @@ def test_every_reply_that_works_without_the_action_server_is_in_bengali():
         missing += [
             f"{name}: {b['title']}"
             for b in english.get("buttons") or []
-            if translations.bengali(b["title"]) is None and not b["payload"].startswith("/choose_language")
+            if translations.bengali(b["title"]) is None
+            and not b["payload"].startswith("/choose_language")
+            and b["payload"] not in awaiting
         ]
     assert missing == []
 
@@ -117,9 +123,10 @@ def test_english_words_outweigh_cld3s_guess():
 
 
 def test_the_list_of_what_awaits_review_is_current():
-    from community_safety.translations import AWAITING_REVIEW_DOC, awaiting_review_doc
+    from community_safety.needs import generated_docs
+    from community_safety.translations import AWAITING_REVIEW_DOC
 
-    assert AWAITING_REVIEW_DOC.read_text() == awaiting_review_doc(), "run make needs"
+    assert AWAITING_REVIEW_DOC.read_text() == generated_docs()[AWAITING_REVIEW_DOC], "run make needs"
 
 
 def test_a_translated_message_keeps_the_english_ones_values():
@@ -138,6 +145,8 @@ def test_every_signposting_answer_has_its_bengali():
     translations = default_translations()
     texts = set()
     for need in default_signposting().needs.values():
+        if need.awaiting_translation:  # listed in docs/generated/translations-awaiting-review.md
+            continue
         texts.update(t for t in [need.intro, need.next, need.title] if t)
         for route in need.routes:
             texts.update(t for t in (route.say, route.next) if t)

@@ -44,12 +44,16 @@ def test_every_need_but_danger_to_life_starts_signposting():
 
 
 def test_which_needs_take_a_report_in_the_chat():
-    assert SIGNPOSTING.needs_with_report("incident") == {"report_asb", "hate_crime"}
-    assert {n for n, need in SIGNPOSTING.needs.items() if need.reportable} == {
-        "report_asb",
-        "hate_crime",
-        "community_trigger",
-    }
+    assert {"report_asb", "hate_crime"} <= SIGNPOSTING.needs_with_report("incident")
+    assert "community_trigger" in SIGNPOSTING.needs_with_report("offered")
+    for name, need in SIGNPOSTING.needs.items():
+        if need.reportable:
+            assert need.report_entry.category in SIGNPOSTING.categories, name
+    # Danger to life, and needs answered by other services alone, take no report.
+    assert not SIGNPOSTING.needs["emergency"].reportable and not SIGNPOSTING.needs["homelessness"].reportable
+
+
+CATEGORY = {"title": "Noise nuisance", "open311_service_code": "noise", "counts_toward_case_review": True}
 
 
 @pytest.fixture
@@ -66,6 +70,8 @@ def test_a_new_need_appears_in_every_block_after_make_needs(project_copy):
         **document["needs"]["report_asb"],
         "title": "Noise",
         "button": "Noise at home",
+        "report": {"when": "incident", "category": {**CATEGORY, "name": "noise", "reference_prefix": "NOI"}},
+        "bengali": "awaiting translation",
     }
     document["menus"]["more"].append("noise_nuisance")
     path = project_copy / "signposting.yml"

@@ -329,8 +329,7 @@ def test_staff_admin_sends_checks_and_fetches(db, casework, capsys):
 @pytest.mark.parametrize(
     "change,message",
     [
-        ({"service_codes": {"asb": "asb"}}, "needs a code for hate"),
-        ({"service_codes": {"asb": "a", "hate": "h", "noise": "n"}}, "noise is not one of our categories"),
+        ({"service_codes": {"asb": "asb"}}, "now its open311_service_code"),
         ({"statuses": {"open": "in_progress", "closed": "finished"}}, "finished is not one of ours"),
         ({"updates": {"open": "Looking"}}, "updates needs an entry for closed"),
     ],

@@ -218,3 +218,67 @@ def test_a_status_change_records_who_why_and_what_the_resident_is_told(db):
         assert update_message(change) == (
             f"আপনার রিপোর্ট {report.reference} নিয়ে খবর: We are looking into it.\nঅবস্থা: একজন কেসওয়ার্কার বিষয়টা দেখছেন।"
         )
+
+
+@pytest.fixture
+def needs_file_with_fly_tipping(tmp_path, environment):
+    """The needs file with one more need, fly-tipping, whose reports have a category of their own
+    (FT- references) that does not count toward the ASB case review."""
+    import yaml
+
+    from community_safety.signposting import SIGNPOSTING_FILE, default_signposting
+
+    document = yaml.safe_load(SIGNPOSTING_FILE.read_text())
+    document["needs"]["fly_tipping"] = {
+        "title": "Fly-tipping",
+        "report": {
+            "when": "incident",
+            "category": {
+                "name": "fly_tipping",
+                "title": "Fly-tipping",
+                "reference_prefix": "FT",
+                "open311_service_code": "fly_tipping",
+                "counts_toward_case_review": False,
+            },
+        },
+        "intro": "Thank you for telling me.",
+        "routes": [{"say": "The council's street cleaning team clears it.", "services": ["council_asb_reporting"]}],
+        "next": "Tell me where it is and I'll make a report.",
+        "bengali": "awaiting translation",
+    }
+    document["menus"]["more"].append("fly_tipping")
+    path = tmp_path / "signposting.yml"
+    path.write_text(yaml.safe_dump(document))
+    environment(SIGNPOSTING_FILE=str(path))
+    default_signposting.cache_clear()
+    yield default_signposting()
+    default_signposting.cache_clear()
+
+
+def test_each_report_is_filed_under_its_needs_category(db, needs_file_with_fly_tipping):
+    year = dt.date.today().year
+    with database.session_scope(db) as session:
+
+        def filed(key, need, **fields):
+            return file_report(
+                session,
+                channel="web",
+                channel_user_id="cat",
+                submission_key=key,
+                fields=report_fields(**fields),
+                need=need,
+            )
+
+        tipping = filed("c1", "fly_tipping", location_text="Roman Road")
+        hate = filed("c2", "report_asb", hate_motivated=True, location_text="Bow Road")
+        review = filed("c3", "community_trigger", location_text="Mile End Road")
+        menu = filed("c4", None, location_text="Cable Street")
+        assert (tipping.category, tipping.reference[:8]) == ("fly_tipping", f"FT-{year}")
+        assert (hate.category, hate.reference[:9]) == ("hate", f"ASB-{year}")
+        assert review.category == menu.category == "asb"
+    with database.session_scope(db) as session:
+        # The fly-tipping report is not anti-social behaviour: the case review counts the other three.
+        assert standing_of(session, "web", "cat", RULES).count == 3
+    from community_safety.open311.config import Open311Config
+
+    assert Open311Config.from_file().service_codes == {"asb": "asb", "hate": "hate", "fly_tipping": "fly_tipping"}

@@ -24,5 +24,5 @@ def test_counts_by_category_status_ward_and_overdue(caseworker):
         ).group(1)
 
     assert figure("Spitalfields &amp; Banglatown") == "2" and figure("St Dunstan&#39;s") == "1"
-    assert figure("asb") == "2" and figure("hate") == "1" and figure("New") == "3"
+    assert figure("Anti-social behaviour") == "2" and figure("Hate incident") == "1" and figure("New") == "3"
     assert page.count('class="council-chart__bar"') >= 12 + 2 + 1 + 2
