@@ -5,6 +5,7 @@ and action server over HTTP, reaches the new door and files a report under the n
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from deploy.profile import sqlite_endpoints
 from tests.conftest import PROJECT
 from tests.stack import Conversation, Process, free_port
 
@@ -118,20 +120,27 @@ def what_a_person_edits(project: Path) -> None:
         "hours": "always",
         "audience": "anyone",
         "source": "towerhamlets.gov.uk",
-        "checked": "2026-12-03",
+        "checked": dt.date(2026, 12, 3),
         "confidence": "M",
     }
     services_file.write_text(yaml.safe_dump(services, allow_unicode=True, sort_keys=False))
 
-    examples = "".join(f"    {line}\n" for line in EXAMPLES.strip().splitlines())
+    examples = "".join(f"      {line}\n" for line in EXAMPLES.strip().splitlines())
     (project / "nlu" / "data" / f"{NEED}.yml").write_text(
         f'version: "3.1"\nnlu:\n  - intent: {NEED}\n    examples: |\n{examples}'
     )
 
 
 def make(project: Path, *targets: str) -> subprocess.CompletedProcess:
+    # The copy shares the virtualenv: never reinstall into it from here (an editable install from the
+    # copy would point the project's own packages at the copy). `make test` installed it already.
     result = subprocess.run(
-        ["make", *targets], cwd=project, capture_output=True, text=True, timeout=900, env=dict(os.environ)
+        ["make", "-o", ".venv/.installed", *targets],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=dict(os.environ),
     )
     assert result.returncode == 0, f"make {' '.join(targets)}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return result
@@ -168,6 +177,7 @@ def test_a_person_adds_a_need_in_three_files_and_a_resident_reaches_it(project, 
         "DATA_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'records.db'}",
         "WEB_CHANNEL_SECRET": os.environ["WEB_CHANNEL_SECRET"],
+        "ACTION_SERVER_SECRET": "the copy's own action server secret",
     }
     python = str(project / ".venv" / "bin" / "python")
     subprocess.run(
@@ -186,10 +196,7 @@ def test_a_person_adds_a_need_in_three_files_and_a_resident_reaches_it(project, 
         project,
     )
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(
-        f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp_path / 'tracker.db'}\n"
-    )
+    endpoints.write_text(sqlite_endpoints(f"http://127.0.0.1:{actions_port}/webhook", tmp_path / "tracker.db"))
     rasa = None
     try:
         actions.wait_until(f"http://127.0.0.1:{actions_port}/health")
