@@ -125,7 +125,8 @@ class ValidateReportForm(PatientFormValidation):
         return "validate_report_form"
 
     def questions(self, tracker: Tracker) -> list[str]:
-        return default_reporting().questions_to_ask(report_slots(tracker))
+        category = default_signposting().report_category(tracker.get_slot(NEED_SLOT))
+        return default_reporting().questions_to_ask(report_slots(tracker), skip=category.skip_questions)
 
     def after_danger(self, tracker: Tracker) -> dict[str, Any]:
         # The answers so far wait for when they're safe.

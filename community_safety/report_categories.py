@@ -13,6 +13,7 @@ In a need's entry (data/signposting.yml):
         open311_service_code: asb
         counts_toward_case_review: yes
         also_when: hate_motivated   # optional: a report answered yes to this is filed here, whatever its need
+        skip_questions: [report_targeted]   # optional: the report's questions that don't fit it
 
 or ``category: asb`` to file under a category another need defines.
 """
@@ -27,6 +28,17 @@ from typing import Any
 REPORT_KINDS = ("incident", "offered")
 # What a report's answers may name in `also_when`: the yes/no answers about its impact.
 ANSWERED_FIELDS = ("feels_targeted", "hate_motivated", "health_affected", "children_in_home")
+# The report's questions (data/reporting.yml) a category may leave out; what, where, when, whether it
+# is anonymous and the resident's check before sending are always asked.
+SKIPPABLE_QUESTIONS = (
+    "report_people",
+    "report_targeted",
+    "report_hate",
+    "report_health",
+    "report_children",
+    "report_safe_at_home",
+    "report_agencies",
+)
 
 
 class ReportCategoryError(ValueError):
@@ -41,6 +53,7 @@ class ReportCategory:
     open311_service_code: str
     counts_toward_case_review: bool = True
     also_when: str | None = None
+    skip_questions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,12 @@ def parse_report(need: str, spec: Any) -> tuple[ReportEntry | None, ReportCatego
     also_when = category.get("also_when")
     if also_when is not None and also_when not in ANSWERED_FIELDS:
         raise ReportCategoryError(f"{where}, 'category': also_when is one of {', '.join(ANSWERED_FIELDS)}")
+    skip = category.get("skip_questions") or []
+    wrong = [str(q) for q in skip if q not in SKIPPABLE_QUESTIONS] if isinstance(skip, list) else [str(skip)]
+    if wrong:
+        raise ReportCategoryError(
+            f"{where}, 'category': skip_questions: {', '.join(wrong)} is not one of {', '.join(SKIPPABLE_QUESTIONS)}"
+        )
     defined = ReportCategory(
         name,
         str(category["title"]).strip(),
@@ -88,6 +107,7 @@ def parse_report(need: str, spec: Any) -> tuple[ReportEntry | None, ReportCatego
         str(category["open311_service_code"]).strip(),
         _yes(category.get("counts_toward_case_review", True)),
         also_when,
+        tuple(skip),
     )
     return ReportEntry(when, name), defined
 

@@ -108,9 +108,14 @@ class Reporting:
         """A message, in the resident's language when it is translated (data/bengali.yml), with its values."""
         return default_translations().say(self.messages[key], language).format(**values)
 
-    def questions_to_ask(self, slots: dict[str, Any]) -> list[str]:
-        """All the questions that apply, answered or not (the form asks the first empty one)."""
-        wanted = [q for q in QUESTIONS if not (q == "report_contact" and slots.get("report_anonymous") == "anonymous")]
+    def questions_to_ask(self, slots: dict[str, Any], skip: tuple[str, ...] = ()) -> list[str]:
+        """All the questions that apply, answered or not (the form asks the first empty one). ``skip``:
+        those the report's category leaves out (its `skip_questions` in the needs file)."""
+        wanted = [
+            q
+            for q in QUESTIONS
+            if q not in skip and not (q == "report_contact" and slots.get("report_anonymous") == "anonymous")
+        ]
         if slots.get("report_confirm") == "change":
             wanted.insert(wanted.index("report_confirm"), "report_change")
         return wanted

@@ -185,3 +185,12 @@ def test_the_summary_in_bengali_keeps_the_residents_words_and_says_the_forms_own
 def test_a_bengali_date_answer_fills_the_days():
     answer = read_answer("report_when", "গত সপ্তাহে", TODAY)
     assert (answer.slots["report_date_from"], answer.slots["report_date_to"]) == ("2026-11-16", "2026-11-22")
+
+
+def test_a_category_may_leave_out_the_questions_that_do_not_fit_it():
+    from community_safety.reporting import QUESTIONS, default_reporting
+
+    skip = ("report_targeted", "report_hate")
+    asked = default_reporting().questions_to_ask({}, skip=skip)
+    assert asked == [q for q in QUESTIONS if q not in skip]
+    assert default_reporting().questions_to_ask({}) == list(QUESTIONS)

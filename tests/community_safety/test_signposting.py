@@ -195,6 +195,10 @@ def test_emergency_reply_in_the_domain_begins_with_999():
         (lambda d: d["needs"]["report_asb"]["report"]["category"].update(reference_prefix="a-b"), "capital letters"),
         (lambda d: d["needs"]["hate_crime"]["report"]["category"].update(also_when="shoe_size"), "also_when"),
         (lambda d: d["needs"]["report_asb"].update(bengali="later"), "awaiting translation"),
+        (
+            lambda d: d["needs"]["report_asb"]["report"]["category"].update(skip_questions=["report_location"]),
+            "skip_questions: report_location",
+        ),
         (lambda d: d["needs"]["report_asb"].update(suggested="often"), "suggested"),
         (lambda d: d["menus"]["more"].remove("get_involved"), "get_involved"),
         (lambda d: d["menus"]["more"].append("report_asb"), "report_asb"),
