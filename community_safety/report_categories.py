@@ -25,20 +25,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from community_safety.report_questions import SKIPPABLE
+
 REPORT_KINDS = ("incident", "offered")
 # What a report's answers may name in `also_when`: the yes/no answers about its impact.
 ANSWERED_FIELDS = ("feels_targeted", "hate_motivated", "health_affected", "children_in_home")
-# The report's questions (data/reporting.yml) a category may leave out; what, where, when, whether it
-# is anonymous and the resident's check before sending are always asked.
-SKIPPABLE_QUESTIONS = (
-    "report_people",
-    "report_targeted",
-    "report_hate",
-    "report_health",
-    "report_children",
-    "report_safe_at_home",
-    "report_agencies",
-)
 
 
 class ReportCategoryError(ValueError):
@@ -95,10 +86,10 @@ def parse_report(need: str, spec: Any) -> tuple[ReportEntry | None, ReportCatego
     if also_when is not None and also_when not in ANSWERED_FIELDS:
         raise ReportCategoryError(f"{where}, 'category': also_when is one of {', '.join(ANSWERED_FIELDS)}")
     skip = category.get("skip_questions") or []
-    wrong = [str(q) for q in skip if q not in SKIPPABLE_QUESTIONS] if isinstance(skip, list) else [str(skip)]
+    wrong = [str(q) for q in skip if q not in SKIPPABLE] if isinstance(skip, list) else [str(skip)]
     if wrong:
         raise ReportCategoryError(
-            f"{where}, 'category': skip_questions: {', '.join(wrong)} is not one of {', '.join(SKIPPABLE_QUESTIONS)}"
+            f"{where}, 'category': skip_questions: {', '.join(wrong)} is not one of {', '.join(SKIPPABLE)}"
         )
     defined = ReportCategory(
         name,

@@ -12,6 +12,7 @@ from typing import Any
 
 from community_safety.answers import Answer, plain_words, yes_no
 from community_safety.config_file import read_mapping
+from community_safety.report_questions import QUESTIONS
 from community_safety.settings import settings
 from community_safety.signposting import Prompt
 from community_safety.translations import default_translations
@@ -24,22 +25,6 @@ POSTCODE = re.compile(r"\b([A-Za-z]{1,2}\d[A-Za-z\d]?)\s*(\d[A-Za-z]{2})\b")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,200}\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^\+?[\d ()-]{10,16}$")
 
-# Asked in this order. The impact questions are the council's vulnerability questions.
-QUESTIONS = (
-    "report_description",
-    "report_location",
-    "report_when",
-    "report_people",
-    "report_targeted",
-    "report_hate",
-    "report_health",
-    "report_children",
-    "report_safe_at_home",
-    "report_agencies",
-    "report_anonymous",
-    "report_contact",
-    "report_confirm",
-)
 IMPACT = {
     "report_targeted": "feels_targeted",
     "report_hate": "hate_motivated",
