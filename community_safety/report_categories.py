@@ -120,13 +120,13 @@ def collect_categories(defined: list[tuple[str, ReportCategory]], used: dict[str
 
 
 def category_for(
-    categories: Mapping[str, ReportCategory], entry: ReportEntry | None, fields: Mapping[str, Any]
+    categories: Mapping[str, ReportCategory], entry: ReportEntry | None, fields: Mapping[str, Any], default: str
 ) -> ReportCategory:
     """The category a report is filed under: one its answers call for (``also_when``), else its need's,
-    else the first defined (a report started without a need, from the menu's "report" button)."""
+    else ``default`` (a report started without a need, from the menu's "report" button)."""
     for category in categories.values():
         if category.also_when and fields.get(category.also_when):
             return category
     if entry is not None:
         return categories[entry.category]
-    return next(iter(categories.values()))
+    return categories[default]

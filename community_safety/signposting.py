@@ -231,8 +231,10 @@ class Signposting:
         urgency: tuple[str, ...] = (),
         second_need_first_at: float = 0.3,
         categories: dict[str, ReportCategory] | None = None,
+        default_category: str = "",
     ):
         self.categories = categories or {}
+        self.default_category = default_category
         self.check_reading = check_reading
         self.urgency = urgency
         self._urgency_rank = {name: i for i, name in enumerate(urgency)}
@@ -248,7 +250,7 @@ class Signposting:
     def report_category(self, need: str | None, fields: dict | None = None) -> ReportCategory:
         """The category a report is filed under (report_categories.category_for)."""
         found = self.needs.get(need or "")
-        return category_for(self.categories, found.report_entry if found else None, fields or {})
+        return category_for(self.categories, found.report_entry if found else None, fields or {}, self.default_category)
 
     def category_name(self, category: str | None) -> str:
         """A report's category as staff see it: "Anti-social behaviour"."""
@@ -470,8 +472,12 @@ def load_signposting(
         )
     except ReportCategoryError as error:
         raise SignpostingError(str(error)) from error
-    if not categories:
-        raise SignpostingError(f"{path}: no need takes a report, so no report category is defined")
+    default_category = document.get("report_category_without_a_need")
+    if default_category not in categories:
+        raise SignpostingError(
+            f"report_category_without_a_need: {default_category!r} is not a category a need defines "
+            f"({', '.join(categories) or 'none'})"
+        )
     for need in needs.values():
         for route in need.routes:
             if route.use_need and route.use_need not in needs:
@@ -519,6 +525,7 @@ def load_signposting(
         _parse_urgency(document, needs),
         _confidence(document, "second_need_first_at", 0.3),
         categories,
+        default_category,
     )
 
 

@@ -195,6 +195,7 @@ def test_emergency_reply_in_the_domain_begins_with_999():
         (lambda d: d["needs"]["report_asb"]["report"]["category"].update(reference_prefix="a-b"), "capital letters"),
         (lambda d: d["needs"]["hate_crime"]["report"]["category"].update(also_when="shoe_size"), "also_when"),
         (lambda d: d["needs"]["report_asb"].update(bengali="later"), "awaiting translation"),
+        (lambda d: d.update(report_category_without_a_need="noise"), "report_category_without_a_need: 'noise'"),
         (
             lambda d: d["needs"]["report_asb"]["report"]["category"].update(skip_questions=["report_location"]),
             "skip_questions: report_location",
