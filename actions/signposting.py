@@ -45,7 +45,9 @@ def current_answers(tracker: Tracker) -> dict[str, Any]:
     return {slot: tracker.get_slot(slot) for slot in ANSWERS}
 
 
-def prefilled_answers(need: str, text: str, entities: list[dict[str, Any]]) -> dict[str, Any]:
+def prefilled_answers(
+    need: str, text: str, entities: list[dict[str, Any]], about_known: str | None = None
+) -> dict[str, Any]:
     """Answers the message itself already gives, so the bot doesn't ask what it was told.
 
     Never "is anyone in danger": the bot always asks that when it matters. A mention of children
@@ -53,7 +55,7 @@ def prefilled_answers(need: str, text: str, entities: list[dict[str, Any]]) -> d
     kids have nowhere to sleep" is a parent speaking, and a parent is not a child.
     """
     filled: dict[str, Any] = {}
-    about = read.about_in_message(text)
+    about = read.about_in_message(text) or about_known
     parent = read.speaks_as_parent(text)
     at_risk = {entity.get("value") for entity in entities if entity.get("entity") == "at_risk"}
     if at_risk & {"child", "teenager"} and (not parent or about == "other"):
@@ -97,6 +99,12 @@ class ActionStartSignpost(Action):
         doors = signposting.doors(need, (message.get("story") or {}).get("needs") or [], text)
         need = doors.first or need
         filled = prefilled_answers(need, text, message.get("entities") or [])
+        if need == tracker.get_slot(NEXT_NEED_SLOT):
+            # The need offered next, taken up: the same person and the same story, so what they said
+            # of who it is about, and what the story already told, is not asked again.
+            about = tracker.get_slot("about")
+            told = prefilled_answers(need, opening_message(tracker), [], about_known=about)
+            filled = {**told, **({"about": about} if about else {}), **filled}
         events: list[EventType] = [
             SlotSet(NEED_SLOT, need),
             SlotSet(OTHER_NEEDS_SLOT, list(doors.also)),

@@ -55,7 +55,12 @@ _NARRATION = re.compile(
 # with them ("me and my two kids", "my kids and i", "with my children") the family is the subject.
 _CHILDREN = r"(?:kids?|kiddies|child(?:ren)?|sons?|daughters?|bab(?:y|ies)|toddlers?|little ones|boys|girls)"
 _HAVE = r"(?:\b(?:i|we)\s+(?:have got|have|got)|\b(?:i'?ve|we'?ve)\s+got)"
-_OWN_CHILDREN = re.compile(rf"\b(?:my|our)\s+(?:\w+\s+)?{_CHILDREN}\b|{_HAVE}\s+(?:\w+\s+)?{_CHILDREN}\b")
+_OWN_CHILDREN = re.compile(
+    rf"\b(?:my|our)\s+(?:\w+\s+)?{_CHILDREN}\b|{_HAVE}\s+(?:\w+\s+)?{_CHILDREN}\b|"
+    # "I walked out with the baby", "we left with the kids": leaving or staying somewhere with them.
+    rf"\b(?:i|we)(?:'?ve| have|'m|'re| am| are)?\s+(?:just\s+)?(?:left|walked out|moved out|ran(?: away)?|fled|"
+    rf"got out|escaped|gone|went|came|staying|sleeping)\b[^.]{{0,30}}?\bwith (?:the|my|our)\s+(?:\w+\s+)?{_CHILDREN}\b"
+)
 _WITH_OWN_CHILDREN = re.compile(
     rf"\bme and (?:my|our|the)\s+(?:\w+\s+)?{_CHILDREN}\b|\b(?:my|our)\s+(?:\w+\s+)?{_CHILDREN} and (?:me|i|myself)\b|"
     rf"\bwith (?:my|our)\s+(?:\w+\s+)?{_CHILDREN}\b|\bwe\b.*\b(?:my|our)\s+(?:\w+\s+)?{_CHILDREN}\b|"

@@ -289,3 +289,17 @@ def test_a_typed_answer_to_the_check_is_read_whatever_it_says(domain, typed):
     events, _ = run(ValidateSignpostForm(), domain, the_tracker)
     assert slots_set(events)["need_check"] in ({"no": "_not_this"}.get(typed, "_checked"), None)
     assert slots_set(events)["need_check"] is not None or typed == "checked"
+
+
+def test_the_need_offered_next_keeps_who_it_is_about_and_asks_about_danger_again(domain):
+    """ "he's hit me for years ... nowhere to stay tonight": domestic abuse first (about: the resident);
+    pressing the homelessness button does not ask "about you or someone else?" again."""
+    before = {"need": "domestic_abuse", "next_need": "homelessness", "about": "self", "danger_now": "no"}
+    before["age_group"] = "child"  # inferred, wrongly, from "the baby": not carried
+    events, _ = run(ActionStartSignpost(), domain, tracker(before, parsed("/homelessness", intent="homelessness")))
+    slots = slots_set(events)
+    assert slots["need"] == "homelessness" and slots["about"] == "self" and slots["danger_now"] is None
+    assert slots["age_group"] is None
+    # A need the resident chose themselves, not the one offered: nothing is carried over.
+    events, _ = run(ActionStartSignpost(), domain, tracker(before, parsed("/safeguarding", intent="safeguarding")))
+    assert slots_set(events)["about"] is None

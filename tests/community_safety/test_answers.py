@@ -197,3 +197,19 @@ def test_nowhere_tonight_in_a_first_message(text, expected):
     from community_safety.answers import nowhere_tonight
 
     assert nowhere_tonight(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text,parent",
+    [
+        ("last night I walked out with the baby", True),
+        ("we left with the kids and we're at my sister's", True),
+        ("I'm staying at a friend's with my two children", True),
+        ("I saw a man with the kids by the shops", False),
+        ("the man next door walked out with the baby", False),
+    ],
+)
+def test_leaving_or_staying_somewhere_with_the_children_is_a_parent_speaking(text, parent):
+    from community_safety.answers import speaks_as_parent
+
+    assert speaks_as_parent(text) is parent
