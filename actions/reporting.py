@@ -227,8 +227,8 @@ class ActionSubmitReport(Action):
                 )
                 reference = report.reference
                 # Only anti-social behaviour counts toward the case review (each category says whether it does).
-                counted = default_signposting().categories[report.category].counts_toward_case_review
-                current = None if anonymous or not counted else standing_of(session, channel, user, rules)
+                counted = not anonymous and default_signposting().counts_toward_case_review(report.category)
+                current = standing_of(session, channel, user, rules) if counted else None
         except SQLAlchemyError as error:
             # The error's text can hold the report's words: log only what kind of failure it was.
             logger.error("report could not be saved: %s", type(error).__name__)
@@ -237,10 +237,9 @@ class ActionSubmitReport(Action):
 
         if anonymous:
             tell(dispatcher, tracker, "filed_anonymously", reference=reference)
-        elif current is None:
-            tell(dispatcher, tracker, "filed", reference=reference)
         else:
             tell(dispatcher, tracker, "filed", reference=reference)
+        if current is not None:
             window = rules.window_months
             tell(
                 dispatcher,

@@ -55,10 +55,6 @@ class ReportEntry:
     category: str
 
 
-def _yes(value: Any) -> bool:
-    return value is True or str(value).strip().lower() in ("yes", "true")
-
-
 def parse_report(need: str, spec: Any) -> tuple[ReportEntry | None, ReportCategory | None]:
     """A need's `report:` entry: what it says, and the category it defines (if it defines one)."""
     where = f"signposting need '{need}', field 'report'"
@@ -85,6 +81,9 @@ def parse_report(need: str, spec: Any) -> tuple[ReportEntry | None, ReportCatego
     also_when = category.get("also_when")
     if also_when is not None and also_when not in ANSWERED_FIELDS:
         raise ReportCategoryError(f"{where}, 'category': also_when is one of {', '.join(ANSWERED_FIELDS)}")
+    counts = category.get("counts_toward_case_review", True)
+    if not isinstance(counts, bool):
+        raise ReportCategoryError(f"{where}, 'category': counts_toward_case_review: yes or no")
     skip = category.get("skip_questions") or []
     wrong = [str(q) for q in skip if q not in SKIPPABLE] if isinstance(skip, list) else [str(skip)]
     if wrong:
@@ -96,7 +95,7 @@ def parse_report(need: str, spec: Any) -> tuple[ReportEntry | None, ReportCatego
         str(category["title"]).strip(),
         prefix,
         str(category["open311_service_code"]).strip(),
-        _yes(category.get("counts_toward_case_review", True)),
+        counts,
         also_when,
         tuple(skip),
     )

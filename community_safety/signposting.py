@@ -252,6 +252,11 @@ class Signposting:
         found = self.needs.get(need or "")
         return category_for(self.categories, found.report_entry if found else None, fields or {}, self.default_category)
 
+    def counts_toward_case_review(self, category: str | None) -> bool:
+        """A stored category no longer in the needs file still counts, as every report once did."""
+        known = self.categories.get(category or "")
+        return known is None or known.counts_toward_case_review
+
     def category_name(self, category: str | None) -> str:
         """A report's category as staff see it: "Anti-social behaviour"."""
         known = self.categories.get(category or "")

@@ -64,19 +64,23 @@ def update_message(change: StatusChange) -> str:
     )
 
 
-def undelivered_updates(session: Session, channel: str, channel_user_id: str) -> list[StatusChange]:
-    query = (
+def _undelivered(channel: str):
+    """Updates for residents on this channel that have not reached them, oldest first."""
+    return (
         select(StatusChange)
         .join(Report)
         .join(Resident)
         .where(
             Resident.channel == channel,
-            Resident.channel_user_id == channel_user_id,
             StatusChange.resident_update.is_not(None),
             StatusChange.delivered_at.is_(None),
         )
         .order_by(StatusChange.changed_at, StatusChange.id)
     )
+
+
+def undelivered_updates(session: Session, channel: str, channel_user_id: str) -> list[StatusChange]:
+    query = _undelivered(channel).where(Resident.channel_user_id == channel_user_id)
     return list(session.execute(query).scalars())
 
 
@@ -102,21 +106,9 @@ def due_on_telegram(session: Session, limit: int = 50) -> list[tuple[int, str, s
     """Caseworkers' updates for Telegram residents not yet sent, oldest first: (change id, chat id, message).
     The Telegram bridge sends them (bot/telegram/updates.py); a message waits here while Telegram or the
     bridge is down, so nothing is lost and no staff request waits on Telegram."""
-    query = (
-        select(StatusChange)
-        .join(Report)
-        .join(Resident)
-        .where(
-            Resident.channel == "telegram",
-            StatusChange.resident_update.is_not(None),
-            StatusChange.delivered_at.is_(None),
-        )
-        .order_by(StatusChange.changed_at, StatusChange.id)
-        .limit(limit)
-    )
     return [
         (change.id, change.report.resident.channel_user_id, update_message(change))
-        for change in session.execute(query).scalars()
+        for change in session.execute(_undelivered("telegram").limit(limit)).scalars()
     ]
 
 

@@ -4,16 +4,16 @@ each may do. Run as the database's owner, at every start (`make run` and `make r
 
 from __future__ import annotations
 
+from community_safety.casework import default_casework, months
 from community_safety.records.database import session_scope, upgrade
+from community_safety.records.retention import set_audit_log_retention
+from community_safety.records.roles import RoleError, grant_conversations, grant_records
 from community_safety.settings import settings
 
 
 def set_audit_retention(url: str) -> int:
     """Write data/casework.yml's audit_log_months into the database (as the owner): the database
     then refuses to delete any younger audit entry."""
-    from community_safety.casework import default_casework, months
-    from community_safety.records.retention import set_audit_log_retention
-
     days = months(default_casework().audit_log_months).days
     with session_scope(url) as session:
         set_audit_log_retention(session, days)
@@ -35,8 +35,6 @@ def main(argv: list[str] | None = None) -> None:
     days = set_audit_retention(url)
     print(f"Database is up to date ({url.split('@')[-1]}); audit entries are kept {days} days")
     if args.services_role or args.jobs_role:
-        from community_safety.records.roles import RoleError, grant_conversations, grant_records
-
         if not url.startswith("postgresql"):
             raise SystemExit("--services-role and --jobs-role need PostgreSQL: SQLite has no roles.")
         try:

@@ -170,12 +170,9 @@ def as_incident(report: Report) -> Incident:
 def standing_of(
     session: Session, channel: str, channel_user_id: str, rules: CaseReviewRules, today: dt.date | None = None
 ) -> Standing:
-    categories = default_signposting().categories
+    counts = default_signposting().counts_toward_case_review
     reports = [
-        r
-        for r in reports_of(session, channel, channel_user_id)
-        if r.status not in NOT_COUNTED
-        and (r.category not in categories or categories[r.category].counts_toward_case_review)
+        r for r in reports_of(session, channel, channel_user_id) if r.status not in NOT_COUNTED and counts(r.category)
     ]
     return standing([as_incident(r) for r in reports], rules, today or dt.date.today())
 

@@ -192,6 +192,10 @@ def test_emergency_reply_in_the_domain_begins_with_999():
         ),
         (lambda d: d["needs"]["community_trigger"].update(report=d["needs"]["report_asb"]["report"]), "defined twice"),
         (lambda d: d["needs"]["report_asb"]["report"]["category"].pop("reference_prefix"), "reference_prefix"),
+        (
+            lambda d: d["needs"]["report_asb"]["report"]["category"].update(counts_toward_case_review="often"),
+            "counts_toward_case_review: yes or no",
+        ),
         (lambda d: d["needs"]["report_asb"]["report"]["category"].update(reference_prefix="a-b"), "capital letters"),
         (lambda d: d["needs"]["hate_crime"]["report"]["category"].update(also_when="shoe_size"), "also_when"),
         (lambda d: d["needs"]["report_asb"].update(bengali="later"), "awaiting translation"),
