@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from community_safety.answers import speaks_as_parent
 from community_safety.case_review import CaseReviewRules
 from community_safety.config_file import read_mapping
 from community_safety.report_categories import (
@@ -89,6 +90,9 @@ class Need:
     report_entry: ReportEntry | None = None
     suggested: bool = False  # offered when the bot can't tell what a message is about
     offer_a_person: bool = False  # its reply also offers to talk to a person
+    # Not offered as a second door to a parent whose message is about one of these needs: a family
+    # without a home is not a child on their own (issue #25).
+    not_second_for_a_parent_with: tuple[str, ...] = ()
     # Its words in Bengali are in data/bengali.yml, or await translation (then the Bengali menus show
     # the English words, and the list of translations awaiting review names the need).
     awaiting_translation: bool = False
@@ -305,8 +309,10 @@ class Signposting:
         ``need`` is the message's reading; ``read`` the needs the model found in it (the parse
         result's ``story``, nlu/stories.py), a second need among them. The more urgent of the two
         (`urgency`) comes first when the model gives the second at least `second_need_first_at`, and
-        the other is offered next; danger to life is always first and alone. Needs the message's
-        words name (`also_needs`) are answered in the same reply.
+        the other is offered next; danger to life is always first and alone. A second need is not
+        offered to a parent when the first is one it is `not_second_for_a_parent_with` (a family
+        without a home is not a child on their own). Needs the message's words name
+        (`also_needs`) are answered in the same reply.
         """
         if need not in self.needs:
             return Doors(None)
@@ -321,6 +327,8 @@ class Signposting:
             None,
         )
         first, second = need, found and found["name"]
+        if second and need in self.needs[second].not_second_for_a_parent_with and speaks_as_parent(text):
+            found, second = None, None
         if found:
             confidence = found.get("confidence")
             clear = isinstance(confidence, (int, float)) and confidence >= self.second_need_first_at
@@ -426,6 +434,9 @@ def _parse_need(name: str, spec: object) -> tuple[Need, ReportCategory | None]:
     for flag in ("suggested", "offer_a_person"):
         if not isinstance(spec.get(flag, False), bool):
             raise SignpostingError(f"{where}, field '{flag}': yes or no")
+    not_for_a_parent = spec.get("not_second_for_a_parent_with") or []
+    if not isinstance(not_for_a_parent, list) or not all(isinstance(n, str) for n in not_for_a_parent):
+        raise SignpostingError(f"{where}, field 'not_second_for_a_parent_with': a list of needs")
     if not re.fullmatch(r"[a-z][a-z_]*", name):
         raise SignpostingError(f"{where}: a need's name is its intent, in lower case with underscores")
     return Need(
@@ -439,6 +450,7 @@ def _parse_need(name: str, spec: object) -> tuple[Need, ReportCategory | None]:
         report_entry=report,
         suggested=spec.get("suggested", False),
         offer_a_person=spec.get("offer_a_person", False),
+        not_second_for_a_parent_with=tuple(not_for_a_parent),
         awaiting_translation=bengali == AWAITING_TRANSLATION,
     ), defined
 
@@ -484,6 +496,11 @@ def load_signposting(
             f"({', '.join(categories) or 'none'})"
         )
     for need in needs.values():
+        unknown = [n for n in need.not_second_for_a_parent_with if n not in needs]
+        if unknown:
+            raise SignpostingError(
+                f"signposting need '{need.name}': not_second_for_a_parent_with '{unknown[0]}' is not a need"
+            )
         for route in need.routes:
             if route.use_need and route.use_need not in needs:
                 raise SignpostingError(f"signposting need '{need.name}': use_need '{route.use_need}' is not a need")

@@ -8,6 +8,11 @@ readings of the whole message and of each sentence.
 
 - ``sentences``: where a message's sentences are (full stops, question and exclamation marks,
   the Bengali danda, line breaks), fragments of one or two words kept with their neighbour;
+- ``clauses``: a sentence's clauses, cut before "and", "but", "because", "when" … and at commas
+  where both sides say something on their own ("The mum next door is on heroin | and leaves her
+  two little ones alone"): two needs often share one sentence;
+- ``story_parts``: what the pipeline reads beside the whole message, each sentence's clauses, each
+  marked background when its sentence is;
 - ``is_background``: a sentence that only talks about the past ("two years ago he stabbed me"),
   by the same past and present cues as the safety net (nlu/emergency_language.yml);
 - ``read_story``: the whole message's ranking with each sentence's evidence folded in; danger
@@ -24,6 +29,12 @@ from dataclasses import dataclass, field
 from nlu.components.emergency_language import EmergencyLanguage, load
 
 _SENTENCE_END = re.compile(r"(?<=[.!?।])[\"')\]]*\s+|\s*\n+\s*")
+_JOINING_WORDS = ("and", "but", "so", "because", "cos", "coz", "while", "whilst", "when", "whenever", "then", "plus")
+# Where a clause may end: before a joining word, or at a comma, semicolon or colon.
+# Not before a number: "my boys are 9 and 11" is one clause.
+_CLAUSE_CUT = re.compile(
+    rf"(?:[,;:]\s*|\s+)(?=(?:{'|'.join(_JOINING_WORDS)})\b(?!\s+\d))|[,;:]\s+(?!\d)", re.IGNORECASE
+)
 EMERGENCY = "emergency"
 
 
@@ -33,11 +44,20 @@ class StorySettings:
 
     min_words: int = 12  # shorter messages are read whole only
     max_sentences: int = 8  # the rest of a very long message stays with the last sentence
-    whole_weight: float = 0.7  # the whole message's reading against its clearest sentence's
-    second_need_sentence: float = 0.8  # a sentence must read as the second need at least this clearly
-    second_need_whole: float = 0.02  # ... and the whole message must give it at least this
-    second_need_rank: int = 2  # ... and place it among its likeliest needs, the reading's runner-up or higher
+    # The whole message's reading against its clearest part's (clauses are misread more than sentences).
+    whole_weight: float = 0.9
+    second_need_sentence: float = 0.7  # a part must read as the second need at least this clearly
+    second_need_whole: float = 0.05  # ... and the whole message must give it at least this
+    second_need_rank: int = 3  # ... and place it among its likeliest needs, this high or higher
+    second_need_first_share: float = 0.1  # ... and the part give the first need less than this (else it is its story)
     second_need_runner_up: float = 0.25  # or the whole message's runner-up need at least this
+    # A need offered second only when the whole message reads it too, not one part of it: a child
+    # mentioned ("my boys are 9 and 11") is not a child at risk, and a parent is not a child.
+    careful_second_needs: tuple[str, ...] = ("safeguarding",)
+    careful_second_need_whole: float = 0.1
+    read_clauses: bool = True  # parts are clauses, not whole sentences
+    min_clause_words: int = 4  # words a clause needs on its own, its joining word not counted
+    max_parts: int = 10  # the rest of a very long message stays with the last part
 
 
 @dataclass
@@ -74,6 +94,44 @@ def sentences(text: str, settings: StorySettings = StorySettings()) -> list[str]
     return parts
 
 
+def clauses(sentence: str, settings: StorySettings = StorySettings()) -> list[str]:
+    """A sentence's clauses; the sentence alone when no cut leaves two clauses long enough."""
+
+    def words(piece: str) -> int:
+        said = piece.split()
+        return len(said) - (1 if said and said[0].casefold() in _JOINING_WORDS else 0)
+
+    found, start = [], 0
+    for cut in _CLAUSE_CUT.finditer(sentence):
+        piece, rest = sentence[start : cut.start()].strip(" ,;:"), sentence[cut.start() :].strip(" ,;:")
+        if words(piece) >= settings.min_clause_words and words(rest) >= settings.min_clause_words:
+            found.append(piece)
+            start = cut.start()
+    last = sentence[start:].strip(" ,;:")
+    return [*found, last] if last else found
+
+
+def story_parts(
+    text: str, settings: StorySettings = StorySettings(), language: EmergencyLanguage | None = None
+) -> list[tuple[str, bool]]:
+    """What the pipeline reads beside a long message, each with whether it is background: its
+    sentences, or their clauses; nothing when the message is read whole only."""
+    language = language or load()
+    found = []
+    for sentence in sentences(text, settings):
+        background = is_background(sentence, language)
+        pieces = clauses(sentence, settings) if settings.read_clauses else [sentence]
+        # Background is the sentence's: a clause about the past beside one about now ("he hit me last
+        # night | but he's got his hands round my throat") is one moment told whole.
+        found += [(piece, background) for piece in pieces]
+    if len(found) < 2:
+        return []
+    if len(found) > settings.max_parts:
+        rest = found[settings.max_parts - 1 :]
+        found = [*found[: settings.max_parts - 1], (" ".join(p for p, _ in rest), all(b for _, b in rest))]
+    return found
+
+
 def is_background(sentence: str, language: EmergencyLanguage | None = None) -> bool:
     """A sentence about the past with nothing in it saying it is happening now."""
     language = language or load()
@@ -82,9 +140,10 @@ def is_background(sentence: str, language: EmergencyLanguage | None = None) -> b
 
 def past_set_aside(background: Sequence[bool], text: str, language: EmergencyLanguage | None = None) -> bool:
     """Whether a story's background sentences may be set aside when weighing danger: it has some,
-    and nothing in the whole message says it is happening now."""
+    and some that are not (a story told all in the past is read whole, as a short message is), and
+    nothing in the whole message says it is happening now."""
     language = language or load()
-    return any(background) and not language.says_now(language.normalise(text))
+    return any(background) and not all(background) and not language.says_now(language.normalise(text))
 
 
 def read_story(
@@ -137,11 +196,14 @@ def _second_need(
     )
     likeliest = {name for name, _ in ordered[: settings.second_need_rank]}
     for index, part in enumerate(parts):
-        if not part.ranking:
+        if not part.ranking or part.background:
             continue
         name = max(part.ranking, key=part.ranking.get)
         clear = part.ranking[name] >= settings.second_need_sentence
-        if clear and whole.get(name, 0.0) >= settings.second_need_whole and name in likeliest:
+        careful = name in settings.careful_second_needs
+        enough = settings.careful_second_need_whole if careful else settings.second_need_whole
+        own_story = first is not None and part.ranking.get(first, 0.0) >= settings.second_need_first_share
+        if clear and not own_story and whole.get(name, 0.0) >= enough and name in likeliest:
             candidates.setdefault(name, {"name": name, "confidence": whole.get(name, 0.0), "sentence": index})
     runners_up = [(name, p) for name, p in ordered if name != first]
     if runners_up and runners_up[0][1] >= settings.second_need_runner_up:

@@ -16,12 +16,17 @@ it leaves to the rules and the intent classifier are logged and saved with the m
 the intent classifier said; the parse result says so (``danger_classifier``).
 Messages shorter than ``min_words`` are left to the rules: a short answer such as "myself" or a
 place name carries too little meaning for a sentence model to call it danger.
+
+A long message's parts (nlu/components/story_reader.py), read only to tell danger now from danger
+told about the past, are scored by a second model trained the same way, threshold included, over
+the features less those named in ``parts_read_without`` (as the intent classifier's part model).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -36,6 +41,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from community_safety.languages import OTHER_LANGUAGE_INTENT
 from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, LANGUAGE_FILE, EmergencyLanguage
 from nlu.components.emergency_safety_net import make_emergency
+from nlu.components.example_marks import mark
 from nlu.components.intent_classifier import FeatureScaler
 from nlu.components.resident_language import example_language
 from nlu.components.story_reader import SENTENCE_OF, is_sentence, sentence_messages
@@ -43,6 +49,32 @@ from nlu.stories import past_set_aside
 
 logger = logging.getLogger(__name__)
 WEIGHTS_FILE = "danger_classifier.npz"
+PART = "part_"  # the part model's arrays in the weights file
+
+
+@dataclass
+class DangerReader:
+    """One trained logistic regression, the scaling of its features and its threshold."""
+
+    scaler: FeatureScaler
+    coef: np.ndarray
+    intercept: float
+    threshold: float
+
+    def scores(self, messages: list[Message]) -> np.ndarray:
+        raw = np.asarray(self.scaler.transform(messages) @ self.coef).reshape(-1) + self.intercept
+        return 1.0 / (1.0 + np.exp(-raw))
+
+    def arrays(self, prefix: str = "") -> dict[str, np.ndarray]:
+        arrays = {"coef": self.coef, "intercept": self.intercept, "threshold": self.threshold, **self.scaler.arrays()}
+        return {prefix + name: value for name, value in arrays.items()}
+
+    @classmethod
+    def from_arrays(cls, saved, prefix: str = "") -> DangerReader | None:
+        if prefix + "coef" not in saved:
+            return None
+        own = {name[len(prefix) :]: saved[name] for name in saved if name.startswith(prefix)}
+        return cls(FeatureScaler.from_arrays(own), own["coef"], float(own["intercept"]), float(own["threshold"]))
 
 
 def word_count(text: str) -> int:
@@ -61,6 +93,7 @@ class DangerClassifier(GraphComponent):
             "margin": 0.95,
             "max_false_alarm_share": 0.02,
             "min_words": 3,
+            "parts_read_without": [],
             "random_seed": 2026,
             "language_file": str(LANGUAGE_FILE),
             "other_languages_intents": [OTHER_LANGUAGE_INTENT],
@@ -71,14 +104,16 @@ class DangerClassifier(GraphComponent):
         config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        scaler: FeatureScaler | None = None,
-        coef: np.ndarray | None = None,
-        intercept: float = 0.0,
-        threshold: float = 1.1,
+        whole: DangerReader | None = None,
+        part: DangerReader | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._storage, self._resource = model_storage, resource
-        self._scaler, self._coef, self._intercept, self.threshold = scaler, coef, intercept, threshold
+        self._whole, self._part = whole, part
+
+    @property
+    def threshold(self) -> float:
+        return self._whole.threshold if self._whole else 1.1
 
     @classmethod
     def create(
@@ -91,23 +126,36 @@ class DangerClassifier(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.model_selection import StratifiedKFold
-
         config = self._config
         # English examples only. Trained on the Bengali ones too, it moved: "my friend's boyfriend
         # hits her" reached 999 (Bengali "hitting me now" and "hits me" sit close together in the
         # sentence encoders). Bengali danger has its rules and the intent classifier (tests/nlu/test_bengali.py).
+        # Nor the examples that carry two needs (nlu/data/two_needs.yml): written to share a reading
+        # between needs, they tell much violence as not-now; trained on them, its threshold fell
+        # from 0.268 to 0.191 and "my friend's boyfriend hits her" reached 999.
         examples = [
             e
             for e in training_data.intent_examples
             if e.get(TEXT)
             and e.get(INTENT)
             and example_language(e) is None
+            and mark(e, "also") is None
             and e.get(INTENT) not in config["other_languages_intents"]
         ]
-        self._scaler = FeatureScaler.fit(examples, float(config["dense_weight"]))
-        X = self._scaler.transform(examples)
+        self._whole, report = self._fit(examples, ())
+        leave_out = tuple(config["parts_read_without"] or ())
+        if leave_out:
+            self._part, report["parts"] = self._fit(examples, leave_out)
+        self._persist(report)
+        return self._resource
+
+    def _fit(self, examples: list[Message], leave_out: tuple[str, ...]) -> tuple[DangerReader, dict[str, Any]]:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold
+
+        config = self._config
+        scaler = FeatureScaler.fit(examples, float(config["dense_weight"]), leave_out)
+        X = scaler.transform(examples)
         y = np.array([e.get(INTENT) == config["intent"] for e in examples])
 
         def model():
@@ -117,16 +165,14 @@ class DangerClassifier(GraphComponent):
         folds = StratifiedKFold(int(config["folds"]), shuffle=True, random_state=int(config["random_seed"]))
         for train_index, test_index in folds.split(np.zeros(len(y)), y):
             out_of_fold[test_index] = model().fit(X[train_index], y[train_index]).predict_proba(X[test_index])[:, 1]
-        self.threshold, report = self._choose_threshold(examples, y, out_of_fold)
+        threshold, report = self._choose_threshold(examples, y, out_of_fold)
         logger.info(
-            f"Danger classifier: threshold {self.threshold:.3f}; out of fold it catches "
+            f"Danger classifier{' (parts)' if leave_out else ''}: threshold {threshold:.3f}; out of fold it catches "
             f"{report['rules_miss'] - len(report['left_to_others'])} of the {report['rules_miss']} emergency "
             f"examples the rules miss, and {report['false_alarms']} of {report['others']} other examples reach it."
         )
         final = model().fit(X, y)
-        self._coef, self._intercept = final.coef_[0], float(final.intercept_[0])
-        self._persist(report)
-        return self._resource
+        return DangerReader(scaler, final.coef_[0], float(final.intercept_[0]), threshold), report
 
     def _choose_threshold(self, examples: list[Message], y: np.ndarray, scores: np.ndarray) -> tuple:
         config = self._config
@@ -157,15 +203,11 @@ class DangerClassifier(GraphComponent):
         }
 
     def _persist(self, report: dict[str, Any]) -> None:
-        scaler = self._scaler
+        arrays = self._whole.arrays()
+        if self._part is not None:
+            arrays.update(self._part.arrays(PART))
         with self._storage.write_to(self._resource) as directory:
-            np.savez(
-                directory / WEIGHTS_FILE,
-                coef=self._coef,
-                intercept=self._intercept,
-                threshold=self.threshold,
-                **scaler.arrays(),
-            )
+            np.savez(directory / WEIGHTS_FILE, **arrays)
             (directory / "threshold.json").write_text(json.dumps(report, indent=2))
 
     @classmethod
@@ -180,19 +222,11 @@ class DangerClassifier(GraphComponent):
         with model_storage.read_from(resource) as directory:
             saved = np.load(directory / WEIGHTS_FILE, allow_pickle=False)
             return cls(
-                config,
-                model_storage,
-                resource,
-                FeatureScaler.from_arrays(saved),
-                saved["coef"],
-                float(saved["intercept"]),
-                float(saved["threshold"]),
+                config, model_storage, resource, DangerReader.from_arrays(saved), DangerReader.from_arrays(saved, PART)
             )
 
     def scores(self, messages: list[Message]) -> np.ndarray:
-        return 1.0 / (
-            1.0 + np.exp(-(np.asarray(self._scaler.transform(messages) @ self._coef).reshape(-1) + self._intercept))
-        )
+        return self._whole.scores(messages)
 
     def _danger_only_in_the_past(self, message: Message, scores: dict[int, float]) -> bool:
         """A story whose danger is told only in sentences about the past ("two years ago he stabbed
@@ -201,17 +235,24 @@ class DangerClassifier(GraphComponent):
         background = [part.get(SENTENCE_OF)["background"] for part in parts]
         if not past_set_aside(background, message.get(TEXT) or ""):
             return False
+        reader = self._part or self._whole
         present = [scores.get(id(part), 0.0) for part, past in zip(parts, background, strict=True) if not past]
-        return max(present, default=0.0) < self.threshold
+        return max(present, default=0.0) < reader.threshold
 
     def process(self, messages: list[Message]) -> list[Message]:
-        if self._coef is None:
+        if self._whole is None:
             return messages
         ready = [m for m in messages if word_count(m.get(TEXT)) >= self._config["min_words"]]
         if not ready:
             return messages
-        # A long message's sentences (nlu/components/story_reader.py) are scored in the same batch.
-        scores = {id(message): float(score) for message, score in zip(ready, self.scores(ready), strict=False)}
+        # A long message's parts (nlu/components/story_reader.py) are scored in the same batch, by
+        # the part model when there is one.
+        parts = [m for m in ready if is_sentence(m)] if self._part is not None else []
+        wholes = [m for m in ready if not (parts and is_sentence(m))]
+        scores = {}
+        for reader, batch in ((self._whole, wholes), (self._part, parts)):
+            if batch:
+                scores.update((id(m), float(score)) for m, score in zip(batch, reader.scores(batch), strict=False))
         for message in ready:
             if is_sentence(message):
                 continue

@@ -7,11 +7,21 @@ wording, trains in seconds instead of minutes and answers in well under a millis
 Each featurizer's sentence features are one block: sparse counts become sublinear TF-IDF,
 and every block is scaled to unit length, dense (pretrained) blocks times ``dense_weight``, so
 that no one featurizer drowns the others. The trained weights are saved as plain arrays.
+
+A training example marked ``also: <need>`` (nlu/data/two_needs.yml) carries two needs: it is
+learnt as its intent and as that need, weighted ``second_need_weight`` for the second, so a
+message telling two needs gives both a share of the reading instead of one need all of it.
+
+A long message's parts (its sentences and clauses, nlu/components/story_reader.py) are read by a
+second model over the same features less those named in ``parts_read_without``: an encoder too
+dear to run on every part of a long message (config.yml leaves e5 out, and e5 reads the whole
+message only) is left out of the model that reads them rather than read as zeros.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,12 +31,17 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu.components.example_marks import mark
+from nlu.components.story_reader import is_sentence
+
 logger = logging.getLogger(__name__)
 WEIGHTS_FILE = "intent_classifier.npz"
+PART = "part_"  # the part model's arrays in the weights file
 
 
 def sentence_blocks(message: Message) -> dict[str, Any]:
@@ -53,9 +68,9 @@ class FeatureScaler:
         self.widths = widths  # a featurizer with nothing to say (an empty message) gives zeros
 
     @classmethod
-    def fit(cls, messages: list[Message], dense_weight: float) -> FeatureScaler:
+    def fit(cls, messages: list[Message], dense_weight: float, leave_out: tuple[str, ...] = ()) -> FeatureScaler:
         first = sentence_blocks(messages[0])
-        origins = sorted(first)
+        origins = sorted(origin for origin in first if origin not in leave_out)
         sparse = [scipy.sparse.issparse(first[origin]) for origin in origins]
         widths = [first[origin].shape[-1] for origin in origins]
         idf = []
@@ -122,25 +137,59 @@ class FeatureScaler:
         return scipy.sparse.csr_matrix((values, columns, indptr), shape=(len(messages), sum(self.widths)))
 
 
+@dataclass
+class Reader:
+    """One trained logistic regression and the scaling of its features."""
+
+    scaler: FeatureScaler
+    classes: np.ndarray
+    coef: np.ndarray
+    intercept: np.ndarray
+
+    def probabilities(self, messages: list[Message]) -> np.ndarray:
+        scores = self.scaler.transform(messages) @ self.coef.T + self.intercept
+        scores = np.asarray(scores) - np.max(scores, axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def arrays(self, prefix: str = "") -> dict[str, np.ndarray]:
+        arrays = {"classes": self.classes.astype(str), "coef": self.coef, "intercept": self.intercept}
+        arrays.update(self.scaler.arrays())
+        return {prefix + name: value for name, value in arrays.items()}
+
+    @classmethod
+    def from_arrays(cls, saved, prefix: str = "") -> Reader | None:
+        if prefix + "coef" not in saved:
+            return None
+        own = {name[len(prefix) :]: saved[name] for name in saved if name.startswith(prefix)}
+        return cls(FeatureScaler.from_arrays(own), own["classes"], own["coef"], own["intercept"])
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SentenceIntentClassifier(IntentClassifier, GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"C": 10.0, "dense_weight": 2.0, "max_iter": 3000, "ranking_length": 10, "random_seed": 2026}
+        return {
+            "C": 10.0,
+            "dense_weight": 2.0,
+            "second_need_weight": 0.4,
+            "parts_read_without": [],
+            "max_iter": 3000,
+            "ranking_length": 10,
+            "random_seed": 2026,
+        }
 
     def __init__(
         self,
         config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        scaler: FeatureScaler | None = None,
-        classes: np.ndarray | None = None,
-        coef: np.ndarray | None = None,
-        intercept: np.ndarray | None = None,
+        whole: Reader | None = None,
+        part: Reader | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._storage, self._resource = model_storage, resource
-        self._scaler, self._classes, self._coef, self._intercept = scaler, classes, coef, intercept
+        self._whole, self._part = whole, part
 
     @classmethod
     def create(
@@ -153,29 +202,50 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
+        known = {e.get(INTENT) for e in examples}
+        unknown = sorted({also for e in examples if (also := mark(e, "also")) and also not in known})
+        if unknown:
+            raise RasaException(
+                f"Training examples are marked 'also: {unknown[0]}', which is not an intent in the training data "
+                "(nlu/data/two_needs.yml names a need by its intent)."
+            )
+        self._whole = self._fit(examples, ())
+        leave_out = tuple(self._config["parts_read_without"] or ())
+        self._part = self._fit(examples, leave_out) if leave_out else None
+        self._persist()
+        return self._resource
+
+    def _fit(self, examples: list[Message], leave_out: tuple[str, ...]) -> Reader:
         from sklearn.linear_model import LogisticRegression
 
-        examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
-        self._scaler = FeatureScaler.fit(examples, float(self._config["dense_weight"]))
+        scaler = FeatureScaler.fit(examples, float(self._config["dense_weight"]), leave_out)
+        features = scaler.transform(examples)
+        rows, labels, weights = [], [], []
+        second_weight = float(self._config["second_need_weight"])
+        for row, example in enumerate(examples):
+            also = mark(example, "also")
+            rows.append(row)
+            labels.append(example.get(INTENT))
+            weights.append(1.0 - second_weight if also else 1.0)
+            if also:
+                rows.append(row)
+                labels.append(also)
+                weights.append(second_weight)
         model = LogisticRegression(
             C=float(self._config["C"]),
             max_iter=int(self._config["max_iter"]),
             random_state=int(self._config["random_seed"]),
         )
-        model.fit(self._scaler.transform(examples), [e.get(INTENT) for e in examples])
-        self._classes, self._coef, self._intercept = model.classes_, model.coef_, model.intercept_
-        self._persist()
-        return self._resource
+        model.fit(features[rows], labels, sample_weight=np.array(weights))
+        return Reader(scaler, model.classes_, model.coef_, model.intercept_)
 
     def _persist(self) -> None:
+        arrays = self._whole.arrays()
+        if self._part is not None:
+            arrays.update(self._part.arrays(PART))
         with self._storage.write_to(self._resource) as directory:
-            np.savez(
-                directory / WEIGHTS_FILE,
-                classes=self._classes.astype(str),
-                coef=self._coef,
-                intercept=self._intercept,
-                **self._scaler.arrays(),
-            )
+            np.savez(directory / WEIGHTS_FILE, **arrays)
 
     @classmethod
     def load(
@@ -188,32 +258,25 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
     ) -> SentenceIntentClassifier:
         with model_storage.read_from(resource) as directory:
             saved = np.load(directory / WEIGHTS_FILE, allow_pickle=False)
-            return cls(
-                config,
-                model_storage,
-                resource,
-                FeatureScaler.from_arrays(saved),
-                saved["classes"],
-                saved["coef"],
-                saved["intercept"],
-            )
+            return cls(config, model_storage, resource, Reader.from_arrays(saved), Reader.from_arrays(saved, PART))
 
     def probabilities(self, messages: list[Message]) -> np.ndarray:
-        scores = self._scaler.transform(messages) @ self._coef.T + self._intercept
-        scores = np.asarray(scores) - np.max(scores, axis=1, keepdims=True)
-        exp = np.exp(scores)
-        return exp / exp.sum(axis=1, keepdims=True)
+        return self._whole.probabilities(messages)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        ready = [m for m in messages if m.get(TEXT) is not None] if self._coef is not None else []
-        if not ready:
-            return messages
-        for message, row in zip(ready, self.probabilities(ready), strict=False):
-            ranking = self._ranking(row)
-            message.set(INTENT, ranking[0], add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking[: int(self._config["ranking_length"])], add_to_output=True)
+        ready = [m for m in messages if m.get(TEXT) is not None] if self._whole is not None else []
+        parts = [m for m in ready if is_sentence(m)] if self._part is not None else []
+        wholes = [m for m in ready if not (parts and is_sentence(m))]
+        for reader, batch in ((self._whole, wholes), (self._part, parts)):
+            if not batch:
+                continue
+            for message, row in zip(batch, reader.probabilities(batch), strict=False):
+                ranking = self._ranking(reader, row)
+                message.set(INTENT, ranking[0], add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking[: int(self._config["ranking_length"])], add_to_output=True)
         return messages
 
-    def _ranking(self, row: np.ndarray) -> list[dict[str, Any]]:
+    @staticmethod
+    def _ranking(reader: Reader, row: np.ndarray) -> list[dict[str, Any]]:
         order = np.argsort(-row)
-        return [{INTENT_NAME_KEY: str(self._classes[i]), "confidence": float(row[i])} for i in order]
+        return [{INTENT_NAME_KEY: str(reader.classes[i]), "confidence": float(row[i])} for i in order]

@@ -31,7 +31,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, METADATA, METADATA_EXAMPLE, METADATA_INTENT, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import HashingVectorizer
@@ -49,6 +49,7 @@ from community_safety.languages import (
     transliterate,
 )
 from community_safety.places import default_places
+from nlu.components.example_marks import mark
 
 logger = logging.getLogger(__name__)
 OUTPUT_KEY = PARSE_KEY
@@ -66,25 +67,9 @@ CHOICE = {
 
 
 def example_language(message: Message) -> str | None:
-    """The language a training example is marked with: on the example itself, or on its block
-    (``metadata: {language: ...}``, as nlu/data/bengali/ marks them)."""
-    metadata = message.get(METADATA) or {}
-    if not isinstance(metadata, dict):
-        return None
-    for level in (METADATA_EXAMPLE, METADATA_INTENT):
-        marked = metadata.get(level)
-        if isinstance(marked, dict) and marked.get("language"):
-            return marked["language"]
-    return None
-
-
-def marked_on_the_example(message: Message) -> Message:
-    """The example with its language on itself rather than its block: Rasa's YAML writer gives a
-    whole intent the first example's block metadata, which would mark every emergency Bengali."""
-    language = example_language(message)
-    if language:
-        message.set(METADATA, {METADATA_EXAMPLE: {"language": language}})
-    return message
+    """The language a training example is marked with (``metadata: {language: ...}``, as
+    nlu/data/bengali/ marks its blocks)."""
+    return mark(message, "language")
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True)

@@ -1,16 +1,22 @@
-"""Rasa components: a long message read sentence by sentence as well as whole (nlu/stories.py).
+"""Rasa components: a long message read part by part as well as whole (nlu/stories.py).
 
-``StorySentences`` (after the language component) puts each sentence of a long message into the
-pipeline's list of messages beside it, so every featurizer and classifier after it reads each
-sentence once, in the same batch as the whole message. ``StoryReader`` (after the intent
-classifier, before the fallback) folds the sentences' readings into the message's ranking and
-names a second need when there is one; the danger classifier reads the same sentences to tell
-danger now from danger told about the past. Rasa answers from the first message of the list, the
-resident's own; the sentences are never in the parse result.
+``StorySentences`` (after the language component) puts each part of a long message (the clauses
+of its sentences) into the pipeline's list of messages beside it, so every featurizer and
+classifier after it reads each part once, in the same batch as the whole message; an encoder set
+``read_sentences: false`` reads the whole message only, and the classifiers read the parts with
+models trained without it (``parts_read_without``). ``StoryReader`` (after the intent
+classifier, before the fallback) folds the parts' readings into the message's ranking and names a
+second need when there is one; the danger classifier reads the same parts to tell danger now
+from danger told about the past. Rasa answers from the first message of the list, the
+resident's own; the parts are never in the parse result.
 
-Output (``story`` in the parse result): how many sentences were read, which were only about the
-past, and the needs found (the message's reading first, then a second need if any), each with
-the whole message's confidence and the sentence that told it.
+Output (``story`` in the parse result): how many parts (clauses of its sentences) were read, which
+were only about the past, and the needs found (the message's reading first, then a second need if
+any), each with the whole message's confidence and the part that told it.
+
+``TwoNeedsTogether`` (after Rasa's FallbackClassifier) undoes its "ambiguous" fallback for a
+message the story reader read as two needs at once: two needs close together are both, not one
+or the other, when together they are a sure reading (signposting.yml's `check_reading`).
 """
 
 from __future__ import annotations
@@ -22,13 +28,14 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME as FALLBACK
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from community_safety.signposting import default_signposting
 from nlu.components.emergency_language import load
-from nlu.stories import SentenceReading, StorySettings, is_background, read_story, sentences
+from nlu.stories import SentenceReading, StorySettings, read_story, story_parts
 
 STORY_KEY = "story"
 # On the resident's message, its sentences' messages; on each of those, which sentence it is.
@@ -77,13 +84,12 @@ class StorySentences(GraphComponent):
             text = message.get(TEXT)
             if not isinstance(text, str) or text.startswith("/") or is_sentence(message):
                 continue
-            parts = sentences(text, self._settings)
-            if len(parts) < 2:
-                continue
             own = [
-                Message(data={TEXT: part, SENTENCE_OF: {"index": i, "background": is_background(part, language)}})
-                for i, part in enumerate(parts)
+                Message(data={TEXT: part, SENTENCE_OF: {"index": i, "background": background}})
+                for i, (part, background) in enumerate(story_parts(text, self._settings, language))
             ]
+            if not own:
+                continue
             message.set(SENTENCES, own)
             added += own
         return [*messages, *added]
@@ -126,13 +132,42 @@ class StoryReader(GraphComponent):
             message.set(
                 STORY_KEY,
                 {
-                    "sentences": len(parts) or 1,
+                    "parts": len(parts) or 1,
                     "background": story.background,
                     "needs": [{**need, "confidence": round(need["confidence"], 4)} for need in story.needs],
                     "danger_only_in_background": story.danger_only_in_background,
                 },
                 add_to_output=True,
             )
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class TwoNeedsTogether(GraphComponent):
+    def __init__(self, sure: float) -> None:
+        self._sure = sure
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TwoNeedsTogether:
+        return cls(default_signposting().check_reading)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            needs = [need.get("name") for need in (message.get(STORY_KEY) or {}).get("needs") or []]
+            if len(needs) != 2 or (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != FALLBACK:
+                continue
+            ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry[INTENT_NAME_KEY] != FALLBACK]
+            top = ranking[:2]
+            together = sum(entry["confidence"] for entry in top)
+            if {entry[INTENT_NAME_KEY] for entry in top} == set(needs) and together >= self._sure:
+                message.set(INTENT, top[0], add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
 
 

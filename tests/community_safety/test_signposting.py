@@ -205,6 +205,11 @@ def test_emergency_reply_in_the_domain_begins_with_999():
             "skip_questions: report_location",
         ),
         (lambda d: d["needs"]["report_asb"].update(suggested="often"), "suggested"),
+        (
+            lambda d: d["needs"]["safeguarding"].update(not_second_for_a_parent_with=["housing"]),
+            "not_second_for_a_parent_with 'housing' is not a need",
+        ),
+        (lambda d: d["needs"]["safeguarding"].update(not_second_for_a_parent_with="housing"), "a list of needs"),
         (lambda d: d["menus"]["more"].remove("get_involved"), "get_involved"),
         (lambda d: d["menus"]["more"].append("report_asb"), "report_asb"),
         (lambda d: d["menus"]["main"].append("parking"), "parking"),
@@ -232,6 +237,18 @@ def test_a_faint_second_need_is_offered_after_the_first():
     read = [{"name": "report_asb", "confidence": 0.8}, {"name": "safeguarding", "confidence": 0.1}]
     doors = SIGNPOSTING.doors("report_asb", read, "")
     assert (doors.first, doors.next) == ("report_asb", "safeguarding")
+
+
+def test_a_family_without_a_home_is_not_offered_childrens_social_care():
+    read = [{"name": "homelessness", "confidence": 0.5}, {"name": "safeguarding", "confidence": 0.3}]
+    parent = "I'm a single dad and the landlord wants us out. My boys are 9 and 11."
+    assert SIGNPOSTING.doors("homelessness", read, parent).all == ["homelessness"]
+    # A child on their own, or a parent whose message is about their child at risk, still is.
+    alone = "A girl of about 15 has been sleeping in the park and says she can't go home."
+    assert SIGNPOSTING.doors("homelessness", read, alone).all == ["safeguarding", "homelessness"]
+    at_risk = [{"name": "safeguarding", "confidence": 0.6}, {"name": "homelessness", "confidence": 0.3}]
+    worried = "My 16 year old was kicked out by his dad and older lads are getting him to carry drugs."
+    assert SIGNPOSTING.doors("safeguarding", at_risk, worried).all == ["safeguarding", "homelessness"]
 
 
 def test_danger_to_life_is_answered_alone():

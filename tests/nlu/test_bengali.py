@@ -145,7 +145,8 @@ def test_cross_validation_folds_keep_each_examples_language(tmp_path):
     from rasa.shared.nlu.training_data.loading import load_data
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    from nlu.components.resident_language import example_language, marked_on_the_example
+    from nlu.components.example_marks import marked_on_the_example
+    from nlu.components.resident_language import example_language
 
     examples = load_data(str(PROJECT / "nlu" / "data")).intent_examples
     before = {e.get("text"): example_language(e) for e in examples if e.get("intent") == "emergency"}

@@ -13,6 +13,8 @@ DANGER = [
     # 999 signs, suicide warning signs.
     ("the sockets are sparking and there's water everywhere", "hazard_now"),
     ("water is pouring onto the fuse box", "hazard_now"),
+    ("my little girl is 6 and she's gone missing from the park", "attack_happening_now"),
+    ("our son is only 8 and he's been missing since school finished", "attack_happening_now"),
     ("our flat is filling with water", "hazard_now"),
     ("he's about to attack me", "attack_happening_now"),
     ("he's coming for me", "attack_happening_now"),
@@ -78,6 +80,8 @@ NOT_DANGER = [
     "fireworks every night",
     "i found a knife in the park",
     "my dad had a heart attack last year and now he can't manage the stairs",
+    "my daughter is 14 and she's been missing school for weeks",
+    "my son went missing for a night last year but he came home safe",
     "",
     "   ",
 ]

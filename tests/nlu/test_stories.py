@@ -3,10 +3,21 @@ the past, and how the sentences' readings make the message's needs. Plain functi
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nlu.stories import SentenceReading, StorySettings, is_background, read_story, sentences
+from nlu.stories import (
+    SentenceReading,
+    StorySettings,
+    clauses,
+    is_background,
+    past_set_aside,
+    read_story,
+    sentences,
+    story_parts,
+)
 
 NEEDS = frozenset({"emergency", "report_asb", "homelessness", "domestic_abuse", "safeguarding", "substance_misuse"})
 STORY = "Since the spring the man upstairs plays music until 4am. When I knocked he swore at me. My kids are exhausted."
@@ -48,6 +59,66 @@ def test_a_very_long_message_keeps_the_rest_in_its_last_sentence():
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
 def test_no_word_is_ever_lost(text):
     assert " ".join(sentences(text)).split() == text.split()
+
+
+def test_two_needs_in_one_sentence_are_two_clauses():
+    assert clauses("The mum next door is on heroin and leaves her two little ones alone in the flat for hours.") == [
+        "The mum next door is on heroin",
+        "and leaves her two little ones alone in the flat for hours.",
+    ]
+    assert clauses("He shouts at me, he took my bank card and now he says I have to leave the flat.") == [
+        "He shouts at me",
+        "he took my bank card",
+        "and now he says I have to leave the flat.",
+    ]
+
+
+def test_a_clause_says_something_on_its_own():
+    # Not cut where one side would be a few words, nor inside a list of numbers.
+    assert clauses("Me and my kids have nowhere to go tonight.") == ["Me and my kids have nowhere to go tonight."]
+    assert clauses("My boys are 9 and 11 and their school is round the corner.") == [
+        "My boys are 9 and 11",
+        "and their school is round the corner.",
+    ]
+    assert clauses("I'm scared, please help.") == ["I'm scared, please help."]
+
+
+def test_a_clause_is_background_when_its_sentence_is():
+    text = "Two years ago he stabbed me and he nearly killed me. He is getting out next month and he knows where I am."
+    assert story_parts(text) == [
+        ("Two years ago he stabbed me", True),
+        ("and he nearly killed me.", True),
+        ("He is getting out next month", False),
+        ("and he knows where I am.", False),
+    ]
+    # A clause about the past beside one about now is one moment told whole; and a story whose
+    # every part is about the past is read whole, its danger not set aside.
+    one_moment = (
+        "He hit me last night and I thought it was over, but he's just come back with his hands round my throat."
+    )
+    assert not any(background for _, background in story_parts(one_moment))
+    all_past = "He hit me last night and I thought it was over, then he came back and put his hands round my throat."
+    told = story_parts(all_past)
+    assert all(background for _, background in told) and not past_set_aside([b for _, b in told], all_past)
+
+
+def test_a_short_message_has_no_parts():
+    assert story_parts("he hit me and took my phone") == []
+    assert story_parts("") == []
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
+def test_no_word_is_lost_from_the_parts(text):
+    found = story_parts(text)
+    if found:
+        said = re.sub(r"[,;:]", " ", " ".join(part for part, _ in found)).split()
+        assert said == re.sub(r"[,;:]", " ", text).split()
+
+
+def test_a_story_told_all_in_the_past_is_read_whole():
+    assert past_set_aside([True, False], "Two years ago he stabbed me. He is getting out next month.")
+    assert not past_set_aside([True, True], "He stabbed me two years ago and last year he went to prison.")
+    assert not past_set_aside([True, False], "Two years ago he stabbed me. He's just turned up at my door.")
 
 
 def test_sentences_about_the_past_are_background():
@@ -128,3 +199,38 @@ def test_danger_to_life_comes_alone():
 def test_only_needs_are_second_needs():
     whole = {"report_asb": 0.6, "greet": 0.35, "homelessness": 0.05}
     assert [need["name"] for need in read_story(whole, [], NEEDS, "").needs] == ["report_asb"]
+
+
+def test_a_background_part_brings_no_second_need():
+    whole = {"domestic_abuse": 0.8, "report_crime": 0.1, "emergency": 0.05, "report_asb": 0.05}
+    parts = [
+        reading("Last year he smashed my car.", True, report_crime=0.95),
+        reading("He still sends me messages every night.", False, domestic_abuse=0.9),
+    ]
+    assert [need["name"] for need in read_story(whole, parts, NEEDS, "").needs] == ["domestic_abuse"]
+
+
+def test_a_child_mentioned_is_not_a_child_at_risk():
+    # A parent telling their children's ages is not offered children's social care on that clause
+    # alone; the whole message must read it too.
+    parts = [
+        reading("Our landlord has served us notice", False, homelessness=0.95),
+        reading("and my boys are 9 and 11.", False, safeguarding=0.97),
+    ]
+    calm = {"homelessness": 0.9, "safeguarding": 0.05, "report_asb": 0.03, "emergency": 0.02}
+    assert [need["name"] for need in read_story(calm, parts, NEEDS, "").needs] == ["homelessness"]
+    worried = {"homelessness": 0.7, "safeguarding": 0.15, "report_asb": 0.1, "emergency": 0.05}
+    assert [need["name"] for need in read_story(worried, parts, NEEDS, "").needs] == ["homelessness", "safeguarding"]
+
+
+def test_a_part_the_first_need_also_reads_is_its_story():
+    # "I have two kids who can't sleep" in a noise story: read as homelessness alone, but the noise
+    # reading has a share of it too, so it is the noise story's impact, not a second need.
+    whole = {"report_asb": 0.9, "homelessness": 0.06, "domestic_abuse": 0.02, "emergency": 0.02}
+    impact = [
+        reading("The man downstairs plays music until 4am.", False, report_asb=0.97),
+        reading("I have two kids who can't sleep.", False, homelessness=0.83, report_asb=0.15),
+    ]
+    assert [need["name"] for need in read_story(whole, impact, NEEDS, "").needs] == ["report_asb"]
+    second = [impact[0], reading("We have to be out of the flat on Friday.", False, homelessness=0.9, report_asb=0.02)]
+    assert [need["name"] for need in read_story(whole, second, NEEDS, "").needs] == ["report_asb", "homelessness"]

@@ -136,7 +136,7 @@ def test_misspelt_danger_is_still_an_emergency(parse, text):
 
 
 # --- stories, two needs and danger however typed (issue #25) ---------------------------------------
-MIN_TWO_DOORS_REACHED = 0.35  # `make eval` measures 0.455 on evaluation/two_needs.yml
+MIN_TWO_DOORS_REACHED = 0.55  # `make eval` measures 0.606 on evaluation/two_needs.yml
 NEW_SETS = ("families", "past_and_present", "danger_spellings")
 
 
@@ -163,7 +163,7 @@ def test_the_new_sets_are_not_copied_from_training(new_sets):
         for texts in read_nlu_examples(path).values():
             training.update(t.lower() for t in texts)
     texts = [t for examples in new_sets.values() for ts in examples.values() for t in ts]
-    for name in ("two_needs", "two_needs_fresh"):
+    for name in ("two_needs", "two_needs_fresh", "two_needs_third"):
         two_needs = yaml.safe_load((PROJECT / "evaluation" / f"{name}.yml").read_text(encoding="utf-8"))["messages"]
         texts += [m["text"] for m in two_needs]
     assert [t for t in texts if t.lower() in training] == []
@@ -177,7 +177,8 @@ def test_a_long_story_is_read_sentence_by_sentence(parse):
     )
     result = parse(text)
     assert result["intent"]["name"] == "report_asb", result["intent_ranking"][:3]
-    assert result["story"]["sentences"] == 3 and result["story"]["background"] == [0]
+    # Four parts: the first sentence's two clauses (both about since last summer), then the others.
+    assert result["story"]["parts"] == 4 and result["story"]["background"] == [0, 1]
     assert [need["name"] for need in result["story"]["needs"]] == ["report_asb"]
     assert "story_sentences" not in result  # the sentences' own messages stay inside the pipeline
 
@@ -195,6 +196,36 @@ def test_the_same_story_told_as_happening_now_is_danger(parse):
     result = parse(
         "Two years ago my ex stabbed me in the arm and he went to prison for it. "
         "He got out last week and he's outside my door right now."
+    )
+    assert result["intent"]["name"] == "emergency"
+
+
+def test_two_needs_in_one_sentence_reach_both_doors(parse):
+    from community_safety.signposting import default_signposting
+
+    text = "My neighbour is on crack most days and leaves her kids of 3 and 5 on their own all evening."
+    result = parse(text)
+    doors = default_signposting().doors(result["intent"]["name"], result["story"]["needs"], text)
+    assert doors.all == ["safeguarding", "substance_misuse"], result["intent_ranking"][:3]
+
+
+def test_a_parent_with_children_and_no_home_is_not_sent_to_childrens_social_care(parse):
+    from community_safety.signposting import default_signposting
+
+    text = (
+        "I'm a mum of two and the housing association has told us to leave by March. "
+        "My girls are 6 and 8 and I've no idea where we'll go."
+    )
+    result = parse(text)
+    doors = default_signposting().doors(result["intent"]["name"], result["story"]["needs"], text)
+    assert doors.all == ["homelessness"], result["intent_ranking"][:3]
+
+
+def test_danger_now_told_after_last_night_is_danger(parse):
+    # One sentence, its first clause about last night: the story turns to now ("he's just come back").
+    result = parse(
+        "My husband hit me last night and I thought it was over, but he's just come back drunk "
+        "and he's got his hands round my throat."
     )
     assert result["intent"]["name"] == "emergency"
 
