@@ -4,6 +4,7 @@ anything else that runs parts of the stack as separate processes."""
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -19,7 +20,25 @@ VENV_BIN = PROJECT / ".venv" / "bin"
 START_TIMEOUT = 180
 
 
+# Below the range the kernel hands outgoing connections (32768-60999 by default): a port from that
+# range, free when chosen, was taken by a client connection before the server bound it (a CI run's
+# "address already in use", 2026-12-03).
+_PORTS = range(20_000, 32_000)
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
+    for _ in range(500):
+        port = random.choice(_PORTS)
+        if port in _handed_out:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

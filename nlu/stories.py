@@ -47,7 +47,7 @@ class StorySettings:
     # The whole message's reading against its clearest part's (clauses are misread more than sentences).
     whole_weight: float = 0.9
     second_need_sentence: float = 0.7  # a part must read as the second need at least this clearly
-    second_need_whole: float = 0.05  # ... and the whole message must give it at least this
+    second_need_whole: float = 0.02  # ... and the whole message must give it at least this
     second_need_rank: int = 3  # ... and place it among its likeliest needs, this high or higher
     second_need_first_share: float = 0.1  # ... and the part give the first need less than this (else it is its story)
     second_need_runner_up: float = 0.25  # or the whole message's runner-up need at least this
