@@ -42,7 +42,7 @@ from community_safety.languages import OTHER_LANGUAGE_INTENT
 from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, LANGUAGE_FILE, EmergencyLanguage
 from nlu.components.emergency_safety_net import make_emergency
 from nlu.components.example_marks import mark
-from nlu.components.intent_classifier import FeatureScaler
+from nlu.components.intent_classifier import FeatureScaler, batches_by_model, saved_with_prefix
 from nlu.components.resident_language import example_language
 from nlu.components.story_reader import SENTENCE_OF, is_sentence, sentence_messages
 from nlu.stories import past_set_aside
@@ -71,10 +71,10 @@ class DangerReader:
 
     @classmethod
     def from_arrays(cls, saved, prefix: str = "") -> DangerReader | None:
-        if prefix + "coef" not in saved:
-            return None
-        own = {name[len(prefix) :]: saved[name] for name in saved if name.startswith(prefix)}
-        return cls(FeatureScaler.from_arrays(own), own["coef"], float(own["intercept"]), float(own["threshold"]))
+        own = saved_with_prefix(saved, prefix)
+        return own and cls(
+            FeatureScaler.from_arrays(own), own["coef"], float(own["intercept"]), float(own["threshold"])
+        )
 
 
 def word_count(text: str) -> int:
@@ -225,9 +225,6 @@ class DangerClassifier(GraphComponent):
                 config, model_storage, resource, DangerReader.from_arrays(saved), DangerReader.from_arrays(saved, PART)
             )
 
-    def scores(self, messages: list[Message]) -> np.ndarray:
-        return self._whole.scores(messages)
-
     def _danger_only_in_the_past(self, message: Message, scores: dict[int, float]) -> bool:
         """A story whose danger is told only in sentences about the past ("two years ago he stabbed
         me"), with no sentence about now reaching the threshold and nothing saying it is happening now."""
@@ -247,12 +244,9 @@ class DangerClassifier(GraphComponent):
             return messages
         # A long message's parts (nlu/components/story_reader.py) are scored in the same batch, by
         # the part model when there is one.
-        parts = [m for m in ready if is_sentence(m)] if self._part is not None else []
-        wholes = [m for m in ready if not (parts and is_sentence(m))]
         scores = {}
-        for reader, batch in ((self._whole, wholes), (self._part, parts)):
-            if batch:
-                scores.update((id(m), float(score)) for m, score in zip(batch, reader.scores(batch), strict=False))
+        for reader, batch in batches_by_model(ready, self._whole, self._part):
+            scores.update((id(m), float(score)) for m, score in zip(batch, reader.scores(batch), strict=False))
         for message in ready:
             if is_sentence(message):
                 continue

@@ -137,6 +137,24 @@ class FeatureScaler:
         return scipy.sparse.csr_matrix((values, columns, indptr), shape=(len(messages), sum(self.widths)))
 
 
+def saved_with_prefix(saved, prefix: str) -> dict[str, np.ndarray] | None:
+    """The arrays a model saved under ``prefix`` in a weights file, the prefix taken off; None
+    when it saved none (a model trained without a part model)."""
+    if prefix + "coef" not in saved:
+        return None
+    return {name[len(prefix) :]: saved[name] for name in saved if name.startswith(prefix)}
+
+
+def batches_by_model(messages: list[Message], whole, part) -> list[tuple[Any, list[Message]]]:
+    """Each model with the messages it reads: a long message's parts go to the part model when
+    there is one, everything else to the whole-message model."""
+    if part is None:
+        return [(whole, messages)] if messages else []
+    parts = [m for m in messages if is_sentence(m)]
+    wholes = [m for m in messages if not is_sentence(m)]
+    return [(model, batch) for model, batch in ((whole, wholes), (part, parts)) if batch]
+
+
 @dataclass
 class Reader:
     """One trained logistic regression and the scaling of its features."""
@@ -159,10 +177,35 @@ class Reader:
 
     @classmethod
     def from_arrays(cls, saved, prefix: str = "") -> Reader | None:
-        if prefix + "coef" not in saved:
+        own = saved_with_prefix(saved, prefix)
+        if own is None:
             return None
-        own = {name[len(prefix) :]: saved[name] for name in saved if name.startswith(prefix)}
         return cls(FeatureScaler.from_arrays(own), own["classes"], own["coef"], own["intercept"])
+
+
+@dataclass
+class TrainingRows:
+    """Which example each training row is, its label and its weight."""
+
+    rows: list[int]
+    labels: list[str]
+    weights: np.ndarray
+
+
+def two_need_rows(examples: list[Message], second_weight: float) -> TrainingRows:
+    """One row per example, and a second row for an example marked ``also: <need>``: learnt as
+    its intent at 1 - ``second_weight`` and as the other need at ``second_weight``."""
+    rows, labels, weights = [], [], []
+    for row, example in enumerate(examples):
+        also = mark(example, "also")
+        rows.append(row)
+        labels.append(example.get(INTENT))
+        weights.append(1.0 - second_weight if also else 1.0)
+        if also:
+            rows.append(row)
+            labels.append(also)
+            weights.append(second_weight)
+    return TrainingRows(rows, labels, np.array(weights))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -203,41 +246,30 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
-        known = {e.get(INTENT) for e in examples}
-        unknown = sorted({also for e in examples if (also := mark(e, "also")) and also not in known})
+        rows = two_need_rows(examples, float(self._config["second_need_weight"]))
+        unknown = sorted(set(rows.labels) - {e.get(INTENT) for e in examples})
         if unknown:
             raise RasaException(
                 f"Training examples are marked 'also: {unknown[0]}', which is not an intent in the training data "
                 "(nlu/data/two_needs.yml names a need by its intent)."
             )
-        self._whole = self._fit(examples, ())
+        self._whole = self._fit(examples, rows, ())
         leave_out = tuple(self._config["parts_read_without"] or ())
-        self._part = self._fit(examples, leave_out) if leave_out else None
+        self._part = self._fit(examples, rows, leave_out) if leave_out else None
         self._persist()
         return self._resource
 
-    def _fit(self, examples: list[Message], leave_out: tuple[str, ...]) -> Reader:
+    def _fit(self, examples: list[Message], rows: TrainingRows, leave_out: tuple[str, ...]) -> Reader:
         from sklearn.linear_model import LogisticRegression
 
         scaler = FeatureScaler.fit(examples, float(self._config["dense_weight"]), leave_out)
         features = scaler.transform(examples)
-        rows, labels, weights = [], [], []
-        second_weight = float(self._config["second_need_weight"])
-        for row, example in enumerate(examples):
-            also = mark(example, "also")
-            rows.append(row)
-            labels.append(example.get(INTENT))
-            weights.append(1.0 - second_weight if also else 1.0)
-            if also:
-                rows.append(row)
-                labels.append(also)
-                weights.append(second_weight)
         model = LogisticRegression(
             C=float(self._config["C"]),
             max_iter=int(self._config["max_iter"]),
             random_state=int(self._config["random_seed"]),
         )
-        model.fit(features[rows], labels, sample_weight=np.array(weights))
+        model.fit(features[rows.rows], rows.labels, sample_weight=rows.weights)
         return Reader(scaler, model.classes_, model.coef_, model.intercept_)
 
     def _persist(self) -> None:
@@ -260,16 +292,9 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
             saved = np.load(directory / WEIGHTS_FILE, allow_pickle=False)
             return cls(config, model_storage, resource, Reader.from_arrays(saved), Reader.from_arrays(saved, PART))
 
-    def probabilities(self, messages: list[Message]) -> np.ndarray:
-        return self._whole.probabilities(messages)
-
     def process(self, messages: list[Message]) -> list[Message]:
         ready = [m for m in messages if m.get(TEXT) is not None] if self._whole is not None else []
-        parts = [m for m in ready if is_sentence(m)] if self._part is not None else []
-        wholes = [m for m in ready if not (parts and is_sentence(m))]
-        for reader, batch in ((self._whole, wholes), (self._part, parts)):
-            if not batch:
-                continue
+        for reader, batch in batches_by_model(ready, self._whole, self._part):
             for message, row in zip(batch, reader.probabilities(batch), strict=False):
                 ranking = self._ranking(reader, row)
                 message.set(INTENT, ranking[0], add_to_output=True)
