@@ -192,6 +192,15 @@ class Settings(BaseSettings):
     jobs_purge_every_seconds: float = Field(
         3600, gt=0, description="How often the scheduler applies the retention periods (data/casework.yml)."
     )
+    jobs_review_every_seconds: float = Field(
+        300, gt=0, description="How often the scheduler adds quiet conversations' messages to the review queue."
+    )
+    review_sample_share: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="The share of messages the bot was sure of that also go to the review queue (0 to 1).",
+    )
     # --- staff and deployment --------------------------------------------------------------------
     staff_sign_ins_per_minute: int = Field(
         10, ge=1, description="Sign-in attempts a minute from one address, in each web server process."

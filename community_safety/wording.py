@@ -101,8 +101,22 @@ def duration(seconds: float | None) -> str:
     return f"{seconds // 60} min" if seconds < 3600 or seconds % 3600 else f"{seconds // 3600} h"
 
 
+def sent_at(value: float | None) -> str:
+    """A conversation store's time (seconds, UTC) as staff read times: "26 Nov 2026 14:05"."""
+    if value is None:
+        return ""
+    return moment(dt.datetime.fromtimestamp(value, dt.timezone.utc).replace(tzinfo=None))
+
+
+def percent(value: float | None) -> str:
+    """0.734 -> "73%"."""
+    return "" if value is None else f"{round(value * 100)}%"
+
+
 FILTERS = {
     "duration": duration,
+    "sent_at": sent_at,
+    "percent": percent,
     "status_name": status_name,
     "status_for_resident": status_for_resident,
     "status_tag": status_tag,

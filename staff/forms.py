@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, PasswordField, SelectField, TextAreaField
+from wtforms import DateField, EmailField, PasswordField, RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from community_safety.records.models import DECISIONS, PRIORITIES
@@ -59,3 +59,23 @@ class DecisionForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that changes data: only the CSRF token."""
+
+
+class ReviewAnswerForm(FlaskForm):
+    """What a message to review was about: its choices come from the needs file (review/queue.py)."""
+
+    needs = SelectMultipleField("What was this message about?", choices=[], validate_choice=False)
+
+
+REMOVAL_REASONS = {
+    "names_someone": "It still says who someone is",
+    "not_a_message": "It isn't a resident telling us something (a test, a mistake)",
+}
+
+
+class RemoveReviewForm(FlaskForm):
+    why = RadioField(
+        "Why remove it?",
+        choices=list(REMOVAL_REASONS.items()),
+        validators=[DataRequired("Choose why the message should be removed")],
+    )

@@ -19,6 +19,7 @@ from community_safety.records.retention import (
     purge_sign_in_failures,
     purge_staff_sessions,
 )
+from community_safety.review.queue import purge_review_items
 from community_safety.settings import settings
 
 # The scheduler's scrub reads again the last hour of what it already read: a turn's events are
@@ -35,6 +36,8 @@ def purge_records(now: dt.datetime | None = None, dry_run: bool = False, actor: 
                                      dry_run=dry_run)  # fmt: skip
         # Live chats go with the conversations they were part of; residents with none left go after.
         counts.update(purge_live_chats(db, conversations_before, dry_run=dry_run))
+        # Messages to review go with their conversations, unless a caseworker has labelled them.
+        counts.update(purge_review_items(db, conversations_before, dry_run=dry_run))
         counts.update(purge_reports(db, now - months(casework.closed_reports_months), dry_run=dry_run))
         counts["audit_events"] = purge_audit_log(db, now - months(casework.audit_log_months), dry_run=dry_run)
         if not dry_run:

@@ -15,10 +15,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from community_safety.jobs import privacy, runs
+from community_safety.jobs import privacy, review, runs
 from community_safety.settings import SettingsError, settings
 
 log = logging.getLogger("community_safety.jobs")
+COLLECT_MESSAGES = "collect messages to review"
 SEND_REPORTS, FETCH_CHANGES = "send reports to the casework system", "fetch the casework system's changes"
 
 # What a job does with the watermark its last successful run left: (what it did, the new watermark).
@@ -43,12 +44,20 @@ def _purge(_since: float | None) -> tuple[dict, float | None]:
     return counts, None
 
 
+def _collect(since: float | None) -> tuple[dict, float | None]:
+    return review.collect_messages(since=since)
+
+
 def privacy_jobs() -> list[Job]:
     configured = settings()
     return [
         Job("scrub anonymous reports' conversations", configured.jobs_scrub_every_seconds, _scrub),
         Job("retention", configured.jobs_purge_every_seconds, _purge),
     ]
+
+
+def review_jobs() -> list[Job]:
+    return [Job(COLLECT_MESSAGES, settings().jobs_review_every_seconds, _collect)]
 
 
 def open311_jobs() -> list[Job]:
@@ -81,7 +90,7 @@ def open311_jobs() -> list[Job]:
 def expected_jobs() -> list[str]:
     """The jobs this configuration runs, by name, without starting anything (for the staff page)."""
     configured = settings()
-    names = [job.name for job in privacy_jobs()]
+    names = [job.name for job in privacy_jobs() + review_jobs()]
     if configured.open311_endpoint:
         names += [SEND_REPORTS, FETCH_CHANGES]
     return names
@@ -119,7 +128,7 @@ def run(jobs: list[Job], stop: threading.Event) -> None:
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        jobs = privacy_jobs() + open311_jobs()
+        jobs = privacy_jobs() + review_jobs() + open311_jobs()
     except (SettingsError, ValueError) as error:
         sys.exit(f"Scheduler not started: {error}")
     stop = threading.Event()

@@ -166,6 +166,26 @@ def scrub_anonymous_parts(
     return changed
 
 
+def quiet_conversations(
+    idle_before: dt.datetime, active_since: float | None = None, url: str | None = None
+) -> list[str]:
+    """The senders of conversations quiet since ``idle_before`` (UTC) with a message since
+    ``active_since`` (a store timestamp), so a job run every few minutes reads each once."""
+    cutoff = idle_before.replace(tzinfo=dt.timezone.utc).timestamp()
+    with _store(url).connect() as connection:
+        if not _has_events_table(connection):
+            return []
+        return list(
+            connection.execute(
+                text(
+                    "SELECT sender_id FROM events GROUP BY sender_id "
+                    "HAVING MAX(timestamp) < :cutoff AND MAX(timestamp) >= :since ORDER BY MAX(timestamp)"
+                ),
+                {"cutoff": cutoff, "since": active_since or 0},
+            ).scalars()
+        )
+
+
 def conversation(sender: str, url: str | None = None, limit: int = 500) -> list[Turn] | None:
     """What the resident and the bot said, oldest first; None when the store can't be read. The
     parts that went into an anonymous report are left out (``anonymous_parts``)."""

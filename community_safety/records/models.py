@@ -405,3 +405,53 @@ class AuditLogRetention(Base):
 
     id = Column(Integer, primary_key=True)
     days = Column(Integer, nullable=False)
+
+
+class ReviewItem(Base):
+    """A resident's message the bot was unsure of (or a sample of the ones it was sure of), for
+    caseworkers to say what it was about (issue #27; community_safety/review/). Only the redacted
+    words are ever stored: the message as sent stays in the conversation store.
+
+    ``conversation_key`` (a SHA-256 of Rasa's sender id) finds a conversation's items when its
+    resident is erased or it passes its retention; it is never shown. It is cleared then on items a
+    caseworker has labelled: those stay, as redacted examples, tied to no one."""
+
+    __tablename__ = "review_items"
+    __table_args__ = (
+        UniqueConstraint("conversation_key", "sent_at", name="uq_review_item_message"),
+        Index("ix_review_items_state", "state"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    conversation_key = Column(String(64), index=True)
+    sent_at = Column(Float, nullable=False)  # the conversation store's time of the message
+    text = Column(Text, nullable=False)  # redacted
+    redacted = Column(String(200))  # what was taken out, as counts: "name 1, phone 1"
+    channel = Column(String(20))
+    language = Column(String(10))
+    bot_need = Column(String(80))  # how the bot read it
+    bot_confidence = Column(Float)
+    bot_reply = Column(Text)  # the bot's first answer to it, redacted
+    reasons = Column(String(300), nullable=False)  # community_safety/review/selection.py REASONS, comma-separated
+    collected_at = Column(DateTime, default=utcnow, nullable=False)
+    # to_label, to_confirm, agreed, disagreed: kept in step with the labels by review/queue.py
+    state = Column(String(20), nullable=False, default="to_label")
+    agreed_needs = Column(String(300))  # comma-separated, once two caseworkers gave the same answer
+    agreed_at = Column(DateTime)
+
+    labels = relationship("ReviewLabel", cascade="all, delete-orphan", order_by="ReviewLabel.id", lazy="selectin")
+
+
+class ReviewLabel(Base):
+    """One caseworker's answer to what a review item was about: needs, "not_a_need", or
+    "emergency" (danger now). One per caseworker per item; they may change it."""
+
+    __tablename__ = "review_labels"
+    __table_args__ = (UniqueConstraint("review_item_id", "staff_email", name="uq_review_label_staff"),)
+
+    id = Column(Integer, primary_key=True)
+    review_item_id = Column(Integer, ForeignKey("review_items.id", ondelete="CASCADE"), nullable=False, index=True)
+    staff_email = Column(String(254), nullable=False)  # to tell a second caseworker from the first; never exported
+    staff_role = Column(String(20), nullable=False)
+    needs = Column(String(300), nullable=False)  # comma-separated, sorted
+    at = Column(DateTime, default=utcnow, nullable=False)

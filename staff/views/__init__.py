@@ -42,6 +42,7 @@ from staff.views import (  # noqa: E402,F401
     errors,
     jobs,
     live_chats,
+    messages_to_review,
     overview,
     report,
     reports,

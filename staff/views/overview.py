@@ -9,6 +9,7 @@ from collections import Counter
 from flask import render_template
 
 from community_safety.records.database import session_scope
+from community_safety.review.queue import counts as review_counts
 from community_safety.signposting import default_signposting
 from community_safety.wording import status_name
 from staff.queries import overdue_count, reports_since
@@ -33,6 +34,7 @@ def overview():
     with session_scope() as db:
         rows = reports_since(db, start)
         overdue = overdue_count(db, today)
+        review = review_counts(db)
     by_month = Counter(row.created_at.strftime("%Y-%m") for row in rows)
     charts = {
         "Reports by month": [(m, by_month.get(m, 0)) for m in months],
@@ -43,5 +45,10 @@ def overview():
         "By ward": Counter(row.ward or "Not known" for row in rows).most_common(),
     }
     return render_template(
-        "staff/overview.html", charts=charts, overdue=overdue, total=len(rows), since=start.strftime("%B %Y")
+        "staff/overview.html",
+        charts=charts,
+        overdue=overdue,
+        total=len(rows),
+        since=start.strftime("%B %Y"),
+        review=review,
     )

@@ -14,6 +14,7 @@ from community_safety.records.conversations import ConversationStoreMissing, con
 from community_safety.records.database import session_scope
 from community_safety.records.models import Resident
 from community_safety.records.reports import erase_resident, resident_record
+from community_safety.review.queue import forget_conversation
 from staff.forms import ConfirmForm
 from staff.views import admin_required, staff
 
@@ -71,6 +72,7 @@ def erase(resident_id: int):
     with session_scope() as db:
         person = _resident(db, resident_id)
         result = erase_resident(db, person)
+        review = forget_conversation(db, sender)
         audit.record(
             db,
             current_user.email,
@@ -81,6 +83,7 @@ def erase(resident_id: int):
                 "reports_unlinked": (None, result["reports_unlinked"]),
                 "conversation_events": (None, deleted),
                 "live_chat_messages": (None, result["live_chat_messages"]),
+                "messages_to_review": (None, review["review_items"]),
                 "casework_system_references": (None, result["service_request_ids"]),
             },
         )

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from community_safety.redaction import PLACEHOLDERS, redact
+from community_safety.review.redaction import PLACEHOLDERS, redact
 
 # (message, what must not survive, the placeholder it becomes)
 LEAKS = [

@@ -57,6 +57,7 @@ class Candidate:
     confidence: float | None
     language: str | None
     reasons: list[str] = field(default_factory=list)
+    bot_reply: str | None = None  # what the bot said first in answer
 
 
 def _typed(event: Mapping) -> bool:
@@ -75,9 +76,12 @@ def select(events: Iterable[Mapping], sample_share: float = 0.02) -> list[Candid
     last: Candidate | None = None  # the resident's last typed message outside a form
     last_not_understood = False
     in_form = False
+    awaiting_reply: Candidate | None = None
     for event in events:
         kind = event.get("event")
-        if kind == "active_loop":
+        if kind == "bot" and awaiting_reply is not None and event.get("text"):
+            awaiting_reply.bot_reply, awaiting_reply = str(event["text"]), None
+        elif kind == "active_loop":
             in_form = bool(event.get("name"))
         elif kind == "action" and event.get("name") == FALLBACK_ACTION and last is not None:
             _add(last, "not_understood", chosen)
@@ -88,6 +92,7 @@ def select(events: Iterable[Mapping], sample_share: float = 0.02) -> list[Candid
             if last is not None and "checked" in last.reasons:
                 _add(last, "checked_said_no", chosen)
         elif kind == "user":
+            awaiting_reply = None
             parse = event.get("parse_data") or {}
             intent = (parse.get("intent") or {}).get("name")
             text = event.get("text") or ""
@@ -112,6 +117,7 @@ def select(events: Iterable[Mapping], sample_share: float = 0.02) -> list[Candid
                 _add(last, "rephrased", chosen)
                 _add(candidate, "rephrased", chosen)
             last_not_understood = intent == FALLBACK_INTENT
+            awaiting_reply = candidate
             if intent not in (FALLBACK_INTENT, BOT_WRONG_INTENT, *PERSON_INTENTS) and _in_sample(event, sample_share):
                 _add(candidate, "sample", chosen)
             last = candidate

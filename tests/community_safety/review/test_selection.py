@@ -1,8 +1,8 @@
-"""Which messages go to the caseworkers' review queue (community_safety/review_selection.py)."""
+"""Which messages go to the caseworkers' review queue (community_safety/review/selection.py)."""
 
 from __future__ import annotations
 
-from community_safety.review_selection import select
+from community_safety.review.selection import select
 
 _clock = iter(range(1_000, 100_000))
 
@@ -110,7 +110,7 @@ def test_the_names_read_are_the_ones_the_bot_writes():
 
     from actions.questions import NEED_CANDIDATES_SLOT
     from actions.signposting import NEED_CHECK_SLOT, NOT_THIS
-    from community_safety import review_selection as rules
+    from community_safety.review import selection as rules
     from tests.conftest import PROJECT
 
     read = (rules.CHECK_SLOT, rules.CHECK_ANSWER_SLOT, rules.SAID_NO)
