@@ -104,10 +104,16 @@ def _page(db, item: ReviewItem, form: ReviewAnswerForm, remove_form: RemoveRevie
         others_waiting=mine is None and bool(item.labels) and item.state != "agreed",
         choices=label_choices(),
         needs=dict(label_choices()),
-        needs_of=needs_of,
+        titles=_titles,
         reasons=[REASON_NAMES.get(reason, reason) for reason in item.reasons.split(",") if reason],
         states=STATES,
     ), status
+
+
+def _titles(answer: str | None) -> str:
+    """An answer as caseworkers read it: "In danger now, Domestic abuse"."""
+    names = dict(label_choices())
+    return ", ".join(names.get(need, need) for need in needs_of(answer))
 
 
 @staff.get("/messages-to-review/<int:item_id>")

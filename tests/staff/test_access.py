@@ -25,7 +25,7 @@ ROUTES = list(staff_routes())
 def url(rule) -> str:
     values = {"reference": "ASB-2026-00001", "resident_id": 1, "filename": "staff.css"}
     path = rule.rule.replace("<reference>", values["reference"]).replace("<path:filename>", values["filename"])
-    for number in ("resident_id", "chat_id", "request_id"):
+    for number in ("resident_id", "chat_id", "request_id", "item_id"):
         path = path.replace(f"<int:{number}>", "1")
     return "/staff" + path
 
@@ -46,6 +46,10 @@ def test_the_route_list_is_complete():
         "staff.take_live_chat",
         "staff.reply_to_live_chat",
         "staff.hand_back_live_chat",
+        "staff.messages_to_review",
+        "staff.message_to_review",
+        "staff.answer_message",
+        "staff.remove_message",
     } <= endpoints
 
 
@@ -91,7 +95,13 @@ def test_pages_carry_security_headers(client):
 
 
 def test_odd_numbers_in_the_address_are_not_errors(admin):
-    for path in ("/staff/audit?page=%C2%B2", "/staff/audit?page=%D9%A3", "/staff/reports?page=%C2%B2"):
+    for path in (
+        "/staff/audit?page=%C2%B2",
+        "/staff/audit?page=%D9%A3",
+        "/staff/reports?page=%C2%B2",
+        "/staff/messages-to-review?page=%C2%B2",
+        "/staff/messages-to-review?page=-4&state=%00&need=x",
+    ):
         assert admin.get(path).status_code == 200, path
 
 

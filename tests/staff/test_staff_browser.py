@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -139,3 +140,66 @@ def test_an_admin_sees_when_each_scheduled_job_last_ran(page, staff_site):
     expect(admin.get_by_text(re.compile("not run successfully when expected"))).to_be_visible()
     no_accessibility_violations(admin)
     context.close()
+
+
+def test_a_caseworker_labels_two_residents_messages_and_a_second_confirms_one(page, staff_site, rasa_url):
+    """Messages from a real conversation, collected as the scheduler does (every one sampled, so the
+    test doesn't hang on how sure the model is), labelled in the browser by two caseworkers."""
+    from community_safety.records.models import utcnow
+    from community_safety.review.queue import collect
+
+    since = time.time() - 1
+    resident, another = Conversation(rasa_url), Conversation(rasa_url)
+    resident.say("my neighbour Dave Smith leaves rubbish bags on the landing and they stink")
+    another.say("theres needles in the stairwell again")
+    with session_scope() as db:
+        collect(db, utcnow() + dt.timedelta(hours=1), active_since=since, sample_share=1.0)
+    second_email = "browser.second@council.example"
+    with session_scope() as db:
+        create_user(db, second_email, PASSWORD, "caseworker")
+
+    sign_in_as(page, EMAIL)
+    page.get_by_role("link", name="Messages to review").click()
+    expect(page.get_by_role("heading", name="Messages to review")).to_be_visible()
+    no_accessibility_violations(page)
+    # Redacted before anyone sees it; the sender is never shown.
+    page.get_by_role("link", name=re.compile(r"my neighbour \[name\] leaves rubbish")).click()
+    expect(page.get_by_text("Dave")).to_have_count(0)
+    expect(page.get_by_text(resident.user)).to_have_count(0)
+    no_accessibility_violations(page)
+
+    page.get_by_role("button", name="Save and go to the next").click()  # nothing chosen
+    expect(page.get_by_role("link", name=re.compile("Choose what the message was about"))).to_be_visible()
+    no_accessibility_violations(page)
+    page.get_by_label("Anti-social behaviour").check()
+    page.get_by_role("button", name="Save and go to the next").click()
+    expect(page.get_by_text("A second caseworker will answer it too")).to_be_visible()
+    expect(page.get_by_text("theres needles in the stairwell again")).to_be_visible()
+    page.get_by_label("Drugs or alcohol").check()
+    page.get_by_label("Anti-social behaviour").check()
+    page.get_by_role("button", name="Save and go to the next").click()
+    expect(page.get_by_text("A second caseworker will answer it too")).to_be_visible()
+
+    context = page.context.browser.new_context(base_url=staff_site)
+    second = context.new_page()
+    sign_in_as(second, second_email)
+    second.goto("/staff/messages-to-review?state=to_confirm")
+    second.get_by_role("link", name=re.compile(r"leaves rubbish")).click()
+    expect(second.get_by_text("Another caseworker has answered")).to_be_visible()
+    expect(second.get_by_text(EMAIL)).to_have_count(0)  # their answer waits until this one is given
+    second.get_by_label("Anti-social behaviour").check()
+    second.get_by_role("button", name="Save and go to the next").click()
+    expect(second.get_by_text("two caseworkers agree")).to_be_visible()
+    second.goto("/staff/overview")
+    counts = re.compile(r"[1-9]\d* waiting for a second .* [1-9]\d* agreed", re.S)
+    expect(second.locator("#review-counts")).to_contain_text(counts)
+    no_accessibility_violations(second)
+    context.close()
+
+
+def sign_in_as(page, email):
+    page.goto("/staff/sign-in")
+    if page.get_by_label("Email address").count():
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()

@@ -180,7 +180,7 @@ def test_erasing_a_resident_takes_their_unlabelled_messages_and_unlinks_the_labe
 
 def test_retention_takes_old_unlabelled_messages_with_the_conversations(records):
     old = (utcnow() - dt.timedelta(days=400)).replace(tzinfo=dt.timezone.utc).timestamp()
-    gone, kept_labelled, recent = keep(sent_at=old), keep(key="k2", sent_at=old), keep(key="k3")
+    _gone, kept_labelled, recent = keep(sent_at=old), keep(key="k2", sent_at=old), keep(key="k3")
     answer(kept_labelled, "a@council.example", ["not_a_need"])
     counts = purge_records()
     assert counts["review_items"] == 1 and counts["review_items_unlinked"] == 1
