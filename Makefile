@@ -20,7 +20,7 @@ export PYTHONUNBUFFERED := 1
 export SANIC_HOST := 127.0.0.1
 
 
-.PHONY: help install spacy weights staff-assets train run run-prod shell test lint needs validate eval crossval benchmark load profile lock audit clean
+.PHONY: help install spacy weights staff-assets train run run-prod shell test lint needs validate eval reviewed seed-review crossval benchmark load profile lock audit clean
 
 help:
 	@echo "make run        set up, train if needed, start everything (chat widget on http://127.0.0.1:8000/)"
@@ -32,6 +32,8 @@ help:
 	@echo "make needs      remake what the data files make: the needs blocks in domain.yml and rules.yml, docs/generated/"
 	@echo "make validate   check training data, domain and dialogue (rasa data validate)"
 	@echo "make eval       both held-out sets (short, long) + cross-validation + Rasa's default, figures into results/"
+	@echo "make reviewed   teach the bot the messages caseworkers agreed on; kept only if no held-out set got worse"
+	@echo "make seed-review  with make run going: a review queue to try, from the scripted conversations"
 	@echo "make benchmark  training time, load time, parse latency (short and long messages), peak memory"
 	@echo "make weights    check the pretrained encoders against their pinned hashes, link them into build/weights"
 	@echo "make load       simulated residents: production profile (1 and 2 replicas) and SQLite default"
@@ -125,6 +127,13 @@ validate: spacy weights needs
 
 eval: train
 	$(PY) -m evaluation.evaluate
+
+reviewed: train
+	$(PY) -m community_safety.records.migrate
+	$(PY) -m evaluation.reviewed
+
+seed-review: install
+	$(PY) -m evaluation.seed_review
 
 crossval: spacy weights
 	$(PY) -m evaluation.evaluate --only cross-validation

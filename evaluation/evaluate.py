@@ -12,6 +12,8 @@
 - families, past_and_present, danger_spellings: families with children (a parent is not a child),
   long stories with past violence and present calm, danger typed in romanised Bengali and Sylheti
   spelled every which way and in fast English;
+- residents_own_words: residents' own messages, redacted and agreed by two caseworkers, that
+  `make reviewed` held out (once there are any);
 - two_needs: messages carrying two needs, scored as "two doors reached" (the first door is one of
   them and the reply names the other) and "more urgent first";
 - cross-validation: 5 stratified folds over nlu/data with the project's config, folds and
@@ -71,6 +73,11 @@ SETS = {
     "past_and_present": PAST_AND_PRESENT,
     "danger_spellings": DANGER_SPELLINGS,
 }
+# Residents' own messages, redacted and agreed by two caseworkers, held out by `make reviewed`
+# (evaluation/reviewed.py): scored once there are any.
+OWN_WORDS = PROJECT / "evaluation" / "residents_own_words.yml"
+if OWN_WORDS.exists():
+    SETS["residents_own_words"] = OWN_WORDS
 
 
 def load_examples(path: Path) -> list[tuple[str, str]]:
@@ -278,17 +285,19 @@ def print_two_needs(title: str, summary: dict, verbose: bool = True) -> None:
         print("not both doors:", *summary["missed"], sep="\n  ")
 
 
-def score_sets(model: Path | str, out: Path) -> dict:
-    """The model on every held-out set, loaded once."""
+def score_sets(
+    model: Path | str, out: Path, sets: dict[str, Path] | None = None, two_need_sets: dict[str, Path] | None = None
+) -> dict:
+    """The model on every held-out set (or those given), loaded once."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
     summaries = {}
-    for name, path in SETS.items():
+    for name, path in (SETS if sets is None else sets).items():
         folder = out / name
         folder.mkdir(parents=True, exist_ok=True)
         summaries[name] = summarise_predictions(predict(model, load_examples(path), agent), folder)
-    for name, path in TWO_NEED_SETS.items():
+    for name, path in (TWO_NEED_SETS if two_need_sets is None else two_need_sets).items():
         folder = out / name
         folder.mkdir(parents=True, exist_ok=True)
         summaries[name] = score_two_needs(model, folder, agent, path)

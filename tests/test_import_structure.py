@@ -21,7 +21,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "actions": {"community_safety", "nlu", "rasa_patches"},
     "webserver": {"community_safety", "bot", "staff"},
     "deploy": {"community_safety", "rasa_patches", "rasa_sdk_plugins"},
-    "evaluation": {"community_safety", "nlu", "staff", "deploy"},
+    "evaluation": {"community_safety", "nlu", "staff", "deploy", "bot"},
 }
 
 

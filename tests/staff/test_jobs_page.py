@@ -8,12 +8,12 @@ from community_safety.jobs.scheduler import Job, run_once
 
 def test_jobs_that_never_ran_are_flagged_and_a_run_shows_what_it_did(admin):
     page = admin.get("/staff/jobs").get_data(as_text=True)
-    assert "Retention" in page and "Scrub anonymous reports" in page
-    assert page.count("Overdue") == 2 and "2 jobs have not run successfully" in page
-    assert page.count("Not done yet") == 2 and "Nothing to do" not in page  # never run is not "nothing to do"
+    assert "Retention" in page and "Scrub anonymous reports" in page and "Collect messages to review" in page
+    assert page.count("Overdue") == 3 and "3 jobs have not run successfully" in page
+    assert page.count("Not done yet") == 3 and "Nothing to do" not in page  # never run is not "nothing to do"
     run_once(Job("retention", 3600, lambda since: ({"reports": 2}, None)))
     page = admin.get("/staff/jobs").get_data(as_text=True)
-    assert page.count("Overdue") == 1 and "1 job has not run successfully" in page
+    assert page.count("Overdue") == 2 and "2 jobs have not run successfully" in page
     assert "every 1 h" in page and "reports: 2" in page
 
 
