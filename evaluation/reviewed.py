@@ -24,6 +24,7 @@ from pathlib import Path
 
 from community_safety.records.database import session_scope
 from community_safety.review.export import (
+    HELD_OUT_HEADER,
     HELD_OUT_SHARE,
     Example,
     Exported,
@@ -73,7 +74,7 @@ def write_candidate(exported: Exported, folder: Path) -> tuple[Path, Path | None
     training.write_text(nlu_document(exported.training), encoding="utf-8")
     held = folder / OWN_WORDS.name
     if exported.held_out:
-        held.write_text(nlu_document(exported.held_out), encoding="utf-8")
+        held.write_text(nlu_document(exported.held_out, HELD_OUT_HEADER), encoding="utf-8")
         return training, held
     held.unlink(missing_ok=True)
     return training, None
@@ -151,7 +152,8 @@ def main() -> int:
     print(
         f"Agreed messages: {len(exported.training)} for training, {len(exported.held_out)} held out "
         f"(residents' own words); {exported.duplicates} duplicates kept once, {exported.conflicting} given "
-        f"different answers left out, {exported.known} already in the training data or a held-out set."
+        f"different answers left out, {exported.known} already in the training data or a held-out set, "
+        f"{exported.not_a_need} not a need (not used)."
     )
     current_training = REVIEWED_DATA.read_text(encoding="utf-8") if REVIEWED_DATA.exists() else None
     current_held = OWN_WORDS.read_text(encoding="utf-8") if OWN_WORDS.exists() else None

@@ -25,13 +25,18 @@ from sqlalchemy.orm import Session
 from community_safety.records.models import ReviewItem
 from community_safety.review.queue import NOT_A_NEED, needs_of
 
-# "Not a need" is taught as what the bot already calls it: a message it can't help with.
-NOT_A_NEED_INTENT = "out_of_scope"
+# "Not a need" covers greetings, questions about a report or the bot, and what the council doesn't
+# deal with: the bot has an intent for several of those, so such a message teaches no one intent
+# and is not exported (the count is printed: what residents ask that the bot doesn't cover).
 HELD_OUT_SHARE = 0.2
-HEADER = """\
+TRAINING_HEADER = """\
 # Residents' own messages, redacted, that two caseworkers agreed on (the staff site's "Messages to
 # review"). Written by `make reviewed`; each example carries its review date and the reviewers' roles.
 # Edit in the staff site, not here: `make reviewed` writes this file again.
+"""
+HELD_OUT_HEADER = """\
+# Residents' own words: messages two caseworkers agreed on, redacted, held out by `make reviewed`
+# (the same message always on the same side) and never copied into nlu/data. `make eval` scores them.
 """
 
 
@@ -45,7 +50,7 @@ class Example:
 
     @property
     def intent(self) -> str:
-        return NOT_A_NEED_INTENT if self.needs[0] == NOT_A_NEED else self.needs[0]
+        return self.needs[0]
 
     @property
     def also(self) -> str | None:
@@ -84,6 +89,7 @@ class Exported:
     duplicates: int = 0  # the same words agreed more than once: kept once
     conflicting: int = 0  # the same words agreed as different needs: left out
     known: int = 0  # already in the training data or a held-out set
+    not_a_need: int = 0  # agreed as not a need: not exported
 
 
 def held_out(example: Example, share: float = HELD_OUT_SHARE) -> bool:
@@ -99,10 +105,13 @@ def split(examples: Iterable[Example], known_texts: Iterable[str], share: float 
     known = {normalised(text) for text in known_texts}
     by_text: dict[str, Example] = {}
     answers: dict[str, set[tuple[str, ...]]] = {}
-    duplicates = known_count = 0
+    duplicates = known_count = not_a_need = 0
     for example in examples:
         key = normalised(example.text)
         if not key:
+            continue
+        if example.needs[:1] == (NOT_A_NEED,):
+            not_a_need += 1
             continue
         if key in known:
             known_count += 1
@@ -118,33 +127,33 @@ def split(examples: Iterable[Example], known_texts: Iterable[str], share: float 
         duplicates=duplicates,
         conflicting=len(conflicting),
         known=known_count,
+        not_a_need=not_a_need,
     )
 
 
-def _example_entry(example: Example, marks: bool) -> dict:
+def _example_entry(example: Example) -> dict:
     metadata: dict[str, str] = {}
     if example.also:
         metadata["also"] = example.also
     if example.language:
         metadata["language"] = example.language
-    if marks:
-        if example.reviewed_on:
-            metadata["reviewed"] = example.reviewed_on.isoformat()
-        if example.reviewers:
-            metadata["reviewers"] = ", ".join(example.reviewers)
+    if example.reviewed_on:
+        metadata["reviewed"] = example.reviewed_on.isoformat()
+    if example.reviewers:
+        metadata["reviewers"] = ", ".join(example.reviewers)
     return {"text": example.text, **({"metadata": metadata} if metadata else {})}
 
 
-def nlu_document(examples: Iterable[Example], marks: bool = True) -> str:
+def nlu_document(examples: Iterable[Example], header: str = TRAINING_HEADER) -> str:
     """Rasa NLU YAML, one block per intent, each example with its marks."""
     blocks: dict[str, list[dict]] = {}
     for example in examples:
-        blocks.setdefault(example.intent, []).append(_example_entry(example, marks))
+        blocks.setdefault(example.intent, []).append(_example_entry(example))
     document = {
         "version": "3.1",
         "nlu": [{"intent": intent, "examples": entries} for intent, entries in sorted(blocks.items())],
     }
-    return HEADER + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000)
+    return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=1000)
 
 
 def read_examples(text: str) -> list[Example]:
@@ -157,7 +166,7 @@ def read_examples(text: str) -> list[Example]:
             if not isinstance(entry, dict) or not isinstance(entry.get("text"), str) or not intent:
                 continue
             metadata = entry.get("metadata") or {}
-            needs = (NOT_A_NEED,) if intent == NOT_A_NEED_INTENT else (intent, *filter(None, [metadata.get("also")]))
+            needs = (intent, *filter(None, [metadata.get("also")]))
             reviewed = metadata.get("reviewed")
             found.append(
                 Example(

@@ -41,7 +41,8 @@ def _filters() -> Filters:
     args = request.args
     need = args.get("need", "")
     return Filters(
-        state=args.get("state", "") if args.get("state", "") in (*STATES, "open") else "",
+        # What is still to agree unless asked otherwise: that is the work.
+        state=args.get("state", "") if args.get("state", "") in (*STATES, "open", "all") else "open",
         need=need if need in dict(label_choices()) else "",
         language=args.get("language", "") if args.get("language", "") in LANGUAGES else "",
         channel=args.get("channel", "") if args.get("channel", "") in CHANNELS else "",
@@ -73,7 +74,7 @@ def messages_to_review():
             needs=dict(label_choices()),
             states=STATES,
             options={
-                "state": [("open", "Still to agree"), *STATES.items()],
+                "state": [("all", "All"), *STATES.items()],
                 "need": label_choices(),
                 "language": [(key, language_name(key)) for key in LANGUAGES],
                 "channel": [(key, channel.name) for key, channel in CHANNELS.items()],

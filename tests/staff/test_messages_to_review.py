@@ -101,3 +101,18 @@ def test_erasing_a_resident_takes_their_unlabelled_messages(admin, data):
     with session_scope() as db:
         assert db.get(ReviewItem, theirs) is None
         assert db.get(ReviewItem, labelled).conversation_key is None
+
+
+def test_the_list_shows_what_is_still_to_agree_unless_asked_for_all(client, caseworker):
+    agreed, waiting = keep("the bins are on fire"), keep("a man asleep in the lift", sender="web:chat-3")
+    answer(caseworker, agreed, ["report_asb"])
+    client.get("/staff/sign-out")
+    from tests.staff.conftest import sign_in
+
+    sign_in(client, ADMIN)
+    answer(client, agreed, ["report_asb"])
+    still = client.get("/staff/messages-to-review").get_data(as_text=True)
+    assert "a man asleep in the lift" in still and "the bins are on fire" not in still
+    everything = client.get("/staff/messages-to-review?state=all").get_data(as_text=True)
+    assert "a man asleep in the lift" in everything and "the bins are on fire" in everything
+    assert waiting

@@ -44,6 +44,11 @@ def test_the_same_words_are_one_example_and_words_given_two_answers_none():
     assert exported.duplicates == 2 and exported.conflicting == 1 and exported.held_out == []
 
 
+def test_not_a_need_teaches_no_intent_and_is_counted():
+    exported = split([example("hello is anyone there", "not_a_need")], [], share=0)
+    assert exported.training == exported.held_out == [] and exported.not_a_need == 1
+
+
 def test_a_text_the_training_data_or_a_held_out_set_has_is_never_exported():
     exported = split([example("My neighbour plays loud music", "report_asb")], ["my neighbour plays LOUD music"])
     assert exported.training == exported.held_out == [] and exported.known == 1
@@ -63,7 +68,6 @@ def test_the_file_is_rasa_training_data_with_each_examples_marks_and_no_names(tm
     examples = [
         example("he hit me and I've nowhere to sleep tonight", "domestic_abuse", "homelessness"),
         example("ami bhoy pacchi, amar bari te pani nai", "report_asb", language="bn"),
-        example("what's the weather like", "not_a_need"),
         example("he has a knife and he's at the door", "emergency"),
     ]
     path = tmp_path / "reviewed.yml"
@@ -72,12 +76,11 @@ def test_the_file_is_rasa_training_data_with_each_examples_marks_and_no_names(tm
     assert loaded["he hit me and I've nowhere to sleep tonight"].get("intent") == "domestic_abuse"
     assert mark(loaded["he hit me and I've nowhere to sleep tonight"], "also") == "homelessness"
     assert mark(loaded["ami bhoy pacchi, amar bari te pani nai"], "language") == "bn"
-    assert loaded["what's the weather like"].get("intent") == "out_of_scope"
     assert loaded["he has a knife and he's at the door"].get("intent") == "emergency"
     written = path.read_text()
     assert "reviewed: '2026-12-03'" in written and "reviewers: caseworker, caseworker" in written
     assert "@" not in written
-    assert read_examples(written) == [examples[0], examples[3], examples[2], examples[1]]  # by intent
+    assert read_examples(written) == [examples[0], examples[2], examples[1]]  # by intent
 
 
 def test_only_agreed_messages_are_exported_with_the_reviewers_roles(records):  # noqa: F811

@@ -99,10 +99,12 @@ def test_an_anonymous_reports_part_of_a_conversation_never_reaches_the_queue(rec
 
 def test_a_sample_of_sure_messages_is_taken_and_the_same_every_time(records, tmp_path):
     messages = [said(f"loud music from flat {n} every night", ASB, 0.95) for n in range(200)]
+    messages += [said(f"has anyone looked at my report {n}", "report_status", 0.99) for n in range(50)]
     conversation(tmp_path, "web:many", messages, time.time() - 3600)
     first = review_job.collect_messages(sample_share=0.1)[0]["review_items_added"]
     assert 5 <= first <= 40  # about 20 of 200
     assert {item.reasons for item in items()} == {"sample"}
+    assert not any("my report" in item.text for item in items())  # the sample is of needs only
     with database.session_scope() as db:
         db.query(ReviewItem).delete()
     assert review_job.collect_messages(sample_share=0.1)[0]["review_items_added"] == first
