@@ -15,11 +15,14 @@ EVENTS_TABLE = (
 )
 
 
-def store_events(path: Path, rows) -> Engine:
-    """Rows of (sender, event, timestamp); an event is Rasa's dict (``{"event": "user", "text": ...}``)."""
-    engine = create_engine(f"sqlite:///{path}")
+def store_events(path: Path | str, rows) -> Engine:
+    """Rows of (sender, event, timestamp); an event is Rasa's dict (``{"event": "user", "text": ...}``).
+    ``path`` is an SQLite file, or a database URL (PostgreSQL: the table as Rasa makes it there)."""
+    url = path if isinstance(path, str) and "://" in path else f"sqlite:///{path}"
+    engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text(EVENTS_TABLE))
+        table = EVENTS_TABLE if url.startswith("sqlite") else EVENTS_TABLE.replace("id INTEGER", "id SERIAL")
+        connection.execute(text(table))
         for sender, event, when in rows:
             connection.execute(
                 text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (:s, :k, :t, :d)"),

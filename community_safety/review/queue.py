@@ -210,6 +210,23 @@ def remove(session: Session, item: ReviewItem, staff_email: str, why: str) -> No
     session.delete(item)
 
 
+def items_of_conversation(session: Session, sender: str) -> list[dict]:
+    """A resident's messages in the queue, for their data export: the redacted words and what
+    became of them (who answered is staff's business, not part of the resident's data)."""
+    items = session.execute(
+        select(ReviewItem).where(ReviewItem.conversation_key == conversation_key(sender)).order_by(ReviewItem.sent_at)
+    ).scalars()
+    return [
+        {
+            "text": item.text,
+            "sent_at": dt.datetime.fromtimestamp(item.sent_at, dt.timezone.utc).replace(tzinfo=None).isoformat(),
+            "state": STATES.get(item.state, item.state),
+            "agreed_needs": needs_of(item.agreed_needs),
+        }
+        for item in items
+    ]
+
+
 def forget_conversation(session: Session, sender: str) -> dict[str, int]:
     """A resident erased: their unlabelled items go; labelled ones (redacted, a caseworker's
     work) stay, no longer tied to the conversation."""

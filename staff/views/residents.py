@@ -14,7 +14,7 @@ from community_safety.records.conversations import ConversationStoreMissing, con
 from community_safety.records.database import session_scope
 from community_safety.records.models import Resident
 from community_safety.records.reports import erase_resident, resident_record
-from community_safety.review.queue import forget_conversation
+from community_safety.review.queue import forget_conversation, items_of_conversation
 from staff.forms import ConfirmForm
 from staff.views import admin_required, staff
 
@@ -41,6 +41,7 @@ def export_resident(resident_id: int):
         record = resident_record(db, person)
         turns = conversation(sender_id(person.channel, person.channel_user_id)) or []
         record["conversation"] = [{"speaker": t.speaker, "text": t.text, "at": t.at.isoformat()} for t in turns]
+        record["messages_to_review"] = items_of_conversation(db, sender_id(person.channel, person.channel_user_id))
         audit.record(db, current_user.email, "exported resident data", "resident", resident_id)
     return Response(
         json.dumps(record, indent=2, ensure_ascii=False),

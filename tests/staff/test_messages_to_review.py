@@ -116,3 +116,15 @@ def test_the_list_shows_what_is_still_to_agree_unless_asked_for_all(client, case
     everything = client.get("/staff/messages-to-review?state=all").get_data(as_text=True)
     assert "a man asleep in the lift" in everything and "the bins are on fire" in everything
     assert waiting
+
+
+def test_a_residents_data_export_holds_their_messages_in_the_queue(admin, data):
+    store_events(data / "tracker.db", [("web:chat-5", {"event": "user", "text": "hello"}, time.time())])
+    make_report(channel="web", user="chat-5")
+    keep("the lift is broken and people sleep in it", sender="web:chat-5")
+    keep("someone else's message", sender="web:chat-6")
+    with session_scope() as db:
+        resident_id = db.execute(select(Resident.id)).scalar_one()
+    exported = admin.get(f"/staff/residents/{resident_id}/export").get_json()
+    assert [item["text"] for item in exported["messages_to_review"]] == ["the lift is broken and people sleep in it"]
+    assert exported["messages_to_review"][0]["state"] == "Not labelled yet"

@@ -35,13 +35,19 @@ FALLBACK = {"event": "action", "name": "action_default_fallback"}
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def records(request, tmp_path, environment):
+    """Records and the conversation store both on SQLite, or both on PostgreSQL (one database: Rasa's
+    ``events`` table beside the records, as a small deployment may have them)."""
     url = fresh_records(request, tmp_path)
-    environment(DATABASE_URL=url, DATA_DIR=str(tmp_path), TRACKER_DATABASE_URL=f"sqlite:///{tmp_path / 'tracker.db'}")
+    tracker = f"sqlite:///{tmp_path / 'tracker.db'}" if url.startswith("sqlite") else url
+    environment(DATABASE_URL=url, DATA_DIR=str(tmp_path), TRACKER_DATABASE_URL=tracker)
     return url
 
 
-def conversation(tmp_path, sender, events, start):
-    return store_events(tmp_path / "tracker.db", [(sender, event, start + i) for i, event in enumerate(events)])
+def conversation(_tmp_path, sender, events, start):
+    import os
+
+    rows = [(sender, event, start + i) for i, event in enumerate(events)]
+    return store_events(os.environ["TRACKER_DATABASE_URL"].removeprefix("sqlite:///"), rows)
 
 
 def items():
