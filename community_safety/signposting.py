@@ -312,7 +312,8 @@ class Signposting:
         the other is offered next; danger to life is always first and alone. A second need is not
         offered to a parent when the first is one it is `not_second_for_a_parent_with` (a family
         without a home is not a child on their own). Needs the message's words name
-        (`also_needs`) are answered in the same reply.
+        (`also_needs`) are answered in the same reply, a second need found only by its own yes/no
+        model (``apart``) among them.
         """
         if need not in self.needs:
             return Doors(None)
@@ -328,6 +329,10 @@ class Signposting:
         )
         first, second = need, found and found["name"]
         if second and need in self.needs[second].not_second_for_a_parent_with and speaks_as_parent(text):
+            found, second = None, None
+        if second and found.get("apart") and second in self.other_needs(text, need):
+            # Found only by the need's own yes/no model, and named by the words: answered in the same
+            # reply (below), as when the model found no second need.
             found, second = None, None
         if found:
             confidence = found.get("confidence")

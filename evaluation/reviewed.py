@@ -117,13 +117,25 @@ def train_candidate(training: Path, out: Path) -> Path:
     return out / "candidate.tar.gz"
 
 
-def put_in_place(training: Path, held: Path | None, model: Path) -> None:
-    shutil.copyfile(training, REVIEWED_DATA)
+def put_in_place(
+    training: Path,
+    held: Path | None,
+    model: Path,
+    reviewed: Path = REVIEWED_DATA,
+    own_words: Path = OWN_WORDS,
+    in_use: Path = evaluate.MODEL,
+    stamp: bool = True,
+) -> None:
+    shutil.copyfile(training, reviewed)
     if held is not None:
-        shutil.copyfile(held, OWN_WORDS)
-    shutil.copyfile(model, evaluate.MODEL)
-    # The model now in place was trained on exactly these inputs: `make run` need not train again.
-    subprocess.run([str(PROJECT / "scripts" / "train-if-stale.sh"), "--stamp-only"], cwd=PROJECT, check=True)
+        shutil.copyfile(held, own_words)
+    # Copied beside it, then renamed over it: a stack starting meanwhile never reads half a model.
+    arriving = in_use.with_suffix(".arriving")
+    shutil.copyfile(model, arriving)
+    arriving.replace(in_use)
+    if stamp:
+        # The model now in place was trained on exactly these inputs: `make run` need not train again.
+        subprocess.run([str(PROJECT / "scripts" / "train-if-stale.sh"), "--stamp-only"], cwd=PROJECT, check=True)
 
 
 def _shown(summary: dict | None) -> str:

@@ -55,6 +55,9 @@ class StorySettings:
     # mentioned ("my boys are 9 and 11") is not a child at risk, and a parent is not a child.
     careful_second_needs: tuple[str, ...] = ("safeguarding",)
     careful_second_need_whole: float = 0.1
+    # Or a need's own yes/no model (the intent classifier's needs_apart) is at least this sure of it.
+    second_need_apart: float = 0.5
+    careful_second_need_apart: float = 0.6
     read_clauses: bool = True  # parts are clauses, not whole sentences
     min_clause_words: int = 4  # words a clause needs on its own, its joining word not counted
     max_parts: int = 10  # the rest of a very long message stays with the last part
@@ -152,8 +155,10 @@ def read_story(
     needs: set[str] | frozenset[str],
     text: str,
     settings: StorySettings = StorySettings(),
+    apart: dict[str, float] | None = None,
 ) -> StoryReading:
-    """The message's reading from the whole and its sentences; ``needs`` are the intents that are needs."""
+    """The message's reading from the whole and its sentences; ``needs`` are the intents that are
+    needs; ``apart`` each need's yes/no reading of the whole message, when the model has them."""
     names = set(whole) | {name for part in parts for name in part.ranking}
     clearest = {name: max((part.ranking.get(name, 0.0) for part in parts), default=0.0) for name in names}
     # A sentence on its own never raises danger: a fragment ("She has a baby with him.") is too
@@ -175,7 +180,7 @@ def read_story(
 
     first = next(iter(ranking), None)
     found = [{"name": first, "confidence": ranking.get(first, 0.0), "sentence": None}] if first else []
-    second = _second_need(first, whole, parts, needs, settings)
+    second = _second_need(first, whole, parts, needs, settings, apart or {})
     if second:
         found.append(second)
     return StoryReading(ranking, found, background, danger_only_in_background)
@@ -187,6 +192,7 @@ def _second_need(
     parts: Sequence[SentenceReading],
     needs: set[str] | frozenset[str],
     settings: StorySettings,
+    apart: dict[str, float],
 ) -> dict | None:
     if first == EMERGENCY:
         return None  # danger to life comes alone
@@ -209,6 +215,16 @@ def _second_need(
     if runners_up and runners_up[0][1] >= settings.second_need_runner_up:
         name, p = runners_up[0]
         candidates.setdefault(name, {"name": name, "confidence": p, "sentence": None})
+    # A need's own yes/no model speaks when the one reading found no second need: it adds seconds,
+    # it does not overrule one the parts or the runner-up found.
+    others = [(name, p) for name, p in apart.items() if name in needs and name not in (first, EMERGENCY)]
+    if others and not [name for name in candidates if name != first]:
+        name, p = max(others, key=lambda kv: kv[1])
+        careful = name in settings.careful_second_needs
+        if p >= (settings.careful_second_need_apart if careful else settings.second_need_apart):
+            # Its own model's certainty is what says whether it may go first (signposting's second_need_first_at).
+            certainty = max(whole.get(name, 0.0), p)
+            candidates[name] = {"name": name, "confidence": certainty, "sentence": None, "apart": True}
     # Every candidate is a need other than danger (``ordered`` holds only those); not the first again.
     candidates.pop(first, None)
     return max(candidates.values(), key=lambda c: c["confidence"]) if candidates else None

@@ -12,6 +12,12 @@ A training example marked ``also: <need>`` (nlu/data/two_needs.yml) carries two 
 learnt as its intent and as that need, weighted ``second_need_weight`` for the second, so a
 message telling two needs gives both a share of the reading instead of one need all of it.
 
+Beside it, each need listed in ``needs_apart`` has a yes/no model of its own over the whole
+message's features (an example marked ``also`` counts for both its needs): the one model shares
+out one reading among the needs, so a message telling two gives the second a small share however
+plainly it is told; the yes/no models read each need apart, and the story reader offers a second
+door when one of them is sure of a need the first reading did not choose (issue #25).
+
 A long message's parts (its sentences and clauses, nlu/components/story_reader.py) are read by a
 second model over the same features less those named in ``parts_read_without``: an encoder too
 dear to run on every part of a long message (config.yml leaves e5 out, and e5 reads the whole
@@ -37,11 +43,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.components.example_marks import mark
-from nlu.components.story_reader import is_sentence
+from nlu.components.story_reader import NEEDS_APART, is_sentence
 
 logger = logging.getLogger(__name__)
 WEIGHTS_FILE = "intent_classifier.npz"
 PART = "part_"  # the part model's arrays in the weights file
+APART = "apart_"  # the yes/no models' arrays
 
 
 def sentence_blocks(message: Message) -> dict[str, Any]:
@@ -165,7 +172,10 @@ class Reader:
     intercept: np.ndarray
 
     def probabilities(self, messages: list[Message]) -> np.ndarray:
-        scores = self.scaler.transform(messages) @ self.coef.T + self.intercept
+        return self.probabilities_of(self.scaler.transform(messages))
+
+    def probabilities_of(self, features: scipy.sparse.csr_matrix) -> np.ndarray:
+        scores = features @ self.coef.T + self.intercept
         scores = np.asarray(scores) - np.max(scores, axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
@@ -181,6 +191,26 @@ class Reader:
         if own is None:
             return None
         return cls(FeatureScaler.from_arrays(own), own["classes"], own["coef"], own["intercept"])
+
+
+@dataclass
+class NeedsApart:
+    """One yes/no logistic regression per need, over the whole-message model's features."""
+
+    needs: np.ndarray
+    coef: np.ndarray  # one row per need
+    intercept: np.ndarray
+
+    def probabilities_of(self, features: scipy.sparse.csr_matrix) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(np.asarray(features @ self.coef.T) + self.intercept)))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {f"{APART}needs": self.needs.astype(str), f"{APART}coef": self.coef, f"{APART}intercept": self.intercept}
+
+    @classmethod
+    def from_arrays(cls, saved) -> NeedsApart | None:
+        own = saved_with_prefix(saved, APART)
+        return None if own is None else cls(own["needs"], own["coef"], own["intercept"])
 
 
 @dataclass
@@ -217,6 +247,7 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
             "dense_weight": 2.0,
             "second_need_weight": 0.4,
             "parts_read_without": [],
+            "needs_apart": [],
             "max_iter": 3000,
             "ranking_length": 10,
             "random_seed": 2026,
@@ -229,10 +260,11 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
         resource: Resource,
         whole: Reader | None = None,
         part: Reader | None = None,
+        apart: NeedsApart | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._storage, self._resource = model_storage, resource
-        self._whole, self._part = whole, part
+        self._whole, self._part, self._apart = whole, part, apart
 
     @classmethod
     def create(
@@ -254,6 +286,8 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
                 "(nlu/data/two_needs.yml names a need by its intent)."
             )
         self._whole = self._fit(examples, rows, ())
+        needs = [str(need) for need in self._config["needs_apart"] or []]
+        self._apart = self._fit_apart(examples, needs) if needs else None
         leave_out = tuple(self._config["parts_read_without"] or ())
         self._part = self._fit(examples, rows, leave_out) if leave_out else None
         self._persist()
@@ -272,10 +306,29 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
         model.fit(features[rows.rows], rows.labels, sample_weight=rows.weights)
         return Reader(scaler, model.classes_, model.coef_, model.intercept_)
 
+    def _fit_apart(self, examples: list[Message], needs: list[str]) -> NeedsApart:
+        from sklearn.linear_model import LogisticRegression
+
+        features = self._whole.scaler.transform(examples)
+        told = [{example.get(INTENT), mark(example, "also")} for example in examples]
+        coef, intercept = [], []
+        for need in needs:
+            model = LogisticRegression(
+                C=float(self._config["C"]),
+                max_iter=int(self._config["max_iter"]),
+                random_state=int(self._config["random_seed"]),
+            )
+            model.fit(features, [need in named for named in told])
+            coef.append(model.coef_[0])
+            intercept.append(model.intercept_[0])
+        return NeedsApart(np.array(needs), np.vstack(coef), np.array(intercept))
+
     def _persist(self) -> None:
         arrays = self._whole.arrays()
         if self._part is not None:
             arrays.update(self._part.arrays(PART))
+        if self._apart is not None:
+            arrays.update(self._apart.arrays())
         with self._storage.write_to(self._resource) as directory:
             np.savez(directory / WEIGHTS_FILE, **arrays)
 
@@ -290,12 +343,23 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
     ) -> SentenceIntentClassifier:
         with model_storage.read_from(resource) as directory:
             saved = np.load(directory / WEIGHTS_FILE, allow_pickle=False)
-            return cls(config, model_storage, resource, Reader.from_arrays(saved), Reader.from_arrays(saved, PART))
+            return cls(
+                config,
+                model_storage,
+                resource,
+                Reader.from_arrays(saved),
+                Reader.from_arrays(saved, PART),
+                NeedsApart.from_arrays(saved),
+            )
 
     def process(self, messages: list[Message]) -> list[Message]:
         ready = [m for m in messages if m.get(TEXT) is not None] if self._whole is not None else []
         for reader, batch in batches_by_model(ready, self._whole, self._part):
-            for message, row in zip(batch, reader.probabilities(batch), strict=False):
+            features = reader.scaler.transform(batch)
+            if self._apart is not None and reader is self._whole:
+                for message, row in zip(batch, self._apart.probabilities_of(features), strict=False):
+                    message.set(NEEDS_APART, {str(n): float(p) for n, p in zip(self._apart.needs, row, strict=False)})
+            for message, row in zip(batch, reader.probabilities_of(features), strict=False):
                 ranking = self._ranking(reader, row)
                 message.set(INTENT, ranking[0], add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking[: int(self._config["ranking_length"])], add_to_output=True)

@@ -38,6 +38,8 @@ from nlu.components.emergency_language import load
 from nlu.stories import SentenceReading, StorySettings, read_story, story_parts
 
 STORY_KEY = "story"
+# On a whole message: each need's own yes/no reading (the intent classifier's needs_apart).
+NEEDS_APART = "needs_apart"
 # On the resident's message, its sentences' messages; on each of those, which sentence it is.
 SENTENCES = "story_sentences"
 SENTENCE_OF = "story_sentence_of"
@@ -125,7 +127,8 @@ class StoryReader(GraphComponent):
                 SentenceReading(part.get(TEXT), part.get(SENTENCE_OF)["background"], ranking_of(part))
                 for part in sentence_messages(message)
             ]
-            story = read_story(whole, parts, self._needs, message.get(TEXT) or "", self._settings)
+            apart = message.get(NEEDS_APART) or {}
+            story = read_story(whole, parts, self._needs, message.get(TEXT) or "", self._settings, apart)
             ranking = [{INTENT_NAME_KEY: name, "confidence": value} for name, value in story.ranking.items()]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[: len(message.get(INTENT_RANKING_KEY))], add_to_output=True)

@@ -284,3 +284,12 @@ def test_urgency_lists_needs_once(tmp_path):
     # A need left out (a new one) comes after those listed.
     path.write_text(yaml.safe_dump({**document, "urgency": ["report_asb"]}), encoding="utf-8")
     assert load_signposting(DIRECTORY, path).urgency[0] == "report_asb"
+
+
+def test_a_second_need_read_apart_that_the_words_name_is_answered_in_the_same_reply():
+    text = "a 15 year old is sleeping rough and older men are exploiting him"
+    read = [{"name": "safeguarding", "confidence": 0.8}, {"name": "homelessness", "confidence": 0.6, "apart": True}]
+    doors = SIGNPOSTING.doors("safeguarding", read, text)
+    assert (doors.first, doors.next, doors.also) == ("safeguarding", None, ("homelessness",))
+    told_by_a_part = [read[0], {"name": "homelessness", "confidence": 0.6}]
+    assert SIGNPOSTING.doors("safeguarding", told_by_a_part, text).next == "homelessness"

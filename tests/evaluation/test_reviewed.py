@@ -10,7 +10,7 @@ from sqlalchemy import select
 from community_safety.records.database import session_scope
 from community_safety.records.models import ReviewItem
 from evaluation import evaluate
-from evaluation.reviewed import known_texts, worse
+from evaluation.reviewed import known_texts, put_in_place, worse
 from evaluation.seed_review import seed
 
 
@@ -67,3 +67,15 @@ def test_the_seeded_queue_holds_the_scripted_conversations_redacted(rasa_url, tm
     assert "my neighbours play loud music till 3am" in texts
     assert not any("Tomasz" in text or "07700" in text for text in texts)
     assert any("[name]" in text for text in texts) and any("[phone]" in text for text in texts)
+
+
+def test_a_kept_candidate_is_put_in_place_with_its_files(tmp_path):
+    (tmp_path / "candidate").mkdir()
+    training, held, model = (tmp_path / "candidate" / name for name in ("reviewed.yml", "own.yml", "m.tar.gz"))
+    training.write_text("training"), held.write_text("held out"), model.write_bytes(b"new model")
+    in_use = tmp_path / "models" / "community-safety.tar.gz"
+    in_use.parent.mkdir()
+    in_use.write_bytes(b"old model")
+    put_in_place(training, held, model, tmp_path / "r.yml", tmp_path / "o.yml", in_use, stamp=False)
+    assert (tmp_path / "r.yml").read_text() == "training" and (tmp_path / "o.yml").read_text() == "held out"
+    assert in_use.read_bytes() == b"new model" and not in_use.with_suffix(".arriving").exists()

@@ -95,3 +95,28 @@ def test_the_parts_of_a_long_message_are_read_without_the_encoder_left_out(tmp_p
     loaded.process([whole, part])
     assert part.get(INTENT)["name"] == whole.get(INTENT)["name"] == "domestic_abuse"
     assert part.get(INTENT)["confidence"] > 0.9
+
+
+def test_each_need_read_apart_is_sure_of_a_second_need_the_one_reading_shares_thinly(tmp_path):
+    """The one model shares a two-need message out between its needs; each need's own yes/no model
+    reads it apart, and is sure of both (saved and loaded as plain arrays)."""
+    component = classifier(tmp_path, needs_apart=["domestic_abuse", "homelessness", "report_asb"])
+    component.train(examples(two_needs=True))
+    loaded = SentenceIntentClassifier.load(
+        component._config, LocalModelStorage(tmp_path), Resource("intent_classifier"), None
+    )
+    both = message("both", (ABUSE + HOUSING) / np.sqrt(2))
+    noise = message("noise", NOISE)
+    loaded.process([both, noise])
+    apart = both.get("needs_apart")
+    assert apart["domestic_abuse"] > 0.5 and apart["homelessness"] > 0.5 and apart["report_asb"] < 0.2
+    assert noise.get("needs_apart")["report_asb"] > 0.5
+    assert max(p for need, p in noise.get("needs_apart").items() if need != "report_asb") < 0.2
+
+
+def test_without_needs_apart_nothing_is_read_apart(tmp_path):
+    component = classifier(tmp_path)
+    component.train(examples(two_needs=True))
+    read = message("both", ABUSE + HOUSING)
+    component.process([read])
+    assert read.get("needs_apart") is None

@@ -234,3 +234,19 @@ def test_a_part_the_first_need_also_reads_is_its_story():
     assert [need["name"] for need in read_story(whole, impact, NEEDS, "").needs] == ["report_asb"]
     second = [impact[0], reading("We have to be out of the flat on Friday.", False, homelessness=0.9, report_asb=0.02)]
     assert [need["name"] for need in read_story(whole, second, NEEDS, "").needs] == ["report_asb", "homelessness"]
+
+
+def test_a_need_its_own_model_is_sure_of_is_a_second_need():
+    whole = {"domestic_abuse": 0.9, "homelessness": 0.04, "report_asb": 0.06}
+    apart = {"domestic_abuse": 0.95, "homelessness": 0.7, "report_asb": 0.1}
+    text = "He shoved me into the wardrobe and I have been sleeping in my car"
+    found = read_story(whole, [], NEEDS, text, apart=apart).needs
+    assert [need["name"] for need in found] == ["domestic_abuse", "homelessness"]
+    unsure = read_story(whole, [], NEEDS, text, apart={**apart, "homelessness": 0.3}).needs
+    assert [need["name"] for need in unsure] == ["domestic_abuse"]
+
+
+def test_read_apart_danger_and_the_first_need_are_never_second():
+    whole = {"report_asb": 0.9, "emergency": 0.05, "homelessness": 0.05}
+    apart = {"report_asb": 0.9, "emergency": 0.99, "not_a_need_intent": 0.99}
+    assert [n["name"] for n in read_story(whole, [], NEEDS, "loud music", apart=apart).needs] == ["report_asb"]
