@@ -46,8 +46,8 @@ def conversations(scripted: Path = SCRIPTED) -> list[list[str]]:
 
 def seed(rasa_url: str, sample_share: float, scripted: Path = SCRIPTED) -> dict[str, int]:
     client = RasaClient(rasa_url, channel="web")
-    started, sent = time.time(), 0
-    for said in conversations(scripted):
+    started, sent, scripts = time.time(), 0, conversations(scripted)
+    for said in scripts:
         sender = f"web:seed-{uuid.uuid4().hex[:12]}"
         for text in said:
             client.send(sender, text)
@@ -55,7 +55,7 @@ def seed(rasa_url: str, sample_share: float, scripted: Path = SCRIPTED) -> dict[
     with session_scope() as db:
         # Collected now, not once quiet: nothing more will be said in these conversations.
         found = collect(db, utcnow() + dt.timedelta(minutes=1), active_since=started - 1, sample_share=sample_share)
-    return {"conversations": len(conversations(scripted)), "messages": sent, **found}
+    return {"conversations": len(scripts), "messages": sent, **found}
 
 
 def main() -> int:

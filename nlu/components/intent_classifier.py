@@ -171,9 +171,6 @@ class Reader:
     coef: np.ndarray
     intercept: np.ndarray
 
-    def probabilities(self, messages: list[Message]) -> np.ndarray:
-        return self.probabilities_of(self.scaler.transform(messages))
-
     def probabilities_of(self, features: scipy.sparse.csr_matrix) -> np.ndarray:
         scores = features @ self.coef.T + self.intercept
         scores = np.asarray(scores) - np.max(scores, axis=1, keepdims=True)
@@ -285,39 +282,38 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
                 f"Training examples are marked 'also: {unknown[0]}', which is not an intent in the training data "
                 "(nlu/data/two_needs.yml names a need by its intent)."
             )
-        self._whole = self._fit(examples, rows, ())
+        self._whole, whole_features = self._fit(examples, rows, ())
         needs = [str(need) for need in self._config["needs_apart"] or []]
-        self._apart = self._fit_apart(examples, needs) if needs else None
+        self._apart = self._fit_apart(examples, whole_features, needs) if needs else None
         leave_out = tuple(self._config["parts_read_without"] or ())
-        self._part = self._fit(examples, rows, leave_out) if leave_out else None
+        self._part = self._fit(examples, rows, leave_out)[0] if leave_out else None
         self._persist()
         return self._resource
 
-    def _fit(self, examples: list[Message], rows: TrainingRows, leave_out: tuple[str, ...]) -> Reader:
+    def _regression(self):
         from sklearn.linear_model import LogisticRegression
 
-        scaler = FeatureScaler.fit(examples, float(self._config["dense_weight"]), leave_out)
-        features = scaler.transform(examples)
-        model = LogisticRegression(
+        return LogisticRegression(
             C=float(self._config["C"]),
             max_iter=int(self._config["max_iter"]),
             random_state=int(self._config["random_seed"]),
         )
+
+    def _fit(
+        self, examples: list[Message], rows: TrainingRows, leave_out: tuple[str, ...]
+    ) -> tuple[Reader, scipy.sparse.csr_matrix]:
+        """The model, and the examples' features it was fitted on (the yes/no models reuse them)."""
+        scaler = FeatureScaler.fit(examples, float(self._config["dense_weight"]), leave_out)
+        features = scaler.transform(examples)
+        model = self._regression()
         model.fit(features[rows.rows], rows.labels, sample_weight=rows.weights)
-        return Reader(scaler, model.classes_, model.coef_, model.intercept_)
+        return Reader(scaler, model.classes_, model.coef_, model.intercept_), features
 
-    def _fit_apart(self, examples: list[Message], needs: list[str]) -> NeedsApart:
-        from sklearn.linear_model import LogisticRegression
-
-        features = self._whole.scaler.transform(examples)
+    def _fit_apart(self, examples: list[Message], features: scipy.sparse.csr_matrix, needs: list[str]) -> NeedsApart:
         told = [{example.get(INTENT), mark(example, "also")} for example in examples]
         coef, intercept = [], []
         for need in needs:
-            model = LogisticRegression(
-                C=float(self._config["C"]),
-                max_iter=int(self._config["max_iter"]),
-                random_state=int(self._config["random_seed"]),
-            )
+            model = self._regression()
             model.fit(features, [need in named for named in told])
             coef.append(model.coef_[0])
             intercept.append(model.intercept_[0])
