@@ -11,6 +11,8 @@ export RASA_TELEMETRY_ENABLED := false
 export SPACY_PIPELINE_PATH := $(CURDIR)/build/spacy/en_community_safety
 # Where `make weights` links the hash-checked pretrained sentence encoders (config.yml reads it).
 export PRETRAINED_WEIGHTS_PATH := $(CURDIR)/build/weights
+# Sentence vectors kept between trainings (nlu/pretrained/vector_cache.py): a retraining encodes only new texts.
+export SENTENCE_VECTORS_CACHE := $(CURDIR)/build/cache/sentence-vectors
 # Nothing may reach a model hub at run time: every weight comes from an installed package.
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1

@@ -39,6 +39,7 @@ PROCESS_ENVIRONMENT = {
     "SANIC_HOST": "127.0.0.1",
     "SPACY_PIPELINE_PATH": str(PROJECT / "build" / "spacy" / "en_community_safety"),
     "PRETRAINED_WEIGHTS_PATH": str(PROJECT / "build" / "weights"),
+    "SENTENCE_VECTORS_CACHE": str(PROJECT / "build" / "cache" / "sentence-vectors"),
 }
 
 

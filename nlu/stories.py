@@ -47,7 +47,7 @@ class StorySettings:
     # The whole message's reading against its clearest part's (clauses are misread more than sentences).
     whole_weight: float = 0.9
     second_need_sentence: float = 0.7  # a part must read as the second need at least this clearly
-    second_need_whole: float = 0.02  # ... and the whole message must give it at least this
+    second_need_whole: float = 0.02  # ... and the whole message (or the need's own yes/no model) give it this
     second_need_rank: int = 3  # ... and place it among its likeliest needs, this high or higher
     second_need_first_share: float = 0.1  # ... and the part give the first need less than this (else it is its story)
     second_need_runner_up: float = 0.25  # or the whole message's runner-up need at least this
@@ -200,16 +200,20 @@ def _second_need(
     ordered = sorted(
         ((name, p) for name, p in whole.items() if name in needs and name != EMERGENCY), key=lambda kv: -kv[1]
     )
-    likeliest = {name for name, _ in ordered[: settings.second_need_rank]}
+    # The whole message's reading, or the need's own yes/no reading of it where that is surer.
+    either = {name: max(p, apart.get(name, 0.0)) for name, p in whole.items() if name in needs and name != EMERGENCY}
+    likeliest = set(sorted(either, key=lambda name: -either[name])[: settings.second_need_rank])
     for index, part in enumerate(parts):
         if not part.ranking or part.background:
             continue
         name = max(part.ranking, key=part.ranking.get)
         clear = part.ranking[name] >= settings.second_need_sentence
         careful = name in settings.careful_second_needs
-        enough = settings.careful_second_need_whole if careful else settings.second_need_whole
         own_story = first is not None and part.ranking.get(first, 0.0) >= settings.second_need_first_share
-        if clear and not own_story and whole.get(name, 0.0) >= enough and name in likeliest:
+        # A careful need only on the one reading's word (a need's own model reads a child mentioned as at risk).
+        read = whole.get(name, 0.0) if careful else either.get(name, 0.0)
+        enough = settings.careful_second_need_whole if careful else settings.second_need_whole
+        if clear and not own_story and read >= enough and name in likeliest:
             candidates.setdefault(name, {"name": name, "confidence": whole.get(name, 0.0), "sentence": index})
     runners_up = [(name, p) for name, p in ordered if name != first]
     if runners_up and runners_up[0][1] >= settings.second_need_runner_up:

@@ -42,7 +42,7 @@ from community_safety.languages import OTHER_LANGUAGE_INTENT
 from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, LANGUAGE_FILE, EmergencyLanguage
 from nlu.components.emergency_safety_net import make_emergency
 from nlu.components.example_marks import mark
-from nlu.components.intent_classifier import FeatureScaler, batches_by_model, saved_with_prefix
+from nlu.components.intent_classifier import FeatureScaler, batches_by_model, fitted_regressions, saved_with_prefix
 from nlu.components.resident_language import example_language
 from nlu.components.story_reader import SENTENCE_OF, is_sentence, sentence_messages
 from nlu.stories import past_set_aside
@@ -150,28 +150,28 @@ class DangerClassifier(GraphComponent):
         return self._resource
 
     def _fit(self, examples: list[Message], leave_out: tuple[str, ...]) -> tuple[DangerReader, dict[str, Any]]:
-        from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import StratifiedKFold
 
         config = self._config
         scaler = FeatureScaler.fit(examples, float(config["dense_weight"]), leave_out)
         X = scaler.transform(examples)
         y = np.array([e.get(INTENT) == config["intent"] for e in examples])
-
-        def model():
-            return LogisticRegression(C=float(config["C"]), max_iter=3000, random_state=int(config["random_seed"]))
-
-        out_of_fold = np.zeros(len(examples))
+        settings = {"C": float(config["C"]), "max_iter": 3000, "random_state": int(config["random_seed"])}
         folds = StratifiedKFold(int(config["folds"]), shuffle=True, random_state=int(config["random_seed"]))
-        for train_index, test_index in folds.split(np.zeros(len(y)), y):
-            out_of_fold[test_index] = model().fit(X[train_index], y[train_index]).predict_proba(X[test_index])[:, 1]
+        splits = list(folds.split(np.zeros(len(y)), y))
+        # Each fold's model and the final one, fitted at once.
+        *fold_models, final = fitted_regressions(
+            settings, [(X[train_index], y[train_index], None) for train_index, _ in splits] + [(X, y, None)]
+        )
+        out_of_fold = np.zeros(len(examples))
+        for model, (_, test_index) in zip(fold_models, splits, strict=True):
+            out_of_fold[test_index] = model.predict_proba(X[test_index])[:, 1]
         threshold, report = self._choose_threshold(examples, y, out_of_fold)
         logger.info(
             f"Danger classifier{' (parts)' if leave_out else ''}: threshold {threshold:.3f}; out of fold it catches "
             f"{report['rules_miss'] - len(report['left_to_others'])} of the {report['rules_miss']} emergency "
             f"examples the rules miss, and {report['false_alarms']} of {report['others']} other examples reach it."
         )
-        final = model().fit(X, y)
         return DangerReader(scaler, final.coef_[0], float(final.intercept_[0]), threshold), report
 
     def _choose_threshold(self, examples: list[Message], y: np.ndarray, scores: np.ndarray) -> tuple:

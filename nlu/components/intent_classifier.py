@@ -27,6 +27,7 @@ message only) is left out of the model that reads them rather than read as zeros
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,7 @@ logger = logging.getLogger(__name__)
 WEIGHTS_FILE = "intent_classifier.npz"
 PART = "part_"  # the part model's arrays in the weights file
 APART = "apart_"  # the yes/no models' arrays
+TRAINING_PROCESSES = 4  # enough for the machines this trains on; more only adds memory
 
 
 def sentence_blocks(message: Message) -> dict[str, Any]:
@@ -235,6 +237,23 @@ def two_need_rows(examples: list[Message], second_weight: float) -> TrainingRows
     return TrainingRows(rows, labels, np.array(weights))
 
 
+def _fit_one(settings: dict[str, Any], features, labels, weights):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(**settings).fit(features, labels, sample_weight=weights)
+
+
+def fitted_regressions(settings: dict[str, Any], fits: list[tuple]) -> list:
+    """Logistic regressions with the same settings, each on its (features, labels, weights), fitted in
+    parallel worker processes (each fit is deterministic, so the models are those fitted one by one)."""
+    from joblib import Parallel, delayed
+
+    jobs = min(len(fits), len(os.sched_getaffinity(0)), TRAINING_PROCESSES)
+    if jobs <= 1:
+        return [_fit_one(settings, *fit) for fit in fits]
+    return Parallel(n_jobs=jobs, backend="loky")(delayed(_fit_one)(settings, *fit) for fit in fits)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SentenceIntentClassifier(IntentClassifier, GraphComponent):
     @staticmethod
@@ -282,42 +301,44 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
                 f"Training examples are marked 'also: {unknown[0]}', which is not an intent in the training data "
                 "(nlu/data/two_needs.yml names a need by its intent)."
             )
-        self._whole, whole_features = self._fit(examples, rows, ())
+        # The scalers first (cheap), then every regression at once, one per core: they are independent,
+        # and fitting them one after another was most of a training's time.
+        scaler = FeatureScaler.fit(examples, float(self._config["dense_weight"]))
+        features = scaler.transform(examples)
+        fits = [(features[rows.rows], rows.labels, rows.weights)]
         needs = [str(need) for need in self._config["needs_apart"] or []]
-        self._apart = self._fit_apart(examples, whole_features, needs) if needs else None
+        told = [{example.get(INTENT), mark(example, "also")} for example in examples]
+        fits += [(features, [need in named for named in told], None) for need in needs]
         leave_out = tuple(self._config["parts_read_without"] or ())
-        self._part = self._fit(examples, rows, leave_out)[0] if leave_out else None
+        part_scaler = FeatureScaler.fit(examples, float(self._config["dense_weight"]), leave_out) if leave_out else None
+        if part_scaler is not None:
+            fits.append((part_scaler.transform(examples)[rows.rows], rows.labels, rows.weights))
+        fitted = fitted_regressions(self._regression_settings(), fits)
+        whole = fitted.pop(0)
+        self._whole = Reader(scaler, whole.classes_, whole.coef_, whole.intercept_)
+        apart, fitted = fitted[: len(needs)], fitted[len(needs) :]
+        self._apart = (
+            NeedsApart(
+                np.array(needs),
+                np.vstack([model.coef_[0] for model in apart]),
+                np.array([model.intercept_[0] for model in apart]),
+            )
+            if needs
+            else None
+        )
+        self._part = None
+        if part_scaler is not None:
+            part = fitted.pop(0)
+            self._part = Reader(part_scaler, part.classes_, part.coef_, part.intercept_)
         self._persist()
         return self._resource
 
-    def _regression(self):
-        from sklearn.linear_model import LogisticRegression
-
-        return LogisticRegression(
-            C=float(self._config["C"]),
-            max_iter=int(self._config["max_iter"]),
-            random_state=int(self._config["random_seed"]),
-        )
-
-    def _fit(
-        self, examples: list[Message], rows: TrainingRows, leave_out: tuple[str, ...]
-    ) -> tuple[Reader, scipy.sparse.csr_matrix]:
-        """The model, and the examples' features it was fitted on (the yes/no models reuse them)."""
-        scaler = FeatureScaler.fit(examples, float(self._config["dense_weight"]), leave_out)
-        features = scaler.transform(examples)
-        model = self._regression()
-        model.fit(features[rows.rows], rows.labels, sample_weight=rows.weights)
-        return Reader(scaler, model.classes_, model.coef_, model.intercept_), features
-
-    def _fit_apart(self, examples: list[Message], features: scipy.sparse.csr_matrix, needs: list[str]) -> NeedsApart:
-        told = [{example.get(INTENT), mark(example, "also")} for example in examples]
-        coef, intercept = [], []
-        for need in needs:
-            model = self._regression()
-            model.fit(features, [need in named for named in told])
-            coef.append(model.coef_[0])
-            intercept.append(model.intercept_[0])
-        return NeedsApart(np.array(needs), np.vstack(coef), np.array(intercept))
+    def _regression_settings(self) -> dict[str, Any]:
+        return {
+            "C": float(self._config["C"]),
+            "max_iter": int(self._config["max_iter"]),
+            "random_state": int(self._config["random_seed"]),
+        }
 
     def _persist(self) -> None:
         arrays = self._whole.arrays()

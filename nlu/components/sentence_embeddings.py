@@ -25,7 +25,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.components.story_reader import is_sentence
+from nlu.pretrained import encoder_specs
 from nlu.pretrained.encoders import ENCODERS, SentenceEncoder, load_encoder
+from nlu.pretrained.vector_cache import training_cache
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -65,7 +67,11 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         examples = [example for example in training_data.training_examples if example.get(TEXT)]
-        self._featurize(examples)
+        name = self._config["encoder"]
+        cached = training_cache(self._encoder, name, encoder_specs()[name].sha256)
+        self._featurize(examples, cached)
+        if cached is not None:
+            cached.save()
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -73,9 +79,9 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         self._featurize([m for m in messages if m.get(TEXT) is not None and (read_sentences or not is_sentence(m))])
         return messages
 
-    def _featurize(self, messages: list[Message]) -> None:
+    def _featurize(self, messages: list[Message], encoder: SentenceEncoder | None = None) -> None:
         if not messages:
             return
-        vectors = self._encoder.encode([message.get(TEXT) or "" for message in messages])
+        vectors = (encoder or self._encoder).encode([message.get(TEXT) or "" for message in messages])
         for message, vector in zip(messages, vectors, strict=False):
             self.add_features_to_message(sequence=None, sentence=vector[None, :], attribute=TEXT, message=message)

@@ -139,3 +139,48 @@ def test_a_long_messages_sentences_are_encoded_with_it_or_left_to_the_others(rea
     assert len(messages) == 3
     assert encoder.seen == ([text, *(m.get("text") for m in messages[1:])] if read_sentences else [text])
     assert all(bool(m.features) is (read_sentences or i == 0) for i, m in enumerate(messages))
+
+
+def test_a_retraining_encodes_only_the_texts_the_cache_has_not_seen(tmp_path, monkeypatch):
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from nlu.components.sentence_embeddings import SentenceEmbeddingFeaturizer
+
+    monkeypatch.setenv("SENTENCE_VECTORS_CACHE", str(tmp_path / "cache"))
+    config = {**SentenceEmbeddingFeaturizer.get_default_config(), "weights": "unused"}
+
+    def train(texts):
+        encoder = CountingEncoder()
+        data = TrainingData([Message(data={"text": text, "intent": "report_asb"}) for text in texts])
+        SentenceEmbeddingFeaturizer(config, "featurizer", encoder=encoder).process_training_data(data)
+        return encoder.seen, [example.features[0].features for example in data.training_examples]
+
+    seen, first = train(["loud music at night", "a man sleeping in the doorway"])
+    assert seen == ["loud music at night", "a man sleeping in the doorway"]
+    seen, again = train(["loud music at night", "a man sleeping in the doorway", "an abandoned car"])
+    assert seen == ["an abandoned car"]
+    assert all(np.array_equal(a, b) for a, b in zip(first, again[:2], strict=False))
+    # Only hashes of the texts are kept, never the words.
+    [cache] = (tmp_path / "cache").iterdir()
+    assert cache.name.startswith("minilm-") and b"loud music" not in cache.read_bytes()
+
+
+def test_a_damaged_cache_is_only_slower(tmp_path, monkeypatch):
+    from nlu.pretrained.vector_cache import training_cache
+
+    monkeypatch.setenv("SENTENCE_VECTORS_CACHE", str(tmp_path))
+    (tmp_path / "minilm-0123456789abcdef.npz").write_bytes(b"not a numpy file")
+    encoder = CountingEncoder()
+    cached = training_cache(encoder, "minilm", "0123456789abcdef" * 4)
+    assert cached.encode(["hello", "hello", ""]).shape == (3, 4)
+    assert encoder.seen == ["hello", ""]
+    cached.save()
+    assert training_cache(CountingEncoder(), "minilm", "0123456789abcdef" * 4).encode(["hello"]).shape == (1, 4)
+
+
+def test_without_the_setting_nothing_is_cached(tmp_path, monkeypatch):
+    from nlu.pretrained.vector_cache import training_cache
+
+    monkeypatch.delenv("SENTENCE_VECTORS_CACHE", raising=False)
+    assert training_cache(CountingEncoder(), "minilm", "0" * 64) is None

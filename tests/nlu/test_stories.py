@@ -250,3 +250,30 @@ def test_read_apart_danger_and_the_first_need_are_never_second():
     whole = {"report_asb": 0.9, "emergency": 0.05, "homelessness": 0.05}
     apart = {"report_asb": 0.9, "emergency": 0.99, "not_a_need_intent": 0.99}
     assert [n["name"] for n in read_story(whole, [], NEEDS, "loud music", apart=apart).needs] == ["report_asb"]
+
+
+def test_a_part_clearly_another_need_counts_when_that_needs_own_model_reads_the_message_too():
+    # "The boy across the landing is only 13 and he's drunk most afternoons": the one reading gives
+    # drink 0.01, too thin alone; its own yes/no model reads it in the whole message, so the clause is enough.
+    whole = {"safeguarding": 0.97, "substance_misuse": 0.01, "homelessness": 0.01, "report_asb": 0.01}
+    parts = [
+        reading("The boy across the landing is only 13", False, safeguarding=0.95),
+        reading("and he's drunk most afternoons.", False, substance_misuse=0.93, safeguarding=0.05),
+    ]
+    alone = read_story(whole, parts, NEEDS, "").needs
+    assert [need["name"] for need in alone] == ["safeguarding"]
+    apart = {"safeguarding": 0.97, "substance_misuse": 0.05, "report_asb": 0.0}
+    found = read_story(whole, parts, NEEDS, "", apart=apart).needs
+    assert [need["name"] for need in found] == ["safeguarding", "substance_misuse"]
+
+
+def test_a_careful_need_still_needs_the_one_readings_word():
+    # "My children are 2 and 4 and they're exhausted": a child mentioned in a noise story. The
+    # safeguarding model's own reading of it is not enough for a child at risk.
+    whole = {"report_asb": 0.95, "safeguarding": 0.03, "homelessness": 0.02}
+    parts = [
+        reading("The family above have parties every weekend until 5am.", False, report_asb=0.98),
+        reading("My children are 2 and 4 and they're exhausted every Monday.", False, safeguarding=0.8),
+    ]
+    apart = {"report_asb": 0.99, "safeguarding": 0.4}
+    assert [need["name"] for need in read_story(whole, parts, NEEDS, "", apart=apart).needs] == ["report_asb"]
