@@ -122,6 +122,7 @@ test: lint train staff-assets
 	@scripts/ensure-debian-package.sh fonts-lohit-beng-bengali '/usr/share/fonts/truetype/lohit-bengali/*' "the browser tests (Bengali)"
 	@scripts/ensure-debian-package.sh redis-server /usr/bin/redis-server "the production-profile tests"
 	@scripts/ensure-debian-package.sh nginx /usr/sbin/nginx "the production-profile tests"
+	@scripts/ensure-debian-package.sh ffmpeg /usr/bin/ffmpeg "the evidence tests (audio and video cleaned of their metadata)"
 	$(VENV)/bin/pytest
 
 validate: spacy weights needs

@@ -186,6 +186,24 @@ class Settings(BaseSettings):
         30, gt=0, description="Wait before retrying a report the system couldn't take; doubled each time."
     )
     open311_retry_most_seconds: float = Field(1800, gt=0, description="The longest wait between retries.")
+    # --- evidence residents send (community_safety/evidence/) -------------------------------------
+    evidence_store: Literal["folder", "s3"] = Field(
+        "folder",
+        description="Where evidence files are kept: `folder` (`DATA_DIR`/evidence, one machine) or `s3` "
+        "(an S3-compatible object store, for several hosts).",
+    )
+    evidence_s3_endpoint: str | None = Field(
+        None, description="The object store's address (`https://s3.eu-west-2.amazonaws.com`); AWS's own when not set."
+    )
+    evidence_s3_bucket: str | None = Field(None, description="The bucket evidence is kept in; needed with `s3`.")
+    evidence_s3_access_key: SecretStr | None = Field(None, description="The object store's access key id.")
+    evidence_s3_secret_key: SecretStr | None = Field(None, description="The object store's secret access key.")
+    evidence_s3_region: str = Field("eu-west-2", description="The object store's region.")
+    evidence_max_file_mb: float = Field(
+        20, gt=0, le=2000, description="The largest file a resident may send, in MB (Telegram's bots get 20 at most)."
+    )
+    evidence_max_files_per_report: int = Field(10, ge=1, description="Files one report may have.")
+    evidence_max_report_mb: float = Field(100, gt=0, description="All of one report's files together, in MB.")
     # --- the scheduler (python -m community_safety.jobs) ----------------------------------------
     jobs_scrub_every_seconds: float = Field(
         60, gt=0, description="How often the scheduler takes the words out of quiet anonymous-report conversations."
@@ -250,6 +268,18 @@ class Settings(BaseSettings):
         if endpoint and not encrypted_or_loopback(endpoint):
             raise ValueError("give the casework system's address, starting https:// (plain http only on loopback)")
         return endpoint.rstrip("/") if endpoint else endpoint
+
+    @validator("evidence_s3_endpoint")
+    def _object_store_address(cls, endpoint: str | None) -> str | None:
+        if endpoint and not encrypted_or_loopback(endpoint):
+            raise ValueError("the object store carries residents' evidence: https:// (plain http only on loopback)")
+        return endpoint
+
+    @validator("evidence_s3_bucket", always=True)
+    def _bucket_for_s3(cls, bucket: str | None, values: dict[str, Any]) -> str | None:
+        if values.get("evidence_store") == "s3" and not bucket:
+            raise ValueError("EVIDENCE_STORE is s3: name the bucket in EVIDENCE_S3_BUCKET")
+        return bucket
 
     @validator("telegram_base_url")
     def _telegram_address(cls, base_url: str) -> str:

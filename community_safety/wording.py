@@ -113,8 +113,20 @@ def percent(value: float | None) -> str:
     return "" if value is None else f"{round(value * 100)}%"
 
 
+def file_size(size: int | None) -> str:
+    """1.4 MB, 230 KB, 812 bytes: as people say file sizes."""
+    if size is None:
+        return ""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size} bytes"
+
+
 FILTERS = {
     "duration": duration,
+    "file_size": file_size,
     "sent_at": sent_at,
     "percent": percent,
     "status_name": status_name,

@@ -4,8 +4,11 @@ conversations that went into anonymous reports. `staff-admin purge` runs the sam
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from community_safety.casework import default_casework, months
+from community_safety.evidence.intake import purge_waiting, sweep
+from community_safety.evidence.storage import evidence_store
 from community_safety.records import audit
 from community_safety.records.chat_sessions import purge_ended_chats
 from community_safety.records.conversations import purge_conversations, scrub_anonymous_parts
@@ -22,6 +25,8 @@ from community_safety.records.retention import (
 from community_safety.review.queue import purge_review_items
 from community_safety.settings import settings
 
+logger = logging.getLogger(__name__)
+
 # The scheduler's scrub reads again the last hour of what it already read: a turn's events are
 # written a moment after their time, and one written just after a run must not be missed.
 RESCAN_SECONDS = 3600
@@ -31,6 +36,7 @@ def purge_records(now: dt.datetime | None = None, dry_run: bool = False, actor: 
     """The records' retention: stale open records closed, then what is past its period removed."""
     casework, now = default_casework(), now or utcnow()
     conversations_before = now - dt.timedelta(days=casework.conversations_days)
+    store = evidence_store(settings())
     with session_scope() as db:
         counts = close_stale_records(db, now - months(casework.open_records_months), casework.open_records_months,
                                      dry_run=dry_run)  # fmt: skip
@@ -39,6 +45,8 @@ def purge_records(now: dt.datetime | None = None, dry_run: bool = False, actor: 
         # Messages to review go with their conversations, unless a caseworker has labelled them.
         counts.update(purge_review_items(db, conversations_before, dry_run=dry_run))
         counts.update(purge_reports(db, now - months(casework.closed_reports_months), dry_run=dry_run))
+        # Files sent for a report that was never filed go with their conversation.
+        counts["evidence_waiting"] = purge_waiting(db, store, conversations_before, dry_run=dry_run)
         counts["audit_events"] = purge_audit_log(db, now - months(casework.audit_log_months), dry_run=dry_run)
         if not dry_run:
             # An ended chat's cookie has expired after the idle time: no need to remember it longer.
@@ -48,6 +56,12 @@ def purge_records(now: dt.datetime | None = None, dry_run: bool = False, actor: 
             if any(counts.values()) or actor != "scheduler":
                 audit.record(db, actor, "purged old records", "retention", now.date().isoformat(),
                              {name: (None, count) for name, count in counts.items()})  # fmt: skip
+    if not dry_run:
+        # Once the records are gone (committed above), the files no record names any more.
+        with session_scope() as db:
+            swept = sweep(db, store, now)
+        if swept:
+            logger.info("Evidence files whose records are gone, deleted: %d", swept)
     return counts
 
 

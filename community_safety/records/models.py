@@ -455,3 +455,38 @@ class ReviewLabel(Base):
     staff_role = Column(String(20), nullable=False)
     needs = Column(String(300), nullable=False)  # comma-separated, sorted
     at = Column(DateTime, default=utcnow, nullable=False)
+
+
+class Evidence(Base):
+    """A file a resident sent with a report (issue #28; community_safety/evidence/): only the
+    cleaned copy is kept (no EXIF, GPS or other metadata), in the evidence store under
+    ``<public_id>/file.<extension>``; its SHA-256 and size show it was not altered since it arrived.
+
+    Sent before the report was filed, it waits with ``conversation_key`` (a SHA-256 of Rasa's
+    sender id, as review items use) and no report; filing links it. Erasure and retention go with
+    its report, or with its conversation while it has none."""
+
+    __tablename__ = "evidence"
+
+    id = Column(Integer, primary_key=True)
+    public_id = Column(String(32), nullable=False, unique=True)  # random: the store's key and the staff URL
+    report_id = Column(Integer, ForeignKey("reports.id"), index=True)
+    conversation_key = Column(String(64), index=True)
+    channel = Column(String(20), nullable=False)
+    kind = Column(String(20), nullable=False)  # image, video, audio, document
+    content_type = Column(String(60), nullable=False)  # of the kept copy
+    extension = Column(String(10), nullable=False)
+    size = Column(Integer, nullable=False)
+    sha256 = Column(String(64), nullable=False)
+    has_thumbnail = Column(Boolean, nullable=False, default=False)
+    received_at = Column(DateTime, nullable=False, default=utcnow)
+
+    report = relationship("Report")
+
+    @property
+    def file_key(self) -> str:
+        return f"{self.public_id}/file.{self.extension}"
+
+    @property
+    def thumbnail_key(self) -> str:
+        return f"{self.public_id}/thumbnail.jpg"

@@ -18,6 +18,7 @@ from community_safety.records.models import (
     AuditLogRetention,
     CallbackRequest,
     CaseReviewApplication,
+    Evidence,
     LiveChat,
     LiveChatMessage,
     Open311Sending,
@@ -43,6 +44,8 @@ def purge_reports(session: Session, before: dt.datetime, dry_run: bool = False) 
     if not dry_run and report_ids:
         session.execute(delete(StatusChange).where(StatusChange.report_id.in_(report_ids)))
         session.execute(delete(Open311Sending).where(Open311Sending.report_id.in_(report_ids)))
+        # The files' records go with their report; the evidence sweep then deletes the files.
+        session.execute(delete(Evidence).where(Evidence.report_id.in_(report_ids)))
         session.execute(delete(Report).where(Report.id.in_(report_ids)))
     old_applications = select(CaseReviewApplication.id).where(
         CaseReviewApplication.decided_at < before, CaseReviewApplication.decision.is_not(None)

@@ -40,6 +40,7 @@ from staff.views import (  # noqa: E402,F401
     case_reviews,
     casework_system,
     errors,
+    evidence,
     jobs,
     live_chats,
     messages_to_review,

@@ -9,6 +9,7 @@ from flask_login import current_user
 from community_safety.case_review import default_rules
 from community_safety.casework import default_casework
 from community_safety.channels import sender_id
+from community_safety.evidence.intake import of_report
 from community_safety.records import audit
 from community_safety.records.conversations import conversation
 from community_safety.records.database import session_scope
@@ -19,6 +20,7 @@ from staff.accounts import active_staff
 from staff.forms import AssignmentForm, ConfirmForm, StatusForm
 from staff.queries import is_overdue, report_by_reference
 from staff.views import staff
+from staff.views.evidence import opened_words, who_opened
 
 
 def _report(db, reference: str) -> Report:
@@ -42,6 +44,7 @@ def _page(db, report: Report, status_form=None, assignment_form=None, status=200
         others = [r for r in reports_of(db, resident.channel, resident.channel_user_id) if r.id != report.id]
         standing = standing_of(db, resident.channel, resident.channel_user_id, default_rules())
     transcript = conversation(sender_id(resident.channel, resident.channel_user_id)) if resident else None
+    files = of_report(db, report.id)
     return render_template(
         "staff/report.html",
         report=report,
@@ -57,6 +60,9 @@ def _page(db, report: Report, status_form=None, assignment_form=None, status=200
         casework_system=settings().open311_endpoint,
         sending_states=SENDING_STATES,
         send_again_form=ConfirmForm(),
+        evidence=files,
+        opened=who_opened(db, files),
+        opened_words=opened_words,
     ), status
 
 
