@@ -25,6 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.evidence import acknowledge, sent_evidence
 from actions.handoff import hand_to_a_person, nobody_free
 from actions.languages import resident_language, speak
 from actions.questions import question_for
@@ -159,6 +160,10 @@ class PatientFormValidation(FormValidationAction, ABC):
         if requested in answered_now and danger_in(tracker.latest_message or {}, requested):
             dispatcher.utter_message(response="utter_emergency")
             return [SlotSet(slot, value) for slot, value in {requested: None, **self.after_danger(tracker)}.items()]
+        if requested in answered_now and sent_evidence(tracker.latest_message or {}):
+            # A file the channel kept, not an answer: said thank you for, and the question asked again.
+            acknowledge(dispatcher, tracker)
+            return [SlotSet(requested, None)]
         person = asks_for_a_person(tracker.latest_message or {}) if requested in answered_now else None
         if person:
             # The answer stays unasked: marked asked, so Rasa's form waits instead of asking it again.

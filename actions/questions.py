@@ -82,6 +82,7 @@ class AskHomelessTonight(AskSignpostQuestion):
 
 
 NEED_SLOT = "need"
+REPORTED_SLOT = "report_filed"  # the reference of the report this conversation just filed
 NEED_CANDIDATES_SLOT = "need_candidates"  # the next likeliest needs, offered when the bot checks its reading
 
 

@@ -15,11 +15,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
 from actions.languages import resident_language, speak
-from actions.questions import NEED_SLOT
+from actions.questions import NEED_SLOT, REPORTED_SLOT
 from community_safety import reporting as reading
 from community_safety.answers import Answer
 from community_safety.case_review import default_rules
-from community_safety.channels import channel_and_user
+from community_safety.channels import channel_and_user, conversation_key
+from community_safety.evidence.intake import link_waiting
 from community_safety.records.database import session_scope
 from community_safety.records.reports import (
     file_case_review_application,
@@ -35,7 +36,6 @@ from community_safety.updates import told_when_asked
 from community_safety.wording import day, status_for_resident
 
 logger = logging.getLogger(__name__)
-REPORTED_SLOT = "report_filed"
 # A first message this long says what happened, and becomes the report's description.
 DESCRIPTION_WORDS = 4
 PAUSED_SLOT = "report_paused"
@@ -226,6 +226,8 @@ class ActionSubmitReport(Action):
                     need=tracker.get_slot(NEED_SLOT),
                 )
                 reference = report.reference
+                # Files the resident sent while making it go with it (and lose their tie to the chat).
+                evidence = link_waiting(session, conversation_key(tracker.sender_id), report)
                 # Only anti-social behaviour counts toward the case review (each category says whether it does).
                 counted = not anonymous and default_signposting().counts_toward_case_review(report.category)
                 current = standing_of(session, channel, user, rules) if counted else None
@@ -239,6 +241,8 @@ class ActionSubmitReport(Action):
             tell(dispatcher, tracker, "filed_anonymously", reference=reference)
         else:
             tell(dispatcher, tracker, "filed", reference=reference)
+        if evidence:
+            tell(dispatcher, tracker, "evidence_went_with_it", count=evidence)
         if current is not None:
             window = rules.window_months
             tell(

@@ -22,6 +22,11 @@ NEEDED = (
     "too_fast",
     "empty",
     "private_only",
+    "evidence_not_taken",
+    "evidence_damaged",
+    "evidence_too_big",
+    "evidence_too_many",
+    "evidence_not_kept",
 )
 
 

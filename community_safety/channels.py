@@ -4,6 +4,7 @@ channel (the terminal chat, tests)."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 
@@ -40,3 +41,9 @@ def channel_name(channel: str | None) -> str:
     """A channel as staff see it: "Web chat"."""
     known = CHANNELS.get(channel or "")
     return known.name if known else (channel or "").capitalize()
+
+
+def conversation_key(sender: str) -> str:
+    """How a conversation's own records (messages to review, evidence waiting for its report) are
+    found again, for erasure and retention, without naming it."""
+    return hashlib.sha256(f"conversation:{sender}".encode()).hexdigest()

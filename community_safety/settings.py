@@ -26,6 +26,7 @@ from pydantic import BaseSettings, Field, SecretStr, ValidationError, validator
 PROJECT = Path(__file__).resolve().parent.parent
 STAFF_EDITABLE = Path(__file__).resolve().parent / "data"
 TELEGRAM_API = "https://api.telegram.org/bot"
+TELEGRAM_FILES = "https://api.telegram.org/file/bot"
 
 # What every process of the stack runs with, beside its settings: no telemetry, quiet TensorFlow,
 # no model hub, unbuffered logs. Set here once for every process the project starts.
@@ -156,6 +157,9 @@ class Settings(BaseSettings):
         None, description="The bot's token from @BotFather; `make run` starts the Telegram bridge when it is set."
     )
     telegram_base_url: str = Field(TELEGRAM_API, description="Telegram's Bot API (the tests point it at a fake).")
+    telegram_base_file_url: str = Field(
+        TELEGRAM_FILES, description="Where the Bot API serves the files residents send (the tests point it at a fake)."
+    )
     telegram_webhook_url: str | None = Field(
         None, description="Public HTTPS address of the webhook; long polling when not set."
     )
@@ -281,7 +285,7 @@ class Settings(BaseSettings):
             raise ValueError("EVIDENCE_STORE is s3: name the bucket in EVIDENCE_S3_BUCKET")
         return bucket
 
-    @validator("telegram_base_url")
+    @validator("telegram_base_url", "telegram_base_file_url")
     def _telegram_address(cls, base_url: str) -> str:
         if not encrypted_or_loopback(base_url):
             raise ValueError("Telegram's Bot API is reached over https:// (plain http only on loopback, for tests)")

@@ -9,6 +9,7 @@ ${PROD_DB_PASSWORD} in endpoints.yml; the others their role's as PGPASSWORD)."""
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +94,8 @@ class Profile:
     redis_db: int = 1
     chat_requests_per_second: int = 10  # per address, at nginx
     sign_ins_per_minute: int = 10  # per address, at nginx
+    # The largest evidence file a resident may send (EVIDENCE_MAX_FILE_MB), and a little for the form around it.
+    evidence_megabytes: int = field(default_factory=lambda: math.ceil(settings().evidence_max_file_mb) + 1)
     # Tests and the load benchmark give each replica a port of its own choosing.
     chosen_ports: dict[str, list[int]] = field(default_factory=dict)
 
@@ -187,6 +190,15 @@ http {{
     location /chat/ {{
       limit_req zone=chat burst=40 nodelay;
       limit_req_status 429;
+      proxy_pass http://web;
+{proxy}
+    }}
+    # Evidence: the one larger body, kept in memory like the rest (no temporary files for nginx to write).
+    location = /chat/evidence {{
+      limit_req zone=chat burst=10 nodelay;
+      limit_req_status 429;
+      client_max_body_size {self.evidence_megabytes}m;
+      client_body_buffer_size {self.evidence_megabytes}m;
       proxy_pass http://web;
 {proxy}
     }}

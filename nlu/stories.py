@@ -214,7 +214,10 @@ def _second_need(
         read = whole.get(name, 0.0) if careful else either.get(name, 0.0)
         enough = settings.careful_second_need_whole if careful else settings.second_need_whole
         if clear and not own_story and read >= enough and name in likeliest:
-            candidates.setdefault(name, {"name": name, "confidence": whole.get(name, 0.0), "sentence": index})
+            found = {"name": name, "confidence": whole.get(name, 0.0), "sentence": index}
+            if whole.get(name, 0.0) < enough:  # read in the whole message by its own yes/no model alone
+                found["apart"] = True
+            candidates.setdefault(name, found)
     runners_up = [(name, p) for name, p in ordered if name != first]
     if runners_up and runners_up[0][1] >= settings.second_need_runner_up:
         name, p = runners_up[0]
@@ -231,4 +234,5 @@ def _second_need(
             candidates[name] = {"name": name, "confidence": certainty, "sentence": None, "apart": True}
     # Every candidate is a need other than danger (``ordered`` holds only those); not the first again.
     candidates.pop(first, None)
-    return max(candidates.values(), key=lambda c: c["confidence"]) if candidates else None
+    # A need a part of the story tells clearly comes before one the whole message only leans to.
+    return max(candidates.values(), key=lambda c: (c["sentence"] is not None, c["confidence"])) if candidates else None

@@ -24,6 +24,7 @@ class FakeTelegram:
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self.refusing: set[str] = set()  # methods answered as a Bot API that is down (HTTP 502)
+        self.files: dict[str, bytes] = {}  # what residents sent, by file_id, for getFile and its download
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -49,11 +50,23 @@ class FakeTelegram:
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(data)
 
-            do_GET = do_POST
+            def do_GET(self):
+                if not self.path.startswith("/file/bot"):
+                    return self.do_POST()
+                # The file download: /file/bot<token>/<file_path>, where file_path is the file_id here.
+                data = fake.files.get(self.path.rsplit("/", 1)[-1])
+                with fake._changed:
+                    fake.calls.append(("downloadFile", {"path": self.path}))
+                self.send_response(200 if data is not None else 404)
+                self.send_header("Content-Length", str(len(data or b"")))
+                self.end_headers()
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(data or b"")
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/bot"
+        self.base_file_url = f"http://127.0.0.1:{self.server.server_address[1]}/file/bot"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
@@ -82,6 +95,10 @@ class FakeTelegram:
             self._changed.notify_all()
         if method == "getMe":
             return {"id": 42, "is_bot": True, "first_name": "Community Safety", "username": "test_safety_bot"}
+        if method == "getFile":
+            file_id = str(params["file_id"])
+            size = len(self.files.get(file_id, b""))
+            return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": size, "file_path": file_id}
         if method == "sendMessage":
             message = {
                 "message_id": next(self._message_ids),
@@ -136,6 +153,23 @@ class FakeTelegram:
 
     def send_text(self, chat_id: int, text: str, language_code: str | None = None) -> dict:
         return self.update(**self.text_update(chat_id, text, language_code))
+
+    def send_file(self, chat_id: int, kind: str, data: bytes, caption: str | None = None, size: int | None = None):
+        """A resident sends a file: ``kind`` is the Bot API's field (photo, video, video_note, voice,
+        audio, document); ``size`` what Telegram says of it, when not its real size."""
+        file_id = f"f{next(self._ids)}"
+        self.files[file_id] = data
+        described = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": size or len(data)}
+        if kind == "photo":
+            field = [{**described, "width": 90, "height": 60}]
+        elif kind in ("video", "video_note"):
+            field = {**described, "width": 160, "height": 120, "duration": 1, "length": 160}
+        elif kind in ("voice", "audio"):
+            field = {**described, "duration": 1}
+        else:
+            field = {**described, "file_name": "letter.pdf"}
+        fields = {kind: field, **({"caption": caption} if caption else {})}
+        return self.update(message=self.message(chat_id, **fields))
 
     def press(self, chat_id: int, data: str) -> dict:
         return self.update(

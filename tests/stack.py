@@ -51,6 +51,7 @@ def start_telegram_bridge(
     env = {
         "TELEGRAM_BOT_TOKEN": token,
         "TELEGRAM_BASE_URL": telegram_base_url,
+        "TELEGRAM_BASE_FILE_URL": telegram_base_url.replace("/bot", "/file/bot"),
         "RASA_URL": rasa_url,
         "DATA_DIR": str(log_dir),
         **(webhook or {}),

@@ -39,6 +39,7 @@ def build_application(settings: Settings, with_updater: bool = True) -> Applicat
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(CONCURRENT_UPDATES)
         .arbitrary_callback_data(BUTTONS_REMEMBERED)

@@ -24,11 +24,14 @@ from telegram.ext import (
     filters,
 )
 
+from bot.evidence import TO_THE_BOT, keep_for_conversation, refusal_words
+from bot.evidence import limits as evidence_limits
 from bot.live_chat import for_a_person
 from bot.messages import channel_messages
 from bot.rasa_client import AsyncRasaClient, RasaUnavailable, Reply, clean_text, unavailable_replies
 from bot.telegram.replies import keyboard, split_text
 from community_safety.channels import sender_id
+from community_safety.evidence.kinds import KIND_WORDS
 from community_safety.languages import BENGALI, ENGLISH, is_bengali_script
 from community_safety.translations import default_translations
 
@@ -43,6 +46,7 @@ COMMANDS = {
 }
 TYPING_EVERY = 4.0  # Telegram shows "typing…" for about 5 seconds
 CHOOSE = "Please choose:"  # a reply with buttons and no words: Telegram needs some
+EVIDENCE = filters.PHOTO | filters.VIDEO | filters.VIDEO_NOTE | filters.VOICE | filters.AUDIO | filters.Document.ALL
 
 
 def _language(context: ContextTypes.DEFAULT_TYPE, update: Update | None = None) -> str | None:
@@ -97,22 +101,28 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[
 
 
 async def converse(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, metadata: dict | None = None, notice: str | None = None
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    text: str,
+    metadata: dict | None = None,
+    notice: str | None = None,
+    to_a_person: str | None = None,
 ) -> None:
-    """Send one message to the bot and the replies back, in order for this chat."""
+    """Send one message to the bot and the replies back, in order for this chat. ``to_a_person``:
+    what a caseworker in a live chat reads instead of ``text`` (a payload means nothing to them)."""
     rasa: AsyncRasaClient = context.bot_data["rasa"]
     sender = sender_id("telegram", str(chat_id))
+    said = to_a_person or text
     async with _chat_lock(context):
         # While a person has the conversation, the message is theirs, not the bot's (bot/live_chat.py).
-        turn = await asyncio.to_thread(for_a_person, sender, text)
+        turn = await asyncio.to_thread(for_a_person, sender, said)
         if turn is not None and turn.to_the_bot is None:
             await _send(context, chat_id, turn.replies)
             return
+        to_the_bot = text if turn is None or turn.to_the_bot == said else turn.to_the_bot
         async with _typing(context, chat_id):
             try:
-                replies = await rasa.send(
-                    sender, turn.to_the_bot if turn else text, {"channel": "telegram", **(metadata or {})}
-                )
+                replies = await rasa.send(sender, to_the_bot, {"channel": "telegram", **(metadata or {})})
             except RasaUnavailable as error:
                 log.warning("Rasa unavailable (%s): answered a Telegram message with the fallback", error)
                 replies = unavailable_replies(text, error)
@@ -169,6 +179,46 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await converse(context, update.effective_chat.id, text, {"location": {"latitude": lat, "longitude": lon}})
 
 
+def _attachment(message):
+    """The file in a message: the largest size of a photo, or the video, voice note, audio or document."""
+    attachment = message.effective_attachment
+    if isinstance(attachment, (tuple, list)):  # a photo comes in several sizes
+        return max(attachment, key=lambda size: (size.width or 0) * (size.height or 0)) if attachment else None
+    return attachment
+
+
+async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A photo, video, video note, voice note, audio or document: kept for the resident's report,
+    and the bot told (it says what happens next); or refused, saying why, the conversation going on."""
+    chat_id, message = update.effective_chat.id, update.effective_message
+    attachment = _attachment(message)
+    language = _language(context, update)
+    if attachment is None:
+        await _send(context, chat_id, [Reply(_channel_message("text_only", context, update))])
+        return
+    if (attachment.file_size or 0) > evidence_limits().file_bytes:
+        await _send(context, chat_id, [Reply(refusal_words("evidence_too_big", language))])
+        return
+    async with _typing(context, chat_id):
+        try:
+            telegram_file = await context.bot.get_file(attachment.file_id)
+            data = bytes(await telegram_file.download_as_bytearray())
+        except TelegramError as error:
+            log.warning("A file could not be fetched from Telegram: %s", type(error).__name__)
+            await _send(context, chat_id, [Reply(refusal_words("evidence_not_kept", language))])
+            return
+        received = await asyncio.to_thread(keep_for_conversation, sender_id("telegram", str(chat_id)), data, "telegram")
+    if received.refusal:
+        await _send(context, chat_id, [Reply(refusal_words(received.refusal, language))])
+        return
+    kind = received.metadata["evidence"]["kind"]
+    await converse(context, chat_id, TO_THE_BOT, received.metadata, to_a_person=f"(sent a {KIND_WORDS[kind]})")
+    # Words sent with the file (a caption) are a message of their own.
+    caption = clean_text(message.caption or "")
+    if caption:
+        await converse(context, chat_id, caption)
+
+
 async def only_private_chats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Groups and channels get one polite answer and nothing else: a group shares one identity,
     so one member could read another's reports."""
@@ -210,6 +260,7 @@ def add_handlers(application: Application) -> None:
     application.add_handler(MessageHandler(filters.COMMAND, on_command))  # unknown commands: the menu
     application.add_handler(MessageHandler(filters.LOCATION, on_location))
     application.add_handler(MessageHandler(filters.TEXT, on_text))
+    application.add_handler(MessageHandler(EVIDENCE, on_evidence))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(filters.ALL, on_unreadable))
     application.add_error_handler(on_error)

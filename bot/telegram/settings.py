@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from community_safety.settings import TELEGRAM_API, SettingsError, secret, settings
+from community_safety.settings import TELEGRAM_API, TELEGRAM_FILES, SettingsError, secret, settings
 
 __all__ = ["Settings", "SettingsError", "TELEGRAM_API"]
 
@@ -15,6 +15,7 @@ __all__ = ["Settings", "SettingsError", "TELEGRAM_API"]
 class Settings:
     token: str
     base_url: str = TELEGRAM_API
+    base_file_url: str = TELEGRAM_FILES
     rasa_url: str = "http://127.0.0.1:5005"
     webhook_url: str | None = None
     webhook_secret: str | None = None
@@ -35,6 +36,7 @@ class Settings:
         return cls(
             token=token,
             base_url=configured.telegram_base_url,
+            base_file_url=configured.telegram_base_file_url,
             rasa_url=configured.rasa_url,
             webhook_url=configured.telegram_webhook_url,
             webhook_secret=secret(configured.telegram_webhook_secret),

@@ -13,13 +13,16 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request, session
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from bot.evidence import TO_THE_BOT, keep_for_conversation, refusal_words
+from bot.evidence import limits as evidence_limits
 from bot.live_chat import for_a_person
 from bot.messages import channel_messages
 from bot.rasa_client import MAX_MESSAGE, RasaClient, RasaUnavailable, clean_text, unavailable_replies
 from bot.widget import widget
 from community_safety.channels import sender_id
+from community_safety.evidence.kinds import KIND_WORDS
 from community_safety.languages import BENGALI
 from community_safety.live_chat.chats import (
     LEAVE,
@@ -40,6 +43,7 @@ from web_security.limits import SlidingWindow
 log = logging.getLogger(__name__)
 SESSION_KEY = "chat_id"
 EMPTY = "Your message was empty. Type what's happening, or choose an option."
+NO_FILE = "Choose a photo, video, recording or document to send."
 TRANSCRIPT_LIMIT = 200
 NOT_RECORDED = (
     "The chat is cleared from this browser, but we could not close it on our side just now. Please press "
@@ -112,6 +116,7 @@ def allow_embedding_origins(response: Response) -> Response:
 
 
 @widget.route("/chat/messages", methods=["OPTIONS"])
+@widget.route("/chat/evidence", methods=["OPTIONS"])
 @widget.route("/chat/end", methods=["OPTIONS"])
 def preflight() -> tuple[str, int]:
     return "", 204
@@ -156,22 +161,59 @@ def send_message():
         return _problem(400, _in_widgets_language(EMPTY))
     if len(text) > MAX_MESSAGE:
         return _problem(400, f"That message is too long. Please send it in parts of up to {MAX_MESSAGE:,} characters.")
-    sender = _sender(create=True)
-    turn = for_a_person(sender, text)
+    return _converse(_sender(create=True), text)
+
+
+def _converse(sender: str, text: str, metadata: dict | None = None, to_a_person: str | None = None):
+    """One message to the bot (or to the person who has the conversation), and the replies as JSON.
+    ``to_a_person``: what a caseworker in a live chat reads instead of ``text`` (a payload)."""
+    said = to_a_person or text
+    turn = for_a_person(sender, said)
     if turn is not None and turn.to_the_bot is None:
         # A person has (or will have) this conversation: stored for them, not sent to the bot.
         return jsonify({"replies": [reply.as_json() for reply in turn.replies], "degraded": False, "live": turn.live})
+    to_the_bot = text if turn is None or turn.to_the_bot == said else turn.to_the_bot
     try:
-        replies = _rasa().send(sender, turn.to_the_bot if turn else text, {"channel": "web"})
+        replies = _rasa().send(sender, to_the_bot, {"channel": "web", **(metadata or {})})
         degraded = False
     except RasaUnavailable as error:
         log.warning("Rasa unavailable (%s): answered a widget message with the fallback", error)
-        replies, degraded = unavailable_replies(text, error), True
+        replies, degraded = unavailable_replies(said, error), True
     replies = (turn.replies if turn else []) + replies
     # The bot has just put them in the queue (its reply offers to leave it): the widget starts to follow.
     joined = any(button.payload == LEAVE for reply in replies for button in reply.buttons)
     live = _live(sender) if joined else None
     return jsonify({"replies": [reply.as_json() for reply in replies], "degraded": degraded, "live": live})
+
+
+@widget.post("/chat/evidence")
+def send_evidence():
+    """A file from the widget's attach button (multipart, field ``file``): kept for the resident's
+    report and the bot told; or refused, saying why, with nothing else lost."""
+    if not _origin_allowed():
+        return _problem(403, "This page is not allowed to use the chat.")
+    limited = _too_fast()
+    if limited:
+        return limited
+    language = BENGALI if request.args.get("language") == BENGALI else None
+    most = evidence_limits().file_bytes
+    # Only this route takes a body this large; every other keeps the app's small limit.
+    request.max_content_length = most + 64 * 1024
+    try:
+        upload = request.files.get("file")
+    except RequestEntityTooLarge:
+        return _problem(413, refusal_words("evidence_too_big", language))
+    if upload is None:
+        return _problem(400, default_translations().say(NO_FILE, language))
+    data = upload.read(most + 1)
+    if len(data) > most:
+        return _problem(413, refusal_words("evidence_too_big", language))
+    sender = _sender(create=True)
+    received = keep_for_conversation(sender, data, "web")
+    if received.refusal:
+        return _problem(422, refusal_words(received.refusal, language))
+    kind = received.metadata["evidence"]["kind"]
+    return _converse(sender, TO_THE_BOT, received.metadata, to_a_person=f"(sent a {KIND_WORDS[kind]})")
 
 
 def _live(sender: str) -> dict[str, Any] | None:
@@ -216,6 +258,9 @@ def _transcript(events: list[dict[str, Any]], keep_times: bool = False) -> list[
             text = event["text"]
             if text == "/start" and not messages:
                 continue  # the widget's own hello, not something the resident said
+            if text == TO_THE_BOT:  # a file they sent: what it was, not the channel's word to the bot
+                kind = ((event.get("metadata") or {}).get("evidence") or {}).get("kind")
+                text = f"(sent a {KIND_WORDS.get(kind, 'file')})"
             messages.append({"from": "resident", "text": titles.get(text, text), "buttons": [], **when})
         elif event.get("event") == "bot" and (event.get("text") or (event.get("data") or {}).get("buttons")):
             buttons = [b for b in (event.get("data") or {}).get("buttons") or [] if isinstance(b, dict)]

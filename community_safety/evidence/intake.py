@@ -180,3 +180,42 @@ def sweep(session: Session, store: EvidenceStore, now: dt.datetime | None = None
             except EvidenceStoreError:
                 logger.warning("A left-over evidence file could not be deleted; the next sweep will try again.")
     return swept
+
+
+def of_resident(session: Session, resident_id: int, conversation_key: str | None = None) -> list[Evidence]:
+    """Every file a resident sent: with their (named) reports, and still waiting in their conversation."""
+    mine = select(Report.id).where(Report.resident_id == resident_id)
+    found = Evidence.report_id.in_(mine)
+    if conversation_key:
+        found = found | ((Evidence.conversation_key == conversation_key) & Evidence.report_id.is_(None))
+    return list(session.execute(select(Evidence).where(found).order_by(Evidence.received_at, Evidence.id)).scalars())
+
+
+def erase_resident_evidence(
+    session: Session, store: EvidenceStore, resident_id: int, conversation_key: str | None = None
+) -> int:
+    """Erasure: a photo or a recording can say who someone is as well as a name, so their files go
+    whole (the reports stay, unlinked and without their words, for the council's figures)."""
+    files = of_resident(session, resident_id, conversation_key)
+    for evidence in files:
+        remove(session, store, evidence)
+    return len(files)
+
+
+def described(evidence: Evidence) -> dict:
+    """A file as the resident's data export lists it."""
+    return {
+        "report": evidence.report.reference if evidence.report is not None else None,
+        "kind": evidence.kind,
+        "type": evidence.content_type,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+        "received_at": evidence.received_at.isoformat(),
+        "channel": evidence.channel,
+        "file": export_name(evidence),
+    }
+
+
+def export_name(evidence: Evidence) -> str:
+    report = evidence.report.reference if evidence.report is not None else "no-report"
+    return f"{report}-{evidence.received_at:%Y%m%d-%H%M%S}-{evidence.public_id[:8]}.{evidence.extension}"

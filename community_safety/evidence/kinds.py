@@ -30,6 +30,8 @@ TAKEN = {
     "application/pdf": ("document", "pdf"),
 }
 KINDS = ("image", "video", "audio", "document")
+# What residents and caseworkers call each kind.
+KIND_WORDS = {"image": "photo", "video": "video", "audio": "recording", "document": "document"}
 
 
 class EvidenceRefused(ValueError):

@@ -9,7 +9,6 @@ data (review/export.py). Every label and removal is audited."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from community_safety.channels import channel_and_user
+from community_safety.channels import channel_and_user, conversation_key
 from community_safety.records import audit
 from community_safety.records.conversations import anonymous_parts, events, quiet_conversations
 from community_safety.records.models import ReviewItem, ReviewLabel, utcnow
@@ -52,11 +51,6 @@ EVENT_KINDS = ("user", "bot", "action", "slot", "active_loop")
 
 class LabelError(ValueError):
     """An answer the queue can't take; the message says why, in words for the caseworker."""
-
-
-def conversation_key(sender: str) -> str:
-    """How a conversation's items are found again (erasure, retention) without naming it."""
-    return hashlib.sha256(f"conversation:{sender}".encode()).hexdigest()
 
 
 def label_choices() -> list[tuple[str, str]]:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from community_safety.channels import sender_id
+from community_safety.channels import conversation_key, sender_id
+from community_safety.evidence.intake import described, erase_resident_evidence, export_name, of_resident
+from community_safety.evidence.storage import EvidenceStoreError, evidence_store
 from community_safety.records import audit
 from community_safety.records.conversations import ConversationStoreMissing, conversation, delete_conversation
 from community_safety.records.database import session_scope
 from community_safety.records.models import Resident
 from community_safety.records.reports import erase_resident, resident_record
 from community_safety.review.queue import forget_conversation, items_of_conversation
+from community_safety.settings import settings
 from staff.forms import ConfirmForm
 from staff.views import admin_required, staff
 
@@ -42,12 +47,40 @@ def export_resident(resident_id: int):
         turns = conversation(sender_id(person.channel, person.channel_user_id)) or []
         record["conversation"] = [{"speaker": t.speaker, "text": t.text, "at": t.at.isoformat()} for t in turns]
         record["messages_to_review"] = items_of_conversation(db, sender_id(person.channel, person.channel_user_id))
+        files = of_resident(db, person.id, conversation_key(sender_id(person.channel, person.channel_user_id)))
+        record["evidence"] = [described(evidence) for evidence in files]
+        if files:
+            # The files themselves are a ZIP of their own (the export stays one readable JSON file).
+            record["evidence_files"] = url_for("staff.export_resident_evidence", resident_id=resident_id)
         audit.record(db, current_user.email, "exported resident data", "resident", resident_id)
     return Response(
         json.dumps(record, indent=2, ensure_ascii=False),
         mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="resident-{resident_id}.json"'},
     )
+
+
+@staff.get("/residents/<int:resident_id>/export/evidence")
+@admin_required
+def export_resident_evidence(resident_id: int):
+    """The files themselves, as kept (cleaned), in one ZIP named as the export lists them."""
+    with session_scope() as db:
+        person = _resident(db, resident_id)
+        files = of_resident(db, person.id, conversation_key(sender_id(person.channel, person.channel_user_id)))
+        store = evidence_store(settings())
+        archive = io.BytesIO()
+        try:
+            with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as bundle:
+                for evidence in files:
+                    bundle.writestr(export_name(evidence), store.get(evidence.file_key))
+        except EvidenceStoreError:
+            abort(503)
+        audit.record(db, current_user.email, "exported resident evidence", "resident", resident_id,
+                     {"files": (None, len(files))})  # fmt: skip
+    response = Response(archive.getvalue(), mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="resident-{resident_id}-evidence.zip"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @staff.post("/residents/<int:resident_id>/erase")
@@ -72,6 +105,7 @@ def erase(resident_id: int):
         ), 503
     with session_scope() as db:
         person = _resident(db, resident_id)
+        files = erase_resident_evidence(db, evidence_store(settings()), person.id, conversation_key(sender))
         result = erase_resident(db, person)
         review = forget_conversation(db, sender)
         audit.record(
@@ -85,6 +119,7 @@ def erase(resident_id: int):
                 "conversation_events": (None, deleted),
                 "live_chat_messages": (None, result["live_chat_messages"]),
                 "messages_to_review": (None, review["review_items"]),
+                "evidence_files": (None, files),
                 "casework_system_references": (None, result["service_request_ids"]),
             },
         )

@@ -49,3 +49,18 @@ def test_short_messages_are_left_to_the_rules():
     classifier._whole = object()  # trained, but never asked about a two-word answer
     classifier.process([message])
     assert message.get("danger_classifier") is None
+
+
+def test_new_examples_leave_every_other_example_in_its_fold():
+    from nlu.components.danger_classifier import steady_folds
+
+    texts = [f"example number {i} about something" for i in range(200)]
+    before = steady_folds(texts, 5)
+    after = steady_folds([*texts, "can i send you a video", "i have photos of the damage"], 5)
+
+    def fold_of(splits, index):
+        return next(k for k, (_, test) in enumerate(splits) if index in test)
+
+    assert all(fold_of(before, i) == fold_of(after, i) for i in range(len(texts)))
+    assert sorted(len(test) for _, test in before)[0] > 20  # five folds of roughly a fifth each
+    assert all(set(train).isdisjoint(test) for train, test in after)

@@ -80,3 +80,40 @@ def test_signed_out_nobody_gets_evidence(client, data):
 def test_a_report_without_evidence_says_so(caseworker):
     page = caseworker.get(f"/staff/reports/{make_report()}").get_data(as_text=True)
     assert "has not sent any photos, videos, recordings or documents" in page
+
+
+def test_a_residents_export_lists_their_files_and_the_zip_holds_them(admin, data):
+    import io
+    import json
+    import zipfile
+
+    reference = make_report(channel="web", user="chat-9")
+    photo, photo_hash = send(data, reference, files.photo_with_gps())
+    record = json.loads(admin.get("/staff/residents/1/export").get_data(as_text=True))
+    [listed] = record["evidence"]
+    assert listed["report"] == reference and listed["sha256"] == photo_hash and listed["kind"] == "image"
+    bundle = admin.get(record["evidence_files"])
+    assert bundle.status_code == 200 and bundle.headers["Content-Disposition"].startswith("attachment;")
+    with zipfile.ZipFile(io.BytesIO(bundle.data)) as archive:
+        assert archive.namelist() == [listed["file"]]
+        assert hashlib.sha256(archive.read(listed["file"])).hexdigest() == photo_hash
+    with session_scope() as db:
+        assert db.query(AuditEvent).filter_by(action="exported resident evidence").count() == 1
+
+
+def test_erasing_a_resident_deletes_their_files(admin, data):
+    from tests.staff.conftest import csrf_token
+
+    reference = make_report(channel="web", user="chat-10")
+    photo, _ = send(data, reference, files.photo_with_gps())
+    store = FolderStore(data / "evidence")
+    assert any(key.startswith(photo) for key, _ in store.listing())
+    from tests.tracker_store import store_events
+
+    store_events(data / "tracker.db", [("web:chat-10", {"event": "user", "text": "hello"}, 1.0)])
+    response = admin.post("/staff/residents/1/erase", data={"csrf_token": csrf_token(admin, "/staff/residents/1")})
+    assert response.status_code == 302
+    assert not any(key.startswith(photo) for key, _ in store.listing())
+    with session_scope() as db:
+        [event] = db.query(AuditEvent).filter_by(action="erased resident").all()
+        assert '"evidence_files": [null, 1]' in event.changes

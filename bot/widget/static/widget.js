@@ -10,7 +10,7 @@
   var exitUrl = (script && script.getAttribute("data-exit-url")) || CONFIG.exitUrl;
   var OPEN_KEY = "community-safety-chat-open";
   var LANGUAGE_KEY = "community-safety-chat-language";
-  var root, launcher, panel, log, input, status, form, sendButton;
+  var root, launcher, panel, log, input, status, form, sendButton, fileInput, progress;
   var busy = false;
   // A live chat with a person: the widget asks for their words every POLL_EVERY ms while it is open.
   var POLL_EVERY = 1500;
@@ -95,6 +95,15 @@
     row.appendChild(input);
     row.appendChild(sendButton);
     form.appendChild(row);
+    // Evidence: a real file input (keyboard and screen readers know it) behind a plain button.
+    fileInput = el("input", { "type": "file", "id": "csw-file", "class": "csw-file", "tabindex": "-1",
+                              "accept": "image/*,video/*,audio/*,application/pdf", "aria-hidden": "true" });
+    var attach = label(el("button", { "type": "button", "class": "csw-attach" }), "attach");
+    progress = el("progress", { "class": "csw-progress", "max": "100", "value": "0", "hidden": "" });
+    label(progress, "sending", "aria-label");
+    form.appendChild(fileInput);
+    form.appendChild(attach);
+    form.appendChild(progress);
     panel.appendChild(form);
     var end = label(el("button", { "type": "button", "class": "csw-end" }), "end");
     panel.appendChild(end);
@@ -110,6 +119,27 @@
       if (event.key === "Escape") { event.preventDefault(); closePanel(); }
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); sendTyped(); });
+    attach.addEventListener("click", function () { fileInput.click(); });
+    fileInput.addEventListener("change", function () {
+      if (fileInput.files && fileInput.files[0]) { sendFile(fileInput.files[0]); }
+      fileInput.value = "";
+    });
+    panel.addEventListener("dragover", function (event) {
+      if (!event.dataTransfer || Array.prototype.indexOf.call(event.dataTransfer.types, "Files") < 0) { return; }
+      event.preventDefault();
+      panel.classList.add("csw-dropping");
+      status.textContent = word("dropHere");
+    });
+    panel.addEventListener("dragleave", function (event) {
+      if (!panel.contains(event.relatedTarget)) { panel.classList.remove("csw-dropping"); status.textContent = liveStatus(); }
+    });
+    panel.addEventListener("drop", function (event) {
+      panel.classList.remove("csw-dropping");
+      var files = event.dataTransfer && event.dataTransfer.files;
+      if (!files || !files.length) { return; }
+      event.preventDefault();
+      sendFile(files[0]);
+    });
     input.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); sendTyped(); }
     });
@@ -192,6 +222,60 @@
       log.scrollTop = log.scrollHeight;
       return sent;
     });
+  }
+
+  // A file: sent with its progress shown (and said at each quarter, not every percent), then the
+  // bot's answer; refused here when it is over the limit, before anything is sent.
+  function sendFile(file) {
+    if (busy) { return; }
+    if (file.size > CONFIG.maxFileBytes) {
+      addMessage("bot", word("tooBig").replace("{megabytes}", CONFIG.maxFileMegabytes));
+      log.scrollTop = log.scrollHeight;
+      return;
+    }
+    busy = true;
+    removeQuickReplies();
+    addMessage("resident", word("sentFile").replace("{name}", file.name || ""));
+    root.classList.add("csw-busy");
+    progress.value = 0;
+    progress.hidden = false;
+    var said = -1;
+    status.textContent = word("sending").replace("{percent}", "0");
+    var request = new XMLHttpRequest();
+    request.open("POST", base + "/chat/evidence?language=" + language);
+    request.withCredentials = true;
+    request.setRequestHeader("Accept", "application/json");
+    request.upload.addEventListener("progress", function (event) {
+      if (!event.lengthComputable) { return; }
+      var percent = Math.floor(100 * event.loaded / event.total);
+      progress.value = percent;
+      if (Math.floor(percent / 25) !== said) {
+        said = Math.floor(percent / 25);
+        status.textContent = word("sending").replace("{percent}", String(percent));
+      }
+    });
+    function done() {
+      busy = false;
+      progress.hidden = true;
+      status.textContent = liveStatus();
+      root.classList.remove("csw-busy");
+      log.scrollTop = log.scrollHeight;
+    }
+    request.addEventListener("load", function () {
+      var data = null;
+      try { data = JSON.parse(request.responseText); } catch (ignored) { data = null; }
+      if (request.status >= 200 && request.status < 300 && data) {
+        showReplies(data.replies);
+        follow(data.live);
+      } else {
+        addMessage("bot", (data && data.error) || word("offline"));
+      }
+      done();
+    });
+    request.addEventListener("error", function () { addMessage("bot", word("offline")); done(); });
+    var body = new FormData();
+    body.append("file", file);
+    request.send(body);
   }
 
   function sendTyped() {
