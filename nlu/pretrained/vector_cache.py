@@ -5,7 +5,7 @@ training's time, and most retrainings change a few examples: a need added, the r
 (`make reviewed`), a test's copy of the project. Used at training time only, never when the bot
 answers: the running servers read nothing from here.
 
-One file per encoder and weights hash under ``SENTENCE_VECTORS_CACHE`` (the Makefile sets it to
+One file per encoder, weights hash and encoder version under ``SENTENCE_VECTORS_CACHE`` (the Makefile sets it to
 build/cache/sentence-vectors): a changed weights file starts a new one. The texts themselves are
 not kept, only their SHA-256 (the training data is in the repository anyway; the cache is not
 where anyone should find it). Written whole to a temporary file and renamed into place, so two
@@ -86,4 +86,5 @@ def training_cache(encoder: SentenceEncoder, name: str, weights_sha256: str) -> 
     folder = os.environ.get(CACHE_VARIABLE)
     if not folder:
         return None
-    return CachedEncoder(encoder, Path(folder) / f"{name}-{weights_sha256[:16]}.npz")
+    version = getattr(encoder, "version", 1)
+    return CachedEncoder(encoder, Path(folder) / f"{name}-{weights_sha256[:16]}-v{version}.npz")

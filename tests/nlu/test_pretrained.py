@@ -184,3 +184,17 @@ def test_without_the_setting_nothing_is_cached(tmp_path, monkeypatch):
 
     monkeypatch.delenv("SENTENCE_VECTORS_CACHE", raising=False)
     assert training_cache(CountingEncoder(), "minilm", "0" * 64) is None
+
+
+def test_e5_reads_no_more_than_minilm_does():
+    """A very long message is cut where MiniLM's tokenizer cuts it, not read whole (it took seconds)."""
+    from nlu.pretrained.encoders import MAX_TOKENS
+
+    spec = encoder_specs()["e5"]
+    encoder = load_encoder("e5", spec.installed_path())
+    long = "a" * 4000
+    cut = encoder._within_limit(long)
+    assert encoder._model.token_count(cut, True) <= MAX_TOKENS < encoder._model.token_count(cut + "a" * 8, True)
+    assert np.allclose(encoder.encode([long]), encoder.encode([cut]))
+    story = "my neighbour plays loud music every night " * 5
+    assert encoder._within_limit(story) == story
