@@ -12,24 +12,19 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.languages import resident_language, speak
+from actions.languages import resident_language, tell
 from actions.questions import REPORTED_SLOT
 from community_safety.channels import channel_and_user, conversation_key
 from community_safety.evidence.intake import link_waiting
 from community_safety.evidence.kinds import KIND_WORDS
 from community_safety.records.database import session_scope
 from community_safety.records.models import Report
-from community_safety.reporting import default_reporting
 from community_safety.settings import settings
 from community_safety.translations import default_translations
 
 logger = logging.getLogger(__name__)
 REPORT_FORM = "report_form"
 REPORT_BUTTON = {"title": "Report anti-social behaviour", "payload": "/file_report"}
-
-
-def tell(dispatcher: CollectingDispatcher, tracker: Tracker, key: str, buttons: list | None = None, **values) -> None:
-    speak(dispatcher, tracker, default_reporting().say(key, resident_language(tracker), **values), buttons)
 
 
 def _own_report(db, reference: str, sender: str) -> Report | None:

@@ -9,12 +9,15 @@ other language is answered in it, and the "বাংলা / English" button is 
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from community_safety.languages import BENGALI, ENGLISH, PARSE_KEY, default_languages
+from community_safety.reporting import default_reporting
 from community_safety.translations import LANGUAGE_SLOT, default_translations, language_button
 
 CHOSEN = "OK, I'll write in English from now on. Tell me what's happening."
@@ -47,6 +50,13 @@ def speak(
     ``metadata`` goes with the message to Rasa (not to the resident)."""
     translated = [{**button, "title": say(tracker, button["title"])} for button in buttons or []]
     dispatcher.utter_message(text=say(tracker, text), buttons=translated, **metadata)
+
+
+def tell(
+    dispatcher: CollectingDispatcher, tracker: Tracker, key: str, buttons: list | None = None, **values: Any
+) -> None:
+    """One of reporting.yml's messages, in the resident's language, with its values and buttons."""
+    speak(dispatcher, tracker, default_reporting().say(key, resident_language(tracker), **values), buttons)
 
 
 class ActionChooseLanguage(Action):

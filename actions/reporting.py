@@ -14,7 +14,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
-from actions.languages import resident_language, speak
+from actions.languages import resident_language, tell
 from actions.questions import NEED_SLOT, REPORTED_SLOT
 from community_safety import reporting as reading
 from community_safety.answers import Answer
@@ -91,13 +91,6 @@ class ActionStartReport(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         return begin_report(dispatcher, tracker)
-
-
-def tell(
-    dispatcher: CollectingDispatcher, tracker: Tracker, key: str, buttons: list | None = None, **values: Any
-) -> None:
-    """One of reporting.yml's messages, in the resident's language, with its values and buttons."""
-    speak(dispatcher, tracker, default_reporting().say(key, resident_language(tracker), **values), buttons)
 
 
 def begin_report(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

@@ -33,6 +33,12 @@ class LiveTurn:
     live: dict[str, Any] | None = None
 
 
+def for_the_bot(turn: LiveTurn | None, text: str, said: str) -> str:
+    """What the bot is sent: ``text`` (a payload, when the resident's ``said`` is what a person would
+    read instead), unless the live chat sends it something else (the menu, for a closed chat's button)."""
+    return text if turn is None or turn.to_the_bot == said else turn.to_the_bot
+
+
 def _reply(text: str, buttons: list[dict[str, str]]) -> Reply:
     return Reply(text, tuple(Button(b["title"], b["payload"]) for b in buttons))
 

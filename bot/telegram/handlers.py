@@ -24,14 +24,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.evidence import TO_THE_BOT, keep_for_conversation, refusal_words
+from bot.evidence import TO_THE_BOT, as_said, keep_for_conversation, refusal_words
 from bot.evidence import limits as evidence_limits
-from bot.live_chat import for_a_person
+from bot.live_chat import for_a_person, for_the_bot
 from bot.messages import channel_messages
 from bot.rasa_client import AsyncRasaClient, RasaUnavailable, Reply, clean_text, unavailable_replies
 from bot.telegram.replies import keyboard, split_text
 from community_safety.channels import sender_id
-from community_safety.evidence.kinds import KIND_WORDS
 from community_safety.languages import BENGALI, ENGLISH, is_bengali_script
 from community_safety.translations import default_translations
 
@@ -119,7 +118,7 @@ async def converse(
         if turn is not None and turn.to_the_bot is None:
             await _send(context, chat_id, turn.replies)
             return
-        to_the_bot = text if turn is None or turn.to_the_bot == said else turn.to_the_bot
+        to_the_bot = for_the_bot(turn, text, said)
         async with _typing(context, chat_id):
             try:
                 replies = await rasa.send(sender, to_the_bot, {"channel": "telegram", **(metadata or {})})
@@ -212,7 +211,7 @@ async def on_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await _send(context, chat_id, [Reply(refusal_words(received.refusal, language))])
         return
     kind = received.metadata["evidence"]["kind"]
-    await converse(context, chat_id, TO_THE_BOT, received.metadata, to_a_person=f"(sent a {KIND_WORDS[kind]})")
+    await converse(context, chat_id, TO_THE_BOT, received.metadata, to_a_person=as_said(kind))
     # Words sent with the file (a caption) are a message of their own.
     caption = clean_text(message.caption or "")
     if caption:

@@ -15,14 +15,13 @@ from flask import Response, current_app, jsonify, request, session
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from bot.evidence import TO_THE_BOT, keep_for_conversation, refusal_words
+from bot.evidence import TO_THE_BOT, as_said, keep_for_conversation, refusal_words
 from bot.evidence import limits as evidence_limits
-from bot.live_chat import for_a_person
+from bot.live_chat import for_a_person, for_the_bot
 from bot.messages import channel_messages
 from bot.rasa_client import MAX_MESSAGE, RasaClient, RasaUnavailable, clean_text, unavailable_replies
 from bot.widget import widget
 from community_safety.channels import sender_id
-from community_safety.evidence.kinds import KIND_WORDS
 from community_safety.languages import BENGALI
 from community_safety.live_chat.chats import (
     LEAVE,
@@ -172,7 +171,7 @@ def _converse(sender: str, text: str, metadata: dict | None = None, to_a_person:
     if turn is not None and turn.to_the_bot is None:
         # A person has (or will have) this conversation: stored for them, not sent to the bot.
         return jsonify({"replies": [reply.as_json() for reply in turn.replies], "degraded": False, "live": turn.live})
-    to_the_bot = text if turn is None or turn.to_the_bot == said else turn.to_the_bot
+    to_the_bot = for_the_bot(turn, text, said)
     try:
         replies = _rasa().send(sender, to_the_bot, {"channel": "web", **(metadata or {})})
         degraded = False
@@ -213,7 +212,7 @@ def send_evidence():
     if received.refusal:
         return _problem(422, refusal_words(received.refusal, language))
     kind = received.metadata["evidence"]["kind"]
-    return _converse(sender, TO_THE_BOT, received.metadata, to_a_person=f"(sent a {KIND_WORDS[kind]})")
+    return _converse(sender, TO_THE_BOT, received.metadata, to_a_person=as_said(kind))
 
 
 def _live(sender: str) -> dict[str, Any] | None:
@@ -260,7 +259,7 @@ def _transcript(events: list[dict[str, Any]], keep_times: bool = False) -> list[
                 continue  # the widget's own hello, not something the resident said
             if text == TO_THE_BOT:  # a file they sent: what it was, not the channel's word to the bot
                 kind = ((event.get("metadata") or {}).get("evidence") or {}).get("kind")
-                text = f"(sent a {KIND_WORDS.get(kind, 'file')})"
+                text = as_said(kind)
             messages.append({"from": "resident", "text": titles.get(text, text), "buttons": [], **when})
         elif event.get("event") == "bot" and (event.get("text") or (event.get("data") or {}).get("buttons")):
             buttons = [b for b in (event.get("data") or {}).get("buttons") or [] if isinstance(b, dict)]

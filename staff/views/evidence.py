@@ -9,6 +9,7 @@ from flask import abort, request, send_file
 from flask_login import current_user
 from sqlalchemy import select
 
+from community_safety.evidence.intake import export_name
 from community_safety.evidence.storage import EvidenceStoreError, evidence_store
 from community_safety.records import audit
 from community_safety.records.database import session_scope
@@ -35,6 +36,13 @@ def _file(key: str) -> bytes:
         abort(503)
 
 
+def _unkept(response):
+    """A resident's file: never sniffed into another type, never kept in a browser's or proxy's cache."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def who_opened(db, evidence: list[Evidence]) -> dict[str, list[AuditEvent]]:
     """Each file's downloads and plays, from the audit log, for the report page."""
     ids = [item.public_id for item in evidence]
@@ -58,12 +66,8 @@ def download_evidence(reference: str, public_id: str):
         data = _file(evidence.file_key)
         audit.record(db, current_user.email, DOWNLOADED, "evidence", evidence.public_id,
                      {"report": (None, reference), "sha256": (None, evidence.sha256)})  # fmt: skip
-        name = f"{reference}-{evidence.received_at:%Y%m%d-%H%M%S}-{evidence.public_id[:8]}.{evidence.extension}"
-        content_type = evidence.content_type
-    response = send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True, download_name=name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        name, content_type = export_name(evidence), evidence.content_type
+    return _unkept(send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True, download_name=name))
 
 
 @staff.get("/reports/<reference>/evidence/<public_id>/play")
@@ -78,10 +82,7 @@ def play_evidence(reference: str, public_id: str):
             audit.record(db, current_user.email, PLAYED, "evidence", evidence.public_id,
                          {"report": (None, reference)})  # fmt: skip
         content_type = evidence.content_type
-    response = send_file(io.BytesIO(data), mimetype=content_type, conditional=True)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _unkept(send_file(io.BytesIO(data), mimetype=content_type, conditional=True))
 
 
 @staff.get("/reports/<reference>/evidence/<public_id>/thumbnail")
@@ -92,9 +93,7 @@ def evidence_thumbnail(reference: str, public_id: str):
             abort(404)
         key = evidence.thumbnail_key
     # Made by us from the re-encoded picture: a JPEG, safe to show in the page.
-    response = send_file(io.BytesIO(_file(key)), mimetype="image/jpeg")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _unkept(send_file(io.BytesIO(_file(key)), mimetype="image/jpeg"))
 
 
 def opened_words(event: AuditEvent) -> str:
