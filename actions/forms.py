@@ -111,6 +111,11 @@ class PatientFormValidation(FormValidationAction, ABC):
     def after_two_tries(self, slot: str, value: Any) -> Answer:
         """What to keep when an answer still can't be read after asking again."""
 
+    def after_evidence(self, tracker: Tracker) -> dict[str, Any]:
+        """Slots to set when a file arrives in the middle of the questions (thanked for, then the
+        question asked again)."""
+        return {}
+
     def read(
         self,
         slot: str,
@@ -163,7 +168,9 @@ class PatientFormValidation(FormValidationAction, ABC):
         if requested in answered_now and sent_evidence(tracker.latest_message or {}):
             # A file the channel kept, not an answer: said thank you for, and the question asked again.
             acknowledge(dispatcher, tracker)
-            return [SlotSet(requested, None)]
+            changed = {requested: None, **self.after_evidence(tracker)}
+            tracker.slots.update(changed)  # the question asked again sees them
+            return [SlotSet(slot, value) for slot, value in changed.items()]
         person = asks_for_a_person(tracker.latest_message or {}) if requested in answered_now else None
         if person:
             # The answer stays unasked: marked asked, so Rasa's form waits instead of asking it again.

@@ -162,6 +162,11 @@ class AskReportAgencies(AskReportQuestion):
         return "action_ask_report_agencies"
 
 
+class AskReportEvidence(AskReportQuestion):
+    def name(self) -> str:
+        return "action_ask_report_evidence"
+
+
 class AskReportAnonymous(AskReportQuestion):
     def name(self) -> str:
         return "action_ask_report_anonymous"

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.evidence import EVIDENCE_REPORT_SLOT
 from actions.forms import STOP_SLOT, PatientFormValidation, reset_form_slots
 from actions.languages import resident_language, tell
 from actions.questions import NEED_SLOT, REPORTED_SLOT
@@ -20,7 +21,7 @@ from community_safety import reporting as reading
 from community_safety.answers import Answer
 from community_safety.case_review import default_rules
 from community_safety.channels import channel_and_user, conversation_key
-from community_safety.evidence.intake import link_waiting
+from community_safety.evidence.intake import link_waiting, waiting_for
 from community_safety.records.database import session_scope
 from community_safety.records.reports import (
     file_case_review_application,
@@ -39,6 +40,7 @@ logger = logging.getLogger(__name__)
 # A first message this long says what happened, and becomes the report's description.
 DESCRIPTION_WORDS = 4
 PAUSED_SLOT = "report_paused"
+FILES_SLOT = "report_files"
 CARRY_ON_BUTTON = {"title": "Carry on with my report", "payload": "/file_report"}
 TRY_AGAIN_BUTTON = {"title": "Try again", "payload": "/file_report"}
 APPLY_BUTTONS = [
@@ -109,8 +111,22 @@ def begin_report(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Eve
         # "I want to report noisy neighbours" names the trouble but doesn't say what happened: ask.
         if len(reading.without_the_asking(first["text"]).split()) >= DESCRIPTION_WORDS:
             events.append(SlotSet("report_description", first["text"][:MAX_TEXT]))
+    waiting = files_waiting(tracker)
+    if waiting:
+        # Sent before the report began: the evidence question says how many it has already.
+        events.append(SlotSet(FILES_SLOT, waiting))
     tell(dispatcher, tracker, "started")
     return events + reset_form_slots()
+
+
+def files_waiting(tracker: Tracker) -> int:
+    """Files this conversation sent that wait for a report (none known if the database can't say)."""
+    try:
+        with session_scope() as session:
+            return len(waiting_for(session, conversation_key(tracker.sender_id)))
+    except SQLAlchemyError as error:
+        logger.warning("files waiting could not be counted: %s", type(error).__name__)
+        return 0
 
 
 class ValidateReportForm(PatientFormValidation):
@@ -171,6 +187,14 @@ class ValidateReportForm(PatientFormValidation):
 
     def validate_report_agencies(self, value, dispatcher, tracker, domain):
         return self.read("report_agencies", value, reading.read_agencies, dispatcher, tracker)
+
+    def validate_report_evidence(self, value, dispatcher, tracker, domain):
+        reader = partial(reading.read_evidence, files=tracker.get_slot(FILES_SLOT))
+        return self.read("report_evidence", value, reader, dispatcher, tracker)
+
+    def after_evidence(self, tracker: Tracker) -> dict[str, Any]:
+        # Counted, so the evidence question (asked again after the thanks) says to send more or finish.
+        return {FILES_SLOT: int(tracker.get_slot(FILES_SLOT) or 0) + 1}
 
     def validate_report_anonymous(self, value, dispatcher, tracker, domain):
         return self.read("report_anonymous", value, reading.read_anonymous, dispatcher, tracker)
@@ -256,7 +280,9 @@ class ActionSubmitReport(Action):
                 )
             elif current.tell_about_review:
                 tell(dispatcher, tracker, "standing_tell", threshold=current.threshold, window=window)
-        return [SlotSet(slot, None) for slot in ALL_SLOTS] + [SlotSet(REPORTED_SLOT, reference)] + reset_form_slots()
+        # Files sent from now go to this report, not one chosen before.
+        done = [SlotSet(REPORTED_SLOT, reference), SlotSet(EVIDENCE_REPORT_SLOT, None)]
+        return [SlotSet(slot, None) for slot in ALL_SLOTS] + done + reset_form_slots()
 
 
 class ActionReportStatus(Action):

@@ -12,15 +12,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.messages import channel_messages
 from community_safety.channels import conversation_key
 from community_safety.evidence.intake import Limits, receive
-from community_safety.evidence.kinds import DAMAGED, EMPTY, KIND_WORDS, NOT_TAKEN, TOO_BIG, TOO_MANY, EvidenceRefused
+from community_safety.evidence.kinds import DAMAGED, EMPTY, NOT_TAKEN, TOO_BIG, TOO_MANY, EvidenceRefused
 from community_safety.evidence.storage import EvidenceStoreError, evidence_store
 from community_safety.records.database import session_scope
 from community_safety.settings import settings
 from community_safety.translations import default_translations
 
 log = logging.getLogger(__name__)
-# What the channel sends the bot once a file is kept: the intent, and which file in the metadata.
-TO_THE_BOT = "/send_evidence"
 REFUSALS = {
     EMPTY: "evidence_not_taken",
     NOT_TAKEN: "evidence_not_taken",
@@ -36,11 +34,6 @@ class Received:
 
     metadata: dict | None = None
     refusal: str | None = None
-
-
-def as_said(kind: str | None) -> str:
-    """How a file shows where words would: to a caseworker in a live chat, in the widget's transcript."""
-    return f"(sent a {KIND_WORDS.get(kind or '', 'file')})"
 
 
 def limits() -> Limits:

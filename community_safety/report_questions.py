@@ -16,6 +16,7 @@ QUESTIONS = (
     "report_children",
     "report_safe_at_home",
     "report_agencies",
+    "report_evidence",
     "report_anonymous",
     "report_contact",
     "report_confirm",

@@ -35,7 +35,7 @@ IMPACT = {
 # Slots the form fills as it reads answers, beside the ones it asks.
 DERIVED = (
     "report_postcode", "report_date", "report_date_from", "report_date_to", "report_approximate",
-    "report_ongoing", "report_frequency",
+    "report_ongoing", "report_frequency", "report_files",
 )  # fmt: skip
 ALL_SLOTS = (*QUESTIONS, "report_change", *DERIVED)
 CHANGE_GROUPS = {
@@ -76,7 +76,9 @@ MESSAGES = (
     "moved_on", "kept_anonymous", "kept_no_contact", "not_safe_at_home", "bad_contact", "started",
     "resumed", "cancelled", "paused", "filed", "filed_anonymously", "standing_count", "standing_tell",
     "standing_eligible", "not_saved", "no_reports", "report_line", "report_line_update",
-    "application_filed", "application_not_eligible",
+    "application_filed", "application_not_eligible", "evidence_send_now", "evidence_send_more",
+    "evidence_done_button", "evidence_which_report", "evidence_for_report", "evidence_added_waiting",
+    "evidence_report_not_found", "evidence_report_closed", "evidence_report_full",
 )  # fmt: skip
 
 
@@ -109,6 +111,11 @@ class Reporting:
         prompt = self.questions[slot]
         if slot == "report_confirm":
             return Prompt(prompt.text.replace("{summary}", summary(slots, language)), prompt.buttons)
+        if slot == "report_evidence" and slots.get("report_files") is not None:
+            # Said yes, or already sent one: how to send (more), and how to say they've finished.
+            count = int(slots["report_files"])
+            text = self.say("evidence_send_more" if count else "evidence_send_now", language, count=count)
+            return Prompt(text, ((self.messages["evidence_done_button"], FILES_DONE),))
         return prompt
 
 
@@ -231,6 +238,26 @@ def read_anonymous(value: Any) -> Answer:
     return Answer({"report_anonymous": None}, "not_understood")
 
 
+FILES_DONE = "that's all"
+_FILES_DONE = re.compile(
+    r"^\W*(?:that'?s (?:all|it)|that is (?:all|it)|done|finished|all (?:done|sent)|sent (?:them|it)|skip|"
+    r"no files?|later|i'?ll send (?:them |it )?later|not now|"
+    r"শেষ|আর নেই|এই সব|কোনো ফাইল নেই|shesh|ses|ei shob|ei sob|kono file nei)(?:\W|$)"
+)
+
+
+def read_evidence(value: Any, files: int | None = None) -> Answer:
+    """Whether they have files to send: "no" or "that's all" moves on; "yes" keeps the question open
+    (counted in ``report_files``, so it is asked again as "send them now"). Files themselves arrive
+    as their own messages, which the form thanks them for (actions/forms.py)."""
+    text = _clean(value)
+    if _FILES_DONE.match(text.lower()) or yes_no(text) == "no":
+        return Answer({"report_evidence": "done"})
+    if yes_no(text) == "yes":
+        return Answer({"report_evidence": None, "report_files": files or 0})
+    return Answer({"report_evidence": None}, "not_understood")
+
+
 def read_contact(value: Any) -> Answer:
     text = _clean(value)
     if yes_no(text) == "no" or "no contact" in text.lower():
@@ -284,6 +311,9 @@ def after_two_tries(slot: str, value: Any) -> Answer:
         return Answer({slot: "none"}, "kept_no_contact")
     if slot == "report_change":
         return Answer({slot: None, "report_confirm": None}, "moved_on")
+    if slot == "report_evidence":
+        # Files can still be sent: the form thanks them for any that come during the later questions.
+        return Answer({slot: "done"}, "moved_on")
     return Answer({slot: None}, "not_understood")
 
 

@@ -190,6 +190,20 @@ class Settings(BaseSettings):
         30, gt=0, description="Wait before retrying a report the system couldn't take; doubled each time."
     )
     open311_retry_most_seconds: float = Field(1800, gt=0, description="The longest wait between retries.")
+    open311_media_base_url: str | None = Field(
+        None,
+        description="The staff site's address as the casework system reaches it (`https://safety.example/staff`). "
+        "When set, a report's first photo is sent as `media_url`: a signed link that expires; not set, no "
+        "evidence leaves for the casework system.",
+    )
+    open311_media_link_hours: float = Field(
+        72, gt=0, le=24 * 30, description="How long a `media_url` link works after the report is sent."
+    )
+    open311_media_secret: SecretStr | None = Field(
+        None,
+        description="Key that signs `media_url` links; on one machine a random key is kept in `DATA_DIR` "
+        "when it is not set. Changing it ends every link given.",
+    )
     # --- evidence residents send (community_safety/evidence/) -------------------------------------
     evidence_store: Literal["folder", "s3"] = Field(
         "folder",
@@ -272,6 +286,12 @@ class Settings(BaseSettings):
         if endpoint and not encrypted_or_loopback(endpoint):
             raise ValueError("give the casework system's address, starting https:// (plain http only on loopback)")
         return endpoint.rstrip("/") if endpoint else endpoint
+
+    @validator("open311_media_base_url")
+    def _media_address(cls, base_url: str | None) -> str | None:
+        if base_url and not encrypted_or_loopback(base_url):
+            raise ValueError("the casework system fetches residents' photos here: https:// (http only on loopback)")
+        return base_url.rstrip("/") if base_url else base_url
 
     @validator("evidence_s3_endpoint")
     def _object_store_address(cls, endpoint: str | None) -> str | None:

@@ -14,37 +14,111 @@ waits on a busy evening.
 median of the five turns around each, over ``--repeat`` conversations), so a cost that grows with the
 conversation shows.
 ``--handoff``: residents handed to caseworkers while others chat with the bot (evaluation/handoff.py).
+``--uploads N``: N more residents each send a video of ``--upload-mb`` MB (15) through the widget's
+attach button while the others chat: the chat's reply times beside the uploads' own, and a check
+that every upload was kept once (one record, one stored file).
 A benchmark, not a test: its figures go in docs/deployment.md with this command."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import statistics
+import subprocess
+import tempfile
 import time
 import uuid
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import httpx
 from sqlalchemy import select
 
 from community_safety.case_review import default_rules
+from community_safety.evidence.storage import FolderStore
 from community_safety.records.database import session_scope
-from community_safety.records.models import Report
+from community_safety.records.models import Evidence, Report
 from community_safety.records.reports import standing_of
 from deploy import local_stack
 from evaluation.residents import NO_LIMITS, SIGNPOSTING, WHENS, Run, percentile, report_script, resident, stack_for
 
 
 async def load(
-    base: str, residents: int, conversations: int, run_id: str, think: float = 0.0, together: bool = False
+    base: str,
+    residents: int,
+    conversations: int,
+    run_id: str,
+    think: float = 0.0,
+    together: bool = False,
+    upload: bytes | None = None,
+    uploads: int = 0,
 ) -> Run:
     run = Run()
-    started = time.perf_counter()
-    await asyncio.gather(
-        *(resident(base, f"{run_id}r{i}", conversations, run, think, together) for i in range(residents))
-    )
-    run.seconds = time.perf_counter() - started
+    with ProcessPoolExecutor(max_workers=max(1, uploads)) as pool:
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(resident(base, f"{run_id}r{i}", conversations, run, think, together) for i in range(residents)),
+            *(uploader(pool, base, f"{run_id}u{i}", upload, run, think) for i in range(uploads if upload else 0)),
+        )
+        run.seconds = time.perf_counter() - started
     return run
+
+
+def video_of(megabytes: float) -> bytes:
+    """A real MP4 of about this size (ffmpeg's test picture at a steady high bit rate), as a phone would send."""
+    seconds = 10
+    rate = str(int(megabytes * 8_000_000 / seconds))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "stairwell.mp4"
+        subprocess.run(
+            ["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=1280x720:rate=25", "-t", str(seconds),
+             # Noise, so the picture can't be squeezed below the rate: a phone video's size.
+             "-vf", "noise=alls=60:allf=t+u", "-c:v", "mpeg4", "-b:v", rate, "-minrate", rate, "-maxrate", rate,
+             "-bufsize", rate, str(path)],
+            check=True,
+        )  # fmt: skip
+        return path.read_bytes()
+
+
+def upload_once(base: str, token: str, data: bytes, think: float) -> tuple[float, bool]:
+    """A resident who says what happened, then sends their video with the widget's attach button
+    (in a process of its own, as on a phone of its own: sending 15 MB does not hold up the load's
+    other residents, whose reply times are what is measured)."""
+    # Sent at some point while the others are chatting (their conversations last about 20 pauses).
+    time.sleep(random.Random(token).uniform(0, 10 * (think or 2.0)))
+    with httpx.Client(base_url=base, timeout=300) as client:
+        client.post("/chat/messages", json={"message": f"{token}: the lads in the stairwell again, I filmed it"})
+        started = time.perf_counter()
+        try:
+            response = client.post("/chat/evidence", files={"file": ("stairwell.mp4", data, "video/mp4")})
+            ok = response.status_code == 200 and "I've got your video" in " ".join(
+                reply.get("text") or "" for reply in response.json().get("replies") or []
+            )
+        except (httpx.HTTPError, ValueError):
+            ok = False
+        return time.perf_counter() - started, ok
+
+
+async def uploader(pool: ProcessPoolExecutor, base: str, token: str, data: bytes, run: Run, think: float) -> None:
+    seconds, ok = await asyncio.get_running_loop().run_in_executor(pool, upload_once, base, token, data, think)
+    run.upload_seconds.append(seconds)
+    run.uploads_ok += int(ok)
+
+
+def check_uploads(stack: local_stack.Stack, before: int, run: Run) -> list[str]:
+    """Problems found: each upload answered kept once, as one record and one stored file."""
+    with session_scope(stack.database_url) as db:
+        public_ids = list(db.execute(select(Evidence.public_id)).scalars())
+    kept = {key.split("/")[0] for key, _ in FolderStore(Path(stack.env["DATA_DIR"]) / "evidence").listing()}
+    problems = []
+    if len(public_ids) - before != run.uploads_ok:
+        problems.append(f"{len(public_ids) - before} uploads recorded, {run.uploads_ok} answered as kept")
+    if len(run.upload_seconds) != run.uploads_ok:
+        problems.append(f"{len(run.upload_seconds) - run.uploads_ok} uploads not kept")
+    if len(kept) != len(public_ids):
+        problems.append(f"{len(kept)} files stored for {len(public_ids)} records")
+    return problems
 
 
 async def long_conversation(base: str, token: str, turns: int) -> list[float]:
@@ -132,15 +206,21 @@ def measure(
     casework=None,
     think: float = 0.0,
     together: bool = False,
+    upload: bytes | None = None,
+    uploads: int = 0,
 ) -> dict:
     run_id = "load" + uuid.uuid4().hex[:8]
     try:
         stack.start_all()
         asyncio.run(load(stack.public, 2, 1, run_id + "warm"))  # first replies load lazily
-        run = asyncio.run(load(stack.public, residents, conversations, run_id, think, together))
+        with session_scope(stack.database_url) as db:
+            before = len(list(db.execute(select(Evidence.id)).scalars()))
+        run = asyncio.run(load(stack.public, residents, conversations, run_id, think, together, upload, uploads))
         problems = check_reports(stack.database_url, run_id, run)
         if casework is not None:
             problems += check_sent(casework, stack.database_url, run_id)
+        if upload:
+            problems += check_uploads(stack, before, run)
     finally:
         stack.stop()
     figures = {
@@ -156,6 +236,13 @@ def measure(
         "reports": sum(run.filed.values()),
         "problems": problems,
     }
+    if upload and run.upload_seconds:
+        figures["upload_p95"] = percentile(run.upload_seconds, 0.95)
+        print(
+            f"{name:<22} uploads {run.uploads_ok} of {uploads} kept ({len(upload) / 1e6:.1f} MB each): "
+            f"upload p50 {percentile(run.upload_seconds, 0.5):.1f} s, p95 {figures['upload_p95']:.1f} s",
+            flush=True,
+        )
     print(
         f"{name:<22} {figures['messages']:>6} msgs {figures['seconds']:>7.1f} s "
         f"{figures['throughput']:>7.2f} msg/s  p50 {figures['p50'] * 1000:>6.0f} ms  "
@@ -187,6 +274,8 @@ def main() -> int:
     parser.add_argument("--caseworkers", type=int, default=3, help="with --handoff: simulated caseworkers")
     parser.add_argument("--chatting", type=int, default=30, help="with --handoff: residents talking to the bot")
     parser.add_argument("--exchanges", type=int, default=3, help="with --handoff: messages each sends a person")
+    parser.add_argument("--uploads", type=int, default=0, help="residents who each send a video while others chat")
+    parser.add_argument("--upload-mb", type=float, default=15.0, help="with --uploads: each video's size")
     args = parser.parse_args()
     if args.handoff:
         from evaluation import handoff
@@ -197,6 +286,7 @@ def main() -> int:
         measure_length(stack_for(args.profiles.split(",")[0], NO_LIMITS), args.turns, args.repeat)
         return 0
     results = {}
+    upload = video_of(args.upload_mb) if args.uploads else None
     casework = None
     if args.with_open311:
         from tests.open311_server import API_KEY, FakeOpen311
@@ -219,6 +309,8 @@ def main() -> int:
             casework if open311 else None,
             args.think,
             args.together,
+            upload,
+            args.uploads,
         )
     if casework is not None:
         casework.stop()

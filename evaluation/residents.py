@@ -33,6 +33,7 @@ def report_script(token: str, when: str) -> list[str]:
         "no",
         "yes",
         "no",
+        "no files",
         "link it to me",
         "no contact",
         "send",
@@ -46,6 +47,8 @@ class Run:
     messages: int = 0
     filed: dict[str, int] = field(default_factory=dict)  # resident token -> reports they filed
     seconds: float = 0.0
+    upload_seconds: list[float] = field(default_factory=list)  # --uploads: each file's send, to the reply
+    uploads_ok: int = 0
 
 
 async def resident(

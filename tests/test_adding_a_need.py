@@ -71,6 +71,7 @@ EXAMPLES = """
 KEPT_QUESTIONS = [
     "Are there children in your home?",
     "Have you told anyone else",
+    "Do you have any photos",
     "Shall I link this report",
     "Would you like a caseworker",
 ]
@@ -84,6 +85,7 @@ ANSWERS = {
     "Are there children in your home?": "no",
     "Do you feel safe in your home?": "yes",
     "Have you told anyone else": "no",
+    "Do you have any photos": "no files",
     "Shall I link this report": "link it to me",
     "Would you like a caseworker": "no contact",
 }

@@ -24,13 +24,14 @@ from telegram.ext import (
     filters,
 )
 
-from bot.evidence import TO_THE_BOT, as_said, keep_for_conversation, refusal_words
+from bot.evidence import keep_for_conversation, refusal_words
 from bot.evidence import limits as evidence_limits
 from bot.live_chat import for_a_person, for_the_bot
 from bot.messages import channel_messages
 from bot.rasa_client import AsyncRasaClient, RasaUnavailable, Reply, clean_text, unavailable_replies
 from bot.telegram.replies import keyboard, split_text
 from community_safety.channels import sender_id
+from community_safety.evidence.kinds import TO_THE_BOT, as_said
 from community_safety.languages import BENGALI, ENGLISH, is_bengali_script
 from community_safety.translations import default_translations
 

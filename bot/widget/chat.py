@@ -15,13 +15,14 @@ from flask import Response, current_app, jsonify, request, session
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from bot.evidence import TO_THE_BOT, as_said, keep_for_conversation, refusal_words
+from bot.evidence import keep_for_conversation, refusal_words
 from bot.evidence import limits as evidence_limits
 from bot.live_chat import for_a_person, for_the_bot
 from bot.messages import channel_messages
 from bot.rasa_client import MAX_MESSAGE, RasaClient, RasaUnavailable, clean_text, unavailable_replies
 from bot.widget import widget
 from community_safety.channels import sender_id
+from community_safety.evidence.kinds import TO_THE_BOT, as_said
 from community_safety.languages import BENGALI
 from community_safety.live_chat.chats import (
     LEAVE,

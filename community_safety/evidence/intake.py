@@ -102,16 +102,23 @@ def receive(
     return evidence
 
 
-def link_waiting(session: Session, conversation_key: str, report: Report) -> int:
+def link_waiting(session: Session, conversation_key: str, report: Report, limits: Limits | None = None) -> int:
     """Give the files a conversation sent before its report was filed to that report; the
-    conversation's key is cleared from them (an anonymous report must not lead back to its chat)."""
-    waiting = session.execute(
-        select(Evidence).where(Evidence.conversation_key == conversation_key, Evidence.report_id.is_(None))
-    ).scalars()
+    conversation's key is cleared from them (an anonymous report must not lead back to its chat).
+
+    With ``limits`` (a report filed earlier, which may have files already), only what fits is given;
+    the rest stay waiting, and go with the conversation."""
+    count, total = session.execute(
+        select(func.count(Evidence.id), func.coalesce(func.sum(Evidence.size), 0)).where(
+            Evidence.report_id == report.id
+        )
+    ).one()
     linked = 0
-    for evidence in waiting:
+    for evidence in waiting_for(session, conversation_key):
+        if limits is not None and (count >= limits.files or total + evidence.size > limits.report_bytes):
+            continue
         evidence.report_id, evidence.conversation_key = report.id, None
-        linked += 1
+        linked, count, total = linked + 1, count + 1, total + evidence.size
     return linked
 
 
@@ -126,7 +133,9 @@ def of_report(session: Session, report_id: int) -> list[Evidence]:
 def waiting_for(session: Session, conversation_key: str) -> list[Evidence]:
     return list(
         session.execute(
-            select(Evidence).where(Evidence.conversation_key == conversation_key, Evidence.report_id.is_(None))
+            select(Evidence)
+            .where(Evidence.conversation_key == conversation_key, Evidence.report_id.is_(None))
+            .order_by(Evidence.received_at, Evidence.id)
         ).scalars()
     )
 

@@ -66,3 +66,13 @@ def identify(data: bytes) -> Identified:
         raise EvidenceRefused(NOT_TAKEN, found.mime if found else "unknown")
     kind, extension = TAKEN[found.mime]
     return Identified(found.mime, kind, extension)
+
+
+# What a channel sends the bot once a file is kept: the intent, and which file in the metadata.
+TO_THE_BOT = "/send_evidence"
+
+
+def as_said(kind: str | None) -> str:
+    """How a file shows where words would: to a caseworker (live chat, a report's conversation), in
+    the widget's transcript."""
+    return f"(sent a {KIND_WORDS.get(kind or '', 'file')})"

@@ -14,8 +14,9 @@
 
 What is sent (``what_is_sent``): the category's service code, the resident's own words, where
 (their words, and a shared map position), our reference and structured answers as ``attribute[...]``,
-and contact details only when the resident gave them for this (never for an anonymous report).
-The Telegram or web chat id is never sent.
+and contact details only when the resident gave them for this (never for an anonymous report); the
+first photo as ``media_url`` when the system is set to receive it (open311/media.py: a signed link
+to the copy without hidden details, that expires). The Telegram or web chat id is never sent.
 """
 
 from __future__ import annotations
@@ -29,10 +30,12 @@ from collections import Counter
 from typing import Any
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from community_safety.evidence.intake import of_report
 from community_safety.open311.client import Open311Client, Open311Refused, Open311Unavailable
 from community_safety.open311.config import Open311Config
+from community_safety.open311.media import first_photo, media_url
 from community_safety.records import audit
 from community_safety.records.database import session_scope
 from community_safety.records.models import REPORT_FIELDS, Open311Sending, Report, day_of, utcnow
@@ -88,6 +91,10 @@ def what_is_sent(report: Report, config: Open311Config) -> dict[str, str]:
         value = getattr(report, name)
         if value is not None and value != "":
             fields[f"attribute[{name}]"] = _plain(value)[:1000]
+    photo = first_photo(of_report(object_session(report), report.id)) if object_session(report) else None
+    link = media_url(photo) if photo is not None else None
+    if link:
+        fields["media_url"] = link
     resident = report.resident
     if resident is not None and not report.anonymous and resident.contact_consent:
         if resident.email:

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from community_safety.evidence.kinds import TO_THE_BOT, as_said
 from community_safety.records.database import engine_for
 from community_safety.settings import settings
 
@@ -199,10 +200,13 @@ def conversation(sender: str, url: str | None = None, limit: int = 500) -> list[
         if index in hidden or type_name not in ("user", "bot"):
             continue
         if event.get("text"):
+            said = str(event["text"])
+            if type_name == "user" and said == TO_THE_BOT:  # a file: what it was, not the channel's word
+                said = as_said(((event.get("metadata") or {}).get("evidence") or {}).get("kind"))
             turns.append(
                 Turn(
                     "resident" if type_name == "user" else "bot",
-                    str(event["text"]),
+                    said,
                     dt.datetime.fromtimestamp(timestamp or 0, dt.timezone.utc).replace(tzinfo=None),
                 )
             )

@@ -12,7 +12,8 @@ from flask_login import current_user
 staff = Blueprint(
     "staff", __name__, template_folder="../templates", static_folder="../static", static_url_path="/static"
 )
-PUBLIC = {"staff.sign_in"}
+# The casework system fetches a photo by a signed link that expires (open311_media.py): the link is the permission.
+PUBLIC = {"staff.sign_in", "staff.open311_media"}
 
 
 @staff.before_request
@@ -44,6 +45,7 @@ from staff.views import (  # noqa: E402,F401
     jobs,
     live_chats,
     messages_to_review,
+    open311_media,
     overview,
     report,
     reports,

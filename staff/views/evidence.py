@@ -19,6 +19,7 @@ from staff.queries import report_by_reference
 from staff.views import staff
 
 DOWNLOADED, PLAYED = "downloaded evidence", "played evidence"
+FETCHED = "casework system fetched evidence"  # by its media_url (staff/views/open311_media.py)
 
 
 def _evidence(db, reference: str, public_id: str) -> Evidence:
@@ -29,14 +30,14 @@ def _evidence(db, reference: str, public_id: str) -> Evidence:
     return evidence
 
 
-def _file(key: str) -> bytes:
+def stored_file(key: str) -> bytes:
     try:
         return evidence_store(settings()).get(key)
     except EvidenceStoreError:
         abort(503)
 
 
-def _unkept(response):
+def unkept(response):
     """A resident's file: never sniffed into another type, never kept in a browser's or proxy's cache."""
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
@@ -63,11 +64,11 @@ def who_opened(db, evidence: list[Evidence]) -> dict[str, list[AuditEvent]]:
 def download_evidence(reference: str, public_id: str):
     with session_scope() as db:
         evidence = _evidence(db, reference, public_id)
-        data = _file(evidence.file_key)
+        data = stored_file(evidence.file_key)
         audit.record(db, current_user.email, DOWNLOADED, "evidence", evidence.public_id,
                      {"report": (None, reference), "sha256": (None, evidence.sha256)})  # fmt: skip
         name, content_type = export_name(evidence), evidence.content_type
-    return _unkept(send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True, download_name=name))
+    return unkept(send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True, download_name=name))
 
 
 @staff.get("/reports/<reference>/evidence/<public_id>/play")
@@ -76,13 +77,13 @@ def play_evidence(reference: str, public_id: str):
         evidence = _evidence(db, reference, public_id)
         if evidence.kind not in ("audio", "video"):
             abort(404)
-        data = _file(evidence.file_key)
+        data = stored_file(evidence.file_key)
         # A player asks for a file in pieces: the first piece is the play.
         if request.range is None or not request.range.ranges or request.range.ranges[0][0] == 0:
             audit.record(db, current_user.email, PLAYED, "evidence", evidence.public_id,
                          {"report": (None, reference)})  # fmt: skip
         content_type = evidence.content_type
-    return _unkept(send_file(io.BytesIO(data), mimetype=content_type, conditional=True))
+    return unkept(send_file(io.BytesIO(data), mimetype=content_type, conditional=True))
 
 
 @staff.get("/reports/<reference>/evidence/<public_id>/thumbnail")
@@ -93,8 +94,10 @@ def evidence_thumbnail(reference: str, public_id: str):
             abort(404)
         key = evidence.thumbnail_key
     # Made by us from the re-encoded picture: a JPEG, safe to show in the page.
-    return _unkept(send_file(io.BytesIO(_file(key)), mimetype="image/jpeg"))
+    return unkept(send_file(io.BytesIO(stored_file(key)), mimetype="image/jpeg"))
 
 
 def opened_words(event: AuditEvent) -> str:
+    if event.action == FETCHED:
+        return "Fetched by the casework system"
     return f"{'Downloaded' if event.action == DOWNLOADED else 'Played'} by {event.actor}"

@@ -92,6 +92,7 @@ ANSWERS = [
     ("report_children", "yes", {"report_children": "yes"}),
     ("report_safe_at_home", "yes", {"report_safe_at_home": "yes"}),
     ("report_agencies", "no", {"report_agencies": "no one else"}),
+    ("report_evidence", "no files", {"report_evidence": "done"}),
     ("report_anonymous", "link it to me", {"report_anonymous": "linked"}),
     ("report_contact", "no contact", {"report_contact": "none"}),
     ("report_confirm", "send", {"report_confirm": "send", "requested_slot": None}),

@@ -4,7 +4,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from playwright.sync_api import sync_playwright
 
+from tests.browser import launch
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.stack import free_port, start_telegram_bridge
 
@@ -79,3 +81,12 @@ def webhook(rasa_url, tmp_path_factory):
     yield fake, url
     process.stop()
     fake.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, one per test module (the widget's browser tests)."""
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

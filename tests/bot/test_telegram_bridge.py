@@ -83,7 +83,7 @@ def test_a_report_with_a_shared_location_and_buttons(telegram, chat_id):
     when_buttons = dict(b for m in location for b in buttons(m))
     replies = telegram.reply_after(chat_id, lambda: telegram.press(chat_id, when_buttons["Last night"]))
     assert "Who was involved" in texts(replies)
-    for answer in ["don't know", "no", "no", "no", "no", "yes", "no", "link it to me", "no contact"]:
+    for answer in ["don't know", "no", "no", "no", "no", "yes", "no", "no files", "link it to me", "no contact"]:
         replies = say(answer)
     assert "Is this right?" in texts(replies)
     send = next(d for m in replies for t, d in buttons(m) if "send" in t.lower())

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from community_safety.channels import conversation_key, sender_id
 from community_safety.records.database import session_scope
-from community_safety.records.models import Evidence
+from community_safety.records.models import Evidence, Report
+from community_safety.records.reports import file_report
 from tests.community_safety.evidence import files
 
 chat_ids = itertools.count(8001)
@@ -83,3 +84,38 @@ def test_a_caption_is_read_as_a_message_of_its_own(telegram, chat_id):
         chat_id, lambda: telegram.send_file(chat_id, "photo", files.photo_with_gps(), caption=caption)
     )
     assert "I've got your photo" in texts(replies) and "Is anyone in danger right now?" in texts(replies)
+
+
+def test_a_photo_is_added_later_to_a_report_named_by_its_reference(telegram, chat_id):
+    with session_scope() as db:
+        reference = file_report(db, channel="telegram", channel_user_id=str(chat_id), submission_key=f"later-{chat_id}",
+                                fields={"description": "dealing on the stairs"}).reference  # fmt: skip
+    say = lambda text: telegram.reply_after(chat_id, lambda: telegram.send_text(chat_id, text))  # noqa: E731
+    assert f"Send the files for report {reference} now" in texts(say(f"I have another photo for {reference}"))
+    replies = telegram.reply_after(chat_id, lambda: telegram.send_file(chat_id, "photo", files.photo_with_gps()))
+    assert f"added your photo to report {reference}" in texts(replies)
+    with session_scope() as db:
+        [evidence] = db.execute(select(Evidence).join(Report).where(Report.reference == reference)).scalars()
+        assert evidence.conversation_key is None
+
+
+def test_a_store_that_fails_mid_report_loses_nothing_already_given(telegram, chat_id, polling_bridge):
+    say = lambda text: telegram.reply_after(chat_id, lambda: telegram.send_text(chat_id, text))  # noqa: E731
+    say("/report")
+    assert "Where does it happen" in texts(say("someone keeps kicking the lift doors on our block every night"))
+    store = polling_bridge.log.parent / "evidence"
+    aside = store.with_name("evidence-aside")
+    if store.exists():
+        store.rename(aside)
+    store.write_bytes(b"")  # a file where the folder should be: every write fails
+    try:
+        replies = telegram.reply_after(chat_id, lambda: telegram.send_file(chat_id, "photo", files.photo_with_gps()))
+    finally:
+        store.unlink()
+        if aside.exists():
+            aside.rename(store)
+    said = texts(replies)
+    assert "couldn't keep that file just now" in said and "Nothing else you told me is lost" in said
+    assert kept_for(chat_id) == []
+    # The report goes on from the question it was at, its description kept.
+    assert "When did it happen" in texts(say("Ocean Estate"))

@@ -6,19 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
-
-from tests.browser import launch
+from playwright.sync_api import expect
 
 EXIT_URL = "https://www.bbc.co.uk/weather"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -88,6 +78,7 @@ def test_a_whole_report_with_buttons(page):
     for title in ["No", "No", "No", "Yes", "Yes"]:
         choose(page, title)
     say(page, "no")
+    choose(page, "No files")
     choose(page, "Link it to me")
     choose(page, "No contact, thanks")
     expect(page.locator(".csw-msg--bot").last).to_contain_text("Is this right?")

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
 import requests
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from community_safety.records.database import session_scope
 from community_safety.records.models import Evidence
-from tests.browser import launch
 from tests.community_safety.evidence import files
 
 
@@ -56,14 +54,6 @@ def test_other_requests_keep_the_small_limit(web_url):
     response = requests.post(f"{web_url}/chat/messages", data=b"x" * (200 * 1024),
                              headers={"Content-Type": "application/json"}, timeout=30)  # fmt: skip
     assert response.status_code == 413
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def test_attaching_a_photo_by_keyboard_shows_progress_and_the_answer(browser, web_url, tmp_path):

@@ -28,6 +28,7 @@ READERS = {
     "report_people": reporting.read_people,
     **{slot: (lambda value, slot=slot: reporting.read_impact(slot, value)) for slot in reporting.IMPACT},
     "report_agencies": reporting.read_agencies,
+    "report_evidence": reporting.read_evidence,
     "report_anonymous": reporting.read_anonymous,
     "report_contact": reporting.read_contact,
     "report_confirm": reporting.read_confirm,
@@ -80,6 +81,14 @@ def test_every_question_has_a_reader():
         ("report_people", "keu na", {"report_people": "not known"}, None),
         ("report_people", "নাসির আর তার ভাই", {"report_people": "নাসির আর তার ভাই"}, None),
         ("report_agencies", "না", {"report_agencies": "no one else"}, None),
+        ("report_evidence", "No files", {"report_evidence": "done"}, None),
+        ("report_evidence", "that's all", {"report_evidence": "done"}, None),
+        ("report_evidence", "I'll send them later", {"report_evidence": "done"}, None),
+        ("report_evidence", "কোনো ফাইল নেই", {"report_evidence": "done"}, None),
+        ("report_evidence", "এই সব", {"report_evidence": "done"}, None),
+        # Yes keeps the question open, asked again as "send them now".
+        ("report_evidence", "yes I have a video", {"report_evidence": None, "report_files": 0}, None),
+        ("report_evidence", "purple", {"report_evidence": None}, "not_understood"),
         ("report_anonymous", "Anonymous", {"report_anonymous": "anonymous", "report_contact": None}, None),
         ("report_anonymous", "link it to me", {"report_anonymous": "linked"}, None),
         ("report_contact", "07700 900123", {"report_contact": "07700 900123"}, None),
@@ -94,6 +103,17 @@ def test_every_question_has_a_reader():
 def test_answers(slot, text, slots, problem):
     answer = read_answer(slot, text, TODAY)
     assert answer.slots == slots and answer.problem == problem
+
+
+def test_the_evidence_question_says_to_send_them_once_they_have_said_yes_or_sent_one():
+    first = REPORTING.prompt("report_evidence", {})
+    assert "Do you have any photos" in first.text and first.buttons == (("No files", "no"),)
+    now = REPORTING.prompt("report_evidence", {"report_files": 0})
+    assert now.text.startswith("Please send them now") and now.buttons == (("That's all", "that's all"),)
+    more = REPORTING.prompt("report_evidence", {"report_files": 2}, "bn")
+    assert "2টা" in more.text and read_answer("report_evidence", more.buttons[0][1], TODAY).slots["report_evidence"]
+    # Asked twice and still not read: moved on (files sent later still go with the report).
+    assert reporting.after_two_tries("report_evidence", "purple").slots == {"report_evidence": "done"}
 
 
 def test_a_long_description_is_kept_to_the_limit_and_said_so():

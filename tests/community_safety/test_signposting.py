@@ -110,13 +110,14 @@ def test_every_reply_names_a_service_and_what_happens_next():
 
 
 DIGIT_RUN = re.compile(r"(?<![\w/])\d[\d ]*\d(?![\w/])")
+REPORT_REFERENCE = re.compile(r"\b[A-Z]{2,5}-\d{4}-\d{1,6}\b")  # "for example ASB-2026-00042": not dialled
 
 
 def numbers_in(text: str) -> set[str]:
     """Digit runs a resident could dial or text ("0808 2000 247", "18001 101"); short numbers
     such as "18 or over", years and the Town Hall's street number are not."""
     found = set()
-    for match in DIGIT_RUN.finditer(text):
+    for match in DIGIT_RUN.finditer(REPORT_REFERENCE.sub("", text)):
         candidate = digits(match.group(0))
         if len(candidate) < 3 or re.fullmatch(r"(19|20)\d\d", candidate) or candidate == "160":
             continue

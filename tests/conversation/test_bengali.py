@@ -80,7 +80,7 @@ def test_a_whole_report_in_bengali(chat):
     asked = [chat.text(chat.say(answer)) for answer in ("Ocean Estate", "গতকাল রাতে", "জানি না")]
     assert "কখন" in asked[0] and "কারা জড়িত" in asked[1]
     # What the Bengali buttons send is English words ("link"): they don't turn the conversation English.
-    for answer in ("না", "না", "না", "হ্যাঁ", "হ্যাঁ", "no", "link", "no"):
+    for answer in ("না", "না", "না", "হ্যাঁ", "হ্যাঁ", "no", "না", "link", "no"):
         text = chat.text(chat.say(answer))
     assert "এটা কি ঠিক আছে?" in text
     assert "কখন: গতকাল রাতে" in text and "কোথায়: Ocean Estate" in text, text

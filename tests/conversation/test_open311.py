@@ -48,7 +48,8 @@ def eventually(check, seconds: float = 20):
 def test_a_report_reaches_the_casework_system_once_and_its_update_reaches_the_resident(chat, casework_system, worker):
     chat.say("/file_report")
     for answer in ["people keep dumping rubbish and shouting in the car park", "Mile End Road", "yesterday",
-                   "don't know", "no", "no", "no", "no", "yes", "no", "link it to me", "no contact"]:  # fmt: skip
+                   "don't know", "no", "no", "no", "no", "yes", "no", "no files", "link it to me",
+                   "no contact"]:  # fmt: skip
         chat.say(answer)
     reference = re.search(r"ASB-\d{4}-\d{5}", chat.text(chat.say("send"))).group(0)
     eventually(lambda: reference in casework_system.posted_references())

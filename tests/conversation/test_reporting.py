@@ -35,7 +35,7 @@ IMPACT = ["no", "no", "no", "yes", "yes"]  # targeted, hate, health, children at
 
 def whole_report(chat, description, place, when, anonymous=False):
     chat.say("/file_report")
-    answers = [description, place, when, "two lads on mopeds", *IMPACT, "no"]
+    answers = [description, place, when, "two lads on mopeds", *IMPACT, "no", "no files"]
     answers += ["anonymous"] if anonymous else ["link it to me", "no contact"]
     text, _ = answer_all(chat, *answers)
     assert "Is this right?" in text, text
@@ -50,7 +50,8 @@ def test_report_from_asb_signposting_to_reference(chat):
     text = chat.text(chat.say("/file_report"))
     # What and where came with the first message: the next question is when.
     assert "When did it happen?" in text
-    text, _ = answer_all(chat, "every night since October", "don't know", *IMPACT, "no", "link it to me", "no contact")
+    answers = ["every night since October", "don't know", *IMPACT, "no", "no files", "link it to me", "no contact"]
+    text, _ = answer_all(chat, *answers)
     assert "What happened: people dealing drugs on my landing" in text and "Where: Ocean Estate" in text.replace(
         "ocean estate", "Ocean Estate"
     )
@@ -65,7 +66,8 @@ def test_report_from_asb_signposting_to_reference(chat):
 
 def test_change_a_field_before_sending(chat):
     chat.say("/file_report")
-    answer_all(chat, "music till 4am", "Roman Road", "last night", "don't know", *IMPACT, "no", "link it to me")
+    answer_all(chat, "music till 4am", "Roman Road", "last night", "don't know", *IMPACT, "no", "no files",
+               "link it to me")  # fmt: skip
     text = chat.text(chat.say("no contact"))
     assert "When: last night" in text
     assert "What would you like to change?" in chat.text(chat.say("change"))
@@ -127,6 +129,7 @@ def test_separate_incidents_count_toward_the_case_review_and_the_resident_can_ap
         "same group",
         *IMPACT,
         "no",
+        "no files",
         "link it to me",
         "no contact",
     )
@@ -203,6 +206,7 @@ def test_database_down_when_sending_keeps_the_answers_and_files_once_it_is_back(
         "a big group",
         *IMPACT,
         "no",
+        "no files",
         "link it to me",
         "no contact",
     )
@@ -234,7 +238,7 @@ def test_an_anonymous_report_is_left_out_of_the_conversation_staff_see(chat):
     chat.say("no")
     chat.say("no")
     chat.say("I want to report it")
-    text, _ = answer_all(chat, "Roman Road", "every night", "Dave", *IMPACT, "no", "anonymous")
+    text, _ = answer_all(chat, "Roman Road", "every night", "Dave", *IMPACT, "no", "no files", "anonymous")
     assert "Is this right?" in text
     filed = chat.text(chat.say("send"))
     assert "anonymous report" in filed
@@ -258,7 +262,7 @@ def test_once_the_chat_is_quiet_the_anonymous_part_loses_its_words_and_the_chat_
     chat.say("no")
     chat.say("no")
     chat.say("I want to report it")
-    answer_all(chat, "Ocean Estate", "every night", "Gary", *IMPACT, "no", "anonymous")
+    answer_all(chat, "Ocean Estate", "every night", "Gary", *IMPACT, "no", "no files", "anonymous")
     anonymous = REFERENCE.search(chat.text(chat.say("send"))).group(0)
 
     later = dt.datetime.utcnow() + dt.timedelta(minutes=1)

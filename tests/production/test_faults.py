@@ -24,6 +24,7 @@ REPORT = [
     "no",
     "yes",
     "no",
+    "no files",
     "link it to me",
     "no contact",
 ]

@@ -25,6 +25,7 @@ ANONYMOUS_REPORT = [
     "yes",
     "yes",
     "no",
+    "no files",
     "anonymous",
 ]
 

@@ -8,7 +8,8 @@ import pytest
 from staff.app import create_app as create_staff_app
 from tests.staff.conftest import csrf_token, make_report
 
-PUBLIC = {"staff.sign_in", "static"}
+# The casework system's photo link: the signed link is its permission (test_open311_media.py).
+PUBLIC = {"staff.sign_in", "static", "staff.open311_media"}
 
 
 def staff_routes():

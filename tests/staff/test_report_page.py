@@ -123,10 +123,13 @@ def test_the_conversation_is_shown_from_the_tracker_store(caseworker, data):
     said = [
         {"event": "user", "text": "kids keep <b>kicking</b> my door"},
         {"event": "bot", "text": "What's been happening?"},
+        {"event": "user", "text": "/send_evidence", "metadata": {"evidence": {"id": "ab" * 16, "kind": "video"}}},
     ]
     store_events(data / "tracker.db", [("web:chat-xyz", event, time.time()) for event in said])
     page = caseworker.get(f"/staff/reports/{reference}").get_data(as_text=True)
     assert "kids keep &lt;b&gt;kicking&lt;/b&gt; my door" in page and "What&#39;s been happening?" in page
+    # A file the resident sent shows as what it was, not as the channel's word to the bot.
+    assert "(sent a video)" in page and "/send_evidence" not in page
 
 
 def test_an_unknown_reference_is_a_plain_404(caseworker):

@@ -62,6 +62,7 @@ def file_a_report(rasa_url) -> tuple[Conversation, str]:
         "no",
         "yes",
         "no",
+        "no files",
         "link it to me",
         "no contact",
     ]:
