@@ -24,6 +24,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from community_safety.buttons import button_payloads
 from nlu.components.story_reader import is_sentence
 from nlu.pretrained import encoder_specs
 from nlu.pretrained.encoders import ENCODERS, SentenceEncoder, load_encoder
@@ -54,6 +55,9 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     def __init__(self, config: dict[str, Any], name: str, encoder: SentenceEncoder | None = None) -> None:
         super().__init__(name, config)
         self._encoder = encoder or load_encoder(config["encoder"], config["weights"])
+        # A button's words ("no", "not sure"), encoded the first time they come and kept: most answers
+        # in a report's questions are these, and the encoders are most of a parse's time.
+        self._buttons: dict[str, Any] = {}
 
     @classmethod
     def create(
@@ -76,12 +80,27 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         read_sentences = self._config.get("read_sentences", True)
-        self._featurize([m for m in messages if m.get(TEXT) is not None and (read_sentences or not is_sentence(m))])
+        wanted = [m for m in messages if m.get(TEXT) is not None and (read_sentences or not is_sentence(m))]
+        fresh = [m for m in wanted if m.get(TEXT) not in self._buttons]
+        encoded = self._encoder.encode([m.get(TEXT) or "" for m in fresh]) if fresh else []
+        vectors = dict(zip(map(id, fresh), encoded, strict=True))
+        buttons = button_payloads()
+        for message in wanted:
+            text = message.get(TEXT)
+            vector = self._buttons.get(text)
+            if vector is None:
+                vector = vectors[id(message)]
+                if text in buttons:
+                    self._buttons[text] = vector
+            self._add(message, vector)
         return messages
+
+    def _add(self, message: Message, vector) -> None:
+        self.add_features_to_message(sequence=None, sentence=vector[None, :], attribute=TEXT, message=message)
 
     def _featurize(self, messages: list[Message], encoder: SentenceEncoder | None = None) -> None:
         if not messages:
             return
         vectors = (encoder or self._encoder).encode([message.get(TEXT) or "" for message in messages])
         for message, vector in zip(messages, vectors, strict=False):
-            self.add_features_to_message(sequence=None, sentence=vector[None, :], attribute=TEXT, message=message)
+            self._add(message, vector)

@@ -141,6 +141,23 @@ def test_a_long_messages_sentences_are_encoded_with_it_or_left_to_the_others(rea
     assert all(bool(m.features) is (read_sentences or i == 0) for i, m in enumerate(messages))
 
 
+def test_a_buttons_words_are_encoded_once_and_a_residents_own_words_every_time():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from nlu.components.sentence_embeddings import SentenceEmbeddingFeaturizer
+
+    encoder = CountingEncoder()
+    config = {**SentenceEmbeddingFeaturizer.get_default_config(), "weights": "unused"}
+    featurizer = SentenceEmbeddingFeaturizer(config, "featurizer", encoder=encoder)
+    said = ["not sure", "Dave from number 9", "not sure", "Dave from number 9", "no", "no"]
+    messages = [featurizer.process([Message(data={"text": text})])[0] for text in said]
+    # A button's words (payloads in the staff-edited files) are kept; what a resident typed is not.
+    assert encoder.seen == ["not sure", "Dave from number 9", "Dave from number 9", "no"]
+    assert all(len(m.features) == 1 for m in messages)
+    first, again = (m.features[0].features for m in (messages[0], messages[2]))
+    assert (first == again).all()
+
+
 def test_a_retraining_encodes_only_the_texts_the_cache_has_not_seen(tmp_path, monkeypatch):
     from rasa.shared.nlu.training_data.message import Message
     from rasa.shared.nlu.training_data.training_data import TrainingData
