@@ -208,15 +208,17 @@ class FakeTelegram:
                     raise AssertionError(f"waited {timeout}s for {count} messages to chat {chat_id}; got {messages}")
                 self._changed.wait(timeout=0.2)
 
-    def reply_after(self, chat_id: int, action, timeout: float = 60.0) -> list[dict]:
-        """Do ``action`` and return the messages the bridge sent in answer (waits for them to stop coming)."""
+    def reply_after(self, chat_id: int, action, timeout: float = 60.0, settle: float = 0.5) -> list[dict]:
+        """Do ``action`` and return the messages the bridge sent in answer: waits for the first, then
+        until none has come for ``settle`` seconds (a turn's messages are sent one straight after
+        another, a few milliseconds apart)."""
         before = len(self.sent(chat_id))
         action()
         self.wait_for(chat_id, before + 1, timeout)
-        settled = time.monotonic() + 1.0
+        settled = time.monotonic() + settle
         count = len(self.sent(chat_id))
         while time.monotonic() < settled:
-            time.sleep(0.2)
+            time.sleep(0.1)
             if len(self.sent(chat_id)) != count:
-                count, settled = len(self.sent(chat_id)), time.monotonic() + 1.0
+                count, settled = len(self.sent(chat_id)), time.monotonic() + settle
         return self.sent(chat_id)[before:]
