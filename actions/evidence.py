@@ -107,19 +107,23 @@ def choose_report(dispatcher: CollectingDispatcher, tracker: Tracker, reference:
     return [SlotSet(EVIDENCE_REPORT_SLOT, reference)]
 
 
-def which_report(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """ "Can I add photos to my report?": their latest open reports to choose from, if they have any."""
+def report_buttons(tracker: Tracker) -> list[dict[str, str]]:
+    """The resident's latest open reports, newest first, each a button that sends files to it."""
     channel, user = channel_and_user(tracker.sender_id)
     with session_scope() as db:
         references = [r.reference for r in reports_of(db, channel, user) if r.status in OPEN_STATUSES]
-    if not references:
-        return False
-    buttons = [
+    return [
         {"title": reference, "payload": f'/send_evidence{{"reference": "{reference}"}}'}
         for reference in reversed(references[-CHOICES:])
     ]
-    tell(dispatcher, tracker, "evidence_which_report", buttons)
-    return True
+
+
+def which_report(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """ "Can I add photos to my report?": their latest open reports to choose from, if they have any."""
+    buttons = report_buttons(tracker)
+    if buttons:
+        tell(dispatcher, tracker, "evidence_which_report", buttons)
+    return bool(buttons)
 
 
 def sent_evidence(message: dict) -> dict | None:
@@ -158,3 +162,11 @@ def acknowledge(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
             tell(dispatcher, tracker, "evidence_added", kind=kind, reference=reference)
             return
     tell(dispatcher, tracker, "evidence_waiting", [REPORT_BUTTON], kind=kind)
+    try:
+        choices = report_buttons(tracker)
+    except SQLAlchemyError as error:
+        logger.error("reports could not be read for evidence: %s", type(error).__name__)
+        choices = []
+    if choices:
+        # A resident with a report still open may well mean it for that one.
+        tell(dispatcher, tracker, "evidence_or_add", choices)

@@ -78,7 +78,7 @@ MESSAGES = (
     "standing_eligible", "not_saved", "no_reports", "report_line", "report_line_update",
     "application_filed", "application_not_eligible", "evidence_send_now", "evidence_send_more",
     "evidence_done_button", "evidence_which_report", "evidence_for_report", "evidence_added_waiting",
-    "evidence_report_not_found", "evidence_report_closed", "evidence_report_full",
+    "evidence_report_not_found", "evidence_report_closed", "evidence_report_full", "evidence_or_add",
 )  # fmt: skip
 
 

@@ -162,6 +162,15 @@ def test_files_can_be_added_later_to_the_residents_own_report_by_its_reference(d
     assert report_id is not None and key is None
 
 
+def test_a_file_sent_out_of_the_blue_offers_the_residents_open_reports(domain, records):
+    reference = filed(domain, SENDER, "m18")
+    message = a_photo_kept(records)
+    _, dispatcher = run(ActionEvidence(), domain, tracker(latest=message, sender_id=SENDER))
+    waiting, offered = texts(dispatcher)
+    assert "To add it to a report" in waiting and offered.startswith("Or, to add it to a report you made before")
+    assert buttons(dispatcher) == ["/file_report", f'/send_evidence{{"reference": "{reference}"}}']
+
+
 def test_files_sent_before_saying_which_report_go_to_it_when_it_is_named(domain, records):
     reference = filed(domain, SENDER, "m11")
     a_photo_kept(records)
