@@ -33,7 +33,7 @@ REPORT_BUTTON = {"title": "Report anti-social behaviour", "payload": "/file_repo
 EVIDENCE_REPORT_SLOT = "evidence_report"
 REFERENCE = re.compile(r"\b([A-Za-z]{2,5}) ?- ?(\d{4}) ?- ?(\d{1,6})\b")
 # Words asking to add to a report already made, without saying which.
-ABOUT_A_REPORT = re.compile(r"\b(?:report|reports|reported|case|complaint|reference)\b|রিপোর্ট|riport|report")
+ABOUT_A_REPORT = re.compile(r"report|riport|রিপোর্ট|\b(?:case|complaint|reference)\b")
 CHOICES = 3  # the resident's latest open reports offered as buttons
 
 
@@ -88,20 +88,20 @@ class ActionEvidence(Action):
 
 def choose_report(dispatcher: CollectingDispatcher, tracker: Tracker, reference: str) -> list[EventType]:
     """Files sent next go to ``reference``, when it is the resident's own and still open."""
+    linked = 0
     with session_scope() as db:
         report = _own_report(db, reference, tracker.sender_id, reference == tracker.get_slot(REPORTED_SLOT))
-        status = report.status if report is not None else None
+        taking = report is not None and report.status in OPEN_STATUSES
+        if taking:
+            # Files sent before they said which report: they go to it now, as far as it has room.
+            linked = link_waiting(db, conversation_key(tracker.sender_id), report, Limits.from_settings(settings()))
     if report is None:
         tell(dispatcher, tracker, "evidence_report_not_found", reference=reference)
         return []
-    if status not in OPEN_STATUSES:
+    if not taking:
         tell(dispatcher, tracker, "evidence_report_closed", reference=reference)
         return []
     tell(dispatcher, tracker, "evidence_for_report", reference=reference)
-    with session_scope() as db:
-        # Files sent before they said which report: they go to it now, as far as it has room.
-        report = _own_report(db, reference, tracker.sender_id, reference == tracker.get_slot(REPORTED_SLOT))
-        linked = link_waiting(db, conversation_key(tracker.sender_id), report, Limits.from_settings(settings()))
     if linked:
         tell(dispatcher, tracker, "evidence_added_waiting", count=linked)
     return [SlotSet(EVIDENCE_REPORT_SLOT, reference)]

@@ -51,6 +51,15 @@ def _kept_with(session: Session, report: Report | None, conversation_key: str | 
     return (Evidence.conversation_key == conversation_key) & Evidence.report_id.is_(None)
 
 
+def _count_and_size(session: Session, together) -> tuple[int, int]:
+    """How many files are kept together (a report's, or a conversation's waiting ones), and their bytes."""
+    return tuple(
+        session.execute(
+            select(func.count(Evidence.id), func.coalesce(func.sum(Evidence.size), 0)).where(together)
+        ).one()
+    )
+
+
 def receive(
     session: Session,
     store: EvidenceStore,
@@ -67,10 +76,7 @@ def receive(
     if len(data) > limits.file_bytes:
         raise EvidenceRefused(TOO_BIG, "file")
     cleaned = clean(data, identified := identify(data))
-    together = _kept_with(session, report, conversation_key)
-    count, total = session.execute(
-        select(func.count(Evidence.id), func.coalesce(func.sum(Evidence.size), 0)).where(together)
-    ).one()
+    count, total = _count_and_size(session, _kept_with(session, report, conversation_key))
     if count >= limits.files:
         raise EvidenceRefused(TOO_MANY)
     if total + len(cleaned.data) > limits.report_bytes:
@@ -108,11 +114,7 @@ def link_waiting(session: Session, conversation_key: str, report: Report, limits
 
     With ``limits`` (a report filed earlier, which may have files already), only what fits is given;
     the rest stay waiting, and go with the conversation."""
-    count, total = session.execute(
-        select(func.count(Evidence.id), func.coalesce(func.sum(Evidence.size), 0)).where(
-            Evidence.report_id == report.id
-        )
-    ).one()
+    count, total = _count_and_size(session, _kept_with(session, report, None))
     linked = 0
     for evidence in waiting_for(session, conversation_key):
         if limits is not None and (count >= limits.files or total + evidence.size > limits.report_bytes):

@@ -11,13 +11,12 @@ from sqlalchemy import select
 
 from community_safety.evidence.intake import export_name
 from community_safety.open311.media import LinkExpired, NotALink, linked_evidence
+from community_safety.open311.outbox import ACTOR
 from community_safety.records import audit
 from community_safety.records.database import session_scope
 from community_safety.records.models import Evidence, Report
 from staff.views import staff
 from staff.views.evidence import FETCHED, stored_file, unkept
-
-ACTOR = "casework system"
 
 
 @staff.get("/open311/media/<token>")

@@ -46,7 +46,7 @@ def test_the_first_photo_goes_as_a_link_the_casework_system_fetches_once_set_up(
     assert hashlib.sha256(fetched.data).hexdigest() == photo_hash and files.MARK.encode() not in fetched.data
     with session_scope() as db:
         [event] = db.execute(select(AuditEvent).where(AuditEvent.object_type == "evidence")).scalars()
-        assert (event.actor, event.action) == ("casework system", "casework system fetched evidence")
+        assert (event.actor, event.action) == ("casework system (Open311)", "casework system fetched evidence")
 
 
 def test_a_link_altered_or_out_of_time_or_to_an_erased_file_gives_nothing(client, data, environment, monkeypatch):
