@@ -57,7 +57,14 @@ TWO_NEEDS = PROJECT / "evaluation" / "two_needs.yml"
 TWO_NEEDS_FRESH = PROJECT / "evaluation" / "two_needs_fresh.yml"
 # Written after the clause reading and the two-need training examples had been chosen (session 11).
 TWO_NEEDS_THIRD = PROJECT / "evaluation" / "two_needs_third.yml"
-TWO_NEED_SETS = {"two_needs": TWO_NEEDS, "two_needs_fresh": TWO_NEEDS_FRESH, "two_needs_third": TWO_NEEDS_THIRD}
+# Written before session 15's changes to finding and offering a second need.
+TWO_NEEDS_FOURTH = PROJECT / "evaluation" / "two_needs_fourth.yml"
+TWO_NEED_SETS = {
+    "two_needs": TWO_NEEDS,
+    "two_needs_fresh": TWO_NEEDS_FRESH,
+    "two_needs_third": TWO_NEEDS_THIRD,
+    "two_needs_fourth": TWO_NEEDS_FOURTH,
+}
 PIPELINES = PROJECT / "evaluation" / "pipelines"
 BASELINE = PIPELINES / "rasa-default.yml"
 # This project's pipeline with one pretrained encoder only: made from config.yml when asked for.
