@@ -58,6 +58,9 @@ class StorySettings:
     # Or a need's own yes/no model (the intent classifier's needs_apart) is at least this sure of it.
     second_need_apart: float = 0.5
     careful_second_need_apart: float = 0.6
+    # A part about the past may tell a second need ("last week he slashed my tyres" is still a crime
+    # to report); only danger is weighed by what is happening now.
+    second_need_from_background: bool = True
     read_clauses: bool = True  # parts are clauses, not whole sentences
     min_clause_words: int = 4  # words a clause needs on its own, its joining word not counted
     max_parts: int = 10  # the rest of a very long message stays with the last part
@@ -204,7 +207,7 @@ def _second_need(
     either = {name: max(p, apart.get(name, 0.0)) for name, p in whole.items() if name in needs and name != EMERGENCY}
     likeliest = set(sorted(either, key=lambda name: -either[name])[: settings.second_need_rank])
     for index, part in enumerate(parts):
-        if not part.ranking or part.background:
+        if not part.ranking or (part.background and not settings.second_need_from_background):
             continue
         name = max(part.ranking, key=part.ranking.get)
         clear = part.ranking[name] >= settings.second_need_sentence

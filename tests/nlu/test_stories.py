@@ -19,7 +19,9 @@ from nlu.stories import (
     story_parts,
 )
 
-NEEDS = frozenset({"emergency", "report_asb", "homelessness", "domestic_abuse", "safeguarding", "substance_misuse"})
+NEEDS = frozenset(
+    {"emergency", "report_asb", "homelessness", "domestic_abuse", "safeguarding", "substance_misuse", "report_crime"}
+)
 STORY = "Since the spring the man upstairs plays music until 4am. When I knocked he swore at me. My kids are exhausted."
 
 
@@ -201,13 +203,20 @@ def test_only_needs_are_second_needs():
     assert [need["name"] for need in read_story(whole, [], NEEDS, "").needs] == ["report_asb"]
 
 
-def test_a_background_part_brings_no_second_need():
+def test_a_part_about_the_past_may_tell_a_second_need():
+    # "Last week he slashed my tyres" is still a crime to report: only danger is weighed by what is
+    # happening now (two doors reached, make eval: 0.727 -> 0.758 and 0.650 -> 0.750 on two sets, no
+    # second door added to any one-need message).
     whole = {"domestic_abuse": 0.8, "report_crime": 0.1, "emergency": 0.05, "report_asb": 0.05}
     parts = [
-        reading("Last year he smashed my car.", True, report_crime=0.95),
+        reading("Last week he slashed my tyres.", True, report_crime=0.95),
         reading("He still sends me messages every night.", False, domestic_abuse=0.9),
     ]
-    assert [need["name"] for need in read_story(whole, parts, NEEDS, "").needs] == ["domestic_abuse"]
+    story = read_story(whole, parts, NEEDS, "")
+    assert [need["name"] for need in story.needs] == ["domestic_abuse", "report_crime"]
+    assert story.needs[1]["sentence"] == 0
+    settings = StorySettings(second_need_from_background=False)
+    assert [need["name"] for need in read_story(whole, parts, NEEDS, "", settings).needs] == ["domestic_abuse"]
 
 
 def test_a_child_mentioned_is_not_a_child_at_risk():
