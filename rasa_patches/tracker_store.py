@@ -128,6 +128,33 @@ async def retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool):
     return copy_tracker(template)
 
 
+def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # Readers don't wait for the writer; a commit appends to the log without waiting for the disk
+    # (synchronous=NORMAL): a conversation survives Rasa stopping or crashing, and only the last
+    # moments before the machine itself loses power could be lost. Issue #29: each message's commit
+    # waiting for the disk was 12.6 % of Rasa's busy time under load (`make profile`).
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def init(self, *args: Any, **kwargs: Any) -> None:
+    """SQLTrackerStore.__init__ (Rasa 3.6.21), then, on SQLite, the settings above for every connection."""
+    RASAS_OWN["SQLTrackerStore.__init__"](self, *args, **kwargs)
+    if self.engine.dialect.name == "sqlite":
+        import sqlalchemy as sa
+
+        sa.event.listen(self.engine, "connect", _sqlite_settings)
+
+
 PATCHES = [
-    Patch("conversation store read from recent rows", "rasa.core.tracker_store:SQLTrackerStore", "_retrieve", retrieve)
+    Patch("conversation store read from recent rows", "rasa.core.tracker_store:SQLTrackerStore", "_retrieve", retrieve),
+    Patch(
+        "conversation store on SQLite: write-ahead log, commits not waiting for the disk",
+        "rasa.core.tracker_store:SQLTrackerStore",
+        "__init__",
+        init,
+    ),
 ]

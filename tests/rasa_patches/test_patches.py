@@ -306,3 +306,27 @@ def test_a_tracker_copy_is_rasas_copy_without_the_replay(before, after):
     assert ours.current_state(EventVerbosity.ALL) == theirs.current_state(EventVerbosity.ALL)
     assert ours.applied_events() == theirs.applied_events()
     assert (ours.model_id, ours.sender_id) == (theirs.model_id, theirs.sender_id)
+
+
+def test_the_conversation_store_on_sqlite_keeps_a_write_ahead_log(tmp_path):
+    """Commits append to the log without waiting for the disk; what is saved is read back, also by
+    a second store (a restarted Rasa) on the same file."""
+    import asyncio
+
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SessionStarted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rasa_patches.install()
+    domain = Domain.from_yaml("slots:\n  report_when: {type: text, mappings: [{type: from_text}]}")
+    store = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    tracker = DialogueStateTracker("resident", domain.slots)
+    for event in (SessionStarted(), UserUttered("the music is still going")):
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+    restarted = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    assert asyncio.run(restarted.retrieve("resident")).latest_message.text == "the music is still going"
