@@ -12,6 +12,7 @@ import logging
 import re
 import time
 import unicodedata
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +105,28 @@ def _webhook(base_url: str) -> str:
     return base_url.rstrip("/") + "/webhooks/council/webhook"
 
 
+def rasa_servers(base_url: str) -> list[str]:
+    """``RASA_URL``: one Rasa server, or several separated by commas (`make run` starts one per
+    `RASA_PROCESSES`)."""
+    return [url.strip() for url in base_url.split(",") if url.strip()]
+
+
+def servers_for(sender: str, servers: list[str]) -> list[str]:
+    """The servers to try for a resident, in order: their own first, always the same one (a Rasa
+    process keeps a conversation's lock in its memory, so one conversation's messages must not be
+    handled by two at once), then the others, for when their own is down. Each reads the
+    conversation from the shared store, so the next one carries on where it was."""
+    start = zlib.crc32(sender.encode("utf-8", "surrogatepass")) % len(servers)
+    return [*servers[start:], *servers[:start]]
+
+
+def _attempts(sender: str, servers: list[str]) -> list[tuple[str, float]]:
+    """Each server once, their own first; then, when every one refused, their own again after
+    RETRY_AFTER (a server restarting takes a moment to listen)."""
+    order = servers_for(sender, servers)
+    return [*((url, 0.0) for url in order), (order[0], RETRY_AFTER)]
+
+
 def _headers(channel: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {channel_secret(channel)}"}
 
@@ -125,19 +148,20 @@ class RasaClient:
 
     def __init__(self, base_url: str, timeout: float = 30.0, channel: str = "web"):
         self.base_url = base_url
+        self.servers = rasa_servers(base_url)
         self.http = httpx.Client(timeout=timeout, headers=_headers(channel))
 
     def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[Reply]:
-        for attempt in (1, 2):
+        refused: Exception | None = None
+        for url, wait in _attempts(sender, self.servers):
+            time.sleep(wait)
             try:
-                return _read(self.http.post(_webhook(self.base_url), json=_request(sender, text, metadata)))
+                return _read(self.http.post(_webhook(url), json=_request(sender, text, metadata)))
             except httpx.ConnectError as error:
-                if attempt == 2:
-                    raise RasaUnavailable("cannot connect to Rasa") from error
-                time.sleep(RETRY_AFTER)
+                refused = error
             except httpx.HTTPError as error:
                 raise RasaUnavailable(type(error).__name__) from error
-        raise AssertionError("unreachable")
+        raise RasaUnavailable("cannot connect to Rasa") from refused
 
 
 class AsyncRasaClient:
@@ -145,19 +169,20 @@ class AsyncRasaClient:
 
     def __init__(self, base_url: str, timeout: float = 30.0, channel: str = "telegram"):
         self.base_url = base_url
+        self.servers = rasa_servers(base_url)
         self.http = httpx.AsyncClient(timeout=timeout, headers=_headers(channel))
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[Reply]:
-        for attempt in (1, 2):
+        refused: Exception | None = None
+        for url, wait in _attempts(sender, self.servers):
+            await asyncio.sleep(wait)
             try:
-                return _read(await self.http.post(_webhook(self.base_url), json=_request(sender, text, metadata)))
+                return _read(await self.http.post(_webhook(url), json=_request(sender, text, metadata)))
             except httpx.ConnectError as error:
-                if attempt == 2:
-                    raise RasaUnavailable("cannot connect to Rasa") from error
-                await asyncio.sleep(RETRY_AFTER)
+                refused = error
             except httpx.HTTPError as error:
                 raise RasaUnavailable(type(error).__name__) from error
-        raise AssertionError("unreachable")
+        raise RasaUnavailable("cannot connect to Rasa") from refused
 
     async def close(self) -> None:
         await self.http.aclose()

@@ -103,7 +103,18 @@ class Settings(BaseSettings):
         "its chat; a random key kept in `DATA_DIR` when not set (set the same on every action server).",
     )
     # --- Rasa ----------------------------------------------------------------------------------
-    rasa_url: str = Field("http://127.0.0.1:5005", description="Rasa's server, for the channels.")
+    rasa_url: str = Field(
+        "http://127.0.0.1:5005",
+        description="Rasa's server, for the channels; or several, separated by commas, each resident's "
+        "conversation always going to the same one while it is up (`make run` sets it to its own).",
+    )
+    rasa_processes: int = Field(
+        2,
+        ge=1,
+        le=16,
+        description="`make run`: Rasa servers on this machine (each holds the model, about 1 GB, and uses one "
+        "core); one per core serves most residents.",
+    )
     opening_hours_at: dt.datetime | None = Field(
         None,
         description="Rehearsals and tests only: judge services' opening hours at this London time "
@@ -280,6 +291,13 @@ class Settings(BaseSettings):
                 "Telegram's secret token (1-256 characters: A-Z, a-z, 0-9, _ and -)"
             )
         return secret
+
+    @validator("rasa_url")
+    def _rasa_servers(cls, base_url: str) -> str:
+        servers = [url.strip() for url in base_url.split(",") if url.strip()]
+        if not servers or not all(url.startswith(("http://", "https://")) for url in servers):
+            raise ValueError("give Rasa's address (http://host:port), or several separated by commas")
+        return ",".join(servers)
 
     @validator("open311_endpoint")
     def _open311_address(cls, endpoint: str | None) -> str | None:

@@ -1,6 +1,6 @@
 """Whole stacks on one machine, on free ports, for the fault tests and the load benchmark: the
-production profile (throwaway PostgreSQL and Redis, nginx, N replicas) and the default
-single-process profile on SQLite."""
+production profile (throwaway PostgreSQL and Redis, nginx, N replicas) and the default profile on
+SQLite (`make run`'s: its Rasa servers sharing one conversation store, one of everything else)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from community_safety.records.database import upgrade
 from community_safety.records.migrate import set_audit_retention
 from community_safety.records.roles import JOBS_ROLE, SERVICES_ROLE, grant_conversations, grant_records
-from community_safety.settings import SERVER_ENVIRONMENT
+from community_safety.settings import SERVER_ENVIRONMENT, settings
 from deploy.local_services import PostgresServer, RedisServer
 from deploy.processes import Process, free_port
 from deploy.profile import (
@@ -143,9 +143,13 @@ def _action_server_secret() -> str:
     return os.environ.get("ACTION_SERVER_SECRET") or secrets.token_urlsafe(24)
 
 
-def default(log_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
-    """`make run`'s profile: one Rasa, one action server, one web server, SQLite."""
-    rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
+def default(log_dir: Path, extra_env: dict[str, str] | None = None, rasa_processes: int | None = None) -> Stack:
+    """`make run`'s profile: its Rasa servers (RASA_PROCESSES) sharing one SQLite conversation store,
+    one action server, one web server, SQLite."""
+    rasa_processes = rasa_processes or settings().rasa_processes
+    rasa_ports = [free_port() for _ in range(rasa_processes)]
+    actions_port, web_port = free_port(), free_port()
+    rasa_urls = ",".join(f"http://127.0.0.1:{port}" for port in rasa_ports)
     database_url = f"sqlite:///{log_dir / 'records.db'}"
     upgrade(database_url)
     endpoints = log_dir / "endpoints.yml"
@@ -155,22 +159,18 @@ def default(log_dir: Path, extra_env: dict[str, str] | None = None) -> Stack:
         "DATABASE_URL": database_url,
         "DATA_DIR": str(log_dir),
         "TRACKER_DATABASE_URL": f"sqlite:///{log_dir / 'tracker.db'}",
-        "RASA_URL": f"http://127.0.0.1:{rasa_port}",
+        "RASA_URL": rasa_urls,
         "WEB_PORT": str(web_port),
         "ACTION_SERVER_SECRET": _action_server_secret(),
         **(extra_env or {}),
     }
-    commands = {
-        "rasa": rasa_command(rasa_port, endpoints),
-        "actions": actions_command(actions_port),
-        "web": web_command(),
-    }
-    checks = {
-        "rasa": rasa_ready(rasa_port),
+    names = [f"rasa{i + 1}" if rasa_processes > 1 else "rasa" for i in range(rasa_processes)]
+    commands = {name: rasa_command(port, endpoints) for name, port in zip(names, rasa_ports, strict=True)}
+    checks = {name: rasa_ready(port) for name, port in zip(names, rasa_ports, strict=True)}
+    commands |= {"actions": actions_command(actions_port), "web": web_command()}
+    checks |= {
         "actions": f"http://127.0.0.1:{actions_port}/health",
         "web": f"http://127.0.0.1:{web_port}/widget.js",
     }
     commands["jobs"], checks["jobs"] = JOBS_COMMAND, JOBS_READY
-    return Stack(
-        log_dir, env, commands, checks, f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{rasa_port}", database_url
-    )
+    return Stack(log_dir, env, commands, checks, f"http://127.0.0.1:{web_port}", rasa_urls, database_url)

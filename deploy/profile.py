@@ -264,15 +264,23 @@ http {{
         return self.out
 
 
-def local_commands(telegram: bool = False) -> dict[str, str]:
-    """`make run`'s processes on one machine: Rasa, the action server and the web server on their
-    standard ports, SQLite (endpoints.yml), the scheduler, and the Telegram bridge when it has a token."""
+LOCAL_RASA_PORT = 5005
+
+
+def local_rasa_urls(processes: int) -> str:
+    """RASA_URL for `make run`'s Rasa servers: the channels send each conversation to one of them."""
+    return ",".join(f"http://127.0.0.1:{LOCAL_RASA_PORT + i}" for i in range(processes))
+
+
+def local_commands(telegram: bool = False, rasa_processes: int = 1) -> dict[str, str]:
+    """`make run`'s processes on one machine: Rasa (``rasa_processes`` servers, from 5005 up, sharing
+    the SQLite conversation store), the action server and the web server on their standard ports,
+    SQLite (endpoints.yml), the scheduler, and the Telegram bridge when it has a token."""
     commands = {
-        "rasa": rasa_command(5005, PROJECT / "endpoints.yml"),
-        "actions": actions_command(5055),
-        "web": web_command(),
-        "jobs": JOBS_COMMAND,
+        f"rasa{i + 1}" if rasa_processes > 1 else "rasa": rasa_command(LOCAL_RASA_PORT + i, PROJECT / "endpoints.yml")
+        for i in range(rasa_processes)
     }
+    commands |= {"actions": actions_command(5055), "web": web_command(), "jobs": JOBS_COMMAND}
     if telegram:
         commands["telegram"] = TELEGRAM_COMMAND
     return commands
@@ -296,15 +304,20 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"Not started: {error}")
     telegram = configured.telegram_bot_token is not None
     if args.local:
-        out = write_procfile(PROJECT / "build" / "local" / "Procfile", local_commands(telegram))
+        commands = local_commands(telegram, configured.rasa_processes)
+        out = write_procfile(PROJECT / "build" / "local" / "Procfile", commands)
         # Rasa reads the action server's secret from its environment (endpoints.yml): this file
         # holds it, so only its owner may read it.
-        local_env = {**SERVER_ENVIRONMENT, "ACTION_SERVER_SECRET": action_server_secret()}
+        local_env = {
+            **SERVER_ENVIRONMENT,
+            "ACTION_SERVER_SECRET": action_server_secret(),
+            "RASA_URL": local_rasa_urls(configured.rasa_processes),
+        }
         env_file = out.parent / "local.env"
         env_file.touch(mode=0o600)
         env_file.chmod(0o600)
         env_file.write_text("".join(f"{k}={v}\n" for k, v in local_env.items()))
-        print(f"Wrote {out.relative_to(PROJECT)}: {', '.join(local_commands(telegram))}")
+        print(f"Wrote {out.relative_to(PROJECT)}: {', '.join(commands)}")
         return
     profile = Profile(
         replicas=configured.prod_replicas,

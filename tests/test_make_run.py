@@ -14,7 +14,8 @@ import requests
 from tests.conftest import PROJECT
 from tests.fake_telegram import TOKEN, FakeTelegram
 
-PORTS = {"rasa": 5005, "actions": 5055, "web": 8000}
+# Two Rasa servers by default (RASA_PROCESSES), sharing the SQLite conversation store.
+PORTS = {"rasa1": 5005, "rasa2": 5006, "actions": 5055, "web": 8000}
 
 
 def in_use(port: int) -> bool:
@@ -63,5 +64,5 @@ def test_make_run_starts_every_part_and_ctrl_c_stops_them(tmp_path):
             telegram.close()
     wait_for(lambda: not any(in_use(port) for port in PORTS.values()), 30, "a part was still listening", log)
     printed = log.read_text()
-    for part in ("rasa", "actions", "web", "telegram"):
+    for part in ("rasa1", "rasa2", "actions", "web", "telegram"):
         assert f" {part}.1 " in printed, f"no log lines from {part}"

@@ -14,7 +14,9 @@ SECRETISH = re.compile(r"\$\{?\w*(SECRET|TOKEN|PASSWORD|KEY)", re.IGNORECASE)
 
 
 @pytest.mark.parametrize(
-    "commands", [local_commands(telegram=True), Profile().commands(telegram=True)], ids=["make run", "production"]
+    "commands",
+    [local_commands(telegram=True, rasa_processes=2), Profile().commands(telegram=True)],
+    ids=["make run", "production"],
 )
 def test_commands_carry_no_secret_and_rasa_serves_no_api(commands):
     for name, command in commands.items():
@@ -24,7 +26,9 @@ def test_commands_carry_no_secret_and_rasa_serves_no_api(commands):
 
 
 @pytest.mark.parametrize(
-    "commands", [local_commands(telegram=True), Profile().commands(telegram=True)], ids=["make run", "production"]
+    "commands",
+    [local_commands(telegram=True, rasa_processes=2), Profile().commands(telegram=True)],
+    ids=["make run", "production"],
 )
 def test_every_process_starts_through_the_launcher_and_the_scheduler_runs(commands):
     kinds = {
@@ -52,6 +56,22 @@ def test_the_scheduler_is_in_the_local_procfile_with_or_without_a_casework_syste
     environment(OPEN311_ENDPOINT=None, OPEN311_API_KEY=None)
     profile.main(["--local"])
     assert "jobs: " in procfile.read_text()
+
+
+def test_make_run_starts_its_rasa_servers_and_the_channels_know_them(environment, tmp_path, monkeypatch):
+    from deploy import profile
+
+    monkeypatch.setattr(profile, "PROJECT", tmp_path)
+    environment(DATA_DIR=str(tmp_path), RASA_PROCESSES="3")
+    profile.main(["--local"])
+    procfile = (tmp_path / "build" / "local" / "Procfile").read_text()
+    for name, port in (("rasa1", 5005), ("rasa2", 5006), ("rasa3", 5007)):
+        assert re.search(rf"^{name}: .* --port {port} ", procfile, re.MULTILINE), name
+    local_env = (tmp_path / "build" / "local" / "local.env").read_text()
+    assert "RASA_URL=http://127.0.0.1:5005,http://127.0.0.1:5006,http://127.0.0.1:5007\n" in local_env
+    environment(RASA_PROCESSES="1")
+    profile.main(["--local"])
+    assert re.search(r"^rasa: .* --port 5005 ", (tmp_path / "build" / "local" / "Procfile").read_text(), re.M)
 
 
 STARTER = {

@@ -1,0 +1,114 @@
+"""Several Rasa servers behind the channels (`make run`'s RASA_PROCESSES): each conversation always
+goes to the same one while it is up, and to another when it is not. Real HTTP servers on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from bot.rasa_client import AsyncRasaClient, RasaClient, RasaUnavailable, rasa_servers, servers_for
+from community_safety.settings import SettingsError, settings
+from deploy.processes import free_port
+
+SENDERS = [f"resident-{n}" for n in range(24)]
+
+
+class FakeRasa:
+    """Answers the council channel's webhook with its own name, and notes who wrote to it."""
+
+    def __init__(self, name: str):
+        self.name, self.senders = name, []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fake.senders.append(body["sender"])
+                answer = json.dumps([{"text": f"from {fake.name}"}]).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def two_rasas(environment, tmp_path):
+    environment(DATA_DIR=str(tmp_path))
+    first, second = FakeRasa("first"), FakeRasa("second")
+    yield first, second
+    for fake in (first, second):
+        fake.stop()
+
+
+def answered_by(client: RasaClient, sender: str) -> str:
+    return client.send(sender, "hello")[0].text.removeprefix("from ")
+
+
+def test_each_conversation_goes_to_its_own_server_and_to_another_when_it_is_down(two_rasas):
+    first, second = two_rasas
+    client = RasaClient(f"{first.url}, {second.url}")
+    chosen = {sender: answered_by(client, sender) for sender in SENDERS}
+    assert {sender: answered_by(client, sender) for sender in SENDERS} == chosen  # always the same one
+    assert set(chosen.values()) == {"first", "second"}  # and both serve some
+    first.stop()
+    after = {sender: answered_by(client, sender) for sender in SENDERS}
+    assert set(after.values()) == {"second"}
+    second.stop()
+    with pytest.raises(RasaUnavailable):
+        client.send(SENDERS[0], "hello")
+
+
+def test_the_telegram_bridges_client_chooses_as_the_web_servers_does(two_rasas):
+    first, second = two_rasas
+    urls = f"{first.url},{second.url}"
+    web = {sender: answered_by(RasaClient(urls), sender) for sender in SENDERS[:8]}
+
+    async def telegram() -> dict[str, str]:
+        client = AsyncRasaClient(urls)
+        try:
+            return {s: (await client.send(s, "hello"))[0].text.removeprefix("from ") for s in SENDERS[:8]}
+        finally:
+            await client.close()
+
+    assert asyncio.run(telegram()) == web
+    first.stop()
+    assert set(asyncio.run(telegram()).values()) == {"second"}
+
+
+def test_the_order_of_servers_is_a_senders_own_and_stable():
+    servers = rasa_servers(" http://127.0.0.1:5005 ,http://127.0.0.1:5006,, ")
+    assert servers == ["http://127.0.0.1:5005", "http://127.0.0.1:5006"]
+    for sender in [*SENDERS, "", "\udcff", "সাহায্য"]:
+        order = servers_for(sender, servers)
+        assert sorted(order) == sorted(servers) and order == servers_for(sender, servers)
+    assert servers_for("anyone", ["http://only"]) == ["http://only"]
+
+
+@pytest.mark.parametrize("value", [" , ", "127.0.0.1:5005", "http://127.0.0.1:5005,ftp://elsewhere"])
+def test_a_rasa_address_that_is_not_one_stops_start_up(environment, value):
+    environment(RASA_URL=value)
+    with pytest.raises(SettingsError, match="RASA_URL"):
+        settings()
+
+
+def test_several_rasa_addresses_are_read_as_given(environment):
+    environment(RASA_URL="")  # blank is unset, as for every setting
+    assert settings().rasa_url == "http://127.0.0.1:5005"
+    environment(RASA_URL=" http://127.0.0.1:5005 , http://127.0.0.1:5006 ")
+    assert settings().rasa_url == "http://127.0.0.1:5005,http://127.0.0.1:5006"
