@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
 import time
 import unicodedata
 import zlib
@@ -112,19 +113,54 @@ def rasa_servers(base_url: str) -> list[str]:
 
 
 def servers_for(sender: str, servers: list[str]) -> list[str]:
-    """The servers to try for a resident, in order: their own first, always the same one (a Rasa
-    process keeps a conversation's lock in its memory, so one conversation's messages must not be
-    handled by two at once), then the others, for when their own is down. Each reads the
-    conversation from the shared store, so the next one carries on where it was."""
+    """A resident's servers in the order they are preferred: their own first (the one that has
+    their conversation in memory), then the others."""
     start = zlib.crc32(sender.encode("utf-8", "surrogatepass")) % len(servers)
     return [*servers[start:], *servers[:start]]
 
 
-def _attempts(sender: str, servers: list[str]) -> list[tuple[str, float]]:
-    """Each server once, their own first; then, when every one refused, their own again after
-    RETRY_AFTER (a server restarting takes a moment to listen)."""
-    order = servers_for(sender, servers)
-    return [*((url, 0.0) for url in order), (order[0], RETRY_AFTER)]
+class Routing:
+    """Which Rasa server takes a message, in one channel process (the web server, the Telegram
+    bridge). Every server reads a conversation from the shared store, so any may take any message,
+    as long as one conversation's messages are taken one at a time: Rasa keeps a conversation's
+    lock in its own memory (or in Redis, in the production profile), and each channel process
+    speaks for its own residents only. So a resident's next message waits for their last reply
+    here, and goes to their own server unless another has fewer messages in hand (a few residents
+    all hashed to one server would otherwise leave the other idle); when a server refuses, the next.
+    """
+
+    def __init__(self, servers: list[str]):
+        self.servers = servers
+        self.in_hand = dict.fromkeys(servers, 0)
+
+    def order(self, sender: str) -> list[str]:
+        own = servers_for(sender, self.servers)
+        least = min(self.in_hand.values())
+        return sorted(own, key=lambda url: (self.in_hand[url] > least, own.index(url)))
+
+    def attempts(self, sender: str) -> list[tuple[str, float]]:
+        """Each server once, in order; then, when every one refused, the first again after
+        RETRY_AFTER (a server restarting takes a moment to listen)."""
+        order = self.order(sender)
+        return [*((url, 0.0) for url in order), (order[0], RETRY_AFTER)]
+
+
+class _OneAtATime:
+    """A lock per resident, kept only while some message of theirs is in hand."""
+
+    def __init__(self, new_lock):
+        self._new_lock, self._locks = new_lock, {}
+
+    def take(self, sender: str):
+        entry = self._locks.setdefault(sender, [self._new_lock(), 0])
+        entry[1] += 1
+        return entry[0]
+
+    def give_back(self, sender: str) -> None:
+        entry = self._locks[sender]
+        entry[1] -= 1
+        if not entry[1]:
+            del self._locks[sender]
 
 
 def _headers(channel: str) -> dict[str, str]:
@@ -148,19 +184,38 @@ class RasaClient:
 
     def __init__(self, base_url: str, timeout: float = 30.0, channel: str = "web"):
         self.base_url = base_url
-        self.servers = rasa_servers(base_url)
+        self.routing = Routing(rasa_servers(base_url))
         self.http = httpx.Client(timeout=timeout, headers=_headers(channel))
+        self._guard = threading.Lock()  # the web server's threads share this client
+        self._residents = _OneAtATime(threading.Lock)
 
     def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[Reply]:
+        with self._guard:
+            own = self._residents.take(sender)
+        try:
+            with own:
+                return self._send(sender, text, metadata)
+        finally:
+            with self._guard:
+                self._residents.give_back(sender)
+
+    def _send(self, sender: str, text: str, metadata: dict[str, Any] | None) -> list[Reply]:
         refused: Exception | None = None
-        for url, wait in _attempts(sender, self.servers):
+        with self._guard:
+            attempts = self.routing.attempts(sender)
+        for url, wait in attempts:
             time.sleep(wait)
+            with self._guard:
+                self.routing.in_hand[url] += 1
             try:
                 return _read(self.http.post(_webhook(url), json=_request(sender, text, metadata)))
             except httpx.ConnectError as error:
                 refused = error
             except httpx.HTTPError as error:
                 raise RasaUnavailable(type(error).__name__) from error
+            finally:
+                with self._guard:
+                    self.routing.in_hand[url] -= 1
         raise RasaUnavailable("cannot connect to Rasa") from refused
 
 
@@ -169,19 +224,30 @@ class AsyncRasaClient:
 
     def __init__(self, base_url: str, timeout: float = 30.0, channel: str = "telegram"):
         self.base_url = base_url
-        self.servers = rasa_servers(base_url)
+        self.routing = Routing(rasa_servers(base_url))
         self.http = httpx.AsyncClient(timeout=timeout, headers=_headers(channel))
+        self._residents = _OneAtATime(asyncio.Lock)  # one event loop: no other guard needed
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[Reply]:
+        try:
+            async with self._residents.take(sender):
+                return await self._send(sender, text, metadata)
+        finally:
+            self._residents.give_back(sender)
+
+    async def _send(self, sender: str, text: str, metadata: dict[str, Any] | None) -> list[Reply]:
         refused: Exception | None = None
-        for url, wait in _attempts(sender, self.servers):
+        for url, wait in self.routing.attempts(sender):
             await asyncio.sleep(wait)
+            self.routing.in_hand[url] += 1
             try:
                 return _read(await self.http.post(_webhook(url), json=_request(sender, text, metadata)))
             except httpx.ConnectError as error:
                 refused = error
             except httpx.HTTPError as error:
                 raise RasaUnavailable(type(error).__name__) from error
+            finally:
+                self.routing.in_hand[url] -= 1
         raise RasaUnavailable("cannot connect to Rasa") from refused
 
     async def close(self) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -20,14 +22,23 @@ SENDERS = [f"resident-{n}" for n in range(24)]
 class FakeRasa:
     """Answers the council channel's webhook with its own name, and notes who wrote to it."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, seconds: float = 0.0):
         self.name, self.senders = name, []
-        fake = self
+        self.in_hand: dict[str, int] = {}  # messages each sender has here at once: Rasa's lock's worry
+        self.most_at_once = 0
+        lock, fake = threading.Lock(), self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's name)
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fake.senders.append(body["sender"])
+                sender = body["sender"]
+                with lock:
+                    fake.senders.append(sender)
+                    fake.in_hand[sender] = fake.in_hand.get(sender, 0) + 1
+                    fake.most_at_once = max(fake.most_at_once, sum(FakeRasa.all_in_hand(sender)))
+                time.sleep(seconds)
+                with lock:
+                    fake.in_hand[sender] -= 1
                 answer = json.dumps([{"text": f"from {fake.name}"}]).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -39,6 +50,7 @@ class FakeRasa:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        FakeRasa.running.append(self)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -46,11 +58,28 @@ class FakeRasa:
         self.server.shutdown()
         self.server.server_close()
 
+    running: list[FakeRasa] = []
+
+    @classmethod
+    def all_in_hand(cls, sender: str) -> list[int]:
+        return [fake.in_hand.get(sender, 0) for fake in cls.running]
+
 
 @pytest.fixture
 def two_rasas(environment, tmp_path):
     environment(DATA_DIR=str(tmp_path))
+    FakeRasa.running = []
     first, second = FakeRasa("first"), FakeRasa("second")
+    yield first, second
+    for fake in (first, second):
+        fake.stop()
+
+
+@pytest.fixture
+def two_slow_rasas(environment, tmp_path):
+    environment(DATA_DIR=str(tmp_path))
+    FakeRasa.running = []
+    first, second = FakeRasa("first", seconds=0.3), FakeRasa("second", seconds=0.3)
     yield first, second
     for fake in (first, second):
         fake.stop()
@@ -89,6 +118,28 @@ def test_the_telegram_bridges_client_chooses_as_the_web_servers_does(two_rasas):
     assert asyncio.run(telegram()) == web
     first.stop()
     assert set(asyncio.run(telegram()).values()) == {"second"}
+
+
+def test_residents_whose_own_server_is_busy_go_to_the_idle_one(two_slow_rasas):
+    first, second = two_slow_rasas
+    urls = [first.url, second.url]
+    client = RasaClient(",".join(urls))
+    own_first = [s for s in SENDERS if servers_for(s, urls)[0] == first.url][:6]
+    with ThreadPoolExecutor(6) as pool:
+        answered = list(pool.map(lambda sender: answered_by(client, sender), own_first))
+    # All six belong to the first server; with it busy, the second took some.
+    assert "second" in answered and "first" in answered
+    assert client.routing.in_hand == {first.url: 0, second.url: 0}
+
+
+def test_one_residents_messages_are_taken_one_at_a_time_across_servers(two_slow_rasas):
+    first, second = two_slow_rasas
+    client = RasaClient(f"{first.url},{second.url}")
+    with ThreadPoolExecutor(8) as pool:
+        # Two residents tapping fast: four messages each at once, others keeping both servers busy.
+        list(pool.map(lambda sender: client.send(sender, "again"), ["web:a"] * 4 + ["web:b"] * 4))
+    assert len(first.senders) + len(second.senders) == 8
+    assert first.most_at_once == second.most_at_once == 1
 
 
 def test_the_order_of_servers_is_a_senders_own_and_stable():
