@@ -26,7 +26,8 @@ from evaluation.residents import NO_LIMITS, Run, percentile, stack_for
 
 PROJECT = Path(__file__).resolve().parent.parent
 OUT = PROJECT / "build" / "profile"
-PROCESSES = ("rasa", "actions", "web")
+# Every Rasa server (rasa, or rasa1, rasa2 … with RASA_PROCESSES), the action server, the web server.
+PROFILED = re.compile(r"^(rasa\d*|actions|web)$")
 RATE = 100  # samples a second
 _LINE = re.compile(r":\d+\)$")  # "f (file.py:123)" -> one entry per function, whatever the line
 _IDLE = re.compile(r"\b(select|epoll_wait|poll|_run_once|wait|accept|sleep|recv_into|readinto)\b")
@@ -76,7 +77,8 @@ def main() -> int:
     try:
         stack.start_all()
         asyncio.run(load(stack.public, 2, 1, "profile-warm"))
-        for name in PROCESSES:
+        names = [name for name in stack.processes if PROFILED.match(name)]
+        for name in names:
             pid = stack.processes[name].popen.pid
             command = [spy, "record", "--pid", str(pid), "--rate", str(RATE), "--format", "raw", "--nonblocking"]
             command += ["--output", str(OUT / f"{name}.txt")]
@@ -105,7 +107,7 @@ def main() -> int:
         f"p95 {percentile(run.latencies, 0.95) * 1000:.0f} ms, errors {run.errors})\n\n"
     )
     parts = []
-    for name, sampler in zip(PROCESSES, samplers, strict=True):
+    for name, sampler in zip(names, samplers, strict=True):
         collapsed = OUT / f"{name}.txt"
         if not collapsed.exists():
             problem = (sampler.stderr.read().decode(errors="replace") if sampler.stderr else "").strip()

@@ -324,6 +324,9 @@ def test_the_conversation_store_on_sqlite_keeps_a_write_ahead_log(tmp_path):
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        first = connection.connection.dbapi_connection
+    with store.engine.connect() as connection:  # kept for the next session, not opened again
+        assert connection.connection.dbapi_connection is first
     tracker = DialogueStateTracker("resident", domain.slots)
     for event in (SessionStarted(), UserUttered("the music is still going")):
         tracker.update(event)
