@@ -59,7 +59,8 @@ class StorySettings:
     second_need_apart: float = 0.5
     careful_second_need_apart: float = 0.6
     # A part about the past may tell a second need ("last week he slashed my tyres" is still a crime
-    # to report); only danger is weighed by what is happening now.
+    # to report) when the one reading of the whole message gives it a share too; only danger is
+    # weighed by what is happening now.
     second_need_from_background: bool = True
     read_clauses: bool = True  # parts are clauses, not whole sentences
     min_clause_words: int = 4  # words a clause needs on its own, its joining word not counted
@@ -213,8 +214,10 @@ def _second_need(
         clear = part.ranking[name] >= settings.second_need_sentence
         careful = name in settings.careful_second_needs
         own_story = first is not None and part.ranking.get(first, 0.0) >= settings.second_need_first_share
-        # A careful need only on the one reading's word (a need's own model reads a child mentioned as at risk).
-        read = whole.get(name, 0.0) if careful else either.get(name, 0.0)
+        # A careful need only on the one reading's word (a need's own model reads a child mentioned as at risk);
+        # so too a need told only in the past: a neighbour who "threatened me when I knocked" last
+        # summer reads as domestic abuse to that need's own model, not to the one reading.
+        read = whole.get(name, 0.0) if careful or part.background else either.get(name, 0.0)
         enough = settings.careful_second_need_whole if careful else settings.second_need_whole
         if clear and not own_story and read >= enough and name in likeliest:
             found = {"name": name, "confidence": whole.get(name, 0.0), "sentence": index}

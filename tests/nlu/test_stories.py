@@ -219,6 +219,20 @@ def test_a_part_about_the_past_may_tell_a_second_need():
     assert [need["name"] for need in read_story(whole, parts, NEEDS, "", settings).needs] == ["domestic_abuse"]
 
 
+def test_a_part_about_the_past_needs_the_whole_messages_one_reading_too():
+    # The noise story: "when I knocked he threatened me", last summer, reads as domestic
+    # abuse on its own and to that need's own model, but not to the one reading of the story.
+    whole = {"report_asb": 0.95, "homelessness": 0.036, "domestic_abuse": 0.005, "safeguarding": 0.005}
+    parts = [
+        reading("Since last summer the man downstairs plays music until 4am", True, report_asb=0.96),
+        reading("when I knocked he threatened me.", True, domestic_abuse=0.98),
+    ]
+    apart = {"report_asb": 0.99, "domestic_abuse": 0.056}
+    assert [need["name"] for need in read_story(whole, parts, NEEDS, "", apart=apart).needs] == ["report_asb"]
+    now = [parts[0], reading("and now he threatens me every time.", False, domestic_abuse=0.98)]
+    assert [need["name"] for need in read_story(whole, now, NEEDS, "", apart=apart).needs][1] == "domestic_abuse"
+
+
 def test_a_child_mentioned_is_not_a_child_at_risk():
     # A parent telling their children's ages is not offered children's social care on that clause
     # alone; the whole message must read it too.
