@@ -21,7 +21,7 @@ import httpx
 
 from bot.messages import channel_messages
 from community_safety.languages import is_bengali_script
-from community_safety.settings import settings
+from community_safety.settings import rasa_servers, settings
 from community_safety.translations import default_translations
 from nlu.components.emergency_language import load as load_emergency_language
 
@@ -104,12 +104,6 @@ def channel_secret(channel: str) -> str:
 
 def _webhook(base_url: str) -> str:
     return base_url.rstrip("/") + "/webhooks/council/webhook"
-
-
-def rasa_servers(base_url: str) -> list[str]:
-    """``RASA_URL``: one Rasa server, or several separated by commas (`make run` starts one per
-    `RASA_PROCESSES`)."""
-    return [url.strip() for url in base_url.split(",") if url.strip()]
 
 
 def servers_for(sender: str, servers: list[str]) -> list[str]:

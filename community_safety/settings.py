@@ -62,6 +62,12 @@ class SettingsError(ValueError):
     """A setting is missing, can't be read, or contradicts another; the message names it."""
 
 
+def rasa_servers(base_url: str) -> list[str]:
+    """``RASA_URL``: one Rasa server, or several separated by commas (`make run` starts one per
+    `RASA_PROCESSES`)."""
+    return [url.strip() for url in base_url.split(",") if url.strip()]
+
+
 class Settings(BaseSettings):
     # --- where things are kept ---------------------------------------------------------------
     data_dir: Path = Field(PROJECT / "data", description="Folder for the SQLite databases and the kept cookie keys.")
@@ -294,7 +300,7 @@ class Settings(BaseSettings):
 
     @validator("rasa_url")
     def _rasa_servers(cls, base_url: str) -> str:
-        servers = [url.strip() for url in base_url.split(",") if url.strip()]
+        servers = rasa_servers(base_url)
         if not servers or not all(url.startswith(("http://", "https://")) for url in servers):
             raise ValueError("give Rasa's address (http://host:port), or several separated by commas")
         return ",".join(servers)

@@ -23,7 +23,9 @@ from deploy.profile import (
     Profile,
     actions_command,
     rasa_command,
+    rasa_names,
     rasa_ready,
+    rasa_urls,
     sqlite_endpoints,
     web_command,
 )
@@ -149,7 +151,7 @@ def default(log_dir: Path, extra_env: dict[str, str] | None = None, rasa_process
     rasa_processes = rasa_processes or settings().rasa_processes
     rasa_ports = [free_port() for _ in range(rasa_processes)]
     actions_port, web_port = free_port(), free_port()
-    rasa_urls = ",".join(f"http://127.0.0.1:{port}" for port in rasa_ports)
+    servers = rasa_urls(rasa_ports)
     database_url = f"sqlite:///{log_dir / 'records.db'}"
     upgrade(database_url)
     endpoints = log_dir / "endpoints.yml"
@@ -159,12 +161,12 @@ def default(log_dir: Path, extra_env: dict[str, str] | None = None, rasa_process
         "DATABASE_URL": database_url,
         "DATA_DIR": str(log_dir),
         "TRACKER_DATABASE_URL": f"sqlite:///{log_dir / 'tracker.db'}",
-        "RASA_URL": rasa_urls,
+        "RASA_URL": servers,
         "WEB_PORT": str(web_port),
         "ACTION_SERVER_SECRET": _action_server_secret(),
         **(extra_env or {}),
     }
-    names = [f"rasa{i + 1}" if rasa_processes > 1 else "rasa" for i in range(rasa_processes)]
+    names = rasa_names(rasa_processes)
     commands = {name: rasa_command(port, endpoints) for name, port in zip(names, rasa_ports, strict=True)}
     checks = {name: rasa_ready(port) for name, port in zip(names, rasa_ports, strict=True)}
     commands |= {"actions": actions_command(actions_port), "web": web_command()}
@@ -173,4 +175,4 @@ def default(log_dir: Path, extra_env: dict[str, str] | None = None, rasa_process
         "web": f"http://127.0.0.1:{web_port}/widget.js",
     }
     commands["jobs"], checks["jobs"] = JOBS_COMMAND, JOBS_READY
-    return Stack(log_dir, env, commands, checks, f"http://127.0.0.1:{web_port}", rasa_urls, database_url)
+    return Stack(log_dir, env, commands, checks, f"http://127.0.0.1:{web_port}", servers, database_url)

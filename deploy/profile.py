@@ -267,18 +267,28 @@ http {{
 LOCAL_RASA_PORT = 5005
 
 
-def local_rasa_urls(processes: int) -> str:
-    """RASA_URL for `make run`'s Rasa servers: the channels send each conversation to one of them."""
-    return ",".join(f"http://127.0.0.1:{LOCAL_RASA_PORT + i}" for i in range(processes))
+def rasa_names(processes: int) -> list[str]:
+    """The Procfile's names for `make run`'s Rasa servers: rasa alone, or rasa1, rasa2 …"""
+    return ["rasa"] if processes == 1 else [f"rasa{i + 1}" for i in range(processes)]
+
+
+def rasa_urls(ports: list[int]) -> str:
+    """RASA_URL for Rasa servers on these loopback ports: the channels send each conversation to one."""
+    return ",".join(f"http://127.0.0.1:{port}" for port in ports)
+
+
+def local_rasa_ports(processes: int) -> list[int]:
+    return [LOCAL_RASA_PORT + i for i in range(processes)]
 
 
 def local_commands(telegram: bool = False, rasa_processes: int = 1) -> dict[str, str]:
     """`make run`'s processes on one machine: Rasa (``rasa_processes`` servers, from 5005 up, sharing
     the SQLite conversation store), the action server and the web server on their standard ports,
     SQLite (endpoints.yml), the scheduler, and the Telegram bridge when it has a token."""
+    ports = local_rasa_ports(rasa_processes)
     commands = {
-        f"rasa{i + 1}" if rasa_processes > 1 else "rasa": rasa_command(LOCAL_RASA_PORT + i, PROJECT / "endpoints.yml")
-        for i in range(rasa_processes)
+        name: rasa_command(port, PROJECT / "endpoints.yml")
+        for name, port in zip(rasa_names(rasa_processes), ports, strict=True)
     }
     commands |= {"actions": actions_command(5055), "web": web_command(), "jobs": JOBS_COMMAND}
     if telegram:
@@ -311,7 +321,7 @@ def main(argv: list[str] | None = None) -> None:
         local_env = {
             **SERVER_ENVIRONMENT,
             "ACTION_SERVER_SECRET": action_server_secret(),
-            "RASA_URL": local_rasa_urls(configured.rasa_processes),
+            "RASA_URL": rasa_urls(local_rasa_ports(configured.rasa_processes)),
         }
         env_file = out.parent / "local.env"
         env_file.touch(mode=0o600)

@@ -12,8 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bot.rasa_client import AsyncRasaClient, RasaClient, RasaUnavailable, rasa_servers, servers_for
-from community_safety.settings import SettingsError, settings
+from bot.rasa_client import AsyncRasaClient, RasaClient, RasaUnavailable, servers_for
+from community_safety.settings import SettingsError, rasa_servers, settings
 from deploy.processes import free_port
 
 SENDERS = [f"resident-{n}" for n in range(24)]
