@@ -67,37 +67,21 @@ class MiniLMEncoder:
         self._mean_pooled = mean_pooled
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimensions), np.float32)
-        tokens = self._tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS)
-        vectors = np.zeros((len(texts), self.dimensions), np.float32)
-        for rows in similar_lengths([len(ids) for ids in tokens["input_ids"]]):
-            batch = self._tokenizer.pad(
-                {key: [tokens[key][row] for row in rows] for key in ("input_ids", "attention_mask", "token_type_ids")},
+        vectors = []
+        for start in range(0, len(texts), BATCH):
+            batch = self._tokenizer(
+                list(texts[start : start + BATCH]),
+                padding=True,
+                truncation=True,
+                max_length=MAX_TOKENS,
                 return_tensors="np",
             )
-            vectors[rows] = self._mean_pooled(
-                *(batch[key].astype(np.int32) for key in ("input_ids", "attention_mask", "token_type_ids"))
-            ).numpy()
-        return _normalised(vectors)
-
-
-def similar_lengths(lengths: Sequence[int], most: int = BATCH, waste: float = 0.25) -> list[list[int]]:
-    """Rows grouped for encoding together: every row of a batch is padded to its longest, so a long
-    message's clauses (nlu/stories.py) are not encoded at the whole message's length beside it
-    (padding that was 4/5 of a long message's MiniLM work). Shortest first; a batch is closed when
-    padding would be more than ``waste`` of its tokens, or at ``most`` rows."""
-    order = sorted(range(len(lengths)), key=lambda row: lengths[row])
-    batches: list[list[int]] = []
-    for row in order:
-        batch = batches[-1] if batches else None
-        if batch is not None and len(batch) < most:
-            longest, total = lengths[row], sum(lengths[r] for r in batch) + lengths[row]
-            if longest * (len(batch) + 1) - total <= waste * longest * (len(batch) + 1):
-                batch.append(row)
-                continue
-        batches.append([row])
-    return batches
+            vectors.append(
+                self._mean_pooled(
+                    *(batch[key].astype(np.int32) for key in ("input_ids", "attention_mask", "token_type_ids"))
+                ).numpy()
+            )
+        return _normalised(np.vstack(vectors)) if vectors else np.zeros((0, self.dimensions), np.float32)
 
 
 class E5Encoder:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nlu.pretrained import PretrainedWeightsError, encoder_specs, link_all, verify
-from nlu.pretrained.encoders import load_encoder, similar_lengths
+from nlu.pretrained.encoders import load_encoder
 
 
 def tampered_copy(name: str, where) -> object:
@@ -110,7 +110,7 @@ def test_encoders_take_empty_long_and_other_scripts(encoder):
 
 
 def test_texts_of_different_lengths_give_the_vectors_each_gives_alone(encoder):
-    # Encoded together, texts are grouped by length (less padding); each keeps its own vector.
+    # Encoded together (padded to the longest), each text keeps the vector it has alone.
     texts = [
         "Since last summer the man downstairs plays music until 4am and when I knocked he threatened me. "
         "I have two kids who can't sleep and the housing officer says it's not their job.",
@@ -121,20 +121,6 @@ def test_texts_of_different_lengths_give_the_vectors_each_gives_alone(encoder):
     together = encoder.encode(texts)
     alone = np.vstack([encoder.encode([text]) for text in texts])
     assert np.allclose(together, alone, atol=1e-4)
-
-
-@pytest.mark.parametrize(
-    ("lengths", "batches"),
-    [
-        ([], []),
-        ([5], [[0]]),
-        ([90, 12, 10, 11], [[2, 3, 1], [0]]),  # a long message apart from its clauses
-        ([10, 10, 10], [[0, 1, 2]]),
-    ],
-)
-def test_rows_are_batched_with_others_of_similar_length(lengths, batches):
-    assert similar_lengths(lengths) == batches
-    assert similar_lengths([7] * 5, most=2) == [[0, 1], [2, 3], [4]]
 
 
 class CountingEncoder:
