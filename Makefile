@@ -22,7 +22,7 @@ export PYTHONUNBUFFERED := 1
 export SANIC_HOST := 127.0.0.1
 
 
-.PHONY: help install spacy weights staff-assets train run run-prod shell test lint needs validate eval reviewed seed-review crossval benchmark load profile lock audit clean
+.PHONY: help install spacy weights staff-assets train run run-prod shell test lint needs validate eval reviewed seed-review crossval benchmark load hosts profile lock audit clean
 
 help:
 	@echo "make run        set up, train if needed, start everything (chat widget on http://127.0.0.1:8000/)"
@@ -39,6 +39,7 @@ help:
 	@echo "make benchmark  training time, load time, parse latency (short and long messages), peak memory"
 	@echo "make weights    check the pretrained encoders against their pinned hashes, link them into build/weights"
 	@echo "make load       simulated residents: production profile (1 and 2 replicas) and SQLite default"
+	@echo "make hosts      the production profile on 8 test hosts (network namespaces; root): chats, reports, sign-in"
 	@echo "make lock       re-resolve the requirements (newest versions the pins allow, every file's hash)"
 	@echo "make audit      check every locked version against published advisories (pip-audit)"
 	@echo "make staff-assets  build the staff site's styles (GOV.UK Frontend from npm)"
@@ -123,6 +124,7 @@ test: lint train staff-assets
 	@scripts/ensure-debian-package.sh redis-server /usr/bin/redis-server "the production-profile tests"
 	@scripts/ensure-debian-package.sh nginx /usr/sbin/nginx "the production-profile tests"
 	@scripts/ensure-debian-package.sh ffmpeg /usr/bin/ffmpeg "the evidence tests (audio and video cleaned of their metadata)"
+	@scripts/ensure-debian-package.sh iproute2 /usr/sbin/ip "the test hosts (network namespaces)"
 	$(VENV)/bin/pytest
 
 validate: spacy weights needs
@@ -150,6 +152,15 @@ load: train staff-assets
 	@scripts/ensure-debian-package.sh redis-server /usr/bin/redis-server "the load benchmark"
 	@scripts/ensure-debian-package.sh nginx /usr/sbin/nginx "the load benchmark"
 	$(PY) -m evaluation.load $(LOAD_ARGS)
+
+# The production profile on eight test hosts (network namespaces on this machine; needs root):
+# residents chat and file reports through the edge, a caseworker signs in; prints hosts=… lost=…
+hosts: train staff-assets
+	@scripts/ensure-debian-package.sh postgresql '/usr/lib/postgresql/*/bin/initdb' "the test hosts"
+	@scripts/ensure-debian-package.sh redis-server /usr/bin/redis-server "the test hosts"
+	@scripts/ensure-debian-package.sh nginx /usr/sbin/nginx "the test hosts"
+	@scripts/ensure-debian-package.sh iproute2 /usr/sbin/ip "the test hosts"
+	$(PY) -m evaluation.hosts $(HOSTS_ARGS)
 
 # Simulated residents while py-spy samples Rasa, the action server and the web server: build/profile/.
 profile: train staff-assets

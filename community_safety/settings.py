@@ -70,6 +70,16 @@ def rasa_servers(base_url: str) -> list[str]:
 
 class Settings(BaseSettings):
     # --- where things are kept ---------------------------------------------------------------
+    several_hosts: bool = Field(
+        False,
+        description="The stack's parts run on several machines: nothing shared is made or kept in `DATA_DIR`, so "
+        "every secret a process uses, both databases and an `s3` evidence store must be set, or it does not start.",
+    )
+    private_network: tuple[str, ...] = Field(
+        (),
+        description="Several hosts: the council's private network between them, comma-separated addresses/prefix "
+        "(`10.20.0.0/24`) or name endings (`.safety.internal`); plain http is accepted to it, https everywhere else.",
+    )
     data_dir: Path = Field(PROJECT / "data", description="Folder for the SQLite databases and the kept cookie keys.")
     database_url: str | None = Field(
         None, description="Reports database (SQLAlchemy URL, e.g. PostgreSQL); SQLite in `DATA_DIR` when not set."
@@ -280,7 +290,7 @@ class Settings(BaseSettings):
 
         @classmethod
         def parse_env_var(cls, field_name: str, raw_value: str) -> Any:
-            if field_name == "widget_allowed_origins":
+            if field_name in {"widget_allowed_origins", "private_network"}:
                 return tuple(origin.strip() for origin in raw_value.split(",") if origin.strip())
             return cls.json_loads(raw_value)
 
@@ -298,30 +308,56 @@ class Settings(BaseSettings):
             )
         return secret
 
+    @validator("private_network")
+    def _private_network(cls, entries: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in entries:
+            if not entry.startswith(".") and not _network(entry):
+                raise ValueError(f"{entry!r} is neither addresses/prefix (10.20.0.0/24) nor a name ending (.internal)")
+            if entry.startswith(".") and len(entry) < 3:
+                raise ValueError(f"{entry!r} would match every name")
+        return entries
+
     @validator("rasa_url")
-    def _rasa_servers(cls, base_url: str) -> str:
+    def _rasa_servers(cls, base_url: str, values: dict[str, Any]) -> str:
         servers = rasa_servers(base_url)
         if not servers or not all(url.startswith(("http://", "https://")) for url in servers):
             raise ValueError("give Rasa's address (http://host:port), or several separated by commas")
+        private = values.get("private_network", ())
+        if not all(encrypted_or_private(url, private) for url in servers):
+            raise ValueError("residents' messages go to Rasa: https://, or plain http on loopback or PRIVATE_NETWORK")
         return ",".join(servers)
 
     @validator("open311_endpoint")
-    def _open311_address(cls, endpoint: str | None) -> str | None:
-        if endpoint and not encrypted_or_loopback(endpoint):
-            raise ValueError("give the casework system's address, starting https:// (plain http only on loopback)")
+    def _open311_address(cls, endpoint: str | None, values: dict[str, Any]) -> str | None:
+        if endpoint and not encrypted_or_private(endpoint, values.get("private_network", ())):
+            raise ValueError(
+                "give the casework system's address, starting https:// (plain http only on loopback or PRIVATE_NETWORK)"
+            )
         return endpoint.rstrip("/") if endpoint else endpoint
 
     @validator("open311_media_base_url")
-    def _media_address(cls, base_url: str | None) -> str | None:
-        if base_url and not encrypted_or_loopback(base_url):
-            raise ValueError("the casework system fetches residents' photos here: https:// (http only on loopback)")
+    def _media_address(cls, base_url: str | None, values: dict[str, Any]) -> str | None:
+        if base_url and not encrypted_or_private(base_url, values.get("private_network", ())):
+            raise ValueError(
+                "the casework system fetches residents' photos here: https:// "
+                "(http only on loopback or PRIVATE_NETWORK)"
+            )
         return base_url.rstrip("/") if base_url else base_url
 
     @validator("evidence_s3_endpoint")
-    def _object_store_address(cls, endpoint: str | None) -> str | None:
-        if endpoint and not encrypted_or_loopback(endpoint):
-            raise ValueError("the object store carries residents' evidence: https:// (plain http only on loopback)")
+    def _object_store_address(cls, endpoint: str | None, values: dict[str, Any]) -> str | None:
+        if endpoint and not encrypted_or_private(endpoint, values.get("private_network", ())):
+            raise ValueError(
+                "the object store carries residents' evidence: https:// "
+                "(plain http only on loopback or PRIVATE_NETWORK)"
+            )
         return endpoint
+
+    @validator("evidence_store")
+    def _shared_evidence(cls, store: str, values: dict[str, Any]) -> str:
+        if values.get("several_hosts") and store == "folder":
+            raise ValueError("SEVERAL_HOSTS is set: evidence must be kept where every host reaches it (s3)")
+        return store
 
     @validator("evidence_s3_bucket", always=True)
     def _bucket_for_s3(cls, bucket: str | None, values: dict[str, Any]) -> str | None:
@@ -341,6 +377,8 @@ class Settings(BaseSettings):
         configured = secret(getattr(self, field))
         if configured:
             return configured
+        if self.several_hosts:
+            raise SettingsError(f"SEVERAL_HOSTS is set: set {field.upper()} (the same on every host that uses it)")
         key_file = self.data_dir / file_name
         if not key_file.exists():
             key_file.parent.mkdir(parents=True, exist_ok=True)
@@ -360,12 +398,16 @@ class Settings(BaseSettings):
     def reports_database_url(self) -> str:
         if self.database_url:
             return self.database_url
+        if self.several_hosts:
+            raise SettingsError("SEVERAL_HOSTS is set: set DATABASE_URL (one database every host shares)")
         path = self.data_dir / "community_safety.db"
         path.parent.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{path}"
 
     @property
     def conversations_database_url(self) -> str:
+        if self.several_hosts and not self.tracker_database_url:
+            raise SettingsError("SEVERAL_HOSTS is set: set TRACKER_DATABASE_URL (Rasa's conversation store)")
         return self.tracker_database_url or f"sqlite:///{self.data_dir / 'rasa_tracker.db'}"
 
 
@@ -382,8 +424,37 @@ def is_loopback(host: str | None) -> bool:
 
 def encrypted_or_loopback(url: str) -> bool:
     """An address that carries residents' reports or the bot's token: https, or plain http to this machine."""
+    return encrypted_or_private(url, ())
+
+
+def _network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    try:
+        return ipaddress.ip_network(entry, strict=False)
+    except ValueError:
+        return None
+
+
+def in_private_network(host: str | None, private_network: tuple[str, ...]) -> bool:
+    """An address in one of PRIVATE_NETWORK's prefixes, or a name with one of its endings. Names are
+    not looked up: the setting says which names the council's own network answers for."""
+    host = (host or "").strip("[]").lower()
+    if not host:
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return any(entry.startswith(".") and host.endswith(entry.lower()) for entry in private_network)
+    return any((network := _network(entry)) is not None and address in network for entry in private_network)
+
+
+def encrypted_or_private(url: str, private_network: tuple[str, ...]) -> bool:
+    """https; or plain http to this machine or, on several hosts, to the council's private network."""
     parts = urlsplit(url)
-    return parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname))
+    if parts.scheme == "https":
+        return True
+    return parts.scheme == "http" and (
+        is_loopback(parts.hostname) or in_private_network(parts.hostname, private_network)
+    )
 
 
 def secret(value: SecretStr | None) -> str | None:

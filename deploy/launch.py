@@ -81,6 +81,20 @@ SECRETS = frozenset(
 )
 
 
+# On several hosts (SEVERAL_HOSTS), what each kind must be given: on one machine these are made
+# and kept in DATA_DIR, which another host can't read; a process that made its own would refuse
+# every message from the others (a secret) or keep reports nobody else sees (a database).
+NEEDED_ON_SEVERAL_HOSTS: dict[str, tuple[str, ...]] = {
+    "rasa": ("ACTION_SERVER_SECRET", "WEB_CHANNEL_SECRET", "TELEGRAM_CHANNEL_SECRET"),
+    "actions": ("ACTION_SERVER_SECRET", "SUBMISSION_KEY_SECRET", "DATABASE_URL"),
+    "web": ("WEB_SECRET_KEY", "STAFF_SECRET_KEY", "WEB_CHANNEL_SECRET", "DATABASE_URL", "TRACKER_DATABASE_URL"),
+    "telegram": ("TELEGRAM_BOT_TOKEN", "TELEGRAM_CHANNEL_SECRET", "DATABASE_URL", "TRACKER_DATABASE_URL"),
+    "jobs": ("DATABASE_URL", "TRACKER_DATABASE_URL"),
+    "nginx": (),
+}
+YES = {"1", "true", "yes", "on"}
+
+
 class LaunchError(ValueError):
     pass
 
@@ -107,6 +121,12 @@ def environment_for(kind: str, environ: dict[str, str]) -> dict[str, str]:
             if value is not None:
                 own[variable] = value
                 break
+    if own.get("SEVERAL_HOSTS", "").strip().lower() in YES:
+        missing = [name for name in NEEDED_ON_SEVERAL_HOSTS[kind] if not own.get(name, "").strip()]
+        if missing:
+            raise LaunchError(
+                f"SEVERAL_HOSTS is set: a {kind} process needs {', '.join(missing)} (the same on every host)"
+            )
     return own
 
 

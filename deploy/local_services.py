@@ -1,4 +1,5 @@
-"""Real servers on loopback that the stack stores things in: a throwaway PostgreSQL cluster and Redis."""
+"""Real servers that the stack stores things in: a throwaway PostgreSQL cluster and Redis, on
+loopback, or on a test host's address inside its network namespace (deploy/hosts/)."""
 
 from __future__ import annotations
 
@@ -21,23 +22,43 @@ def _postgres_bin(name: str) -> str:
     return found[-1]
 
 
-class RedisServer:
-    """A throwaway Redis on a free loopback port, nothing saved to disk."""
+def in_namespace(netns: str | None) -> list[str]:
+    """The start of a command that runs inside a test host's network namespace (none: this machine's)."""
+    return ["ip", "netns", "exec", netns] if netns else []
 
-    def __init__(self):
-        self.port = free_port()
+
+class RedisServer:
+    """A throwaway Redis, nothing saved to disk: on a free loopback port, or on a test host's address."""
+
+    def __init__(self, host: str = "127.0.0.1", netns: str | None = None, port: int | None = None):
+        self.host, self.netns = host, netns
+        self.port = port or free_port()
         self.start()
 
     def start(self) -> None:
+        # Off loopback only on a test host's private network; protected mode would refuse the other hosts.
+        protected = ["--protected-mode", "no"] if self.netns else []
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            [
+                *in_namespace(self.netns),
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                self.host,
+                *protected,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                if sock.connect_ex((self.host, self.port)) == 0:
                     return
             time.sleep(0.1)
         raise RuntimeError("redis-server did not start")
@@ -48,17 +69,25 @@ class RedisServer:
 
 
 class PostgresServer:
-    """A throwaway cluster: its own data directory, a free port, trust auth on 127.0.0.1 only."""
+    """A throwaway cluster: its own data directory, a free port, trust auth on 127.0.0.1 only; or, on
+    a test host (``netns``), on its address with trust auth for the test hosts' network ``clients``."""
 
-    def __init__(self):
+    def __init__(
+        self, host: str = "127.0.0.1", netns: str | None = None, clients: str | None = None, port: int | None = None
+    ):
         self.dir = Path(tempfile.mkdtemp(prefix="community-safety-pg-"))
-        self.port = free_port()
+        self.host, self.netns = host, netns
+        self.port = port or free_port()
         as_root = os.geteuid() == 0
         if as_root:  # PostgreSQL refuses to run as root
             shutil.chown(self.dir, "postgres", "postgres")
         self._prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
         self._run(_postgres_bin("initdb"), "-D", str(self.dir / "data"), "-A", "trust", "-U", "postgres", "--no-sync")
+        if clients:
+            with (self.dir / "data" / "pg_hba.conf").open("a") as hba:
+                hba.write(f"host all all {clients} trust\n")
         self._run(
+            *in_namespace(netns),
             _postgres_bin("pg_ctl"),
             "-D",
             str(self.dir / "data"),
@@ -66,24 +95,22 @@ class PostgresServer:
             "-l",
             str(self.dir / "server.log"),
             "-o",
-            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
+            f"-p {self.port} -k {self.dir} -c listen_addresses={host} -c fsync=off",
             "start",
         )
-        self._run(
-            _postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "community_safety"
-        )
-        self.url = f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/community_safety"
+        self._run(_postgres_bin("createdb"), "-h", host, "-p", str(self.port), "-U", "postgres", "community_safety")
+        self.url = f"postgresql+psycopg2://postgres@{host}:{self.port}/community_safety"
 
     def create_database(self, name: str) -> str:
-        self._run(_postgres_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
-        return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/{name}"
+        self._run(_postgres_bin("createdb"), "-h", self.host, "-p", str(self.port), "-U", "postgres", name)
+        return f"postgresql+psycopg2://postgres@{self.host}:{self.port}/{name}"
 
     def create_role(self, role: str, database: str = "community_safety") -> str:
         """A login role with no rights of its own (trust auth: no password); its URL on ``database``."""
         self._run(
             _postgres_bin("psql"),
             "-h",
-            "127.0.0.1",
+            self.host,
             "-p",
             str(self.port),
             "-U",
@@ -98,14 +125,22 @@ class PostgresServer:
         return self.url_for(role, database)
 
     def url_for(self, role: str, database: str) -> str:
-        return f"postgresql+psycopg2://{role}@127.0.0.1:{self.port}/{database}"
+        return f"postgresql+psycopg2://{role}@{self.host}:{self.port}/{database}"
 
     def _run(self, *args: str) -> None:
-        subprocess.run([*self._prefix, *args], check=True, capture_output=True, timeout=120)
+        # ip netns exec first (it needs root), then runuser to PostgreSQL's own user.
+        namespace = list(args[:4]) if args[:1] == ("ip",) else []
+        command = [*namespace, *self._prefix, *args[len(namespace) :]]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
 
     def stop(self) -> None:
         subprocess.run(
-            [*self._prefix, _postgres_bin("pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop"],
+            [
+                *in_namespace(self.netns),
+                *self._prefix,
+                _postgres_bin("pg_ctl"),
+                *("-D", str(self.dir / "data"), "-m", "fast", "-w", "stop"),
+            ],
             capture_output=True,
             timeout=60,
         )

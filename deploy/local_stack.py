@@ -81,19 +81,23 @@ class Stack:
             self.postgres.stop()
 
 
-def production(
-    log_dir: Path, replicas: int = 2, extra_env: dict[str, str] | None = None, chat_requests_per_second: int = 10
-) -> Stack:
-    postgres, redis = PostgresServer(), RedisServer()
+def prepare_databases(postgres: PostgresServer) -> None:
+    """As `make run-prod` does: the owner migrates; the services run as a role that can't alter the
+    audit log (community_safety/records/roles.py). Rasa owns its conversation store."""
     tracker_url = postgres.create_database("rasa_tracker")
-    # As `make run-prod` does: the owner migrates; the services run as a role that can't alter the
-    # audit log (community_safety/records/roles.py). Rasa owns its conversation store.
     upgrade(postgres.url)
     set_audit_retention(postgres.url)
     for role, scheduler in ((SERVICES_ROLE, False), (JOBS_ROLE, True)):
         postgres.create_role(role)
         grant_records(postgres.url, role, scheduler=scheduler)
         grant_conversations(tracker_url, role, scheduler=scheduler)
+
+
+def production(
+    log_dir: Path, replicas: int = 2, extra_env: dict[str, str] | None = None, chat_requests_per_second: int = 10
+) -> Stack:
+    postgres, redis = PostgresServer(), RedisServer()
+    prepare_databases(postgres)
     kinds = ("rasa", "actions", "web")
     profile = Profile(
         out=log_dir / "prod",

@@ -26,21 +26,21 @@ def launched(kind: str, command: str) -> str:
     return f"{VENV_BIN}/python -m deploy.launch {kind} -- {command}"
 
 
-def rasa_command(port: int, endpoints: Path) -> str:
-    """A Rasa server on loopback taking messages only through the council's channel. Its HTTP API
-    (which reads and changes any conversation) is not served, so no token is needed on a command
-    line; the widget reads a resident's transcript from the conversation store."""
+def rasa_command(port: int, endpoints: Path, interface: str = "127.0.0.1") -> str:
+    """A Rasa server (on loopback unless given its host's address) taking messages only through the
+    council's channel. Its HTTP API (which reads and changes any conversation) is not served, so no
+    token is needed on a command line; the widget reads a resident's transcript from the conversation store."""
     return launched(
         "rasa",
-        f"{VENV_BIN}/python -m deploy.rasa_server run --interface 127.0.0.1 --port {port} "
+        f"{VENV_BIN}/python -m deploy.rasa_server run --interface {interface} --port {port} "
         f"--model {MODEL} "
         f"--endpoints {endpoints} --credentials {PROJECT / 'credentials.yml'}",
     )
 
 
-def rasa_ready(port: int) -> str:
+def rasa_ready(port: int, host: str = "127.0.0.1") -> str:
     """Answers 200 once that Rasa has its model loaded (the council channel's health route)."""
-    return f"http://127.0.0.1:{port}/webhooks/council/"
+    return f"http://{host}:{port}/webhooks/council/"
 
 
 def actions_command(port: int) -> str:
@@ -66,6 +66,31 @@ def sqlite_endpoints(action_url: str, tracker_db: Path) -> str:
         "  headers:\n    Authorization: Bearer ${ACTION_SERVER_SECRET}\n"
         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
     )
+
+
+def shared_endpoints(action_url: str, database: Database, redis_host: str, redis_port: int, redis_db: int) -> str:
+    """Rasa's endpoints when servers share their conversations: PostgreSQL for the conversations,
+    Redis for the lock that keeps one conversation's messages in order."""
+    return f"""# Written by deploy/profile.py: every Rasa replica shares these.
+action_endpoint:
+  url: "{action_url}"
+  headers:
+    Authorization: Bearer ${{ACTION_SERVER_SECRET}}
+tracker_store:
+  type: SQL
+  dialect: "postgresql"
+  url: "{database.host}"
+  port: {database.port}
+  db: "{database.tracker_db}"
+  username: "{database.user}"
+  password: ${{PROD_DB_PASSWORD}}  # unquoted: Rasa expands ${{...}} only in plain YAML scalars
+lock_store:
+  type: "redis"
+  url: "{redis_host}"
+  port: {redis_port}
+  db: {redis_db}
+  key_prefix: "communitysafety"
+"""
 
 
 @dataclass
@@ -98,9 +123,16 @@ class Profile:
     evidence_megabytes: int = field(default_factory=lambda: math.ceil(settings().evidence_max_file_mb) + 1)
     # Tests and the load benchmark give each replica a port of its own choosing.
     chosen_ports: dict[str, list[int]] = field(default_factory=dict)
+    # nginx's own address, and where each kind's replicas are: loopback on one machine; on several
+    # hosts (deploy/hosts/) the edge host's address and each replica's host:port.
+    listen: str = "127.0.0.1"
+    chosen_addresses: dict[str, list[str]] = field(default_factory=dict)
 
     def ports(self, kind: str, first: int) -> list[int]:
         return self.chosen_ports.get(kind) or [first + i for i in range(self.replicas)]
+
+    def addresses(self, kind: str, ports: list[int]) -> list[str]:
+        return self.chosen_addresses.get(kind) or [f"127.0.0.1:{port}" for port in ports]
 
     @property
     def rasa_replicas(self) -> list[int]:
@@ -116,31 +148,19 @@ class Profile:
 
     # --- files -------------------------------------------------------------------------
     def endpoints(self) -> str:
-        db = self.database
-        return f"""# Written by deploy/profile.py: every Rasa replica shares these.
-action_endpoint:
-  url: "http://127.0.0.1:{self.actions_port}/webhook"
-  headers:
-    Authorization: Bearer ${{ACTION_SERVER_SECRET}}
-tracker_store:
-  type: SQL
-  dialect: "postgresql"
-  url: "{db.host}"
-  port: {db.port}
-  db: "{db.tracker_db}"
-  username: "{db.user}"
-  password: ${{PROD_DB_PASSWORD}}  # unquoted: Rasa expands ${...} only in plain YAML scalars
-lock_store:
-  type: "redis"
-  url: "{self.redis_host}"
-  port: {self.redis_port}
-  db: {self.redis_db}
-  key_prefix: "communitysafety"
-"""
+        return shared_endpoints(
+            f"http://{self.listen}:{self.actions_port}/webhook",
+            self.database,
+            self.redis_host,
+            self.redis_port,
+            self.redis_db,
+        )
 
     def nginx(self) -> str:
         def upstream(name: str, ports: list[int]) -> str:
-            servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in ports)
+            servers = "\n".join(
+                f"    server {address} max_fails=1 fail_timeout=5s;" for address in self.addresses(name, ports)
+            )
             return f"  upstream {name} {{\n{servers}\n    keepalive 16;\n  }}"
 
         temp = self.out / "nginx-temp"
@@ -158,6 +178,7 @@ lock_store:
       proxy_set_header X-Forwarded-For $remote_addr;
       proxy_set_header X-Forwarded-Proto $scheme;
       proxy_next_upstream error timeout http_502 http_503;
+      proxy_connect_timeout 2s;  # a host whose link is down: the next replica, not a minute's wait
       proxy_read_timeout 60s;"""
         return f"""# Written by deploy/profile.py. Only the public server faces residents; Rasa and the
 # action servers are reached on loopback (on separate machines: a private network).
@@ -186,7 +207,7 @@ http {{
 {upstream("actions", self.action_replicas)}
 
   server {{
-    listen 127.0.0.1:{self.public_port};
+    listen {self.listen}:{self.public_port};
     location /chat/ {{
       limit_req zone=chat burst=40 nodelay;
       limit_req_status 429;
@@ -214,14 +235,14 @@ http {{
     }}{telegram}
   }}
   server {{
-    listen 127.0.0.1:{self.rasa_port};
+    listen {self.listen}:{self.rasa_port};
     location / {{
       proxy_pass http://rasa;
 {proxy}
     }}
   }}
   server {{
-    listen 127.0.0.1:{self.actions_port};
+    listen {self.listen}:{self.actions_port};
     location / {{
       proxy_pass http://actions;
 {proxy}

@@ -78,3 +78,67 @@ def test_the_settings_doc_documents_every_setting():
     assert SETTINGS_DOC.read_text() == settings_doc(), "run make needs"
     assert markdown_table() in settings_doc()
     assert len(markdown_table().splitlines()) == len(Settings.__fields__) + 2
+
+
+def test_several_hosts_make_nothing_of_their_own_in_the_data_folder(environment, tmp_path):
+    environment(
+        SEVERAL_HOSTS="yes",
+        DATA_DIR=str(tmp_path),
+        DATABASE_URL=None,
+        TRACKER_DATABASE_URL=None,
+        WEB_SECRET_KEY=None,
+        EVIDENCE_STORE="s3",
+        EVIDENCE_S3_BUCKET="evidence",
+    )
+    configured = settings()
+    with pytest.raises(SettingsError, match="WEB_SECRET_KEY"):
+        configured.secret_or_kept("web_secret_key", "web-secret-key")
+    with pytest.raises(SettingsError, match="DATABASE_URL"):
+        configured.reports_database_url  # noqa: B018
+    with pytest.raises(SettingsError, match="TRACKER_DATABASE_URL"):
+        configured.conversations_database_url  # noqa: B018
+    assert list(tmp_path.iterdir()) == []  # no key file, no SQLite file
+    environment(WEB_SECRET_KEY="the-same-on-every-host")
+    assert settings().secret_or_kept("web_secret_key", "web-secret-key") == "the-same-on-every-host"
+
+
+def test_several_hosts_keep_evidence_where_every_host_reaches_it(environment):
+    environment(SEVERAL_HOSTS="1", EVIDENCE_STORE=None)
+    with pytest.raises(SettingsError, match="EVIDENCE_STORE"):
+        settings()
+    environment(SEVERAL_HOSTS="no")
+    assert settings().evidence_store == "folder"
+
+
+@pytest.mark.parametrize(
+    ("private_network", "url", "accepted"),
+    [
+        ("", "http://127.0.0.1:5005", True),
+        ("", "http://10.20.0.21:5005", False),
+        ("10.20.0.0/24", "http://10.20.0.21:5005", True),
+        ("10.20.0.0/24", "http://10.20.1.21:5005", False),  # outside the prefix
+        ("10.20.0.0/24, .safety.internal", "http://rasa-1.safety.internal:5005", True),
+        (".safety.internal", "http://rasa-1.safety.internal.example.com:5005", False),
+        ("10.20.0.0/24", "https://rasa.example.com", True),
+    ],
+)
+def test_plain_http_only_on_loopback_or_the_private_network(environment, private_network, url, accepted):
+    environment(PRIVATE_NETWORK=private_network or None, RASA_URL=f"http://127.0.0.1:5005,{url}")
+    if accepted:
+        assert settings().rasa_url.endswith(url)
+    else:
+        with pytest.raises(SettingsError, match="RASA_URL"):
+            settings()
+    environment(RASA_URL=None, EVIDENCE_STORE="s3", EVIDENCE_S3_BUCKET="e", EVIDENCE_S3_ENDPOINT=url)
+    if accepted:
+        assert settings().evidence_s3_endpoint == url
+    else:
+        with pytest.raises(SettingsError, match="EVIDENCE_S3_ENDPOINT"):
+            settings()
+
+
+@pytest.mark.parametrize("entry", ["10.20.0.0/33", "not a network", ".", "10.20.0.0/24,nonsense"])
+def test_a_private_network_that_cannot_be_read_is_named(environment, entry):
+    environment(PRIVATE_NETWORK=entry)
+    with pytest.raises(SettingsError, match="PRIVATE_NETWORK"):
+        settings()

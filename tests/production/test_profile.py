@@ -119,3 +119,40 @@ def test_secrets_can_come_from_a_folder_instead_of_the_starters_environment(tmp_
     assert "SECRETS_DIR" not in web
     with pytest.raises(LaunchError):
         environment_for("everything", STARTER)
+
+
+def test_on_several_hosts_a_process_without_its_shared_secrets_does_not_start():
+    several = {**STARTER, "SEVERAL_HOSTS": "yes"}
+    with pytest.raises(LaunchError, match="WEB_CHANNEL_SECRET") as refused:
+        environment_for("web", several)
+    assert "TRACKER_DATABASE_URL" in str(refused.value) and "STAFF_SECRET_KEY" not in str(refused.value)
+    complete = {**several, "WEB_CHANNEL_SECRET": "w", "TRACKER_DATABASE_URL": "postgresql://db/rasa_tracker"}
+    assert environment_for("web", complete)["WEB_CHANNEL_SECRET"] == "w"
+    assert environment_for("nginx", several)  # needs nothing shared
+    # On one machine the same process makes and keeps its own.
+    assert "WEB_CHANNEL_SECRET" not in environment_for("web", STARTER)
+
+
+def test_what_several_hosts_need_is_what_each_kind_is_given():
+    from deploy.launch import HELD, NEEDED_ON_SEVERAL_HOSTS
+
+    assert set(NEEDED_ON_SEVERAL_HOSTS) == set(HELD)
+    for kind, needed in NEEDED_ON_SEVERAL_HOSTS.items():
+        assert set(needed) <= set(HELD[kind]), kind  # launch would never hand it over otherwise
+
+
+def test_no_host_is_told_to_find_another_on_loopback(tmp_path):
+    from deploy.hosts.plan import HostPlan
+
+    plan = HostPlan(network="10.20.0.0/24", out=tmp_path)
+    plan.write()
+    roles = {"services": "services", "jobs": "jobs"}
+    for host in plan.hosts:
+        said = [*plan.environment(host, roles).values(), *plan.commands(host).values()]
+        assert not [text for text in said if "127.0.0.1" in text or "localhost" in text], host
+        assert plan.environment(host, roles)["SEVERAL_HOSTS"] == "1"
+    for written in tmp_path.rglob("*"):
+        if written.is_file():
+            assert "127.0.0.1" not in written.read_text(), written
+    assert "10.20.0.3:5055/webhook" in (tmp_path / "rasa-1" / "endpoints.yml").read_text()  # the edge's
+    assert plan.rasa_url == "http://10.20.0.21:5005,http://10.20.0.22:5005"
