@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import socket
 import threading
 import time
 import unicodedata
@@ -31,6 +32,18 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE = 4096
 # A Rasa replica restarting refuses connections for a moment: one retry, then the fallback.
 RETRY_AFTER = 1.0
+# On another host: a connection takes well under a millisecond on the council's network, so one
+# not made in this time is to a host that has gone (its link or its power); such a server is tried
+# last for UNREACHABLE_FOR, so residents whose own server it is don't each wait for it again.
+CONNECT_SECONDS = 2.0
+UNREACHABLE_FOR = 15.0
+# Not sent: safe to send to another server.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
+# A message sent on a kept connection to a host that has since gone is never acknowledged: the
+# kernel gives up on it after this long (TCP_USER_TIMEOUT), not at the reply's 30 s. It may have
+# arrived, so it is not sent again: the resident is asked to, and it goes to another server.
+UNACKNOWLEDGED_MS = 5000
+_SOCKET_OPTIONS = [(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, UNACKNOWLEDGED_MS)]
 # C0/C1 controls (not tab or newline) and bidi overrides, which can make text read differently
 # from what it says when staff view it later.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -126,11 +139,22 @@ class Routing:
     def __init__(self, servers: list[str]):
         self.servers = servers
         self.in_hand = dict.fromkeys(servers, 0)
+        self.unreachable_until = dict.fromkeys(servers, 0.0)
 
     def order(self, sender: str) -> list[str]:
         own = servers_for(sender, self.servers)
         least = min(self.in_hand.values())
-        return sorted(own, key=lambda url: (self.in_hand[url] > least, own.index(url)))
+        now = time.monotonic()
+        return sorted(
+            own,
+            key=lambda url: (self.unreachable_until[url] > now, self.in_hand[url] > least, own.index(url)),
+        )
+
+    def not_reached(self, url: str) -> None:
+        self.unreachable_until[url] = time.monotonic() + UNREACHABLE_FOR
+
+    def reached(self, url: str) -> None:
+        self.unreachable_until[url] = 0.0
 
     def attempts(self, sender: str) -> list[tuple[str, float]]:
         """Each server once, in order; then, when every one refused, the first again after
@@ -173,13 +197,22 @@ def _read(response: httpx.Response) -> list[Reply]:
     return replies
 
 
+def _gone(error: httpx.HTTPError) -> bool:
+    """The connection broke (a host gone, a server killed), as against a server slow to answer."""
+    return isinstance(error, httpx.TransportError) and not isinstance(error, httpx.ReadTimeout)
+
+
 class RasaClient:
     """For the web server (synchronous views)."""
 
     def __init__(self, base_url: str, timeout: float = 30.0, channel: str = "web"):
         self.base_url = base_url
         self.routing = Routing(rasa_servers(base_url))
-        self.http = httpx.Client(timeout=timeout, headers=_headers(channel))
+        self.http = httpx.Client(
+            timeout=httpx.Timeout(timeout, connect=CONNECT_SECONDS),
+            headers=_headers(channel),
+            transport=httpx.HTTPTransport(socket_options=_SOCKET_OPTIONS),
+        )
         self._guard = threading.Lock()  # the web server's threads share this client
         self._residents = _OneAtATime(threading.Lock)
 
@@ -202,14 +235,23 @@ class RasaClient:
             with self._guard:
                 self.routing.in_hand[url] += 1
             try:
-                return _read(self.http.post(_webhook(url), json=_request(sender, text, metadata)))
-            except httpx.ConnectError as error:
+                response = self.http.post(_webhook(url), json=_request(sender, text, metadata))
+            except _NOT_SENT as error:
                 refused = error
+                with self._guard:
+                    self.routing.not_reached(url)
+                continue
             except httpx.HTTPError as error:
+                if _gone(error):
+                    with self._guard:
+                        self.routing.not_reached(url)
                 raise RasaUnavailable(type(error).__name__) from error
             finally:
                 with self._guard:
                     self.routing.in_hand[url] -= 1
+            with self._guard:
+                self.routing.reached(url)
+            return _read(response)
         raise RasaUnavailable("cannot connect to Rasa") from refused
 
 
@@ -219,7 +261,11 @@ class AsyncRasaClient:
     def __init__(self, base_url: str, timeout: float = 30.0, channel: str = "telegram"):
         self.base_url = base_url
         self.routing = Routing(rasa_servers(base_url))
-        self.http = httpx.AsyncClient(timeout=timeout, headers=_headers(channel))
+        self.http = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout, connect=CONNECT_SECONDS),
+            headers=_headers(channel),
+            transport=httpx.AsyncHTTPTransport(socket_options=_SOCKET_OPTIONS),
+        )
         self._residents = _OneAtATime(asyncio.Lock)  # one event loop: no other guard needed
 
     async def send(self, sender: str, text: str, metadata: dict[str, Any] | None = None) -> list[Reply]:
@@ -235,13 +281,19 @@ class AsyncRasaClient:
             await asyncio.sleep(wait)
             self.routing.in_hand[url] += 1
             try:
-                return _read(await self.http.post(_webhook(url), json=_request(sender, text, metadata)))
-            except httpx.ConnectError as error:
+                response = await self.http.post(_webhook(url), json=_request(sender, text, metadata))
+            except _NOT_SENT as error:
                 refused = error
+                self.routing.not_reached(url)
+                continue
             except httpx.HTTPError as error:
+                if _gone(error):
+                    self.routing.not_reached(url)
                 raise RasaUnavailable(type(error).__name__) from error
             finally:
                 self.routing.in_hand[url] -= 1
+            self.routing.reached(url)
+            return _read(response)
         raise RasaUnavailable("cannot connect to Rasa") from refused
 
     async def close(self) -> None:

@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from community_safety.records.database import POSTGRES_TIMEOUTS
 from community_safety.settings import SERVER_ENVIRONMENT, SettingsError, settings
 from deploy.processes import PROJECT, VENV_BIN
 from rasa_sdk_plugins import action_server_secret
@@ -71,6 +72,7 @@ def sqlite_endpoints(action_url: str, tracker_db: Path) -> str:
 def shared_endpoints(action_url: str, database: Database, redis_host: str, redis_port: int, redis_db: int) -> str:
     """Rasa's endpoints when servers share their conversations: PostgreSQL for the conversations,
     Redis for the lock that keeps one conversation's messages in order."""
+    timeouts = "\n".join(f'    {name}: "{value}"' for name, value in POSTGRES_TIMEOUTS.items())
     return f"""# Written by deploy/profile.py: every Rasa replica shares these.
 action_endpoint:
   url: "{action_url}"
@@ -84,12 +86,15 @@ tracker_store:
   db: "{database.tracker_db}"
   username: "{database.user}"
   password: ${{PROD_DB_PASSWORD}}  # unquoted: Rasa expands ${{...}} only in plain YAML scalars
+  query:  # the same limits as the other processes' (community_safety/records/database.py)
+{timeouts}
 lock_store:
   type: "redis"
   url: "{redis_host}"
   port: {redis_port}
   db: {redis_db}
   key_prefix: "communitysafety"
+  socket_timeout: 3  # Redis answers in well under a millisecond: 3 s means its host is gone
 """
 
 
@@ -127,6 +132,11 @@ class Profile:
     # hosts (deploy/hosts/) the edge host's address and each replica's host:port.
     listen: str = "127.0.0.1"
     chosen_addresses: dict[str, list[str]] = field(default_factory=dict)
+    # Connections kept open to each replica. None on several hosts: a kept connection to a host
+    # whose link has gone takes a request into the void until the read times out (a resident
+    # waited 30 s for "please try again", issue #29); a new one fails to connect in 2 s and the
+    # next replica is tried.
+    upstream_keepalive: int = 16
 
     def ports(self, kind: str, first: int) -> list[int]:
         return self.chosen_ports.get(kind) or [first + i for i in range(self.replicas)]
@@ -161,7 +171,8 @@ class Profile:
             servers = "\n".join(
                 f"    server {address} max_fails=1 fail_timeout=5s;" for address in self.addresses(name, ports)
             )
-            return f"  upstream {name} {{\n{servers}\n    keepalive 16;\n  }}"
+            keepalive = f"\n    keepalive {self.upstream_keepalive};" if self.upstream_keepalive else ""
+            return f"  upstream {name} {{\n{servers}{keepalive}\n  }}"
 
         temp = self.out / "nginx-temp"
         telegram = (

@@ -13,6 +13,7 @@ is never read from memory.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -21,6 +22,8 @@ from typing import Any
 
 from rasa_patches.registry import RASAS_OWN, Patch
 from rasa_patches.trackers import copy_tracker
+
+log = logging.getLogger(__name__)
 
 # Conversations whose stored rows are kept in memory, and for how long after their last message.
 RECENT_CONVERSATIONS = 500
@@ -147,7 +150,17 @@ def init(self, *args: Any, **kwargs: Any) -> None:
     session: opening, the settings and closing were 6 % of a Rasa server's time under load
     (`make profile`)."""
     RASAS_OWN["SQLTrackerStore.__init__"](self, *args, **kwargs)
-    if self.engine.dialect.name == "sqlite":
+    if self.engine.dialect.name == "postgresql":
+        # A pooled connection to a database host that was unreachable is dead once it is back:
+        # checked before use and replaced, instead of failing the first message after.
+        import sqlalchemy as sa
+        from rasa.core.tracker_store import create_engine_kwargs
+
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+    elif self.engine.dialect.name == "sqlite":
         import sqlalchemy as sa
 
         url = self.engine.url
@@ -159,8 +172,53 @@ def init(self, *args: Any, **kwargs: Any) -> None:
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
 
+class ConversationStoreUnavailable(RuntimeError):
+    """The conversation store could not be read or written: the message is answered as not read."""
+
+
+async def retrieve_or_fail(self: Any, sender_id: str) -> Any:
+    """FailSafeTrackerStore.retrieve. Rasa's gives an empty conversation when the store can't be
+    read: the resident's message then starts afresh (an open report's answers forgotten), and the
+    new conversation's events are written over theirs once the store is back. Measured with the
+    data host unreachable (issue #29): "don't know" to "Who was involved?" was answered "That's
+    fine. If you need anything else…" and the report was never filed. Here the message fails, and
+    the channel tells the resident it wasn't read and to try again (999 first), which is then true."""
+    try:
+        return await self._tracker_store.retrieve(sender_id)
+    except Exception as error:
+        raise _unavailable("read", error) from None
+
+
+async def save_or_fail(self: Any, tracker: Any) -> None:
+    """FailSafeTrackerStore.save. Rasa's keeps the conversation in this process's memory, where
+    the other replicas never see it and a restart loses it. Here the message fails instead: the
+    resident sends it again, and anything the actions did is done once (a report's submission key)."""
+    try:
+        await self._tracker_store.save(tracker)
+    except Exception as error:
+        raise _unavailable("written", error) from None
+
+
+def _unavailable(done: str, error: Exception) -> ConversationStoreUnavailable:
+    # The kind only: SQLAlchemy's messages carry the statement's parameters, the resident's words.
+    log.error("The conversation store could not be %s (%s): the message fails", done, type(error).__name__)
+    return ConversationStoreUnavailable(f"the conversation store could not be {done}: {type(error).__name__}")
+
+
 PATCHES = [
     Patch("conversation store read from recent rows", "rasa.core.tracker_store:SQLTrackerStore", "_retrieve", retrieve),
+    Patch(
+        "an unreadable conversation store fails the message (no empty conversation in its place)",
+        "rasa.core.tracker_store:FailSafeTrackerStore",
+        "retrieve",
+        retrieve_or_fail,
+    ),
+    Patch(
+        "an unwritable conversation store fails the message (not kept in one process's memory)",
+        "rasa.core.tracker_store:FailSafeTrackerStore",
+        "save",
+        save_or_fail,
+    ),
     Patch(
         "conversation store on SQLite: connections kept, write-ahead log, commits not waiting for the disk",
         "rasa.core.tracker_store:SQLTrackerStore",

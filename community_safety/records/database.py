@@ -17,6 +17,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from community_safety.settings import settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# PostgreSQL on another host (libpq's parameters): a connection not made in 3 s, data not
+# acknowledged in 5 s, or an idle connection whose host has gone (found in 9 s) fails at once,
+# instead of at the kernel's own limits (over 15 minutes for unacknowledged data). With the data
+# host unreachable, a web server's threads, and Rasa's whole event loop, waited past nginx's 60 s
+# (issue #29); failing, the resident gets the "can't answer, call 999 if in danger" reply instead.
+# A long query is not cut short: its host's kernel still answers the keepalives.
+POSTGRES_TIMEOUTS = {
+    "connect_timeout": 3,
+    "tcp_user_timeout": 5000,
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 2,
+}
 
 
 def database_url() -> str:
@@ -37,7 +51,8 @@ def engine_for(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True)
+    timeouts = POSTGRES_TIMEOUTS if url.startswith("postgresql") else {}
+    return create_engine(url, future=True, pool_pre_ping=True, connect_args=timeouts)
 
 
 @lru_cache(maxsize=8)

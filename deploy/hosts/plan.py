@@ -104,6 +104,7 @@ class HostPlan:
             actions_port=ACTIONS_PORT,
             listen=self.address("edge"),
             chat_requests_per_second=self.chat_requests_per_second,
+            upstream_keepalive=0,
             chosen_addresses={
                 kind: [f"{self.address(host)}:{port}" for host in self.of_kind(kind)]
                 for kind, port in (("web", WEB_PORT), ("rasa", RASA_PORT), ("actions", ACTIONS_PORT))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -12,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from bot import rasa_client
 from bot.rasa_client import AsyncRasaClient, RasaClient, RasaUnavailable, servers_for
 from community_safety.settings import SettingsError, rasa_servers, settings
 from deploy.processes import free_port
@@ -101,6 +103,60 @@ def test_each_conversation_goes_to_its_own_server_and_to_another_when_it_is_down
     second.stop()
     with pytest.raises(RasaUnavailable):
         client.send(SENDERS[0], "hello")
+
+
+class GoneHost:
+    """A server whose host has gone: connections to it are never answered (its accept queue is
+    full, so the kernel drops the handshake, as a dead link drops every packet)."""
+
+    def __init__(self):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(0)
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+        self.waiting = socket.create_connection(self.socket.getsockname())  # fills the queue
+
+    def close(self) -> None:
+        self.waiting.close()
+        self.socket.close()
+
+
+@pytest.fixture
+def gone_host():
+    host = GoneHost()
+    yield host
+    host.close()
+
+
+def test_a_server_whose_host_has_gone_is_passed_over_then_left_alone(two_rasas, gone_host):
+    first, _ = two_rasas
+    urls = [gone_host.url, first.url]
+    client = RasaClient(",".join(urls))
+    own_gone = [s for s in SENDERS if servers_for(s, urls)[0] == gone_host.url][:4]
+    started = time.monotonic()
+    assert answered_by(client, own_gone[0]) == "first"  # after the connection's time, not the read's
+    waited = time.monotonic() - started
+    assert rasa_client.CONNECT_SECONDS - 0.5 < waited < rasa_client.CONNECT_SECONDS + 1.5
+    started = time.monotonic()
+    assert [answered_by(client, sender) for sender in own_gone] == ["first"] * 4
+    assert time.monotonic() - started < 1.0  # the gone host is tried last now: nobody waits for it
+
+
+def test_the_telegram_bridge_passes_over_a_gone_host_too(two_rasas, gone_host):
+    first, _ = two_rasas
+    urls = [gone_host.url, first.url]
+    sender = next(s for s in SENDERS if servers_for(s, urls)[0] == gone_host.url)
+
+    async def twice() -> list[str]:
+        client = AsyncRasaClient(",".join(urls))
+        try:
+            return [(await client.send(sender, "hello"))[0].text for _ in range(2)]
+        finally:
+            await client.close()
+
+    started = time.monotonic()
+    assert asyncio.run(twice()) == ["from first", "from first"]
+    assert time.monotonic() - started < rasa_client.CONNECT_SECONDS + 1.5  # waited once, not twice
 
 
 def test_the_telegram_bridges_client_chooses_as_the_web_servers_does(two_rasas):

@@ -1,12 +1,13 @@
 """The production profile on eight test hosts (network namespaces on this machine, deploy/hosts/):
 real PostgreSQL, Redis, object store, Rasa, action and web servers and nginx, each on its own host,
 reached only over the test network. Residents chat and file reports through the edge, a caseworker
-signs in and sees them; then one Rasa host, one action-server host and one web host go away in turn
-in the middle of residents' reports."""
+signs in and sees them; then Rasa hosts, an action-server host and a web host go away in turn in
+the middle of residents' reports, and the data host is unreachable for 30 seconds."""
 
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
 import pytest
@@ -80,10 +81,17 @@ def test_a_rasa_an_action_and_a_web_host_go_away_in_turn_mid_report(hosts):
     hosts.start("rasa-1")
     hosts.wait("rasa-1")
 
-    hosts.hosts.unplug("actions-1")  # its link goes: the server runs on, unreachable
+    hosts.hosts.unplug("rasa-2")  # its link goes: connections to it are never answered
     try:
         for resident in residents:
-            for message in script[5:8]:
+            resident.say(script[5])
+    finally:
+        hosts.hosts.plug_in("rasa-2")
+
+    hosts.hosts.unplug("actions-1")  # the server runs on, unreachable
+    try:
+        for resident in residents:
+            for message in script[6:8]:
                 resident.say(message)
     finally:
         hosts.hosts.plug_in("actions-1")
@@ -97,3 +105,31 @@ def test_a_rasa_an_action_and_a_web_host_go_away_in_turn_mid_report(hosts):
     filed = filed_by(hosts.owner_database_url, "hostfault")
     assert filed == {resident.token: 1 for resident in residents}  # each once: none lost, none twice
     assert all(resident.tried_again <= 1 for resident in residents)
+
+
+def test_the_data_host_unreachable_for_30_seconds_then_nothing_lost(hosts):
+    """Every other part is up, but none can reach PostgreSQL or Redis: the resident is told their
+    message wasn't read, 999 first; once the data host is back, they send it again and go on from
+    the question they were at."""
+    resident = Resident(hosts.plan.public, 9)
+    script = [REPORT[0], f"{resident.token}: {REPORT[1]}", *REPORT[2:]]
+    for message in script[:4]:
+        resident.say(message)
+    hosts.hosts.unplug("data")
+    try:
+        started = time.monotonic()
+        answer = resident.client.post("/chat/messages", json={"message": script[4]})
+        waited = time.monotonic() - started
+        assert answer.status_code == 200 and answer.json()["degraded"], answer.text[:300]
+        said = answer.json()["replies"][0]["text"]
+        assert "haven't been able to read your message" in said and said.index("999") < said.index("101")
+        assert waited < 45  # well inside nginx's 60 s: an answer, not a gateway's error page
+        time.sleep(max(0.0, 30 - (time.monotonic() - started)))
+    finally:
+        hosts.hosts.plug_in("data")
+    replies = [resident.say(message) for message in script[4:]]  # as they were asked: again
+    assert resident.tried_again == 0  # no message after the outage failed on a connection it left dead
+    assert "Do you feel you're being targeted?" in replies[0]  # the next question: nothing lost
+    assert "Is this right?" in replies[-1]
+    assert re.search(r"ASB-\d{4}-\d{5}", resident.say("send"))
+    assert filed_by(hosts.owner_database_url, resident.token) == {resident.token: 1}

@@ -333,3 +333,41 @@ def test_the_conversation_store_on_sqlite_keeps_a_write_ahead_log(tmp_path):
     asyncio.run(store.save(tracker))
     restarted = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
     assert asyncio.run(restarted.retrieve("resident")).latest_message.text == "the music is still going"
+
+
+class _BrokenStore:
+    """A conversation store whose database can't be reached; its error carries a resident's words,
+    as SQLAlchemy's do (the statement's parameters)."""
+
+    domain = None
+    event_broker = None
+
+    async def retrieve(self, sender_id):
+        raise OSError("could not send: [parameters: ('my neighbour hit me',)]")
+
+    async def save(self, tracker):
+        raise OSError("could not send: [parameters: ('my neighbour hit me',)]")
+
+
+def test_a_conversation_store_out_of_reach_fails_the_message_and_logs_no_words(caplog):
+    """Rasa's own gives an empty conversation (an open report forgotten) and keeps what it writes in
+    one process's memory; here the message fails, so the channel says it wasn't read (999 first)."""
+    import asyncio
+
+    from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    rasa_patches.install()
+    broken = _BrokenStore()
+    broken.domain = Domain.empty()
+    store = FailSafeTrackerStore(broken)
+    with pytest.raises(tracker_store.ConversationStoreUnavailable, match="read: OSError"):
+        asyncio.run(store.retrieve("web:resident"))
+    with pytest.raises(tracker_store.ConversationStoreUnavailable, match="written: OSError"):
+        asyncio.run(store.save(DialogueStateTracker("web:resident", [])))
+    assert store._fallback_tracker_store is None  # nothing kept in this process's memory
+    assert "neighbour" not in caplog.text and "OSError" in caplog.text
+    # Rasa's own, for comparison: an empty conversation in place of the resident's.
+    own = FailSafeTrackerStore(broken, fallback_tracker_store=InMemoryTrackerStore(Domain.empty()))
+    assert asyncio.run(RASAS_OWN["FailSafeTrackerStore.retrieve"](own, "web:resident")) is None
