@@ -37,6 +37,8 @@ HELD: dict[str, dict[str, str]] = {
         "DATABASE_URL": "DATABASE_URL",
         "TRACKER_DATABASE_URL": "TRACKER_DATABASE_URL",
         "PGPASSWORD": "PROD_DB_SERVICES_PASSWORD",
+        "EVIDENCE_S3_SECRET_KEY": "EVIDENCE_S3_SECRET_KEY",  # residents' evidence, sent and shown to staff
+        "OPEN311_MEDIA_SECRET": "OPEN311_MEDIA_SECRET",  # checks the casework system's photo links
     },
     "telegram": {
         "TELEGRAM_BOT_TOKEN": "TELEGRAM_BOT_TOKEN",
@@ -45,6 +47,7 @@ HELD: dict[str, dict[str, str]] = {
         "DATABASE_URL": "DATABASE_URL",  # a live chat's messages
         "TRACKER_DATABASE_URL": "TRACKER_DATABASE_URL",  # the bot's question, said again after a live chat
         "PGPASSWORD": "PROD_DB_SERVICES_PASSWORD",
+        "EVIDENCE_S3_SECRET_KEY": "EVIDENCE_S3_SECRET_KEY",  # files residents send
     },
     # The scheduler connects as its own role: the one allowed to take words out of conversations.
     "jobs": {
@@ -52,6 +55,8 @@ HELD: dict[str, dict[str, str]] = {
         "DATABASE_URL": "JOBS_DATABASE_URL|DATABASE_URL",
         "TRACKER_DATABASE_URL": "JOBS_TRACKER_DATABASE_URL|TRACKER_DATABASE_URL",
         "PGPASSWORD": "PROD_DB_JOBS_PASSWORD",
+        "EVIDENCE_S3_SECRET_KEY": "EVIDENCE_S3_SECRET_KEY",  # retention removes files too
+        "OPEN311_MEDIA_SECRET": "OPEN311_MEDIA_SECRET",  # signs the photo links it sends
     },
     "nginx": {},
 }
@@ -76,6 +81,8 @@ SECRETS = frozenset(
         "TELEGRAM_BOT_TOKEN",
         "TELEGRAM_WEBHOOK_SECRET",
         "OPEN311_API_KEY",
+        "OPEN311_MEDIA_SECRET",
+        "EVIDENCE_S3_SECRET_KEY",
         "SECRETS_DIR",
     }
 )

@@ -20,7 +20,7 @@ from community_safety.records.database import session_scope
 from community_safety.records.models import Report
 from deploy.hosts.netns import HostsUnavailable
 from deploy.hosts.stack import HostsStack, hosts_stack
-from evaluation.residents import NO_LIMITS, Run, resident
+from evaluation.residents import NO_LIMITS, Run, percentile, resident
 
 CASEWORKER = "caseworker@council.example"
 
@@ -35,6 +35,9 @@ class Outcome:
     lost: int
     loopback_listeners: int
     caseworker_saw: int
+    messages_per_second: float = 0.0
+    reply_p50_ms: float = 0.0
+    reply_p95_ms: float = 0.0
 
     def line(self) -> str:
         return (
@@ -43,14 +46,20 @@ class Outcome:
             f"loopback_listeners={self.loopback_listeners} caseworker_saw={self.caseworker_saw}"
         )
 
+    def figures(self) -> str:
+        return (
+            f"{self.messages_per_second:.1f} messages/s, reply p50 {self.reply_p50_ms:.0f} ms, "
+            f"p95 {self.reply_p95_ms:.0f} ms"
+        )
 
-def chat(stack: HostsStack, run_id: str, residents: int, conversations: int) -> Run:
+
+def chat(stack: HostsStack, run_id: str, residents: int, conversations: int, think: float = 0.0) -> Run:
     """Residents at once through the edge, each with its own cookie: reports and signposting."""
     run = Run()
 
     async def everyone() -> None:
         await asyncio.gather(
-            *(resident(stack.plan.public, f"{run_id}r{n}", conversations, run) for n in range(residents))
+            *(resident(stack.plan.public, f"{run_id}r{n}", conversations, run, think) for n in range(residents))
         )
 
     started = time.perf_counter()
@@ -102,12 +111,12 @@ def loopback_listeners(stack: HostsStack) -> list[str]:
     return found
 
 
-def rehearse(stack: HostsStack, residents: int, conversations: int) -> Outcome:
+def rehearse(stack: HostsStack, residents: int, conversations: int, think: float = 0.0) -> Outcome:
     run_id = uuid.uuid4().hex[:8]
     password = uuid.uuid4().hex
     made = {"STAFF_PASSWORD": password}
     stack.staff_admin("web-1", "create-user", "--email", CASEWORKER, "--role", "caseworker", env=made)
-    run = chat(stack, run_id, residents, conversations)
+    run = chat(stack, run_id, residents, conversations, think)
     filed = filed_by(stack.owner_database_url, f"{run_id}r")
     expected = expected_tokens(run)
     with session_scope(stack.owner_database_url) as db:
@@ -122,6 +131,9 @@ def rehearse(stack: HostsStack, residents: int, conversations: int) -> Outcome:
         lost=sum(1 for token in expected if filed.get(token, 0) == 0),
         loopback_listeners=len(loopback_listeners(stack)),
         caseworker_saw=sum(1 for reference in references if reference in page),
+        messages_per_second=run.messages / run.seconds,
+        reply_p50_ms=percentile(run.latencies, 0.5) * 1000,
+        reply_p95_ms=percentile(run.latencies, 0.95) * 1000,
     )
 
 
@@ -129,18 +141,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--residents", type=int, default=8)
     parser.add_argument("--conversations", type=int, default=2, help="each resident's, reports and signposting")
+    parser.add_argument("--think", type=float, default=0.0, help="seconds residents pause between messages")
+    parser.add_argument("--application-hosts", type=int, default=2, help="hosts of each kind: Rasa, actions, web")
     args = parser.parse_args(argv)
     try:
-        stack = hosts_stack(extra_env=NO_LIMITS)
+        stack = hosts_stack(
+            extra_env=NO_LIMITS, chat_requests_per_second=100000, application_hosts=args.application_hosts
+        )
     except HostsUnavailable as error:
         print(f"Not run: {error}", file=sys.stderr)  # noqa: T201
         return 2
     try:
         print(f"Test hosts on {stack.plan.network}; starting the stack (logs: {stack.log_dir})", flush=True)  # noqa: T201
         stack.start_all()
-        outcome = rehearse(stack, args.residents, args.conversations)
+        outcome = rehearse(stack, args.residents, args.conversations, args.think)
     finally:
         stack.stop()
+    print(f"{args.application_hosts} application host(s) of each kind: {outcome.figures()}")  # noqa: T201
     print(outcome.line())  # noqa: T201
     return 0 if outcome.filed_twice == outcome.lost == outcome.loopback_listeners == 0 else 1
 

@@ -18,7 +18,9 @@ import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from community_safety.records.roles import JOBS_ROLE, SERVICES_ROLE
 from community_safety.settings import SERVER_ENVIRONMENT
+from deploy.launch import HELD, NEEDED_ON_SEVERAL_HOSTS
 from deploy.processes import PROJECT
 from deploy.profile import (
     JOBS_COMMAND,
@@ -30,7 +32,22 @@ from deploy.profile import (
     rasa_ready,
     shared_endpoints,
     web_command,
+    write_procfile,
 )
+
+# On each real host: the settings file (settings.env, as written here), the secrets folder (one
+# file per secret, readable by root only), and the user the processes run as.
+UNIT_SETTINGS = "/etc/community-safety/settings.env"
+UNIT_SECRETS = "/etc/community-safety/secrets"
+SERVICE_USER = "community-safety"
+# Each kind's database password (deploy/launch.py gives it as PGPASSWORD, or Rasa's endpoints read it).
+DATABASE_PASSWORDS = {
+    "rasa": ("PROD_DB_PASSWORD",),
+    "actions": ("PROD_DB_SERVICES_PASSWORD",),
+    "web": ("PROD_DB_SERVICES_PASSWORD",),
+    "telegram": ("PROD_DB_SERVICES_PASSWORD",),
+    "jobs": ("PROD_DB_JOBS_PASSWORD",),
+}
 
 PUBLIC_PORT = 8080
 WEB_PORT = 8000
@@ -41,35 +58,41 @@ REDIS_PORT = 6379
 OBJECT_STORE_PORT = 9000
 EVIDENCE_BUCKET = "evidence"
 
-# The last part of each host's address on the private network (a /24).
-HOST_NUMBERS = {
-    "data": 2,
-    "edge": 3,
-    "web-1": 11,
-    "web-2": 12,
-    "rasa-1": 21,
-    "rasa-2": 22,
-    "actions-1": 31,
-    "actions-2": 32,
-}
+# The last part of each host's address on the private network (a /24): rasa-2 is .22.
+SERVICE_HOSTS = {"data": 2, "edge": 3}
+FIRST_NUMBER = {"web": 10, "rasa": 20, "actions": 30}
+MOST_APPLICATION_HOSTS = 9
+KINDS = ("rasa", "actions", "web")
 
 
 @dataclass
 class HostPlan:
     network: str = "10.231.0.0/24"  # the private network between the hosts
+    application_hosts: int = 2  # of each kind: Rasa, action server, web server
     out: Path = PROJECT / "build" / "hosts"
     secrets: dict[str, str] = field(default_factory=dict)  # what the service manager holds on every host
-    object_store_keys: tuple[str, str] = ("evidence-key", "evidence-secret")
-    # A rehearsal's residents all come from the operator's one address: its limits are raised.
-    chat_requests_per_second: int = 10
+    object_store_key: str = "community-safety-evidence"  # its secret is EVIDENCE_S3_SECRET_KEY, in ``secrets``
+    chat_requests_per_second: int = 10  # per address, at nginx
     extra_env: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.application_hosts <= MOST_APPLICATION_HOSTS:
+            raise ValueError(f"1 to {MOST_APPLICATION_HOSTS} hosts of each kind")
+        if ipaddress.ip_network(self.network).prefixlen > 26:
+            raise ValueError("the private network needs room for the hosts: a /26 or larger")
 
     @property
     def hosts(self) -> list[str]:
-        return list(HOST_NUMBERS)
+        return [*SERVICE_HOSTS, *(f"{kind}-{n}" for kind in KINDS for n in range(1, self.application_hosts + 1))]
+
+    def number(self, host: str) -> int:
+        if host in SERVICE_HOSTS:
+            return SERVICE_HOSTS[host]
+        kind, n = host.rsplit("-", 1)
+        return FIRST_NUMBER[kind] + int(n)
 
     def address(self, host: str) -> str:
-        return str(ipaddress.ip_network(self.network)[HOST_NUMBERS[host]])
+        return str(ipaddress.ip_network(self.network)[self.number(host)])
 
     def of_kind(self, kind: str) -> list[str]:
         return [host for host in self.hosts if host.startswith(f"{kind}-")]
@@ -98,7 +121,7 @@ class HostPlan:
         replicas on their hosts."""
         return Profile(
             out=self.out / "edge",
-            replicas=2,
+            replicas=self.application_hosts,
             public_port=PUBLIC_PORT,
             rasa_port=RASA_PORT,
             actions_port=ACTIONS_PORT,
@@ -120,11 +143,10 @@ class HostPlan:
             1,
         )
 
-    def environment(self, host: str, roles: dict[str, str]) -> dict[str, str]:
+    def environment(self, host: str) -> dict[str, str]:
         """What every process on ``host`` starts with: the shared settings, the host's own address
-        and folder, and the secrets (deploy/launch.py gives each process only its own).
-        ``roles``: the database roles for the services and the scheduler."""
-        services, jobs = roles["services"], roles["jobs"]
+        and folder, and the secrets (deploy/launch.py gives each process only its own)."""
+        services, jobs = SERVICES_ROLE, JOBS_ROLE  # community_safety/records/roles.py
         return {
             **SERVER_ENVIRONMENT,
             "SEVERAL_HOSTS": "1",
@@ -134,8 +156,6 @@ class HostPlan:
             "WEB_HOST": self.address(host),
             "WEB_PORT": str(WEB_PORT),
             "WEB_BEHIND_PROXY": "1",
-            # The rehearsal reaches the edge over plain http; a council's edge has its certificate.
-            "WEB_COOKIE_SECURE": "no",
             "RASA_URL": self.rasa_url,
             "DATABASE_URL": self.database_url(services, "community_safety"),
             "TRACKER_DATABASE_URL": self.database_url(services, "rasa_tracker"),
@@ -144,8 +164,7 @@ class HostPlan:
             "EVIDENCE_STORE": "s3",
             "EVIDENCE_S3_ENDPOINT": self.object_store,
             "EVIDENCE_S3_BUCKET": EVIDENCE_BUCKET,
-            "EVIDENCE_S3_ACCESS_KEY": self.object_store_keys[0],
-            "EVIDENCE_S3_SECRET_KEY": self.object_store_keys[1],
+            "EVIDENCE_S3_ACCESS_KEY": self.object_store_key,
             **self.secrets,
             **self.extra_env,
         }
@@ -176,8 +195,64 @@ class HostPlan:
             "jobs": "log:Scheduler running:",
         }[process]
 
+    def start_order(self) -> list[str]:
+        """The order a council starts them in: the application hosts, then the edge (data first, by hand)."""
+        return [host for host in self.hosts if host not in SERVICE_HOSTS] + ["edge"]
+
+    def settings(self, host: str) -> dict[str, str]:
+        """``environment`` without the secrets: what the host's settings file holds."""
+        return {k: v for k, v in self.environment(host).items() if k not in self.secrets and k not in self.extra_env}
+
+    def unit(self, host: str, name: str, command: str) -> str:
+        """A systemd unit for one of the host's processes: the same command as the Procfile's,
+        settings from the host's file, and only its kind's secrets, as systemd credentials (files
+        readable by root only on the host, copied for the process alone; deploy/launch.py reads them
+        from SECRETS_DIR). A secret missing on the host stops the unit from starting."""
+        kind = name.rstrip("0123456789")
+        kind = "nginx" if kind == "nginx" else kind
+        credentials = [
+            source
+            for source in (*NEEDED_ON_SEVERAL_HOSTS[kind], *DATABASE_PASSWORDS.get(kind, ()))
+            if not source.endswith("DATABASE_URL")
+        ]
+        optional = [
+            source
+            for sources in HELD[kind].values()
+            for source in sources.split("|")
+            if source not in credentials and not source.endswith("DATABASE_URL")
+        ]
+        lines = [
+            "# Written by deploy/hosts/plan.py from the same process list as the Procfile beside it.",
+            "[Unit]",
+            f"Description=Community safety chatbot: {name} on {host}",
+            "After=network-online.target",
+            "Wants=network-online.target",
+            "",
+            "[Service]",
+            "Type=simple",
+            f"WorkingDirectory={PROJECT}",
+            f"EnvironmentFile={UNIT_SETTINGS}",
+            "Environment=SECRETS_DIR=%d",
+            *(f"LoadCredential={source}:{UNIT_SECRETS}/{source}" for source in sorted(set(credentials))),
+            *(f"# optional: LoadCredential={source}:{UNIT_SECRETS}/{source}" for source in sorted(set(optional))),
+            f"ExecStart={command}",
+            "Restart=on-failure",
+            "RestartSec=2",
+            "NoNewPrivileges=yes",
+            "PrivateTmp=yes",
+            "ProtectHome=yes",
+            "",
+            "[Install]",
+            "WantedBy=multi-user.target",
+            "",
+        ]
+        if kind != "nginx":  # nginx starts as root to bind its port, then its workers drop to www-data
+            lines.insert(lines.index("Type=simple") + 1, f"User={SERVICE_USER}")
+        return "\n".join(lines)
+
     def write(self) -> Path:
-        """Each host's files: the edge's nginx.conf, the Rasa hosts' endpoints.yml."""
+        """Each host's files: its settings (no secrets), its Procfile and systemd units, the edge's
+        nginx.conf, the Rasa hosts' endpoints.yml."""
         profile = self.profile()
         for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (profile.out / "nginx-temp" / sub).mkdir(parents=True, exist_ok=True)
@@ -186,5 +261,14 @@ class HostPlan:
             (self.out / host).mkdir(parents=True, exist_ok=True)
             (self.out / host / "endpoints.yml").write_text(self.endpoints())
         for host in self.hosts:
-            (self.out / host / "data").mkdir(parents=True, exist_ok=True)
+            folder = self.out / host
+            (folder / "data").mkdir(parents=True, exist_ok=True)
+            if host == "data":
+                continue  # PostgreSQL, Redis and the object store: the council's own services
+            (folder / "settings.env").write_text("".join(f"{k}={v}\n" for k, v in self.settings(host).items()))
+            commands = self.commands(host)
+            write_procfile(folder / "Procfile", commands)
+            for name, command in commands.items():
+                (folder / "systemd").mkdir(exist_ok=True)
+                (folder / "systemd" / f"community-safety-{name}.service").write_text(self.unit(host, name, command))
         return self.out

@@ -12,7 +12,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from community_safety.records.roles import JOBS_ROLE, SERVICES_ROLE
 from deploy.hosts.netns import TestHosts
 from deploy.hosts.plan import OBJECT_STORE_PORT, POSTGRES_PORT, REDIS_PORT, HostPlan
 from deploy.local_services import PostgresServer, RedisServer, in_namespace
@@ -28,9 +27,8 @@ SHARED_SECRETS = (
     "WEB_SECRET_KEY",
     "STAFF_SECRET_KEY",
     "OPEN311_MEDIA_SECRET",
+    "EVIDENCE_S3_SECRET_KEY",
 )
-# The order a council starts them in: what the others need first, the edge last.
-START_ORDER = ("rasa-1", "rasa-2", "actions-1", "actions-2", "web-1", "web-2", "edge")
 
 
 def unused_network() -> str:
@@ -58,12 +56,8 @@ class HostsStack:
     redis: RedisServer | None = None
     started: list[tuple[str, str]] = field(default_factory=list)
 
-    @property
-    def roles(self) -> dict[str, str]:
-        return {"services": SERVICES_ROLE, "jobs": JOBS_ROLE}
-
     def env(self, host: str) -> dict[str, str]:
-        return self.plan.environment(host, self.roles)
+        return self.plan.environment(host)
 
     @property
     def owner_database_url(self) -> str:
@@ -85,12 +79,11 @@ class HostsStack:
 
         from deploy.hosts.plan import EVIDENCE_BUCKET
 
-        key, secret_key = self.plan.object_store_keys
         client = boto3.client(
             "s3",
             endpoint_url=self.plan.object_store,
-            aws_access_key_id=key,
-            aws_secret_access_key=secret_key,
+            aws_access_key_id=self.plan.object_store_key,
+            aws_secret_access_key=self.plan.secrets["EVIDENCE_S3_SECRET_KEY"],
             region_name="eu-west-2",
         )
         client.create_bucket(Bucket=EVIDENCE_BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
@@ -114,9 +107,9 @@ class HostsStack:
 
     def start_all(self) -> HostsStack:
         self.start_data()
-        for host in START_ORDER:
+        for host in self.plan.start_order():
             self.start(host)
-        for host in START_ORDER:
+        for host in self.plan.start_order():
             self.wait(host)
         return self
 
@@ -140,17 +133,25 @@ class HostsStack:
 
 
 def hosts_stack(
-    log_dir: Path | None = None, network: str | None = None, extra_env: dict[str, str] | None = None
+    log_dir: Path | None = None,
+    network: str | None = None,
+    extra_env: dict[str, str] | None = None,
+    application_hosts: int = 2,
+    chat_requests_per_second: int = 10,
 ) -> HostsStack:
-    """Test hosts built and the stack's files written; nothing started yet (``start_all``)."""
+    """Test hosts built and the stack's files written; nothing started yet (``start_all``). A
+    rehearsal's residents all come from the operator's one address: it raises the limits per address
+    (``chat_requests_per_second`` at nginx, the widget's in ``extra_env``)."""
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="hosts-"))
     network = network or unused_network()
     plan = HostPlan(
         network=network,
+        application_hosts=application_hosts,
         out=log_dir / "hosts",
         secrets={name: secrets.token_urlsafe(32) for name in SHARED_SECRETS} | {"PROD_DB_PASSWORD": "trust-auth"},
-        chat_requests_per_second=100000 if extra_env else 10,
-        extra_env=extra_env or {},
+        chat_requests_per_second=chat_requests_per_second,
+        # The rehearsal reaches the edge over plain http; a council's edge has its certificate.
+        extra_env={"WEB_COOKIE_SECURE": "no", **(extra_env or {})},
     )
     plan.write()
     hosts = TestHosts({host: plan.address(host) for host in plan.hosts}, network)

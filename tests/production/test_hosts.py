@@ -20,7 +20,7 @@ from tests.production.test_faults import REPORT
 
 @pytest.fixture(scope="module")
 def hosts(tmp_path_factory):
-    stack = hosts_stack(tmp_path_factory.mktemp("hosts"), extra_env=NO_LIMITS)
+    stack = hosts_stack(tmp_path_factory.mktemp("hosts"), extra_env=NO_LIMITS, chat_requests_per_second=100000)
     try:
         yield stack.start_all()
     finally:

@@ -146,13 +146,48 @@ def test_no_host_is_told_to_find_another_on_loopback(tmp_path):
 
     plan = HostPlan(network="10.20.0.0/24", out=tmp_path)
     plan.write()
-    roles = {"services": "services", "jobs": "jobs"}
     for host in plan.hosts:
-        said = [*plan.environment(host, roles).values(), *plan.commands(host).values()]
+        said = [*plan.environment(host).values(), *plan.commands(host).values()]
         assert not [text for text in said if "127.0.0.1" in text or "localhost" in text], host
-        assert plan.environment(host, roles)["SEVERAL_HOSTS"] == "1"
+        assert plan.environment(host)["SEVERAL_HOSTS"] == "1"
     for written in tmp_path.rglob("*"):
         if written.is_file():
             assert "127.0.0.1" not in written.read_text(), written
     assert "10.20.0.3:5055/webhook" in (tmp_path / "rasa-1" / "endpoints.yml").read_text()  # the edge's
     assert plan.rasa_url == "http://10.20.0.21:5005,http://10.20.0.22:5005"
+
+
+def test_each_hosts_units_run_its_procfiles_processes_with_only_their_own_secrets(tmp_path):
+    import shutil
+    import subprocess
+
+    from deploy.hosts.plan import HostPlan
+
+    plan = HostPlan(network="10.20.0.0/24", out=tmp_path, application_hosts=3, secrets={"WEB_SECRET_KEY": "s3cret"})
+    plan.write()
+    assert plan.address("rasa-3") == "10.20.0.23" and plan.address("web-1") == "10.20.0.11"
+    units = {}
+    for host in plan.hosts[1:]:
+        procfile = (tmp_path / host / "Procfile").read_text().splitlines()
+        for line in procfile:
+            name, command = line.split(": ", 1)
+            unit = (tmp_path / host / "systemd" / f"community-safety-{name}.service").read_text()
+            assert f"\nExecStart={command}\n" in unit, (host, name)
+            units[(host, name)] = unit
+        settings_file = (tmp_path / host / "settings.env").read_text()
+        assert "s3cret" not in settings_file and "SEVERAL_HOSTS=1\n" in settings_file
+        assert "WEB_COOKIE_SECURE" not in settings_file  # on, by the edge's https name
+    assert {name for _, name in units} == {"rasa", "actions", "web", "jobs", "nginx"}
+    web = units[("web-2", "web")]
+    assert "LoadCredential=WEB_SECRET_KEY:/etc/community-safety/secrets/WEB_SECRET_KEY" in web
+    assert "LoadCredential=ACTION_SERVER_SECRET" not in web and "Environment=SECRETS_DIR=%d" in web
+    assert "LoadCredential=ACTION_SERVER_SECRET:" in units[("rasa-1", "rasa")]
+    assert "User=" not in units[("edge", "nginx")] and "User=community-safety" in web
+    if shutil.which("systemd-analyze"):
+        checked = subprocess.run(
+            ["systemd-analyze", "verify", "--man=no", *map(str, tmp_path.rglob("*.service"))],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert checked.returncode == 0 and checked.stderr == "", checked.stderr
