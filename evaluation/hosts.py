@@ -21,6 +21,7 @@ from community_safety.records.models import Report
 from deploy.hosts.netns import HostsUnavailable
 from deploy.hosts.stack import HostsStack, hosts_stack
 from evaluation.residents import NO_LIMITS, Run, percentile, resident
+from staff.queries import PAGE_SIZE as REPORTS_PAGE
 
 CASEWORKER = "caseworker@council.example"
 
@@ -84,8 +85,8 @@ def expected_tokens(run: Run) -> list[str]:
     return [f"{token}c{number}" for token, filed in run.filed.items() for number in range(0, filed * 2, 2)]
 
 
-def caseworker_sees(stack: HostsStack, password: str) -> str:
-    """A caseworker signs in through the edge; the reports page as they see it."""
+def caseworker_sees(stack: HostsStack, password: str, reports: int) -> str:
+    """A caseworker signs in through the edge; the reports list's pages as they see them."""
     session = requests.Session()
     page = session.get(f"{stack.plan.public}/staff/sign-in", timeout=30).text
     tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', page).group(0)
@@ -98,7 +99,11 @@ def caseworker_sees(stack: HostsStack, password: str) -> str:
     )
     if signed_in.status_code != 302:
         raise RuntimeError(f"the caseworker could not sign in: {signed_in.status_code}")
-    return session.get(f"{stack.plan.public}/staff/reports", timeout=60).text
+    pages = reports // REPORTS_PAGE + 1
+    return "".join(
+        session.get(f"{stack.plan.public}/staff/reports", params={"page": n}, timeout=60).text
+        for n in range(1, pages + 1)
+    )
 
 
 def loopback_listeners(stack: HostsStack) -> list[str]:
@@ -121,7 +126,7 @@ def rehearse(stack: HostsStack, residents: int, conversations: int, think: float
     expected = expected_tokens(run)
     with session_scope(stack.owner_database_url) as db:
         references = list(db.execute(select(Report.reference).where(Report.description.like(f"{run_id}r%"))).scalars())
-    page = caseworker_sees(stack, password)
+    page = caseworker_sees(stack, password, len(references))
     return Outcome(
         hosts=len(stack.plan.hosts),
         messages=run.messages,
