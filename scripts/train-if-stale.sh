@@ -14,8 +14,9 @@ stamp="$model_dir/$model_name.inputs.sha256"
 
 inputs_hash() {
     {
-        find nlu/data dialogue nlu/spacy_pipeline nlu/components nlu/pretrained -type f \( -name '*.yml' -o -name '*.py' \) -print0 | sort -z | xargs -0 sha256sum
-        sha256sum config.yml domain.yml requirements.lock requirements-pretrained.lock nlu/emergency_language.yml \
+        # All of nlu/: the story reader's rules (nlu/stories.py) decide what the danger classifier learns from.
+        find nlu dialogue -type f \( -name '*.yml' -o -name '*.py' \) -not -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha256sum
+        sha256sum config.yml domain.yml requirements.lock requirements-pretrained.lock \
             community_safety/data/places.yml community_safety/languages.py
     } | sha256sum | cut -d' ' -f1
 }
