@@ -204,3 +204,27 @@ def sign_in_as(page, email):
         page.get_by_label("Email address").fill(email)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+
+
+PHONE = {"width": 360, "height": 740}
+
+
+def test_a_caseworker_on_a_phone_never_scrolls_sideways(page, staff_site, rasa_url):
+    """Each page a caseworker uses, at a small phone's width: nothing wider than the screen (wide
+    tables scroll inside their own box, as GOV.UK's do, and the page itself never does)."""
+    _, reference = file_a_report(rasa_url)
+    context = page.context.browser.new_context(base_url=staff_site, viewport=PHONE)
+    phone = context.new_page()
+    phone.set_default_timeout(60_000)
+    sign_in_as(phone, EMAIL)
+    too_wide = {}
+    for path in ("/staff/", "/staff/reports", f"/staff/reports/{reference}", "/staff/messages-to-review",
+                 "/staff/case-reviews", "/staff/live-chats", "/staff/overview"):  # fmt: skip
+        phone.goto(path)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide[path] = width
+    phone.goto("/staff/reports")
+    no_accessibility_violations(phone)  # the scrolling box is reachable by keyboard, and named
+    context.close()
+    assert too_wide == {}, too_wide
