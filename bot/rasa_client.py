@@ -43,7 +43,10 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout)
 # kernel gives up on it after this long (TCP_USER_TIMEOUT), not at the reply's 30 s. It may have
 # arrived, so it is not sent again: the resident is asked to, and it goes to another server.
 UNACKNOWLEDGED_MS = 5000
-_SOCKET_OPTIONS = [(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, UNACKNOWLEDGED_MS)]
+# Linux's (the servers'); a developer's Mac has no such option and waits for the reply's time instead.
+_SOCKET_OPTIONS = (
+    [(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, UNACKNOWLEDGED_MS)] if hasattr(socket, "TCP_USER_TIMEOUT") else []
+)
 # C0/C1 controls (not tab or newline) and bidi overrides, which can make text read differently
 # from what it says when staff view it later.
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
