@@ -10,7 +10,7 @@ council's private network); nothing is shared through a folder (SEVERAL_HOSTS).
 - data: PostgreSQL, Redis (Rasa's conversation lock) and the object store for evidence.
 
 The same command builders as `make run-prod`'s Procfile (deploy/profile.py) make each host's
-processes, and its systemd units (``units``)."""
+processes, and its systemd units (``unit``)."""
 
 from __future__ import annotations
 
@@ -40,14 +40,8 @@ from deploy.profile import (
 UNIT_SETTINGS = "/etc/community-safety/settings.env"
 UNIT_SECRETS = "/etc/community-safety/secrets"
 SERVICE_USER = "community-safety"
-# Each kind's database password (deploy/launch.py gives it as PGPASSWORD, or Rasa's endpoints read it).
-DATABASE_PASSWORDS = {
-    "rasa": ("PROD_DB_PASSWORD",),
-    "actions": ("PROD_DB_SERVICES_PASSWORD",),
-    "web": ("PROD_DB_SERVICES_PASSWORD",),
-    "telegram": ("PROD_DB_SERVICES_PASSWORD",),
-    "jobs": ("PROD_DB_JOBS_PASSWORD",),
-}
+# What a kind's database password is given as (deploy/launch.py): libpq's, or Rasa's endpoints'.
+PASSWORD_VARIABLES = ("PGPASSWORD", "PROD_DB_PASSWORD")
 
 PUBLIC_PORT = 8080
 WEB_PORT = 8000
@@ -209,11 +203,9 @@ class HostPlan:
         readable by root only on the host, copied for the process alone; deploy/launch.py reads them
         from SECRETS_DIR). A secret missing on the host stops the unit from starting."""
         kind = name.rstrip("0123456789")
-        kind = "nginx" if kind == "nginx" else kind
+        passwords = [sources for variable, sources in HELD[kind].items() if variable in PASSWORD_VARIABLES]
         credentials = [
-            source
-            for source in (*NEEDED_ON_SEVERAL_HOSTS[kind], *DATABASE_PASSWORDS.get(kind, ()))
-            if not source.endswith("DATABASE_URL")
+            source for source in (*NEEDED_ON_SEVERAL_HOSTS[kind], *passwords) if not source.endswith("DATABASE_URL")
         ]
         optional = [
             source
