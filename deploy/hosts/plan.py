@@ -264,3 +264,28 @@ class HostPlan:
                 (folder / "systemd").mkdir(exist_ok=True)
                 (folder / "systemd" / f"community-safety-{name}.service").write_text(self.unit(host, name, command))
         return self.out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m deploy.hosts.plan --network 10.20.0.0/24``: write each host's files (settings,
+    Procfile, systemd units, the edge's nginx.conf, the Rasa hosts' endpoints.yml) and say where."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    parser.add_argument("--network", required=True, help="the private network between the hosts (a /26 or larger)")
+    parser.add_argument("--application-hosts", type=int, default=2, help="hosts of each kind: Rasa, actions, web")
+    parser.add_argument("--out", type=Path, default=PROJECT / "build" / "hosts")
+    args = parser.parse_args(argv)
+    try:
+        plan = HostPlan(network=args.network, application_hosts=args.application_hosts, out=args.out)
+    except ValueError as error:
+        parser.exit(2, f"Not written: {error}\n")
+    plan.write()
+    for host in plan.hosts:
+        runs = ", ".join(plan.commands(host)) or "PostgreSQL, Redis, the object store (the council's own)"
+        print(f"{host:<10} {plan.address(host):<15} {runs}")  # noqa: T201
+    print(f"Written into {plan.out}: each host's settings.env, Procfile and systemd/ (docs/deployment.md)")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()

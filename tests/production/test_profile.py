@@ -191,3 +191,17 @@ def test_each_hosts_units_run_its_procfiles_processes_with_only_their_own_secret
             timeout=60,
         )
         assert checked.returncode == 0 and checked.stderr == "", checked.stderr
+
+
+def test_council_it_writes_the_hosts_files_with_one_command(tmp_path, capsys):
+    from deploy.hosts.plan import main
+
+    main(["--network", "10.20.0.0/24", "--application-hosts", "1", "--out", str(tmp_path)])
+    said = capsys.readouterr().out
+    assert "rasa-1     10.20.0.21      rasa" in said and "web-1      10.20.0.11      web, jobs" in said
+    assert (tmp_path / "web-1" / "systemd" / "community-safety-jobs.service").is_file()
+    assert not (tmp_path / "rasa-2").exists()
+    for network in ("10.20.0.0/28", "nonsense"):
+        with pytest.raises(SystemExit) as refused:
+            main(["--network", network, "--out", str(tmp_path / "refused")])
+        assert refused.value.code == 2 and not (tmp_path / "refused").exists()
