@@ -85,20 +85,26 @@ def expected_tokens(run: Run) -> list[str]:
     return [f"{token}c{number}" for token, filed in run.filed.items() for number in range(0, filed * 2, 2)]
 
 
-def caseworker_sees(stack: HostsStack, password: str, reports: int) -> str:
-    """A caseworker signs in through the edge; the reports list's pages as they see them."""
+def sign_in(base: str, email: str, password: str) -> requests.Session:
+    """A caseworker signed in to the staff site at ``base`` (the edge, or one web host)."""
     session = requests.Session()
-    page = session.get(f"{stack.plan.public}/staff/sign-in", timeout=30).text
+    page = session.get(f"{base}/staff/sign-in", timeout=30).text
     tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', page).group(0)
     token = re.search(r'value="([^"]+)"', tag).group(1)
     signed_in = session.post(
-        f"{stack.plan.public}/staff/sign-in",
-        data={"email": CASEWORKER, "password": password, "csrf_token": token},
+        f"{base}/staff/sign-in",
+        data={"email": email, "password": password, "csrf_token": token},
         timeout=60,
         allow_redirects=False,
     )
     if signed_in.status_code != 302:
         raise RuntimeError(f"the caseworker could not sign in: {signed_in.status_code}")
+    return session
+
+
+def caseworker_sees(stack: HostsStack, password: str, reports: int) -> str:
+    """A caseworker signs in through the edge; the reports list's pages as they see them."""
+    session = sign_in(stack.plan.public, CASEWORKER, password)
     pages = reports // REPORTS_PAGE + 1
     return "".join(
         session.get(f"{stack.plan.public}/staff/reports", params={"page": n}, timeout=60).text

@@ -56,9 +56,9 @@ class Resident:
     """A resident on the widget through the edge, with their own cookie. Sends a message; when the
     answer is the stack's "please try again", sends it again, as a resident would (and counts it)."""
 
-    def __init__(self, public: str, number: int):
+    def __init__(self, public: str, number: int, words: str = "hostfault"):
         self.client = httpx.Client(base_url=public, timeout=120)
-        self.token = f"hostfault{number}"
+        self.token = f"{words}{number}"
         self.tried_again = 0
 
     def say(self, message: str) -> str:
@@ -72,6 +72,50 @@ class Resident:
                 return "\n".join(reply.get("text") or "" for reply in answer["replies"])
             self.tried_again += 1
         raise AssertionError(f"{self.token}: still degraded after trying again")
+
+
+def test_a_photo_sent_through_one_web_host_is_opened_by_a_caseworker_through_the_other(hosts):
+    """Evidence is kept where every host reaches it (the object store on the data host): a resident
+    on web-1 files a report and sends a photo with it; a caseworker signed in on web-2 opens it,
+    cleaned of its location."""
+    import boto3
+    from sqlalchemy import select
+
+    from community_safety.records.database import session_scope
+    from community_safety.records.models import Evidence
+    from deploy.hosts.plan import EVIDENCE_BUCKET, WEB_PORT
+    from evaluation.hosts import CASEWORKER, sign_in
+    from tests.community_safety.evidence import files
+
+    web_1, web_2 = (f"http://{hosts.plan.address(host)}:{WEB_PORT}" for host in ("web-1", "web-2"))
+    resident = Resident(web_1, 0, words="hostphoto")
+    for message in [REPORT[0], f"{resident.token}: {REPORT[1]}", *REPORT[2:]]:
+        resident.say(message)
+    reference = re.search(r"ASB-\d{4}-\d{5}", resident.say("send")).group(0)
+    photo = files.photo_with_gps()
+    sent = resident.client.post("/chat/evidence", files={"file": ("door.jpg", photo)})
+    assert sent.status_code == 200, sent.text
+    assert f"added your photo to report {reference}" in sent.json()["replies"][0]["text"]
+    with session_scope(hosts.owner_database_url) as db:
+        evidence = db.execute(select(Evidence).order_by(Evidence.id.desc())).scalars().first()
+        key, public_id = evidence.file_key, evidence.public_id
+    store = boto3.client(
+        "s3",
+        endpoint_url=hosts.plan.object_store,
+        aws_access_key_id=hosts.plan.object_store_key,
+        aws_secret_access_key=hosts.plan.secrets["EVIDENCE_S3_SECRET_KEY"],
+        region_name="eu-west-2",
+    )
+    assert store.head_object(Bucket=EVIDENCE_BUCKET, Key=key)["ContentLength"] > 0
+    assert not [path for path in (hosts.plan.out / "web-1" / "data").rglob("*") if path.is_file()]
+
+    password = "a caseworker's long password"
+    hosts.staff_admin("web-2", "create-user", "--email", f"photo.{CASEWORKER}", "--role", "caseworker",
+                      env={"STAFF_PASSWORD": password})  # fmt: skip
+    caseworker = sign_in(web_2, f"photo.{CASEWORKER}", password)
+    opened = caseworker.get(f"{web_2}/staff/reports/{reference}/evidence/{public_id}/file", timeout=60)
+    assert opened.status_code == 200 and opened.headers["content-type"] == "image/jpeg"
+    assert len(opened.content) > 1000 and opened.content != photo  # the cleaned copy, not what was sent
 
 
 def test_a_rasa_an_action_and_a_web_host_go_away_in_turn_mid_report(hosts):
