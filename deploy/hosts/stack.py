@@ -74,19 +74,23 @@ class HostsStack:
         store.wait_until(f"{self.plan.object_store}/moto-api/")
         self._bucket()
 
-    def _bucket(self) -> None:
+    def object_store(self):
+        """The data host's object store, as the web hosts reach it (boto3)."""
         import boto3
 
-        from deploy.hosts.plan import EVIDENCE_BUCKET
-
-        client = boto3.client(
+        return boto3.client(
             "s3",
             endpoint_url=self.plan.object_store,
             aws_access_key_id=self.plan.object_store_key,
             aws_secret_access_key=self.plan.secrets["EVIDENCE_S3_SECRET_KEY"],
             region_name="eu-west-2",
         )
-        client.create_bucket(Bucket=EVIDENCE_BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+
+    def _bucket(self) -> None:
+        from deploy.hosts.plan import EVIDENCE_BUCKET
+
+        configuration = {"LocationConstraint": "eu-west-2"}
+        self.object_store().create_bucket(Bucket=EVIDENCE_BUCKET, CreateBucketConfiguration=configuration)
 
     def start(self, host: str) -> list[Process]:
         started = []

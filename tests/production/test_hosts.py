@@ -78,7 +78,6 @@ def test_a_photo_sent_through_one_web_host_is_opened_by_a_caseworker_through_the
     """Evidence is kept where every host reaches it (the object store on the data host): a resident
     on web-1 files a report and sends a photo with it; a caseworker signed in on web-2 opens it,
     cleaned of its location."""
-    import boto3
     from sqlalchemy import select
 
     from community_safety.records.database import session_scope
@@ -99,14 +98,7 @@ def test_a_photo_sent_through_one_web_host_is_opened_by_a_caseworker_through_the
     with session_scope(hosts.owner_database_url) as db:
         evidence = db.execute(select(Evidence).order_by(Evidence.id.desc())).scalars().first()
         key, public_id = evidence.file_key, evidence.public_id
-    store = boto3.client(
-        "s3",
-        endpoint_url=hosts.plan.object_store,
-        aws_access_key_id=hosts.plan.object_store_key,
-        aws_secret_access_key=hosts.plan.secrets["EVIDENCE_S3_SECRET_KEY"],
-        region_name="eu-west-2",
-    )
-    assert store.head_object(Bucket=EVIDENCE_BUCKET, Key=key)["ContentLength"] > 0
+    assert hosts.object_store().head_object(Bucket=EVIDENCE_BUCKET, Key=key)["ContentLength"] > 0
     assert not [path for path in (hosts.plan.out / "web-1" / "data").rglob("*") if path.is_file()]
 
     password = "a caseworker's long password"
