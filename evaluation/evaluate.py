@@ -59,11 +59,13 @@ TWO_NEEDS_FRESH = PROJECT / "evaluation" / "two_needs_fresh.yml"
 TWO_NEEDS_THIRD = PROJECT / "evaluation" / "two_needs_third.yml"
 # Written before session 15's changes to finding and offering a second need.
 TWO_NEEDS_FOURTH = PROJECT / "evaluation" / "two_needs_fourth.yml"
+TWO_NEEDS_FIFTH = PROJECT / "evaluation" / "two_needs_fifth.yml"
 TWO_NEED_SETS = {
     "two_needs": TWO_NEEDS,
     "two_needs_fresh": TWO_NEEDS_FRESH,
     "two_needs_third": TWO_NEEDS_THIRD,
     "two_needs_fourth": TWO_NEEDS_FOURTH,
+    "two_needs_fifth": TWO_NEEDS_FIFTH,
 }
 PIPELINES = PROJECT / "evaluation" / "pipelines"
 BASELINE = PIPELINES / "rasa-default.yml"
