@@ -19,18 +19,19 @@ from deploy.local_services import PostgresServer, RedisServer
 from deploy.processes import Process, free_port
 from deploy.profile import (
     JOBS_COMMAND,
+    JOBS_READY,
     Database,
     Profile,
     actions_command,
+    actions_ready,
     rasa_command,
     rasa_names,
     rasa_ready,
     rasa_urls,
     sqlite_endpoints,
     web_command,
+    web_ready,
 )
-
-JOBS_READY = "log:Scheduler running:"  # community_safety/jobs/scheduler.py
 
 
 @dataclass
@@ -125,10 +126,10 @@ def production(
     checks = {}
     for i in range(replicas):
         checks[f"rasa{i + 1}"] = rasa_ready(profile.rasa_replicas[i])
-        checks[f"actions{i + 1}"] = f"http://127.0.0.1:{profile.action_replicas[i]}/health"
-        checks[f"web{i + 1}"] = f"http://127.0.0.1:{profile.web_replicas[i]}/widget.js"
+        checks[f"actions{i + 1}"] = actions_ready(profile.action_replicas[i])
+        checks[f"web{i + 1}"] = web_ready(profile.web_replicas[i])
     public = f"http://127.0.0.1:{profile.public_port}"
-    checks["nginx"] = f"{public}/widget.js"
+    checks["nginx"] = web_ready(profile.public_port)
     checks["jobs"] = JOBS_READY
     return Stack(
         log_dir,
@@ -175,8 +176,8 @@ def default(log_dir: Path, extra_env: dict[str, str] | None = None, rasa_process
     checks = {name: rasa_ready(port) for name, port in zip(names, rasa_ports, strict=True)}
     commands |= {"actions": actions_command(actions_port), "web": web_command()}
     checks |= {
-        "actions": f"http://127.0.0.1:{actions_port}/health",
-        "web": f"http://127.0.0.1:{web_port}/widget.js",
+        "actions": actions_ready(actions_port),
+        "web": web_ready(web_port),
     }
     commands["jobs"], checks["jobs"] = JOBS_COMMAND, JOBS_READY
     return Stack(log_dir, env, commands, checks, f"http://127.0.0.1:{web_port}", servers, database_url)

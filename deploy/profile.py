@@ -44,6 +44,18 @@ def rasa_ready(port: int, host: str = "127.0.0.1") -> str:
     return f"http://{host}:{port}/webhooks/council/"
 
 
+def actions_ready(port: int, host: str = "127.0.0.1") -> str:
+    return f"http://{host}:{port}/health"
+
+
+def web_ready(port: int, host: str = "127.0.0.1") -> str:
+    return f"http://{host}:{port}/widget.js"
+
+
+# The scheduler serves nothing: it is ready when it says so (community_safety/jobs/scheduler.py).
+JOBS_READY = "log:Scheduler running:"
+
+
 def actions_command(port: int) -> str:
     # Loopback only; it refuses calls without Rasa's secret (rasa_sdk_plugins/).
     # deploy/action_server.py: it won't serve without that check, and errors answer with their kind only.

@@ -24,14 +24,17 @@ from deploy.launch import HELD, NEEDED_ON_SEVERAL_HOSTS
 from deploy.processes import PROJECT
 from deploy.profile import (
     JOBS_COMMAND,
+    JOBS_READY,
     Database,
     Profile,
     actions_command,
+    actions_ready,
     launched,
     rasa_command,
     rasa_ready,
     shared_endpoints,
     web_command,
+    web_ready,
     write_procfile,
 )
 
@@ -183,10 +186,10 @@ class HostPlan:
         address = self.address(host)
         return {
             "rasa": rasa_ready(RASA_PORT, address),
-            "actions": f"http://{address}:{ACTIONS_PORT}/health",
-            "web": f"http://{address}:{WEB_PORT}/widget.js",
-            "nginx": f"{self.public}/widget.js",
-            "jobs": "log:Scheduler running:",
+            "actions": actions_ready(ACTIONS_PORT, address),
+            "web": web_ready(WEB_PORT, address),
+            "nginx": web_ready(PUBLIC_PORT, self.address("edge")),
+            "jobs": JOBS_READY,
         }[process]
 
     def start_order(self) -> list[str]:

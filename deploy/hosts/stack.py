@@ -9,14 +9,14 @@ import random
 import secrets
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from deploy.hosts.netns import TestHosts
 from deploy.hosts.plan import OBJECT_STORE_PORT, POSTGRES_PORT, REDIS_PORT, HostPlan
 from deploy.local_services import PostgresServer, RedisServer, in_namespace
 from deploy.local_stack import prepare_databases
-from deploy.processes import VENV_BIN, Process
+from deploy.processes import VENV_BIN
 
 # What each host's service manager holds (deploy/launch.py hands each process only its own).
 SHARED_SECRETS = (
@@ -54,7 +54,6 @@ class HostsStack:
     hosts: TestHosts
     postgres: PostgresServer | None = None
     redis: RedisServer | None = None
-    started: list[tuple[str, str]] = field(default_factory=list)
 
     def env(self, host: str) -> dict[str, str]:
         return self.plan.environment(host)
@@ -92,13 +91,9 @@ class HostsStack:
         configuration = {"LocationConstraint": "eu-west-2"}
         self.object_store().create_bucket(Bucket=EVIDENCE_BUCKET, CreateBucketConfiguration=configuration)
 
-    def start(self, host: str) -> list[Process]:
-        started = []
+    def start(self, host: str) -> None:
         for name, command in self.plan.commands(host).items():
-            started.append(self.hosts.run(host, name, command, self.log_dir, self.env(host)))
-            if (host, name) not in self.started:
-                self.started.append((host, name))
-        return started
+            self.hosts.run(host, name, command, self.log_dir, self.env(host))
 
     def wait(self, host: str) -> None:
         for name in self.plan.commands(host):
