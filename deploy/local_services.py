@@ -87,7 +87,6 @@ class PostgresServer:
             with (self.dir / "data" / "pg_hba.conf").open("a") as hba:
                 hba.write(f"host all all {clients} trust\n")
         self._run(
-            *in_namespace(netns),
             _postgres_bin("pg_ctl"),
             "-D",
             str(self.dir / "data"),
@@ -97,6 +96,7 @@ class PostgresServer:
             "-o",
             f"-p {self.port} -k {self.dir} -c listen_addresses={host} -c fsync=off",
             "start",
+            on_host=True,
         )
         self._run(_postgres_bin("createdb"), "-h", host, "-p", str(self.port), "-U", "postgres", "community_safety")
         self.url = f"postgresql+psycopg2://postgres@{host}:{self.port}/community_safety"
@@ -127,21 +127,16 @@ class PostgresServer:
     def url_for(self, role: str, database: str) -> str:
         return f"postgresql+psycopg2://{role}@{self.host}:{self.port}/{database}"
 
-    def _run(self, *args: str) -> None:
-        # ip netns exec first (it needs root), then runuser to PostgreSQL's own user.
-        namespace = list(args[:4]) if args[:1] == ("ip",) else []
-        command = [*namespace, *self._prefix, *args[len(namespace) :]]
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
+    def _command(self, *args: str, on_host: bool) -> list[str]:
+        """As PostgreSQL's own user; ``on_host``: inside the test host's namespace (the server
+        itself; the clients reach it from here). ip netns exec first: it needs root."""
+        return [*(in_namespace(self.netns) if on_host else []), *self._prefix, *args]
+
+    def _run(self, *args: str, on_host: bool = False) -> None:
+        subprocess.run(self._command(*args, on_host=on_host), check=True, capture_output=True, timeout=120)
 
     def stop(self) -> None:
-        subprocess.run(
-            [
-                *in_namespace(self.netns),
-                *self._prefix,
-                _postgres_bin("pg_ctl"),
-                *("-D", str(self.dir / "data"), "-m", "fast", "-w", "stop"),
-            ],
-            capture_output=True,
-            timeout=60,
-        )
+        data = str(self.dir / "data")
+        stop = self._command(_postgres_bin("pg_ctl"), "-D", data, "-m", "fast", "-w", "stop", on_host=True)
+        subprocess.run(stop, capture_output=True, timeout=60)
         shutil.rmtree(self.dir, ignore_errors=True)
