@@ -145,31 +145,29 @@ def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
 
 
 def init(self, *args: Any, **kwargs: Any) -> None:
-    """SQLTrackerStore.__init__ (Rasa 3.6.21), then, on SQLite, its connections kept in a pool with
-    the settings above. SQLAlchemy 1.4 opens and closes a SQLite file's connection for every
-    session: opening, the settings and closing were 6 % of a Rasa server's time under load
-    (`make profile`)."""
+    """SQLTrackerStore.__init__ (Rasa 3.6.21), then its engine made again: on SQLite, connections
+    kept in a pool with the settings above (SQLAlchemy 1.4 opens and closes a SQLite file's
+    connection for every session: opening, the settings and closing were 6 % of a Rasa server's
+    time under load, `make profile`); on PostgreSQL, each connection checked before use."""
     RASAS_OWN["SQLTrackerStore.__init__"](self, *args, **kwargs)
-    if self.engine.dialect.name == "postgresql":
+    dialect = self.engine.dialect.name
+    if dialect not in ("postgresql", "sqlite"):
+        return
+    import sqlalchemy as sa
+    from rasa.core.tracker_store import create_engine_kwargs
+
+    url = self.engine.url
+    if dialect == "postgresql":
         # A pooled connection to a database host that was unreachable is dead once it is back:
         # checked before use and replaced, instead of failing the first message after.
-        import sqlalchemy as sa
-        from rasa.core.tracker_store import create_engine_kwargs
-
-        url = self.engine.url
-        self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
-        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-    elif self.engine.dialect.name == "sqlite":
-        import sqlalchemy as sa
-
-        url = self.engine.url
-        self.engine.dispose()
-        self.engine = sa.create_engine(
-            url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False, "timeout": 30}
-        )
+        options = {"pool_pre_ping": True, **create_engine_kwargs(url)}
+    else:
+        options = {"poolclass": sa.pool.QueuePool, "connect_args": {"check_same_thread": False, "timeout": 30}}
+    self.engine.dispose()
+    self.engine = sa.create_engine(url, **options)
+    if dialect == "sqlite":
         sa.event.listen(self.engine, "connect", _sqlite_settings)
-        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+    self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
 
 class ConversationStoreUnavailable(RuntimeError):
