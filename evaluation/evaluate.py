@@ -60,12 +60,15 @@ TWO_NEEDS_THIRD = PROJECT / "evaluation" / "two_needs_third.yml"
 # Written before session 15's changes to finding and offering a second need.
 TWO_NEEDS_FOURTH = PROJECT / "evaluation" / "two_needs_fourth.yml"
 TWO_NEEDS_FIFTH = PROJECT / "evaluation" / "two_needs_fifth.yml"
+# Written in session 17 before its second-need reader for a child at risk beside another need.
+TWO_NEEDS_SIXTH = PROJECT / "evaluation" / "two_needs_sixth.yml"
 TWO_NEED_SETS = {
     "two_needs": TWO_NEEDS,
     "two_needs_fresh": TWO_NEEDS_FRESH,
     "two_needs_third": TWO_NEEDS_THIRD,
     "two_needs_fourth": TWO_NEEDS_FOURTH,
     "two_needs_fifth": TWO_NEEDS_FIFTH,
+    "two_needs_sixth": TWO_NEEDS_SIXTH,
 }
 PIPELINES = PROJECT / "evaluation" / "pipelines"
 BASELINE = PIPELINES / "rasa-default.yml"

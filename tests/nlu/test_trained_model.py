@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from evaluation.evaluate import TWO_NEED_SETS
 from nlu.components.emergency_language import SAFETY_NET_KEY
 from tests.conftest import PROJECT, read_nlu_examples
 
@@ -163,8 +164,8 @@ def test_the_new_sets_are_not_copied_from_training(new_sets):
         for texts in read_nlu_examples(path).values():
             training.update(t.lower() for t in texts)
     texts = [t for examples in new_sets.values() for ts in examples.values() for t in ts]
-    for name in ("two_needs", "two_needs_fresh", "two_needs_third", "two_needs_fourth", "two_needs_fifth"):
-        two_needs = yaml.safe_load((PROJECT / "evaluation" / f"{name}.yml").read_text(encoding="utf-8"))["messages"]
+    for path in TWO_NEED_SETS.values():
+        two_needs = yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
         texts += [m["text"] for m in two_needs]
     assert [t for t in texts if t.lower() in training] == []
 
