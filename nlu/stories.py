@@ -62,6 +62,14 @@ class StorySettings:
     # to report) when the one reading of the whole message gives it a share too; only danger is
     # weighed by what is happening now.
     second_need_from_background: bool = True
+    # A child at risk beside another need: a message that names a child by age or word (the at_risk
+    # entity) and tells one of these needs, with a part of it reading as a child at risk, brings
+    # safeguarding too. Children living with domestic abuse or a parent's drug or alcohol misuse, or
+    # drawn into extremism, are children at risk in their own right (Working Together to Safeguard
+    # Children; the Domestic Abuse Act 2021). Not homelessness: its own questions send a child
+    # without a home to children's social care, and a family without a home is not a child at risk.
+    child_at_risk_with: tuple[str, ...] = ("domestic_abuse", "substance_misuse", "radicalisation")
+    child_at_risk_need: str = "safeguarding"
     read_clauses: bool = True  # parts are clauses, not whole sentences
     min_clause_words: int = 4  # words a clause needs on its own, its joining word not counted
     max_parts: int = 10  # the rest of a very long message stays with the last part
@@ -160,9 +168,11 @@ def read_story(
     text: str,
     settings: StorySettings = StorySettings(),
     apart: dict[str, float] | None = None,
+    names_a_child: bool = False,
 ) -> StoryReading:
     """The message's reading from the whole and its sentences; ``needs`` are the intents that are
-    needs; ``apart`` each need's yes/no reading of the whole message, when the model has them."""
+    needs; ``apart`` each need's yes/no reading of the whole message, when the model has them;
+    ``names_a_child`` whether the message names a child or teenager (its at_risk entities)."""
     names = set(whole) | {name for part in parts for name in part.ranking}
     clearest = {name: max((part.ranking.get(name, 0.0) for part in parts), default=0.0) for name in names}
     # A sentence on its own never raises danger: a fragment ("She has a baby with him.") is too
@@ -184,10 +194,38 @@ def read_story(
 
     first = next(iter(ranking), None)
     found = [{"name": first, "confidence": ranking.get(first, 0.0), "sentence": None}] if first else []
-    second = _second_need(first, whole, parts, needs, settings, apart or {})
+    second = _child_at_risk_beside(first, whole, parts, needs, settings, apart or {}) if names_a_child else None
+    second = second or _second_need(first, whole, parts, needs, settings, apart or {})
     if second:
         found.append(second)
     return StoryReading(ranking, found, background, danger_only_in_background)
+
+
+def _child_at_risk_beside(
+    first: str | None,
+    whole: dict[str, float],
+    parts: Sequence[SentenceReading],
+    needs: set[str] | frozenset[str],
+    settings: StorySettings,
+    apart: dict[str, float],
+) -> dict | None:
+    """Safeguarding as the second need when a child named in the message is at risk beside the
+    first (``child_at_risk_with``): a part of the story must read as a child at risk (its likeliest
+    need), so a child only mentioned ("my boys are 9 and 11") is not enough."""
+    need = settings.child_at_risk_need
+    if first not in settings.child_at_risk_with or need not in needs:
+        return None
+    told = [
+        (index, part.ranking[need])
+        for index, part in enumerate(parts)
+        if part.ranking and max(part.ranking, key=part.ranking.get) == need
+    ]
+    if not told:
+        return None
+    index = max(told, key=lambda item: item[1])[0]
+    # Whether it goes first is for the whole message's reading to say (signposting's
+    # second_need_first_at), as for a second need any part tells, not for the one part.
+    return {"name": need, "confidence": whole.get(need, 0.0), "sentence": index, "child_at_risk": True}
 
 
 def _second_need(

@@ -29,7 +29,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME as FALLBACK
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -43,6 +43,7 @@ NEEDS_APART = "needs_apart"
 # On the resident's message, its sentences' messages; on each of those, which sentence it is.
 SENTENCES = "story_sentences"
 SENTENCE_OF = "story_sentence_of"
+CHILD = ("child", "teenager")  # at_risk values that name a child
 
 
 def story_settings(config: dict[str, Any]) -> StorySettings:
@@ -128,7 +129,11 @@ class StoryReader(GraphComponent):
                 for part in sentence_messages(message)
             ]
             apart = message.get(NEEDS_APART) or {}
-            story = read_story(whole, parts, self._needs, message.get(TEXT) or "", self._settings, apart)
+            child = any(
+                entity.get("entity") == "at_risk" and entity.get("value") in CHILD
+                for entity in message.get(ENTITIES) or []
+            )
+            story = read_story(whole, parts, self._needs, message.get(TEXT) or "", self._settings, apart, child)
             ranking = [{INTENT_NAME_KEY: name, "confidence": value} for name, value in story.ranking.items()]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[: len(message.get(INTENT_RANKING_KEY))], add_to_output=True)

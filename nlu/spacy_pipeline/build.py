@@ -10,7 +10,7 @@ downloaded) + an entity ruler with these case-insensitive entities:
   (the one list of places, which the staff site also uses for wards).
 - ``time``: when something happened ("last night", "every evening", "3am", "since March").
 - ``at_risk``: who may be at risk, normalised to child / teenager / elderly / disabled
-  (from ``at_risk.yml`` plus ages such as "7 year old").
+  (from ``at_risk.yml`` plus ages: "7 year old", "I'm 15", "he's only 13", "my niece is 9").
 """
 
 from __future__ import annotations
@@ -105,6 +105,64 @@ POSTCODE_INWARD = r"^\d[a-z]{2}$"
 BOROUGH_DISTRICT = r"^e(1w?|2|3|14|16|20)$"
 AGE_CHILD = range(0, 13)
 AGE_TEENAGER = range(13, 18)
+AGE_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+]
+# Who an age is said of: "I'm 15", "he's 14", "she is only 13", "my niece is 9", "aged 12". Only
+# these, so that "the bus is 9 minutes late" or "flat 12" are not taken for a child.
+AGE_SUBJECTS = [
+    ["i", "'m"],
+    ["i", "m"],
+    ["i", "am"],
+    ["he", "'s"],
+    ["he", "s"],
+    ["he", "is"],
+    ["she", "'s"],
+    ["she", "s"],
+    ["she", "is"],
+    ["they", "'re"],
+    ["they", "re"],
+    ["they", "are"],
+    ["aged"],
+]
+RELATIVES = [
+    "son",
+    "daughter",
+    "boy",
+    "girl",
+    "niece",
+    "nephew",
+    "brother",
+    "sister",
+    "grandson",
+    "granddaughter",
+    "child",
+    "kid",
+    "lad",
+    "stepson",
+    "stepdaughter",
+    "cousin",
+    "baby",
+    "twins",
+]
+AGE_HEDGES = ["only", "just", "about", "maybe", "around", "barely", "nearly", "like"]
 
 
 def _lower_in(words: list[str]) -> dict:
@@ -194,7 +252,19 @@ def at_risk_patterns(at_risk_file: Path) -> list[dict]:
                 # "7 year old" and "7-year-old" tokenise differently; match both.
                 patterns.append({"label": "at_risk", "id": value, "pattern": f"{age} {unit} old"})
                 patterns.append({"label": "at_risk", "id": value, "pattern": f"{age}-{unit}-old"})
+            said = [str(age), AGE_WORDS[age]]
+            for subject in AGE_SUBJECTS:
+                tokens = [{"LOWER": word} for word in subject]
+                patterns.append({"label": "at_risk", "id": value, "pattern": [*tokens, *_age(said)]})
+            relative = [_lower_in(RELATIVES), _lower_in(["is", "'s", "are"])]
+            patterns.append({"label": "at_risk", "id": value, "pattern": [*relative, *_age(said)]})
     return patterns
+
+
+def _age(said: list[str]) -> list[dict]:
+    """An age as said after who it is of: "15", "only 13", "about six" (the entity extractor drops
+    one followed by a unit: "he's 5 minutes away")."""
+    return [{**_lower_in(AGE_HEDGES), "OP": "?"}, _lower_in(said)]
 
 
 def all_patterns() -> list[dict]:

@@ -49,10 +49,27 @@ def entities(nlp, text: str) -> set[tuple[str, str]]:
         ("my nan lives alone", ("at_risk", "elderly")),
         ("he is disabled", ("at_risk", "disabled")),
         ("a man in a wheelchair", ("at_risk", "disabled")),
+        # Ages said of someone, as residents write them.
+        ("im 15 and my mum drinks", ("at_risk", "teenager")),
+        ("I'm 16 and doing everything", ("at_risk", "teenager")),
+        ("he's only 13, and", ("at_risk", "teenager")),
+        ("My niece is 9 and she hides", ("at_risk", "child")),
+        ("the boys, they're about six, come round", ("at_risk", "child")),
+        ("aged 12", ("at_risk", "child")),
     ],
 )
 def test_entities(nlp, text, expected):
     assert expected in entities(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Im 19 and I walked out", "the bus is 9 minutes late", "flat 12 again", "he's 5 minutes away", "at 7 am"]
+)
+def test_a_number_that_is_no_childs_age_names_no_child(nlp, text):
+    from nlu.components.borough_entities import BoroughEntityExtractor
+
+    found = BoroughEntityExtractor._extract_entities(nlp(text))
+    assert [e for e in found if e["entity"] == "at_risk"] == []
 
 
 @pytest.mark.parametrize("text", ["take the A1 north", "the M25 was busy", "my bike was stolen"])

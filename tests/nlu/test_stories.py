@@ -246,6 +246,34 @@ def test_a_child_mentioned_is_not_a_child_at_risk():
     assert [need["name"] for need in read_story(worried, parts, NEEDS, "").needs] == ["homelessness", "safeguarding"]
 
 
+def test_a_child_at_risk_beside_a_parents_drinking_brings_safeguarding():
+    # A child named (by age or word: the at_risk entity) and a part of the story about the child:
+    # safeguarding beside the first need, whatever the whole message gives it.
+    whole = {"substance_misuse": 0.9, "safeguarding": 0.04, "report_asb": 0.04, "emergency": 0.02}
+    parts = [
+        reading("my dad drinks from when he wakes up", False, substance_misuse=0.97),
+        reading("and I'm 14 and look after my sister on my own.", False, safeguarding=0.45, emergency=0.3),
+    ]
+    found = read_story(whole, parts, NEEDS, "", names_a_child=True).needs
+    assert [need["name"] for need in found] == ["substance_misuse", "safeguarding"]
+    assert found[1]["child_at_risk"] and found[1]["confidence"] == 0.04  # the whole's word on going first
+    # No child named: the careful rule for a second safeguarding need stands.
+    assert [need["name"] for need in read_story(whole, parts, NEEDS, "").needs] == ["substance_misuse"]
+    # A child named, but no part of the story is about a child at risk.
+    calm = [parts[0], reading("my kids are 9 and 11.", False, report_asb=0.5, safeguarding=0.4)]
+    assert [need["name"] for need in read_story(whole, calm, NEEDS, "", names_a_child=True).needs] == [
+        "substance_misuse"
+    ]
+
+
+def test_a_child_named_beside_a_need_where_children_are_not_at_risk_by_it_brings_nothing():
+    # A noise complaint or a family without a home that names children: no safeguarding from the child rule.
+    parts = [reading("the kids can't sleep for the noise", False, safeguarding=0.8)]
+    for first in ("report_asb", "homelessness"):
+        whole = {first: 0.9, "safeguarding": 0.02, "emergency": 0.01}
+        assert [need["name"] for need in read_story(whole, parts, NEEDS, "", names_a_child=True).needs] == [first]
+
+
 def test_a_part_the_first_need_also_reads_is_its_story():
     # "I have two kids who can't sleep" in a noise story: read as homelessness alone, but the noise
     # reading has a share of it too, so it is the noise story's impact, not a second need.

@@ -222,6 +222,21 @@ def test_a_parent_with_children_and_no_home_is_not_sent_to_childrens_social_care
     assert doors.all == ["homelessness"], result["intent_ranking"][:3]
 
 
+def test_a_child_drawn_into_extremism_is_also_a_child_at_risk(parse):
+    # The child named by age ("my son is 15": the at_risk entity): safeguarding beside radicalisation
+    # (nlu/stories.py, the child-at-risk rule). Without the rule only Prevent was offered.
+    from community_safety.signposting import default_signposting
+
+    text = (
+        "My son is 15 and has been watching videos from a preacher who says we should fight the "
+        "nonbelievers. He's stopped seeing his friends."
+    )
+    result = parse(text)
+    assert ("at_risk", "teenager") in {(e["entity"], e["value"]) for e in result["entities"]}
+    doors = default_signposting().doors(result["intent"]["name"], result["story"]["needs"], text)
+    assert doors.all == ["radicalisation", "safeguarding"], result["story"]
+
+
 def test_danger_now_told_after_last_night_is_danger(parse):
     # One sentence, its first clause about last night: the story turns to now ("he's just come back").
     result = parse(
