@@ -180,8 +180,6 @@ class StaffUser(Base):
     password_hash = Column(String(255), nullable=False)  # argon2id
     role = Column(String(20), nullable=False)  # caseworker | admin
     active = Column(Boolean, nullable=False, default=True, server_default="1")
-    failed_logins = Column(Integer, nullable=False, default=0, server_default="0")
-    locked_until = Column(DateTime)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     last_login_at = Column(DateTime)
     # What residents see when this caseworker joins a live chat ("Sam"), if live_chat.yml says to show it.
