@@ -124,7 +124,9 @@ class E5File:
 
     def token_ids(self, text: str, most: int) -> list[int]:
         """The ids e5 reads for ``text`` as a query: start, at most ``most`` - 2 pieces, end."""
-        return [self.start, *self._pieces(PREFIX + text)[: most - 2], self.end]
+        # Half a character (a lone surrogate a broken client sent) has no UTF-8: read as "?".
+        whole = (PREFIX + text).encode("utf-8", "replace").decode("utf-8")
+        return [self.start, *self._pieces(whole)[: most - 2], self.end]
 
     def _pieces(self, text: str) -> list[int]:
         characters: list[str] = []
