@@ -194,7 +194,7 @@ def read_story(
 
     first = next(iter(ranking), None)
     found = [{"name": first, "confidence": ranking.get(first, 0.0), "sentence": None}] if first else []
-    second = _child_at_risk_beside(first, whole, parts, needs, settings, apart or {}) if names_a_child else None
+    second = _child_at_risk_beside(first, whole, parts, needs, settings) if names_a_child else None
     second = second or _second_need(first, whole, parts, needs, settings, apart or {})
     if second:
         found.append(second)
@@ -205,9 +205,8 @@ def _child_at_risk_beside(
     first: str | None,
     whole: dict[str, float],
     parts: Sequence[SentenceReading],
-    needs: set[str] | frozenset[str],
+    needs: frozenset[str] | set[str],
     settings: StorySettings,
-    apart: dict[str, float],
 ) -> dict | None:
     """Safeguarding as the second need when a child named in the message is at risk beside the
     first (``child_at_risk_with``): a part of the story must read as a child at risk (its likeliest

@@ -81,31 +81,8 @@ CLOCK_TIME = r"^\d{1,2}([:.]\d{2})?(am|pm)$"  # "3am", "11.30pm"
 CLOCK_DIGITS = r"^\d{1,2}[:.]\d{2}$"  # "23:15"
 DATE_DIGITS = r"^\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?$"  # "12/03", "12/03/2026"
 ORDINAL_DAY = r"^\d{1,2}(st|nd|rd|th)?$"
-NUMBER_WORDS = [
-    "a",
-    "an",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "few",
-    "couple",
-]
-# Full postcode as one token ("E16AN") or split in two ("E1 6AN"); districts only for the
-# borough's own E postcodes, so that "A1" or "M25" are not taken for a place.
-POSTCODE_WHOLE = r"^[a-z]{1,2}\d[a-z\d]?\d[a-z]{2}$"
-POSTCODE_OUTWARD = r"^[a-z]{1,2}\d[a-z\d]?$"
-POSTCODE_INWARD = r"^\d[a-z]{2}$"
-BOROUGH_DISTRICT = r"^e(1w?|2|3|14|16|20)$"
-AGE_CHILD = range(0, 13)
-AGE_TEENAGER = range(13, 18)
-AGE_WORDS = [
+# Numbers in words, as residents write an age ("about six") or a count ("two days ago").
+NUMBERS_IN_WORDS = [
     "zero",
     "one",
     "two",
@@ -125,6 +102,16 @@ AGE_WORDS = [
     "sixteen",
     "seventeen",
 ]
+NUMBER_WORDS = ["a", "an", *NUMBERS_IN_WORDS[1:11], "few", "couple"]
+# Full postcode as one token ("E16AN") or split in two ("E1 6AN"); districts only for the
+# borough's own E postcodes, so that "A1" or "M25" are not taken for a place.
+POSTCODE_WHOLE = r"^[a-z]{1,2}\d[a-z\d]?\d[a-z]{2}$"
+POSTCODE_OUTWARD = r"^[a-z]{1,2}\d[a-z\d]?$"
+POSTCODE_INWARD = r"^\d[a-z]{2}$"
+BOROUGH_DISTRICT = r"^e(1w?|2|3|14|16|20)$"
+AGE_CHILD = range(0, 13)
+AGE_TEENAGER = range(13, 18)
+AGE_WORDS = NUMBERS_IN_WORDS
 # Who an age is said of: "I'm 15", "he's 14", "she is only 13", "my niece is 9", "aged 12". Only
 # these, so that "the bus is 9 minutes late" or "flat 12" are not taken for a child.
 AGE_SUBJECTS = [
