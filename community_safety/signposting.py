@@ -312,8 +312,8 @@ class Signposting:
         the other is offered next; danger to life is always first and alone. A second need is not
         offered to a parent when the first is one it is `not_second_for_a_parent_with` (a family
         without a home is not a child on their own). Needs the message's words name
-        (`also_needs`) are answered in the same reply, a second need found only by its own yes/no
-        model (``apart``) among them.
+        (`also_needs`) are answered in the same reply, a second need the model found among them
+        unless it goes first.
         """
         if need not in self.needs:
             return Doors(None)
@@ -339,7 +339,13 @@ class Signposting:
             clear = isinstance(confidence, (int, float)) and confidence >= self.second_need_first_at
             if clear and self.more_urgent(second, need):
                 first, second = second, need
-        also = tuple(other for other in self.other_needs(text, first) if other != second)
+        named = self.other_needs(text, first)
+        if second is not None and second in named and first == need:
+            # A second need the resident named in words ("sleeping rough") is answered in the same
+            # reply, not behind a button, however the model found it: whether the model's reading
+            # of it sits just over or just under a threshold should not change the answer.
+            second = None
+        also = tuple(other for other in named if other != second)
         return Doors(first, second, also)
 
     def more_urgent(self, need: str, than: str) -> bool:
