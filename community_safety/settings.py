@@ -16,6 +16,7 @@ import ipaddress
 import os
 import secrets
 import sys
+import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -382,16 +383,18 @@ class Settings(BaseSettings):
         key_file = self.data_dir / file_name
         if not key_file.exists():
             key_file.parent.mkdir(parents=True, exist_ok=True)
-            draft = key_file.with_name(f".{key_file.name}.{os.getpid()}")
-            fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            # A draft of its own for each caller (mkstemp: owner-only, never shared): threads of one
+            # process sharing a draft named by the process wrote over each other's key through the
+            # link, and a sign-in's wrong passwords at the same moment were counted under two keys.
+            fd, draft = tempfile.mkstemp(prefix=f".{key_file.name}.", dir=key_file.parent)
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_urlsafe(48))
             try:
-                os.link(draft, key_file)  # atomic: processes starting together agree on one key
+                os.link(draft, key_file)  # atomic: processes and threads starting together agree on one key
             except FileExistsError:
                 pass
             finally:
-                draft.unlink()
+                os.unlink(draft)
         return key_file.read_text().strip()
 
     @property

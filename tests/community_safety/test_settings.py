@@ -142,3 +142,32 @@ def test_a_private_network_that_cannot_be_read_is_named(environment, entry):
     environment(PRIVATE_NETWORK=entry)
     with pytest.raises(SettingsError, match="PRIVATE_NETWORK"):
         settings()
+
+
+def test_threads_needing_a_kept_key_at_the_same_moment_agree_on_one(environment, tmp_path):
+    # The first sign-ins after installing: twelve threads of one web server, one kept key. Threads
+    # once shared a draft named by their process, wrote over each other's key and failed to tidy it.
+    import threading
+
+    environment(DATA_DIR=str(tmp_path), STAFF_SECRET_KEY=None, SEVERAL_HOSTS=None)
+    configured, start, keys, errors = settings(), threading.Barrier(12), [], []
+
+    def first_use():
+        start.wait()
+        try:
+            keys.append(configured.secret_or_kept("staff_secret_key", "staff-secret-key"))
+        except Exception as error:  # noqa: BLE001 - counted below: none may happen
+            errors.append(error)
+
+    for _ in range(60):
+        (tmp_path / "staff-secret-key").unlink(missing_ok=True)
+        keys.clear()
+        threads = [threading.Thread(target=first_use) for _ in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == [] and len(keys) == 12 and len(set(keys)) == 1
+        assert keys[0] == (tmp_path / "staff-secret-key").read_text().strip()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["staff-secret-key"]  # no draft left
+        assert (tmp_path / "staff-secret-key").stat().st_mode & 0o077 == 0
