@@ -62,6 +62,8 @@ TWO_NEEDS_FOURTH = PROJECT / "evaluation" / "two_needs_fourth.yml"
 TWO_NEEDS_FIFTH = PROJECT / "evaluation" / "two_needs_fifth.yml"
 # Written in session 17 before its second-need reader for a child at risk beside another need.
 TWO_NEEDS_SIXTH = PROJECT / "evaluation" / "two_needs_sixth.yml"
+# Written in session 18 before its second-need reader that learns from two-need examples.
+TWO_NEEDS_SEVENTH = PROJECT / "evaluation" / "two_needs_seventh.yml"
 TWO_NEED_SETS = {
     "two_needs": TWO_NEEDS,
     "two_needs_fresh": TWO_NEEDS_FRESH,
@@ -69,6 +71,7 @@ TWO_NEED_SETS = {
     "two_needs_fourth": TWO_NEEDS_FOURTH,
     "two_needs_fifth": TWO_NEEDS_FIFTH,
     "two_needs_sixth": TWO_NEEDS_SIXTH,
+    "two_needs_seventh": TWO_NEEDS_SEVENTH,
 }
 PIPELINES = PROJECT / "evaluation" / "pipelines"
 BASELINE = PIPELINES / "rasa-default.yml"
