@@ -306,14 +306,13 @@ class Signposting:
     def doors(self, need: str | None, read: Sequence[dict] = (), text: str = "") -> Doors:
         """The needs one message brings, in the order the bot answers them.
 
-        ``need`` is the message's reading; ``read`` the needs the model found in it (the parse
-        result's ``story``, nlu/stories.py), a second need among them. The more urgent of the two
-        (`urgency`) comes first when the model gives the second at least `second_need_first_at`, and
-        the other is offered next; danger to life is always first and alone. A second need is not
-        offered to a parent when the first is one it is `not_second_for_a_parent_with` (a family
-        without a home is not a child on their own). Needs the message's words name
-        (`also_needs`) are answered in the same reply, a second need the model found among them
-        unless it goes first.
+        ``need`` is the message's reading; ``read`` the needs the model found in it (the parse result's
+        ``story``, nlu/stories.py), a second need among them. The more urgent of the two (`urgency`) comes first
+        when the model gives the second at least `second_need_first_at` (at least `check_reading` when only its
+        own yes/no model found it), and the other is offered next; danger to life is always first and alone. A
+        second need is not offered to a parent when the first is one it is `not_second_for_a_parent_with` (a
+        family without a home is not a child on their own). Needs the message's words name (`also_needs`) are
+        answered in the same reply, a second need the model found among them unless it goes first.
         """
         if need not in self.needs:
             return Doors(None)
@@ -337,7 +336,13 @@ class Signposting:
         named = bool(second) and second in self.other_needs(text, need)
         if found and not (named and found.get("apart")):
             confidence = found.get("confidence")
-            clear = isinstance(confidence, (int, float)) and confidence >= self.second_need_first_at
+            # Found by its own yes/no model alone, it goes first only as sure as a reading the bot
+            # acts on without checking: "people smoking weed in the lift" is drugs too (0.58), but
+            # the resident is reporting the behaviour.
+            enough = self.second_need_first_at
+            if found.get("apart"):
+                enough = max(enough, self.check_reading)
+            clear = isinstance(confidence, (int, float)) and confidence >= enough
             if clear and self.more_urgent(second, need):
                 first, second = second, need
         if named and first == need:

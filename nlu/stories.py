@@ -46,18 +46,18 @@ class StorySettings:
     max_sentences: int = 8  # the rest of a very long message stays with the last sentence
     # The whole message's reading against its clearest part's (clauses are misread more than sentences).
     whole_weight: float = 0.9
-    second_need_sentence: float = 0.7  # a part must read as the second need at least this clearly
+    second_need_sentence: float = 0.8  # a part must read as the second need at least this clearly
     second_need_whole: float = 0.02  # ... and the whole message (or the need's own yes/no model) give it this
     second_need_rank: int = 3  # ... and place it among its likeliest needs, this high or higher
     second_need_first_share: float = 0.1  # ... and the part give the first need less than this (else it is its story)
-    second_need_runner_up: float = 0.25  # or the whole message's runner-up need at least this
+    second_need_runner_up: float = 0.3  # or the whole message's runner-up need at least this
     # A need offered second only when the whole message reads it too, not one part of it: a child
     # mentioned ("my boys are 9 and 11") is not a child at risk, and a parent is not a child.
     careful_second_needs: tuple[str, ...] = ("safeguarding",)
     careful_second_need_whole: float = 0.1
     # Or a need's own yes/no model (the intent classifier's needs_apart) is at least this sure of it.
     second_need_apart: float = 0.5
-    careful_second_need_apart: float = 0.6
+    careful_second_need_apart: float = 0.7
     # A part about the past may tell a second need ("last week he slashed my tyres" is still a crime
     # to report) when the one reading of the whole message gives it a share too; only danger is
     # weighed by what is happening now.
@@ -244,6 +244,7 @@ def _second_need(
     # The whole message's reading, or the need's own yes/no reading of it where that is surer.
     either = {name: max(p, apart.get(name, 0.0)) for name, p in whole.items() if name in needs and name != EMERGENCY}
     likeliest = set(sorted(either, key=lambda name: -either[name])[: settings.second_need_rank])
+    first_needs_story = set()  # needs a part tells clearly as part of the first need's story
     for index, part in enumerate(parts):
         if not part.ranking or (part.background and not settings.second_need_from_background):
             continue
@@ -256,6 +257,8 @@ def _second_need(
         # summer reads as domestic abuse to that need's own model, not to the one reading.
         read = whole.get(name, 0.0) if careful or part.background else either.get(name, 0.0)
         enough = settings.careful_second_need_whole if careful else settings.second_need_whole
+        if clear and own_story:
+            first_needs_story.add(name)
         if clear and not own_story and read >= enough and name in likeliest:
             found = {"name": name, "confidence": whole.get(name, 0.0), "sentence": index}
             if whole.get(name, 0.0) < enough:  # read in the whole message by its own yes/no model alone
@@ -267,7 +270,13 @@ def _second_need(
         candidates.setdefault(name, {"name": name, "confidence": p, "sentence": None})
     # A need's own yes/no model speaks when the one reading found no second need: it adds seconds,
     # it does not overrule one the parts or the runner-up found.
-    others = [(name, p) for name, p in apart.items() if name in needs and name not in (first, EMERGENCY)]
+    # Nor does it bring back a need the parts told as the first need's story ("I have two kids who
+    # can't sleep" in a noise complaint reads as nowhere to sleep on its own).
+    others = [
+        (name, p)
+        for name, p in apart.items()
+        if name in needs and name not in (first, EMERGENCY) and name not in first_needs_story
+    ]
     if others and not [name for name in candidates if name != first]:
         name, p = max(others, key=lambda kv: kv[1])
         careful = name in settings.careful_second_needs

@@ -304,3 +304,18 @@ def test_a_second_need_read_apart_that_the_words_name_is_answered_in_the_same_re
     # A named need the model reads as more urgent still goes first, the reading next.
     doors = SIGNPOSTING.doors("homelessness", [{"name": "homelessness", "confidence": 0.6}, read[0]], text)
     assert (doors.first, doors.next) == ("safeguarding", "homelessness")
+
+
+def test_a_second_need_found_only_by_its_own_model_goes_first_only_when_sure():
+    # "the lift in our block is always full of people smoking weed": drugs too, but the resident is
+    # reporting the behaviour; its own yes/no model at 0.58 is not sure enough to answer it first.
+    text = "the lift in our block is always full of people smoking weed"
+    read = [{"name": "report_asb", "confidence": 0.97}, {"name": "substance_misuse", "confidence": 0.58, "apart": True}]
+    doors = SIGNPOSTING.doors("report_asb", read, text)
+    assert (doors.first, doors.next) == ("report_asb", "substance_misuse")
+    assert SIGNPOSTING.check_reading == 0.7
+    sure = [read[0], {**read[1], "confidence": SIGNPOSTING.check_reading}]
+    assert SIGNPOSTING.doors("report_asb", sure, text).first == "substance_misuse"
+    # Found by a part of the story at the same confidence, the more urgent need goes first.
+    told = [read[0], {"name": "substance_misuse", "confidence": 0.58, "sentence": 1}]
+    assert SIGNPOSTING.doors("report_asb", told, text).first == "substance_misuse"

@@ -27,6 +27,8 @@ DANGER = [
     ("my baby has gone floppy", "not_breathing_or_collapsed"),
     ("his face has dropped on one side", "not_breathing_or_collapsed"),
     ("her lips are turning blue", "not_breathing_or_collapsed"),
+    ("he's on the floor making a gurgling noise", "not_breathing_or_collapsed"),
+    ("my dad is gasping for air", "not_breathing_or_collapsed"),
     ("the landing reeks of gas", "fire_or_gas"),
     ("there's a man with a knife outside my flat", "weapon_present"),
     ("my ex is outside with a knife", "weapon_present"),
@@ -60,6 +62,7 @@ DANGER = [
 
 NOT_DANGER = [
     "i feel trapped in this relationship",
+    "the baby makes happy gurgling sounds all night through the wall",
     "someone is shooting up in the stairwell",
     "my son was being kicked out of school",
     "he has been stabbed before and now they want him in the gang",

@@ -283,6 +283,9 @@ def test_a_part_the_first_need_also_reads_is_its_story():
         reading("I have two kids who can't sleep.", False, homelessness=0.83, report_asb=0.15),
     ]
     assert [need["name"] for need in read_story(whole, impact, NEEDS, "").needs] == ["report_asb"]
+    # Nor does the need's own yes/no model bring it back: the part told it as the noise story's.
+    apart = {"report_asb": 0.99, "homelessness": 0.58}
+    assert [need["name"] for need in read_story(whole, impact, NEEDS, "", apart=apart).needs] == ["report_asb"]
     second = [impact[0], reading("We have to be out of the flat on Friday.", False, homelessness=0.9, report_asb=0.02)]
     assert [need["name"] for need in read_story(whole, second, NEEDS, "").needs] == ["report_asb", "homelessness"]
 
