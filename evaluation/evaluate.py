@@ -64,6 +64,8 @@ TWO_NEEDS_FIFTH = PROJECT / "evaluation" / "two_needs_fifth.yml"
 TWO_NEEDS_SIXTH = PROJECT / "evaluation" / "two_needs_sixth.yml"
 # Written in session 18 before its second-need reader that learns from two-need examples.
 TWO_NEEDS_SEVENTH = PROJECT / "evaluation" / "two_needs_seventh.yml"
+# Written in session 18 after the seventh had judged its change, to judge the next one.
+TWO_NEEDS_EIGHTH = PROJECT / "evaluation" / "two_needs_eighth.yml"
 TWO_NEED_SETS = {
     "two_needs": TWO_NEEDS,
     "two_needs_fresh": TWO_NEEDS_FRESH,
@@ -72,6 +74,7 @@ TWO_NEED_SETS = {
     "two_needs_fifth": TWO_NEEDS_FIFTH,
     "two_needs_sixth": TWO_NEEDS_SIXTH,
     "two_needs_seventh": TWO_NEEDS_SEVENTH,
+    "two_needs_eighth": TWO_NEEDS_EIGHTH,
 }
 PIPELINES = PROJECT / "evaluation" / "pipelines"
 BASELINE = PIPELINES / "rasa-default.yml"

@@ -174,7 +174,11 @@ def read_story(
     needs; ``apart`` each need's yes/no reading of the whole message, when the model has them;
     ``names_a_child`` whether the message names a child or teenager (its at_risk entities)."""
     names = set(whole) | {name for part in parts for name in part.ranking}
-    clearest = {name: max((part.ranking.get(name, 0.0) for part in parts), default=0.0) for name in names}
+    # What a story comes to is told in what is happening now: a background part ("since last summer
+    # … when I knocked he threatened me") adds nothing to the message's reading (it may still tell a
+    # second need, below), unless the whole story is background.
+    present = [part for part in parts if not part.background] or parts
+    clearest = {name: max((part.ranking.get(name, 0.0) for part in present), default=0.0) for name in names}
     # A sentence on its own never raises danger: a fragment ("She has a baby with him.") is too
     # short for it, and danger has the danger classifier and the rules on the whole message.
     clearest[EMERGENCY] = min(clearest.get(EMERGENCY, 0.0), whole.get(EMERGENCY, 0.0))
