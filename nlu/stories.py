@@ -50,6 +50,10 @@ class StorySettings:
     second_need_whole: float = 0.02  # ... and the whole message (or the need's own yes/no model) give it this
     second_need_rank: int = 3  # ... and place it among its likeliest needs, this high or higher
     second_need_first_share: float = 0.1  # ... and the part give the first need less than this (else it is its story)
+    # A part that reads a need this clearly but is the first need's story keeps that need's own yes/no
+    # model from offering it ("I have two kids who can't sleep" in a noise complaint). Below
+    # second_need_sentence, so that a reading just under it does not decide.
+    first_needs_story_part: float = 0.7
     second_need_runner_up: float = 0.3  # or the whole message's runner-up need at least this
     # A need offered second only when the whole message reads it too, not one part of it: a child
     # mentioned ("my boys are 9 and 11") is not a child at risk, and a parent is not a child.
@@ -248,7 +252,7 @@ def _second_need(
     # The whole message's reading, or the need's own yes/no reading of it where that is surer.
     either = {name: max(p, apart.get(name, 0.0)) for name, p in whole.items() if name in needs and name != EMERGENCY}
     likeliest = set(sorted(either, key=lambda name: -either[name])[: settings.second_need_rank])
-    first_needs_story = set()  # needs a part tells clearly as part of the first need's story
+    first_needs_story = set()  # needs a part tells as part of the first need's story
     for index, part in enumerate(parts):
         if not part.ranking or (part.background and not settings.second_need_from_background):
             continue
@@ -261,7 +265,7 @@ def _second_need(
         # summer reads as domestic abuse to that need's own model, not to the one reading.
         read = whole.get(name, 0.0) if careful or part.background else either.get(name, 0.0)
         enough = settings.careful_second_need_whole if careful else settings.second_need_whole
-        if clear and own_story:
+        if part.ranking[name] >= settings.first_needs_story_part and own_story:
             first_needs_story.add(name)
         if clear and not own_story and read >= enough and name in likeliest:
             found = {"name": name, "confidence": whole.get(name, 0.0), "sentence": index}
