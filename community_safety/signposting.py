@@ -307,12 +307,13 @@ class Signposting:
         """The needs one message brings, in the order the bot answers them.
 
         ``need`` is the message's reading; ``read`` the needs the model found in it (the parse result's
-        ``story``, nlu/stories.py), a second need among them. The more urgent of the two (`urgency`) comes first
-        when the model gives the second at least `second_need_first_at` (at least `check_reading` when only its
-        own yes/no model found it), and the other is offered next; danger to life is always first and alone. A
-        second need is not offered to a parent when the first is one it is `not_second_for_a_parent_with` (a
-        family without a home is not a child on their own). Needs the message's words name (`also_needs`) are
-        answered in the same reply, a second need the model found among them unless it goes first.
+        ``story``, nlu/stories.py), a second need among them. The more urgent of the two (`urgency`)
+        comes first when the model gives the second at least `second_need_first_at` (at least
+        `check_reading` when only its own yes/no model found it), and the other is offered next; danger
+        to life is always first and alone. A second need is not offered to a parent when the first is
+        one it is `not_second_for_a_parent_with` (a family without a home is not a child on their own).
+        Needs the message's words name (`also_needs`) are answered in the same reply, a second need the
+        model found among them unless it goes first.
         """
         if need not in self.needs:
             return Doors(None)

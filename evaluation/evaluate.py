@@ -62,7 +62,7 @@ TWO_NEEDS_FOURTH = PROJECT / "evaluation" / "two_needs_fourth.yml"
 TWO_NEEDS_FIFTH = PROJECT / "evaluation" / "two_needs_fifth.yml"
 # Written in session 17 before its second-need reader for a child at risk beside another need.
 TWO_NEEDS_SIXTH = PROJECT / "evaluation" / "two_needs_sixth.yml"
-# Written in session 18 before its second-need reader that learns from two-need examples.
+# Written in session 18 before its 230 two-need training examples, which the yes/no models learn from.
 TWO_NEEDS_SEVENTH = PROJECT / "evaluation" / "two_needs_seventh.yml"
 # Written in session 18 after the seventh had judged its change, to judge the next one.
 TWO_NEEDS_EIGHTH = PROJECT / "evaluation" / "two_needs_eighth.yml"

@@ -15,9 +15,10 @@ readings of the whole message and of each sentence.
   marked background when its sentence is;
 - ``is_background``: a sentence that only talks about the past ("two years ago he stabbed me"),
   by the same past and present cues as the safety net (nlu/emergency_language.yml);
-- ``read_story``: the whole message's ranking with each sentence's evidence folded in; danger
-  told only in background sentences no longer ranks as danger now; and a second need, when one
-  sentence reads clearly as another need the whole message also points to.
+- ``read_story``: the whole message's ranking with each present sentence's evidence folded in
+  (background sentences only tell a second need); danger told only in background sentences no
+  longer ranks as danger now; and a second need, when one sentence reads clearly as another need
+  the whole message also points to.
 """
 
 from __future__ import annotations
@@ -193,7 +194,7 @@ def read_story(
     danger_only_in_background = False
     if past_set_aside([part.background for part in parts], text):
         # Danger told only in what happened before: it ranks no higher than the present sentences put it.
-        now = max((part.ranking.get(EMERGENCY, 0.0) for part in parts if not part.background), default=0.0)
+        now = max((part.ranking.get(EMERGENCY, 0.0) for part in present), default=0.0)
         if combined.get(EMERGENCY, 0.0) > now:
             combined[EMERGENCY] = now
             danger_only_in_background = True
