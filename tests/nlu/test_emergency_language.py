@@ -58,6 +58,17 @@ DANGER = [
     ("man wiv a machete in the park", "weapon_present"),  # text-speak
     ("theres a shootin on my road", "weapon_present"),
     ("my mate aint breathin", "not_breathing_or_collapsed"),
+    # Danger the models left to each other out of fold (cross-validation, session 19): written here
+    # in other words than the training examples that showed it.
+    ("a lad by the bus stop keeps his hand in his waistband and he's eyeing up the other group", "weapon_present"),
+    ("two men have just barged their way into the shop and are threatening the staff", "attack_happening_now"),
+    ("a man has pushed his way into next door's house", "attack_happening_now"),
+    ("we're all hiding upstairs", "attack_happening_now"),
+    ("the plug by the kettle is smoking", "hazard_now"),
+    ("water is dripping out of the ceiling light in the hall", "hazard_now"),
+    ("the crane on the building site is swaying in the wind over the school", "hazard_now"),
+    ("the balcony above the entrance is about to come down", "hazard_now"),
+    ("some idiot is driving at people outside the mosque", "hazard_now"),
 ]
 
 NOT_DANGER = [
@@ -85,6 +96,14 @@ NOT_DANGER = [
     "my dad had a heart attack last year and now he can't manage the stairs",
     "my daughter is 14 and she's been missing school for weeks",
     "my son went missing for a night last year but he came home safe",
+    "the trees in the park are swaying in the wind",
+    "they put scaffolding up months ago and it's an eyesore",
+    "someone has forced their way into the bin store again and there's rubbish everywhere",
+    "people have forced their way into the building and are sleeping in the stairwell",
+    "I'm not hiding anything from the police",
+    "some lads drove at me on their mopeds last week",
+    "my son keeps his phone in his waistband",
+    "water keeps coming through the ceiling from the flat above",
     "",
     "   ",
 ]
