@@ -66,6 +66,8 @@ TWO_NEEDS_SIXTH = PROJECT / "evaluation" / "two_needs_sixth.yml"
 TWO_NEEDS_SEVENTH = PROJECT / "evaluation" / "two_needs_seventh.yml"
 # Written in session 18 after the seventh had judged its change, to judge the next one.
 TWO_NEEDS_EIGHTH = PROJECT / "evaluation" / "two_needs_eighth.yml"
+# Written in session 19 before its needs named by asking (crime prevention, a case review), to judge them.
+TWO_NEEDS_NINTH = PROJECT / "evaluation" / "two_needs_ninth.yml"
 TWO_NEED_SETS = {
     "two_needs": TWO_NEEDS,
     "two_needs_fresh": TWO_NEEDS_FRESH,
@@ -75,6 +77,7 @@ TWO_NEED_SETS = {
     "two_needs_sixth": TWO_NEEDS_SIXTH,
     "two_needs_seventh": TWO_NEEDS_SEVENTH,
     "two_needs_eighth": TWO_NEEDS_EIGHTH,
+    "two_needs_ninth": TWO_NEEDS_NINTH,
 }
 PIPELINES = PROJECT / "evaluation" / "pipelines"
 BASELINE = PIPELINES / "rasa-default.yml"
