@@ -100,6 +100,21 @@ def test_second_needs_are_found_in_the_message():
     assert SIGNPOSTING.other_needs("I can smell it from the landing", "safeguarding") == []
 
 
+def test_a_need_asked_for_beside_what_happened_is_found():
+    # Crime prevention and the case review, named by asking (written apart from every set).
+    stolen = "they took the wing mirrors off my car again, can i report it and how do i stop it happening again"
+    assert SIGNPOSTING.other_needs(stolen, "report_crime") == ["crime_prevention"]
+    assert SIGNPOSTING.other_needs("my shed got done, who can give advice on locks", "report_crime") == [
+        "crime_prevention"
+    ]
+    noise = "the karaoke next door goes on till 2am, reported it 4 times, can this be looked at again by someone else"
+    assert SIGNPOSTING.other_needs(noise, "report_asb") == ["community_trigger"]
+    assert SIGNPOSTING.other_needs("I want an ASB case review", "community_trigger") == []
+    # Telling what happened is not asking how to stop it.
+    assert SIGNPOSTING.other_needs("someone stole my bike and I can't stop thinking about it", "report_crime") == []
+    assert SIGNPOSTING.other_needs("the police reviewed the footage", "report_crime") == []
+
+
 def test_case_review_rules_come_from_configuration():
     text = SIGNPOSTING.reply("community_trigger", {}).text
     assert "3 or more separate times within 6 months" in text
