@@ -69,6 +69,7 @@ DANGER = [
     ("the crane on the building site is swaying in the wind over the school", "hazard_now"),
     ("the balcony above the entrance is about to come down", "hazard_now"),
     ("some idiot is driving at people outside the mosque", "hazard_now"),
+    ("he's hurting me", "attack_happening_now"),
 ]
 
 NOT_DANGER = [
@@ -104,6 +105,7 @@ NOT_DANGER = [
     "some lads drove at me on their mopeds last week",
     "my son keeps his phone in his waistband",
     "water keeps coming through the ceiling from the flat above",
+    "i left him because he was hurting me and now i need somewhere to live",
     "",
     "   ",
 ]
