@@ -66,6 +66,12 @@ _WITH_OWN_CHILDREN = re.compile(
     rf"\bwith (?:my|our)\s+(?:\w+\s+)?{_CHILDREN}\b|\bwe\b.*\b(?:my|our)\s+(?:\w+\s+)?{_CHILDREN}\b|"
     rf"{_HAVE}\s+(?:\w+\s+)?{_CHILDREN}\b.*\b(?:we|us|we're|me)\b"
 )
+# A child placed by the resident's own ("a boy from my son's school", "my daughter's friend"): the
+# resident is a parent, but the child the message is about is someone else's.
+_PLACED_BY_OWN_CHILD = re.compile(
+    rf"\b(?:my|our)\s+(?:\w+\s+)?{_CHILDREN}(?:'s?|s')\s+(?:school|class|classmates?|year|friends?|mates?|"
+    rf"nursery|college|club|team|teacher)\b"
+)
 # Nowhere to sleep tonight, said in the first message: the question need not be asked.
 _NOWHERE_TONIGHT = re.compile(
     r"\b(?:nowhere|no where|no place|no home) to (?:sleep|stay|go|live)\b.*\btonight\b|"
@@ -126,8 +132,9 @@ def mentions(text: object) -> tuple[bool, bool]:
 
 
 def speaks_as_parent(text: object) -> bool:
-    """ "my kids", "our son", "i've got two children": the resident is a parent, not a child."""
-    return bool(_OWN_CHILDREN.search(plain_words(text)))
+    """ "my kids", "our son", "i've got two children": the resident is a parent, not a child. Not
+    said by "a girl from my daughter's class": the child there is someone else's."""
+    return bool(_OWN_CHILDREN.search(_PLACED_BY_OWN_CHILD.sub(" ", plain_words(text))))
 
 
 def with_own_children(text: object) -> bool:

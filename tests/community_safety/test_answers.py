@@ -207,6 +207,10 @@ def test_nowhere_tonight_in_a_first_message(text, expected):
         ("I'm staying at a friend's with my two children", True),
         ("I saw a man with the kids by the shops", False),
         ("the man next door walked out with the baby", False),
+        # Another child, placed by the resident's own.
+        ("a girl from my daughter's class is sleeping at friends' houses", False),
+        ("one of my kids' mates has been kicked out", False),
+        ("my son's father threatens me when he drops the kids off", True),
     ],
 )
 def test_leaving_or_staying_somewhere_with_the_children_is_a_parent_speaking(text, parent):

@@ -269,6 +269,10 @@ def test_a_family_without_a_home_is_not_offered_childrens_social_care():
     at_risk = [{"name": "safeguarding", "confidence": 0.6}, {"name": "homelessness", "confidence": 0.3}]
     worried = "My 16 year old was kicked out by his dad and older lads are getting him to carry drugs."
     assert SIGNPOSTING.doors("safeguarding", at_risk, worried).all == ["safeguarding", "homelessness"]
+    # A parent telling of another child, placed by their own ("a lad in my son's year"), is not a
+    # family without a home.
+    classmate = "A lad in my son's year, he's 13, has been thrown out by his mum and sleeps on the bus."
+    assert SIGNPOSTING.doors("homelessness", read, classmate).all == ["safeguarding", "homelessness"]
 
 
 def test_danger_to_life_is_answered_alone():
