@@ -55,6 +55,9 @@ class StorySettings:
     # model from offering it ("I have two kids who can't sleep" in a noise complaint). Below
     # second_need_sentence, so that a reading just under it does not decide.
     first_needs_story_part: float = 0.7
+    # ...unless that model is this sure of it: a note saying "go back to Poland" left with slashed tyres
+    # is hate as well as the crime (0.95), where "two kids who can't sleep" was nowhere to sleep at 0.60.
+    first_needs_story_overruled_at: float = 0.9
     second_need_runner_up: float = 0.3  # or the whole message's runner-up need at least this
     # A need offered second only when the whole message reads it too, not one part of it: a child
     # mentioned ("my boys are 9 and 11") is not a child at risk, and a parent is not a child.
@@ -284,7 +287,9 @@ def _second_need(
     others = [
         (name, p)
         for name, p in apart.items()
-        if name in needs and name not in (first, EMERGENCY) and name not in first_needs_story
+        if name in needs
+        and name not in (first, EMERGENCY)
+        and (name not in first_needs_story or p >= settings.first_needs_story_overruled_at)
     ]
     if others and not [name for name in candidates if name != first]:
         name, p = max(others, key=lambda kv: kv[1])

@@ -287,6 +287,18 @@ def test_a_part_the_first_need_also_reads_is_its_story():
     # Nor does the need's own yes/no model bring it back: the part told it as the noise story's.
     apart = {"report_asb": 0.99, "homelessness": 0.58}
     assert [need["name"] for need in read_story(whole, impact, NEEDS, "", apart=apart).needs] == ["report_asb"]
+    # Unless that model is very sure: a note saying "go back to Poland" with the slashed tyres is hate too.
+    crime = {"report_crime": 0.85, "hate_crime": 0.09, "report_asb": 0.03}
+    note = [
+        reading("Someone slashed my tyres and left a note saying go back to Poland.", False, hate_crime=0.79,
+                report_crime=0.2),
+        reading("The officer on the phone didn't take it seriously.", False, report_crime=0.7, hate_crime=0.1),
+    ]  # fmt: skip
+    sure = {"report_crime": 0.9, "hate_crime": 0.95}
+    assert [need["name"] for need in read_story(crime, note, NEEDS | {"hate_crime"}, "", apart=sure).needs] == [
+        "report_crime",
+        "hate_crime",
+    ]
     second = [impact[0], reading("We have to be out of the flat on Friday.", False, homelessness=0.9, report_asb=0.02)]
     assert [need["name"] for need in read_story(whole, second, NEEDS, "").needs] == ["report_asb", "homelessness"]
 
