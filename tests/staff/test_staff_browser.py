@@ -173,7 +173,9 @@ def test_a_caseworker_labels_two_residents_messages_and_a_second_confirms_one(pa
     expect(page.get_by_role("heading", name="Messages to review")).to_be_visible()
     no_accessibility_violations(page)
     # Redacted before anyone sees it; the sender is never shown.
-    page.get_by_role("link", name=re.compile(r"my neighbour \[name\] leaves rubbish")).click()
+    first = page.get_by_role("link", name=re.compile(r"my neighbour \[name\] leaves rubbish"))
+    assert first.count() == 1, f"not listed; the page shows:\n{page.locator('main').inner_text()}"
+    first.click()
     expect(page.get_by_text("Dave")).to_have_count(0)
     expect(page.get_by_text(resident.user)).to_have_count(0)
     no_accessibility_violations(page)
