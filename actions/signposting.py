@@ -263,3 +263,21 @@ class ActionSignpost(Action):
         if signposting.needs[need].offer_a_person:  # a disclosure: a person is offered beside the services
             offer_a_person(dispatcher, tracker)
         return reset_form_slots()
+
+
+class ActionOfferWhenSafe(Action):
+    """After 999 (utter_emergency, said first and without this server), the needs the message's story
+    told, as buttons for when everyone is safe, so a resident never has to tell it all again."""
+
+    def name(self) -> str:
+        return "action_offer_when_safe"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        signposting = default_signposting()
+        message = tracker.latest_message or {}
+        read = (message.get("story") or {}).get("needs") or []
+        needs = signposting.doors("emergency", read, message.get("text") or "").when_safe
+        if needs:
+            buttons = [{"title": signposting.needs[need].button, "payload": f"/{need}"} for need in needs]
+            speak(dispatcher, tracker, signposting.messages["when_safe"], buttons)
+        return []

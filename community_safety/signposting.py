@@ -125,21 +125,24 @@ MESSAGES = (
     "suggest_needs",
     "check_need",
     "next_need",
+    "when_safe",
 )
 FORM_QUESTIONS = tuple(ANSWERS)
 
 
 @dataclass(frozen=True)
 class Doors:
-    """What one message is answered with: its first need, the need offered next, needs named too."""
+    """What one message is answered with: its first need, the need offered next, needs named too,
+    and after 999, the needs its story told, offered for when everyone is safe."""
 
     first: str | None
     next: str | None = None
     also: tuple[str, ...] = ()
+    when_safe: tuple[str, ...] = ()
 
     @property
     def all(self) -> list[str]:
-        return [need for need in (self.first, self.next, *self.also) if need]
+        return [need for need in (self.first, *self.when_safe, self.next, *self.also) if need]
 
 
 @dataclass(frozen=True)
@@ -318,7 +321,7 @@ class Signposting:
         if need not in self.needs:
             return Doors(None)
         if need == "emergency":
-            return Doors(need)
+            return Doors(need, when_safe=self.needs_when_safe(read, text))
         found = next(
             (
                 n
@@ -350,6 +353,27 @@ class Signposting:
             second = None
         also = tuple(other for other in self.other_needs(text, first) if other != second)
         return Doors(first, second, also)
+
+    def needs_when_safe(self, read: Sequence[dict], text: str = "") -> tuple[str, ...]:
+        """After 999, the needs a story sent to 999 told, more urgent first, to offer for when everyone
+        is safe: little children left alone by a parent on drugs, crying now, are a child at risk and
+        drugs once the call is made, not a story the resident should have to tell again.
+
+        Only when the model read two needs in it: one need read beside danger to life is too often
+        the model's guess at the danger itself ("I don't want to live any more" read as homelessness).
+        """
+        told = []
+        for found in read:
+            name = found.get("name") if isinstance(found, dict) else None
+            if name in self.needs and name != "emergency" and name not in told:
+                told.append(name)
+        if len(told) < 2:
+            return ()
+        pair = told[:2]
+        if speaks_as_parent(text):  # a family without a home is not a child on their own, here too
+            pair = [name for name in pair if not set(pair) & set(self.needs[name].not_second_for_a_parent_with)]
+        rank = self._urgency_rank
+        return tuple(sorted(pair, key=lambda name: rank.get(name, len(rank))))
 
     def more_urgent(self, need: str, than: str) -> bool:
         rank = self._urgency_rank

@@ -7,7 +7,13 @@ import pytest
 from rasa_sdk import Tracker
 
 from actions.questions import AskAbout, AskAgeGroup, AskNeedCheck
-from actions.signposting import ActionSignpost, ActionStartSignpost, ValidateSignpostForm, prefilled_answers
+from actions.signposting import (
+    ActionOfferWhenSafe,
+    ActionSignpost,
+    ActionStartSignpost,
+    ValidateSignpostForm,
+    prefilled_answers,
+)
 from tests.actions.conftest import buttons, parsed, run, slots_set, texts, tracker
 
 CHILD = {"entity": "at_risk", "value": "child"}
@@ -303,3 +309,29 @@ def test_the_need_offered_next_keeps_who_it_is_about_and_asks_about_danger_again
     # A need the resident chose themselves, not the one offered: nothing is carried over.
     events, _ = run(ActionStartSignpost(), domain, tracker(before, parsed("/safeguarding", intent="safeguarding")))
     assert slots_set(events)["about"] is None
+
+
+@pytest.mark.parametrize("language,words", [("en", "When everyone is safe"), ("bn", "সবাই নিরাপদ হলে")])
+def test_after_999_the_needs_the_story_told_are_offered_as_buttons(domain, language, words):
+    story = {"needs": [{"name": "report_crime", "confidence": 0.6}, {"name": "domestic_abuse", "confidence": 0.3}]}
+    latest = parsed("my ex just smashed my door in and took my keys, he used to beat me", story=story)
+    events, dispatcher = run(ActionOfferWhenSafe(), domain, tracker({"language": language}, latest))
+    [said] = texts(dispatcher)
+    assert words in said and "999" not in said  # the 999 reply was given before this, by the domain
+    assert buttons(dispatcher) == ["/domestic_abuse", "/report_crime"]
+    assert events == []
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        None,
+        {"needs": []},
+        {"needs": [{"name": "emergency", "confidence": 0.9}]},
+        {"needs": [{"name": "homelessness", "confidence": 0.97}]},  # "I don't want to live any more"
+    ],
+)
+def test_after_999_nothing_more_is_said_unless_the_story_told_two_needs(domain, story):
+    latest = parsed("i don't want to live any more", **({"story": story} if story else {}))
+    _, dispatcher = run(ActionOfferWhenSafe(), domain, tracker({}, latest))
+    assert dispatcher.messages == []

@@ -275,9 +275,33 @@ def test_a_family_without_a_home_is_not_offered_childrens_social_care():
     assert SIGNPOSTING.doors("homelessness", read, classmate).all == ["safeguarding", "homelessness"]
 
 
-def test_danger_to_life_is_answered_alone():
+def test_danger_to_life_is_answered_alone_when_one_need_is_read_beside_it():
+    # One need beside danger is too often the model's guess at the danger itself.
     doors = SIGNPOSTING.doors("emergency", [{"name": "homelessness", "confidence": 0.9}], "homeless and he has a knife")
-    assert doors.all == ["emergency"]
+    assert doors.all == ["emergency"] and doors.when_safe == ()
+    told = [{"name": "emergency", "confidence": 0.8}, {"name": "domestic_abuse", "confidence": 0.2}]
+    assert SIGNPOSTING.doors("emergency", told, "he's hitting her now").all == ["emergency"]
+
+
+def test_after_999_two_needs_the_story_told_are_offered_for_when_everyone_is_safe():
+    read = [{"name": "substance_misuse", "confidence": 0.6}, {"name": "safeguarding", "confidence": 0.3}]
+    text = "my neighbour's on crack and her toddler is alone screaming on the balcony right now"
+    doors = SIGNPOSTING.doors("emergency", read, text)
+    # 999 first, always; then the more urgent of the two.
+    assert doors.first == "emergency" and doors.next is None
+    assert doors.when_safe == ("safeguarding", "substance_misuse")
+    assert doors.all == ["emergency", "safeguarding", "substance_misuse"]
+    # The list the model gives may hold anything: only needs count, each once, never danger again.
+    junk = ["junk", {}, {"name": "greet"}, {"name": "emergency"}, *read, read[0]]
+    assert SIGNPOSTING.doors("emergency", junk, text).when_safe == ("safeguarding", "substance_misuse")
+
+
+def test_after_999_a_family_without_a_home_is_not_offered_childrens_social_care():
+    read = [{"name": "homelessness", "confidence": 0.6}, {"name": "safeguarding", "confidence": 0.3}]
+    parent = "the landlord's mates are kicking our door in and me and my kids have nowhere to go"
+    assert SIGNPOSTING.doors("emergency", read, parent).when_safe == ("homelessness",)
+    alone = "a girl of 14 is being dragged out of the hostel she sleeps in"
+    assert SIGNPOSTING.doors("emergency", read, alone).when_safe == ("safeguarding", "homelessness")
 
 
 def test_needs_the_words_name_are_answered_too():
