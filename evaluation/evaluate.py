@@ -71,6 +71,7 @@ TWO_NEEDS_NINTH = PROJECT / "evaluation" / "two_needs_ninth.yml"
 # Written in session 19 before its two-need training examples for the weakest pairs, to judge them.
 TWO_NEEDS_TENTH = PROJECT / "evaluation" / "two_needs_tenth.yml"
 TWO_NEEDS_ELEVENTH = PROJECT / "evaluation" / "two_needs_eleventh.yml"
+TWO_NEEDS_TWELFTH = PROJECT / "evaluation" / "two_needs_twelfth.yml"
 TWO_NEED_SETS = {
     "two_needs": TWO_NEEDS,
     "two_needs_fresh": TWO_NEEDS_FRESH,
@@ -83,6 +84,7 @@ TWO_NEED_SETS = {
     "two_needs_ninth": TWO_NEEDS_NINTH,
     "two_needs_tenth": TWO_NEEDS_TENTH,
     "two_needs_eleventh": TWO_NEEDS_ELEVENTH,
+    "two_needs_twelfth": TWO_NEEDS_TWELFTH,
 }
 PIPELINES = PROJECT / "evaluation" / "pipelines"
 BASELINE = PIPELINES / "rasa-default.yml"
