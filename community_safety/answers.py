@@ -205,7 +205,13 @@ def homeless_tonight(text: object) -> str | None:
     cleaned = _clean(text)
     if re.search(r"\b(?:nowhere|no where|no ?one|on the streets?|sleeping rough|in my car)\b", cleaned):
         return YES
-    if re.search(r"\b(?:somewhere|some where|staying (?:with|at)|friend'?s|sofa|for now)\b", cleaned):
+    # Somewhere for tonight, however it is put: "a few nights left at a mate's", "at my sister's".
+    if re.search(
+        r"\b(?:somewhere|some where|staying (?:with|at)"
+        r"|(?:friend|mate|mum|mom|dad|sister|brother|cousin|nan|auntie?)'?s|sofa|for now"
+        r"|(?:a )?(?:few|couple of) (?:more )?nights?|ok(?:ay)? (?:for )?tonight|fine (?:for )?tonight)\b",
+        cleaned,
+    ):
         return NO
     return yes_no(text)
 

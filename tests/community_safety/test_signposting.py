@@ -115,6 +115,30 @@ def test_a_need_asked_for_beside_what_happened_is_found():
     assert SIGNPOSTING.other_needs("the police reviewed the footage", "report_crime") == []
 
 
+@pytest.mark.parametrize(
+    "text,main_need,named",
+    [
+        # Violence from a partner or relative, however long ago, is domestic abuse beside nowhere to go.
+        ("my stepdad knocked me about for years, the hostel wants my room back", "homelessness", ["domestic_abuse"]),
+        ("My ex-girlfriend slapped me and I’ve been kipping in my car since", "homelessness", ["domestic_abuse"]),
+        ("my mother-in-law threw a pan at me so I left", "homelessness", ["domestic_abuse"]),
+        ("my wife's on the wine every night and shoves me when I hide it", "substance_misuse", ["domestic_abuse"]),
+        # Nowhere to go, in a resident's own words.
+        ("he hits me and I've got nowhere else to go", "domestic_abuse", ["homelessness"]),
+        ("we don’t have anywhere to stay after Friday", "domestic_abuse", ["homelessness"]),
+        ("I've been sofa-surfing since I left him", "domestic_abuse", ["homelessness"]),
+        # Not abuse, or not nowhere to go: told to leave, hurt by someone else, a car park, other people's evenings.
+        ("my partner kicked me out and I have nowhere to live", "homelessness", []),
+        ("my son got punched at school and his phone taken", "report_crime", []),
+        ("my dad hit the man who pushed me", "report_crime", []),
+        ("people are sleeping in the car park under our block", "report_asb", []),
+        ("the kids round here have nowhere to go in the evenings so they hang about the stairs", "report_asb", []),
+    ],
+)
+def test_abuse_at_home_and_nowhere_to_go_are_found_in_a_residents_words(text, main_need, named):
+    assert SIGNPOSTING.other_needs(text, main_need) == named
+
+
 def test_case_review_rules_come_from_configuration():
     text = SIGNPOSTING.reply("community_trigger", {}).text
     assert "3 or more separate times within 6 months" in text
