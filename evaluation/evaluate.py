@@ -72,6 +72,7 @@ TWO_NEEDS_NINTH = PROJECT / "evaluation" / "two_needs_ninth.yml"
 TWO_NEEDS_TENTH = PROJECT / "evaluation" / "two_needs_tenth.yml"
 TWO_NEEDS_ELEVENTH = PROJECT / "evaluation" / "two_needs_eleventh.yml"
 TWO_NEEDS_TWELFTH = PROJECT / "evaluation" / "two_needs_twelfth.yml"
+TWO_NEEDS_THIRTEENTH = PROJECT / "evaluation" / "two_needs_thirteenth.yml"
 TWO_NEED_SETS = {
     "two_needs": TWO_NEEDS,
     "two_needs_fresh": TWO_NEEDS_FRESH,
@@ -85,6 +86,7 @@ TWO_NEED_SETS = {
     "two_needs_tenth": TWO_NEEDS_TENTH,
     "two_needs_eleventh": TWO_NEEDS_ELEVENTH,
     "two_needs_twelfth": TWO_NEEDS_TWELFTH,
+    "two_needs_thirteenth": TWO_NEEDS_THIRTEENTH,
 }
 PIPELINES = PROJECT / "evaluation" / "pipelines"
 BASELINE = PIPELINES / "rasa-default.yml"
