@@ -239,8 +239,11 @@ class Signposting:
         second_need_first_at: float = 0.3,
         categories: dict[str, ReportCategory] | None = None,
         default_category: str = "",
+        also_beside: dict[str, frozenset[str]] | None = None,
     ):
         self.categories = categories or {}
+        # A need named in words only beside these first needs (none listed: beside any).
+        self.also_beside = also_beside or {}
         self.default_category = default_category
         self.check_reading = check_reading
         self.urgency = urgency
@@ -382,7 +385,13 @@ class Signposting:
     def other_needs(self, text: str, main_need: str) -> list[str]:
         """Second needs a message names ("sleeping rough and being exploited")."""
         lowered = (text or "").casefold()
-        return [need for need, pattern in self.also_needs.items() if need != main_need and pattern.search(lowered)]
+        return [
+            need
+            for need, pattern in self.also_needs.items()
+            if need != main_need
+            and (need not in self.also_beside or main_need in self.also_beside[need])
+            and pattern.search(lowered)
+        ]
 
     def reply(
         self,
@@ -551,14 +560,16 @@ def load_signposting(
             missing = placeholders - set(facts or {})
             if missing:
                 raise SignpostingError(f"signposting need '{need.name}': unknown placeholder {{{sorted(missing)[0]}}}")
-    also = {}
-    for need, pattern in (document.get("also_needs") or {}).items():
+    also, also_beside = {}, {}
+    for need, spec in (document.get("also_needs") or {}).items():
         if need not in needs:
             raise SignpostingError(f"also_needs: '{need}' is not a need")
-        try:
-            also[need] = re.compile(pattern)
-        except re.error as error:
-            raise SignpostingError(f"also_needs '{need}': bad pattern: {error}") from error
+        also[need], beside = _words_naming(need, spec)
+        unknown = [name for name in beside or () if name not in needs]
+        if unknown:
+            raise SignpostingError(f"also_needs '{need}': beside '{unknown[0]}' is not a need")
+        if beside is not None:
+            also_beside[need] = frozenset(beside)
     questions = {}
     for slot in FORM_QUESTIONS:
         spec = (document.get("questions") or {}).get(slot)
@@ -586,7 +597,26 @@ def load_signposting(
         _confidence(document, "second_need_first_at", 0.3),
         categories,
         default_category,
+        also_beside,
     )
+
+
+def _words_naming(need: str, spec: object) -> tuple[re.Pattern, list | None]:
+    """An `also_needs` entry: a pattern, a list of them (any one names the need), or
+    {words: pattern or list, beside: [first needs it is named beside]}."""
+    beside = None
+    if isinstance(spec, dict):
+        beside = spec.get("beside")
+        if not isinstance(beside, list) or not beside:
+            raise SignpostingError(f"also_needs '{need}': 'beside' is a list of needs")
+        spec = spec.get("words")
+    patterns = spec if isinstance(spec, list) else [spec]
+    if not patterns or not all(isinstance(pattern, str) and pattern for pattern in patterns):
+        raise SignpostingError(f"also_needs '{need}': words are a pattern or a list of patterns")
+    try:
+        return re.compile("|".join(f"(?:{pattern})" for pattern in patterns)), beside
+    except re.error as error:
+        raise SignpostingError(f"also_needs '{need}': bad pattern: {error}") from error
 
 
 def _confidence(document: dict, key: str, default: float) -> float:

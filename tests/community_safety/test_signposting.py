@@ -139,6 +139,44 @@ def test_abuse_at_home_and_nowhere_to_go_are_found_in_a_residents_words(text, ma
     assert SIGNPOSTING.other_needs(text, main_need) == named
 
 
+@pytest.mark.parametrize(
+    "text,main_need,named",
+    [
+        # Hidden homelessness, and the threat of it.
+        ("I'm sleeping on my cousin's floor with the baby", "domestic_abuse", ["homelessness"]),
+        ("the hostel says I have to leave friday", "domestic_abuse", ["homelessness"]),
+        ("she can't put us up past Sunday", "domestic_abuse", ["homelessness"]),
+        ("a travelodge I can only pay for until Monday", "domestic_abuse", ["homelessness"]),
+        ("the landlord's served us a section 21", "report_asb", ["homelessness"]),
+        ("I have to leave for work at 7 and the noise keeps me up", "report_asb", []),
+        ("can the council evict them?", "report_asb", []),
+        # Violence at home put other ways, by the relative, not by someone else.
+        ("I left my husband's flat because he was getting violent", "homelessness", ["domestic_abuse"]),
+        ("my boyfriend broke my finger last month", "homelessness", ["domestic_abuse"]),
+        ("my girlfriend was hurting me so I left", "homelessness", ["domestic_abuse"]),
+        ("my mum cut me off when I came out", "homelessness", []),
+        ("my brother got violent with the bouncer", "report_crime", []),
+        # A case review asked for in other words.
+        ("reported it five times, I'd like the whole thing reviewed", "report_asb", ["community_trigger"]),
+        ("what's the next step when nobody acts?", "report_asb", ["community_trigger"]),
+        # Advice asked for in other words.
+        ("they took my bike, what lock would stop them", "report_crime", ["crime_prevention"]),
+        ("are there alarms that work for sheds?", "report_crime", ["crime_prevention"]),
+        ("they took my bike, I'd like to see it back", "report_crime", []),
+    ],
+)
+def test_more_needs_are_found_in_a_residents_words(text, main_need, named):
+    assert SIGNPOSTING.other_needs(text, main_need) == named
+
+
+def test_a_crime_to_report_is_named_only_beside_advice():
+    asked = "my garage was cleared out, what do I do to report it and are there alarms for garages"
+    assert SIGNPOSTING.other_needs(asked, "crime_prevention") == ["report_crime"]
+    # Beside a need that reports already, "report it" is that need's own report.
+    assert SIGNPOSTING.other_needs("the music upstairs is non stop, I want to report it", "report_asb") == []
+    assert SIGNPOSTING.other_needs("they shouted slurs at my son, I want to report it", "hate_crime") == []
+
+
 def test_case_review_rules_come_from_configuration():
     text = SIGNPOSTING.reply("community_trigger", {}).text
     assert "3 or more separate times within 6 months" in text
@@ -258,6 +296,11 @@ def test_emergency_reply_in_the_domain_begins_with_999():
         (lambda d: d["menus"]["more"].append("report_asb"), "report_asb"),
         (lambda d: d["menus"]["main"].append("parking"), "parking"),
         (lambda d: d["needs"].update({"Noise!": d["needs"]["report_asb"]}), "lower case"),
+        (lambda d: d["also_needs"].update(parking="cars?"), "'parking' is not a need"),
+        (lambda d: d["also_needs"].update(report_asb=["(unclosed"]), "bad pattern"),
+        (lambda d: d["also_needs"].update(report_asb=[]), "a pattern or a list of patterns"),
+        (lambda d: d["also_needs"].update(report_asb={"words": "noise", "beside": "hate_crime"}), "'beside' is a list"),
+        (lambda d: d["also_needs"].update(report_asb={"words": "noise", "beside": ["parking"]}), "beside 'parking'"),
     ],
 )
 def test_signposting_file_mistakes_are_named(tmp_path, change, message):
