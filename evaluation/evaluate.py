@@ -73,6 +73,7 @@ TWO_NEEDS_TENTH = PROJECT / "evaluation" / "two_needs_tenth.yml"
 TWO_NEEDS_ELEVENTH = PROJECT / "evaluation" / "two_needs_eleventh.yml"
 TWO_NEEDS_TWELFTH = PROJECT / "evaluation" / "two_needs_twelfth.yml"
 TWO_NEEDS_THIRTEENTH = PROJECT / "evaluation" / "two_needs_thirteenth.yml"
+TWO_NEEDS_FOURTEENTH = PROJECT / "evaluation" / "two_needs_fourteenth.yml"
 TWO_NEED_SETS = {
     "two_needs": TWO_NEEDS,
     "two_needs_fresh": TWO_NEEDS_FRESH,
@@ -87,6 +88,7 @@ TWO_NEED_SETS = {
     "two_needs_eleventh": TWO_NEEDS_ELEVENTH,
     "two_needs_twelfth": TWO_NEEDS_TWELFTH,
     "two_needs_thirteenth": TWO_NEEDS_THIRTEENTH,
+    "two_needs_fourteenth": TWO_NEEDS_FOURTEENTH,
 }
 PIPELINES = PROJECT / "evaluation" / "pipelines"
 BASELINE = PIPELINES / "rasa-default.yml"
@@ -480,7 +482,7 @@ def main() -> int:
     for title, summary in summaries.items():
         if "two_doors_reached" in summary:
             reached, first = summary["two_doors_reached"], summary["more_urgent_first"]
-            print(f"{title:<34}two doors reached {reached:.3f}, more urgent first {first:.3f}")
+            print(f"{title:<37}two doors reached {reached:.3f}, more urgent first {first:.3f}")
     summary_file = (RESULTS / "pipelines" / args.config.stem if args.config else RESULTS) / "summary.json"
     summary_file.write_text(json.dumps(summaries, indent=2))
     print(f"\nWritten to {summary_file.parent}/")
