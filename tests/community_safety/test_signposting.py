@@ -159,6 +159,14 @@ def test_abuse_at_home_and_nowhere_to_go_are_found_in_a_residents_words(text, ma
         # A case review asked for in other words.
         ("reported it five times, I'd like the whole thing reviewed", "report_asb", ["community_trigger"]),
         ("what's the next step when nobody acts?", "report_asb", ["community_trigger"]),
+        # Targeted for who they are.
+        ("the lads by the shops make monkey noises at my husband", "report_asb", ["hate_crime"]),
+        ("someone keyed my car and told me to go back where I came from", "report_crime", ["hate_crime"]),
+        ("they let my tyres down because I'm Jewish", "report_crime", ["hate_crime"]),
+        ("the neighbours' parties are racist and loud", "report_asb", ["hate_crime"]),
+        ("the youths called my son a terrorist", "report_asb", ["hate_crime"]),
+        ("he wants to go back to his old flat", "homelessness", []),
+        ("they were shouting because of the football", "report_asb", []),
         # Advice asked for in other words.
         ("they took my bike, what lock would stop them", "report_crime", ["crime_prevention"]),
         ("are there alarms that work for sheds?", "report_crime", ["crime_prevention"]),
