@@ -146,6 +146,17 @@ class Doors:
 
 
 @dataclass(frozen=True)
+class WordsNaming:
+    """Words in a message that name a need (`also_needs`), beside any first need or only these."""
+
+    pattern: re.Pattern
+    beside: frozenset[str] | None = None
+
+    def name_it(self, lowered: str, main_need: str) -> bool:
+        return (self.beside is None or main_need in self.beside) and bool(self.pattern.search(lowered))
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     services: tuple[str, ...]
@@ -229,7 +240,7 @@ class Signposting:
         self,
         needs: dict[str, Need],
         menus: dict[str, tuple[str, ...]],
-        also_needs: dict[str, re.Pattern],
+        also_needs: dict[str, list[WordsNaming]],
         directory: ServicesDirectory,
         facts: dict[str, object],
         questions: dict[str, dict[str, Prompt]],
@@ -239,11 +250,8 @@ class Signposting:
         second_need_first_at: float = 0.3,
         categories: dict[str, ReportCategory] | None = None,
         default_category: str = "",
-        also_beside: dict[str, frozenset[str]] | None = None,
     ):
         self.categories = categories or {}
-        # A need named in words only beside these first needs (none listed: beside any).
-        self.also_beside = also_beside or {}
         self.default_category = default_category
         self.check_reading = check_reading
         self.urgency = urgency
@@ -387,10 +395,8 @@ class Signposting:
         lowered = (text or "").casefold()
         return [
             need
-            for need, pattern in self.also_needs.items()
-            if need != main_need
-            and (need not in self.also_beside or main_need in self.also_beside[need])
-            and pattern.search(lowered)
+            for need, naming in self.also_needs.items()
+            if need != main_need and any(words.name_it(lowered, main_need) for words in naming)
         ]
 
     def reply(
@@ -560,16 +566,11 @@ def load_signposting(
             missing = placeholders - set(facts or {})
             if missing:
                 raise SignpostingError(f"signposting need '{need.name}': unknown placeholder {{{sorted(missing)[0]}}}")
-    also, also_beside = {}, {}
+    also = {}
     for need, spec in (document.get("also_needs") or {}).items():
         if need not in needs:
             raise SignpostingError(f"also_needs: '{need}' is not a need")
-        also[need], beside = _words_naming(need, spec)
-        unknown = [name for name in beside or () if name not in needs]
-        if unknown:
-            raise SignpostingError(f"also_needs '{need}': beside '{unknown[0]}' is not a need")
-        if beside is not None:
-            also_beside[need] = frozenset(beside)
+        also[need] = _words_naming(need, spec, needs)
     questions = {}
     for slot in FORM_QUESTIONS:
         spec = (document.get("questions") or {}).get(slot)
@@ -597,26 +598,34 @@ def load_signposting(
         _confidence(document, "second_need_first_at", 0.3),
         categories,
         default_category,
-        also_beside,
     )
 
 
-def _words_naming(need: str, spec: object) -> tuple[re.Pattern, list | None]:
-    """An `also_needs` entry: a pattern, a list of them (any one names the need), or
-    {words: pattern or list, beside: [first needs it is named beside]}."""
-    beside = None
-    if isinstance(spec, dict):
-        beside = spec.get("beside")
-        if not isinstance(beside, list) or not beside:
-            raise SignpostingError(f"also_needs '{need}': 'beside' is a list of needs")
-        spec = spec.get("words")
-    patterns = spec if isinstance(spec, list) else [spec]
-    if not patterns or not all(isinstance(pattern, str) and pattern for pattern in patterns):
+def _words_naming(need: str, spec: object, needs: dict) -> list[WordsNaming]:
+    """An `also_needs` entry: a pattern, or a list of patterns and of {beside: [first needs],
+    words: pattern or list} (words that name the need only beside those first needs)."""
+    naming = []
+    for item in spec if isinstance(spec, list) else [spec]:
+        beside = None
+        if isinstance(item, dict):
+            beside = item.get("beside")
+            if not isinstance(beside, list) or not beside:
+                raise SignpostingError(f"also_needs '{need}': 'beside' is a list of needs")
+            unknown = [name for name in beside if name not in needs]
+            if unknown:
+                raise SignpostingError(f"also_needs '{need}': beside '{unknown[0]}' is not a need")
+            item = item.get("words")
+        patterns = item if isinstance(item, list) else [item]
+        if not patterns or not all(isinstance(pattern, str) and pattern for pattern in patterns):
+            raise SignpostingError(f"also_needs '{need}': words are a pattern or a list of patterns")
+        try:
+            pattern = re.compile("|".join(f"(?:{words})" for words in patterns))
+        except re.error as error:
+            raise SignpostingError(f"also_needs '{need}': bad pattern: {error}") from error
+        naming.append(WordsNaming(pattern, frozenset(beside) if beside else None))
+    if not naming:
         raise SignpostingError(f"also_needs '{need}': words are a pattern or a list of patterns")
-    try:
-        return re.compile("|".join(f"(?:{pattern})" for pattern in patterns)), beside
-    except re.error as error:
-        raise SignpostingError(f"also_needs '{need}': bad pattern: {error}") from error
+    return naming
 
 
 def _confidence(document: dict, key: str, default: float) -> float:

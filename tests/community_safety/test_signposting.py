@@ -159,6 +159,20 @@ def test_abuse_at_home_and_nowhere_to_go_are_found_in_a_residents_words(text, ma
         # A case review asked for in other words.
         ("reported it five times, I'd like the whole thing reviewed", "report_asb", ["community_trigger"]),
         ("what's the next step when nobody acts?", "report_asb", ["community_trigger"]),
+        # Control at home, by a partner or relative.
+        ("my husband won't let me see my sister and I've nowhere to stay", "homelessness", ["domestic_abuse"]),
+        ("my boyfriend takes all my wages, I'm at a hostel now", "homelessness", ["domestic_abuse"]),
+        ("my flatmate won't let me use the kitchen", "report_asb", []),
+        # More ways of having nowhere to go.
+        ("I'm on a friend's floor but I can't stay there much longer", "domestic_abuse", ["homelessness"]),
+        ("we're in a hotel but I can't afford any more", "domestic_abuse", ["homelessness"]),
+        ("I've been riding the night bus", "substance_misuse", ["homelessness"]),
+        ("I can't stay quiet about this any longer", "report_asb", []),
+        # Drink or drugs told of someone who harms or looks after a person at risk, and only beside those needs.
+        ("her dad was too drunk to hear him knocking", "safeguarding", ["substance_misuse"]),
+        ("she's using again and the kids are left alone", "safeguarding", ["substance_misuse"]),
+        ("drunk lads shouting under my window", "report_asb", []),
+        ("the drunk lads beat up a kid", "safeguarding", []),
         # Targeted for who they are.
         ("the lads by the shops make monkey noises at my husband", "report_asb", ["hate_crime"]),
         ("someone keyed my car and told me to go back where I came from", "report_crime", ["hate_crime"]),
