@@ -137,7 +137,7 @@ def test_misspelt_danger_is_still_an_emergency(parse, text):
 
 
 # --- stories, two needs and danger however typed (issue #25) ---------------------------------------
-MIN_TWO_DOORS_REACHED = 0.7  # `make eval` measures 0.848 on evaluation/two_needs.yml
+MIN_TWO_DOORS_REACHED = 0.8  # `make eval` measures 0.909 on evaluation/two_needs.yml (0.848 before session 20)
 NEW_SETS = ("families", "past_and_present", "danger_spellings")
 
 
