@@ -311,7 +311,7 @@ def test_the_need_offered_next_keeps_who_it_is_about_and_asks_about_danger_again
     assert slots_set(events)["about"] is None
 
 
-@pytest.mark.parametrize("language,words", [("en", "When everyone is safe"), ("bn", "সবাই নিরাপদ হলে")])
+@pytest.mark.parametrize("language,words", [("en", "I can also help with what you told me"), ("bn", "আপনি যা বললেন")])
 def test_after_999_the_needs_the_story_told_are_offered_as_buttons(domain, language, words):
     story = {"needs": [{"name": "report_crime", "confidence": 0.6}, {"name": "domestic_abuse", "confidence": 0.3}]}
     latest = parsed("my ex just smashed my door in and took my keys, he used to beat me", story=story)
