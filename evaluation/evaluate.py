@@ -75,6 +75,7 @@ TWO_NEEDS_TWELFTH = PROJECT / "evaluation" / "two_needs_twelfth.yml"
 TWO_NEEDS_THIRTEENTH = PROJECT / "evaluation" / "two_needs_thirteenth.yml"
 TWO_NEEDS_FOURTEENTH = PROJECT / "evaluation" / "two_needs_fourteenth.yml"
 TWO_NEEDS_FIFTEENTH = PROJECT / "evaluation" / "two_needs_fifteenth.yml"
+TWO_NEEDS_SIXTEENTH = PROJECT / "evaluation" / "two_needs_sixteenth.yml"
 TWO_NEED_SETS = {
     "two_needs": TWO_NEEDS,
     "two_needs_fresh": TWO_NEEDS_FRESH,
@@ -91,6 +92,7 @@ TWO_NEED_SETS = {
     "two_needs_thirteenth": TWO_NEEDS_THIRTEENTH,
     "two_needs_fourteenth": TWO_NEEDS_FOURTEENTH,
     "two_needs_fifteenth": TWO_NEEDS_FIFTEENTH,
+    "two_needs_sixteenth": TWO_NEEDS_SIXTEENTH,
 }
 PIPELINES = PROJECT / "evaluation" / "pipelines"
 BASELINE = PIPELINES / "rasa-default.yml"
