@@ -191,6 +191,27 @@ def test_more_needs_are_found_in_a_residents_words(text, main_need, named):
     assert SIGNPOSTING.other_needs(text, main_need) == named
 
 
+@pytest.mark.parametrize(
+    "text,main_need,named",
+    [
+        # Damage or theft beside hate: a crime to report (its reference number is what insurers ask for).
+        ("they smashed our shop window and wrote a slur on the door", "hate_crime", ["report_crime"]),
+        ("someone let all four tyres down and left a note about my religion", "hate_crime", ["report_crime"]),
+        ("a man snatched my hijab and my phone", "hate_crime", ["report_crime"]),
+        # An assault is the hate report's own; the same words beside anti-social behaviour are not a crime named.
+        ("a man spat at me because of my religion", "hate_crime", []),
+        ("they smashed bottles all over the landing", "report_asb", []),
+        # A child named beside extremism is a child at risk too.
+        ("my 14 year old is watching videos about a holy war", "radicalisation", ["safeguarding"]),
+        ("my daughter's only 16 and a group online tells her to cut us off", "radicalisation", ["safeguarding"]),
+        ("a man at my mosque preaches hate, he's been doing it for 15 years", "radicalisation", []),
+        ("my 14 year old is being bullied", "report_asb", []),
+    ],
+)
+def test_a_crime_beside_hate_and_a_child_beside_extremism_are_found(text, main_need, named):
+    assert SIGNPOSTING.other_needs(text, main_need) == named
+
+
 def test_a_crime_to_report_is_named_only_beside_advice():
     asked = "my garage was cleared out, what do I do to report it and are there alarms for garages"
     assert SIGNPOSTING.other_needs(asked, "crime_prevention") == ["report_crime"]
