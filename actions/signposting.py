@@ -38,6 +38,7 @@ NEXT_STEP_BUTTONS = [
     {"title": "That's all, thanks", "payload": "/goodbye"},
 ]
 REPORT_BUTTON = {"title": "Report it here", "payload": "/file_report"}
+DANGER_QUESTIONS = ("danger_now", "happening_now")
 _HAPPENING_NOW = re.compile(r"\b(?:right now|happening now|at the moment|as we speak|currently|rn)\b")
 
 
@@ -155,8 +156,20 @@ class ValidateSignpostForm(PatientFormValidation):
         return "validate_signpost_form"
 
     def questions(self, tracker: Tracker) -> list[str]:
+        signposting, answers = default_signposting(), current_answers(tracker)
         need = tracker.get_slot(NEED_SLOT)
-        questions = default_signposting().questions_for(need, current_answers(tracker))
+        questions = signposting.questions_for(need, answers)
+        # Needs the message named, answered in the same reply, are answered for this resident too:
+        # "the bailiffs are coming" beside a noise complaint is housing advice for them, not StreetLink's
+        # for someone seen sleeping rough, so who it is about (and, for them, tonight) is asked as well.
+        # Not danger or "is it happening now": those are the first need's to ask, and would turn the
+        # named need's part of the reply into 999 on an answer to another question.
+        for other in tracker.get_slot(OTHER_NEEDS_SLOT) or []:
+            questions += [
+                question
+                for question in signposting.questions_for(other, answers)
+                if question not in questions and question not in DANGER_QUESTIONS
+            ]
         if tracker.get_slot(WANTS_REPORT_SLOT):
             questions = [question for question in questions if question == "danger_now"]
         # Only when starting the need found its reading unsure (it then lists the other candidates),

@@ -209,7 +209,8 @@ def homeless_tonight(text: object) -> str | None:
     if re.search(
         r"\b(?:somewhere|some where|staying (?:with|at)"
         r"|(?:friend|mate|mum|mom|dad|sister|brother|cousin|nan|auntie?)'?s|sofa|for now"
-        r"|(?:a )?(?:few|couple of) (?:more )?nights?|ok(?:ay)? (?:for )?tonight|fine (?:for )?tonight)\b",
+        r"|(?:a )?(?:few|couple of) (?:more )?nights?|ok(?:ay)? (?:for )?tonight|fine (?:for )?tonight|not tonight"
+        r"|(?:till|until) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the weekend|next week))\b",
         cleaned,
     ):
         return NO

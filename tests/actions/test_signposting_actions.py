@@ -335,3 +335,24 @@ def test_after_999_nothing_more_is_said_unless_the_story_told_two_needs(domain, 
     latest = parsed("i don't want to live any more", **({"story": story} if story else {}))
     _, dispatcher = run(ActionOfferWhenSafe(), domain, tracker({}, latest))
     assert dispatcher.messages == []
+
+
+def test_a_need_named_in_words_has_its_questions_asked_too(domain):
+    # A noise complaint that also says "the bailiffs come next week": housing advice for the resident,
+    # so who it is about (and, for them, tonight) is asked after the complaint's own questions.
+    slots = {"need": "report_asb", "other_needs": ["homelessness"], "danger_now": "no"}
+    asked = ValidateSignpostForm().questions(tracker(slots))
+    own = ValidateSignpostForm().questions(tracker({"need": "report_asb", "danger_now": "no"}))
+    assert asked[: len(own)] == own and {"about", "age_group"} <= set(asked) - set(own)
+    answered = {**slots, "about": "self", "age_group": "adult"}
+    assert "homeless_tonight" in ValidateSignpostForm().questions(tracker(answered))
+    # Each question once, however many needs ask it.
+    both = {"need": "domestic_abuse", "other_needs": ["homelessness"]}
+    asked = ValidateSignpostForm().questions(tracker(both))
+    assert len(asked) == len(set(asked)) and asked[:2] == ["danger_now", "about"]
+    # Danger, and "is it happening now", are the first need's to ask: a hate report that names a
+    # crime to report is not asked if the crime is happening now.
+    hate = {"need": "hate_crime", "other_needs": ["report_crime"], "danger_now": "no"}
+    assert ValidateSignpostForm().questions(tracker(hate)) == ["danger_now"]
+    housing = {"need": "homelessness", "other_needs": ["report_asb", "domestic_abuse"]}
+    assert "danger_now" not in ValidateSignpostForm().questions(tracker(housing))

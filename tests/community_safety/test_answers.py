@@ -91,6 +91,7 @@ def test_age_group(text, expected):
         ("I've got a few nights left at a mate's", "no"),
         ("at my sister’s for now", "no"),
         ("I'm ok for tonight", "no"),
+        ("not tonight, I've got till Sunday", "no"),
         ("I'm sleeping in my car", "yes"),
         ("no", "no"),
         ("banana", None),
