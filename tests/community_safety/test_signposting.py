@@ -133,15 +133,6 @@ def test_a_need_asked_for_beside_what_happened_is_found():
         ("my dad hit the man who pushed me", "report_crime", []),
         ("people are sleeping in the car park under our block", "report_asb", []),
         ("the kids round here have nowhere to go in the evenings so they hang about the stairs", "report_asb", []),
-    ],
-)
-def test_abuse_at_home_and_nowhere_to_go_are_found_in_a_residents_words(text, main_need, named):
-    assert SIGNPOSTING.other_needs(text, main_need) == named
-
-
-@pytest.mark.parametrize(
-    "text,main_need,named",
-    [
         # Hidden homelessness, and the threat of it.
         ("I'm sleeping on my cousin's floor with the baby", "domestic_abuse", ["homelessness"]),
         ("the hostel says I have to leave friday", "domestic_abuse", ["homelessness"]),
@@ -185,15 +176,6 @@ def test_abuse_at_home_and_nowhere_to_go_are_found_in_a_residents_words(text, ma
         ("they took my bike, what lock would stop them", "report_crime", ["crime_prevention"]),
         ("are there alarms that work for sheds?", "report_crime", ["crime_prevention"]),
         ("they took my bike, I'd like to see it back", "report_crime", []),
-    ],
-)
-def test_more_needs_are_found_in_a_residents_words(text, main_need, named):
-    assert SIGNPOSTING.other_needs(text, main_need) == named
-
-
-@pytest.mark.parametrize(
-    "text,main_need,named",
-    [
         # Damage or theft beside hate: a crime to report (its reference number is what insurers ask for).
         ("they smashed our shop window and wrote a slur on the door", "hate_crime", ["report_crime"]),
         ("someone let all four tyres down and left a note about my religion", "hate_crime", ["report_crime"]),
@@ -208,7 +190,7 @@ def test_more_needs_are_found_in_a_residents_words(text, main_need, named):
         ("my 14 year old is being bullied", "report_asb", []),
     ],
 )
-def test_a_crime_beside_hate_and_a_child_beside_extremism_are_found(text, main_need, named):
+def test_needs_are_found_in_a_residents_words(text, main_need, named):
     assert SIGNPOSTING.other_needs(text, main_need) == named
 
 
