@@ -248,6 +248,7 @@ class Signposting:
         check_reading: float = 0.7,
         urgency: tuple[str, ...] = (),
         second_need_first_at: float = 0.3,
+        named_first: tuple[str, ...] = (),
         categories: dict[str, ReportCategory] | None = None,
         default_category: str = "",
     ):
@@ -257,6 +258,7 @@ class Signposting:
         self.urgency = urgency
         self._urgency_rank = {name: i for i, name in enumerate(urgency)}
         self.second_need_first_at = second_need_first_at
+        self.named_first = named_first
         self.needs = needs
         self.menus = menus
         self.also_needs = also_needs
@@ -363,7 +365,17 @@ class Signposting:
         if named and first == need:
             second = None
         also = tuple(other for other in self.other_needs(text, first) if other != second)
+        # Abuse at home named in words goes before a less urgent first need (`named_first`): the
+        # resident who was hit and now has nowhere to go hears about safety first, housing after.
+        before = sorted((n for n in also if n in self.named_first and self.more_urgent(n, first)), key=self._rank)
+        if before:
+            first, moved = before[0], first
+            also = (moved, *(n for n in self.other_needs(text, first) if n not in (second, moved)))
+            second = None if second == first else second
         return Doors(first, second, also)
+
+    def _rank(self, need: str) -> int:
+        return self._urgency_rank.get(need, len(self._urgency_rank))
 
     def needs_when_safe(self, read: Sequence[dict], text: str = "") -> tuple[str, ...]:
         """After 999, the needs a story sent to 999 told, more urgent first, to offer for when everyone
@@ -596,6 +608,7 @@ def load_signposting(
         check_reading,
         _parse_urgency(document, needs),
         _confidence(document, "second_need_first_at", 0.3),
+        _parse_named_first(document, needs),
         categories,
         default_category,
     )
@@ -633,6 +646,13 @@ def _confidence(document: dict, key: str, default: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
         raise SignpostingError(f"{key}: give a confidence between 0 and 1, e.g. {default}")
     return float(value)
+
+
+def _parse_named_first(document: dict, needs: dict[str, Need]) -> tuple[str, ...]:
+    named_first = document.get("named_first") or []
+    if not isinstance(named_first, list) or any(name not in needs for name in named_first):
+        raise SignpostingError(f"named_first: a list of needs, not {named_first!r}")
+    return tuple(named_first)
 
 
 def _parse_urgency(document: dict, needs: dict[str, Need]) -> tuple[str, ...]:

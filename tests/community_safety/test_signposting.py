@@ -194,6 +194,16 @@ def test_needs_are_found_in_a_residents_words(text, main_need, named):
     assert SIGNPOSTING.other_needs(text, main_need) == named
 
 
+def test_abuse_named_in_words_goes_before_a_less_urgent_need():
+    text = "my stepdad knocked me about for years and I've been sofa surfing since"
+    read = [{"name": "homelessness", "confidence": 0.9}]
+    doors = SIGNPOSTING.doors("homelessness", read, text)
+    assert (doors.first, doors.next, doors.also) == ("domestic_abuse", None, ("homelessness",))
+    # Not before a more urgent need, nor when only the model read it (it goes first then on its confidence).
+    assert SIGNPOSTING.doors("safeguarding", [], "my 14 year old says my stepdad hits me").first == "safeguarding"
+    assert SIGNPOSTING.doors("homelessness", read, "I've been sofa surfing since").all == ["homelessness"]
+
+
 def test_a_crime_to_report_is_named_only_beside_advice():
     asked = "my garage was cleared out, what do I do to report it and are there alarms for garages"
     assert SIGNPOSTING.other_needs(asked, "crime_prevention") == ["report_crime"]
@@ -322,6 +332,7 @@ def test_emergency_reply_in_the_domain_begins_with_999():
         (lambda d: d["menus"]["main"].append("parking"), "parking"),
         (lambda d: d["needs"].update({"Noise!": d["needs"]["report_asb"]}), "lower case"),
         (lambda d: d["also_needs"].update(parking="cars?"), "'parking' is not a need"),
+        (lambda d: d.update(named_first=["parking"]), "named_first: a list of needs"),
         (lambda d: d["also_needs"].update(report_asb=["(unclosed"]), "bad pattern"),
         (lambda d: d["also_needs"].update(report_asb=[]), "a pattern or a list of patterns"),
         (lambda d: d["also_needs"].update(report_asb={"words": "noise", "beside": "hate_crime"}), "'beside' is a list"),
