@@ -76,6 +76,7 @@ TWO_NEEDS_THIRTEENTH = PROJECT / "evaluation" / "two_needs_thirteenth.yml"
 TWO_NEEDS_FOURTEENTH = PROJECT / "evaluation" / "two_needs_fourteenth.yml"
 TWO_NEEDS_FIFTEENTH = PROJECT / "evaluation" / "two_needs_fifteenth.yml"
 TWO_NEEDS_SIXTEENTH = PROJECT / "evaluation" / "two_needs_sixteenth.yml"
+TWO_NEEDS_SEVENTEENTH = PROJECT / "evaluation" / "two_needs_seventeenth.yml"
 TWO_NEED_SETS = {
     "two_needs": TWO_NEEDS,
     "two_needs_fresh": TWO_NEEDS_FRESH,
@@ -93,6 +94,7 @@ TWO_NEED_SETS = {
     "two_needs_fourteenth": TWO_NEEDS_FOURTEENTH,
     "two_needs_fifteenth": TWO_NEEDS_FIFTEENTH,
     "two_needs_sixteenth": TWO_NEEDS_SIXTEENTH,
+    "two_needs_seventeenth": TWO_NEEDS_SEVENTEENTH,
 }
 PIPELINES = PROJECT / "evaluation" / "pipelines"
 BASELINE = PIPELINES / "rasa-default.yml"
