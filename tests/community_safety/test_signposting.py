@@ -183,6 +183,13 @@ def test_a_need_asked_for_beside_what_happened_is_found():
         # An assault is the hate report's own; the same words beside anti-social behaviour are not a crime named.
         ("a man spat at me because of my religion", "hate_crime", []),
         ("they smashed bottles all over the landing", "report_asb", []),
+        # Beside a person at risk: money taken from them is a crime to report; a parent hurt at home is abuse.
+        ("my grandad's lodger has been using his bank card", "safeguarding", ["report_crime"]),
+        ("a builder took thousands off my nan for a roof he never fixed", "safeguarding", ["report_crime"]),
+        ("my neighbour with dementia is forgetting to eat", "safeguarding", []),
+        ("the little girl says her daddy hits her mummy", "safeguarding", ["domestic_abuse"]),
+        ("he said his mum's boyfriend pushed his mum down the stairs", "safeguarding", ["domestic_abuse"]),
+        ("his dad shouts at the referee every Saturday", "safeguarding", []),
         # A child named beside extremism is a child at risk too.
         ("my 14 year old is watching videos about a holy war", "radicalisation", ["safeguarding"]),
         ("my daughter's only 16 and a group online tells her to cut us off", "radicalisation", ["safeguarding"]),
