@@ -395,12 +395,10 @@ class Signposting:
         pair = told[:2]
         if speaks_as_parent(text):  # a family without a home is not a child on their own, here too
             pair = [name for name in pair if not set(pair) & set(self.needs[name].not_second_for_a_parent_with)]
-        rank = self._urgency_rank
-        return tuple(sorted(pair, key=lambda name: rank.get(name, len(rank))))
+        return tuple(sorted(pair, key=self._rank))
 
     def more_urgent(self, need: str, than: str) -> bool:
-        rank = self._urgency_rank
-        return rank.get(need, len(rank)) < rank.get(than, len(rank))
+        return self._rank(need) < self._rank(than)
 
     def other_needs(self, text: str, main_need: str) -> list[str]:
         """Second needs a message names ("sleeping rough and being exploited")."""
@@ -614,7 +612,7 @@ def load_signposting(
     )
 
 
-def _words_naming(need: str, spec: object, needs: dict) -> list[WordsNaming]:
+def _words_naming(need: str, spec: object, needs: dict[str, Need]) -> list[WordsNaming]:
     """An `also_needs` entry: a pattern, or a list of patterns and of {beside: [first needs],
     words: pattern or list} (words that name the need only beside those first needs)."""
     naming = []
