@@ -52,50 +52,31 @@ BENGALI = PROJECT / "evaluation" / "bengali.yml"  # Bengali script, romanised an
 FAMILIES = PROJECT / "evaluation" / "families.yml"
 PAST_AND_PRESENT = PROJECT / "evaluation" / "past_and_present.yml"
 DANGER_SPELLINGS = PROJECT / "evaluation" / "danger_spellings.yml"
-TWO_NEEDS = PROJECT / "evaluation" / "two_needs.yml"
-# Written after two_needs.yml had been used to choose the story rules, and only read as figures.
-TWO_NEEDS_FRESH = PROJECT / "evaluation" / "two_needs_fresh.yml"
-# Written after the clause reading and the two-need training examples had been chosen (session 11).
-TWO_NEEDS_THIRD = PROJECT / "evaluation" / "two_needs_third.yml"
-# Written before session 15's changes to finding and offering a second need.
-TWO_NEEDS_FOURTH = PROJECT / "evaluation" / "two_needs_fourth.yml"
-TWO_NEEDS_FIFTH = PROJECT / "evaluation" / "two_needs_fifth.yml"
-# Written in session 17 before its second-need reader for a child at risk beside another need.
-TWO_NEEDS_SIXTH = PROJECT / "evaluation" / "two_needs_sixth.yml"
-# Written in session 18 before its 230 two-need training examples, which the yes/no models learn from.
-TWO_NEEDS_SEVENTH = PROJECT / "evaluation" / "two_needs_seventh.yml"
-# Written in session 18 after the seventh had judged its change, to judge the next one.
-TWO_NEEDS_EIGHTH = PROJECT / "evaluation" / "two_needs_eighth.yml"
-# Written in session 19 before its needs named by asking (crime prevention, a case review), to judge them.
-TWO_NEEDS_NINTH = PROJECT / "evaluation" / "two_needs_ninth.yml"
-# Written in session 19 before its two-need training examples for the weakest pairs, to judge them.
-TWO_NEEDS_TENTH = PROJECT / "evaluation" / "two_needs_tenth.yml"
-TWO_NEEDS_ELEVENTH = PROJECT / "evaluation" / "two_needs_eleventh.yml"
-TWO_NEEDS_TWELFTH = PROJECT / "evaluation" / "two_needs_twelfth.yml"
-TWO_NEEDS_THIRTEENTH = PROJECT / "evaluation" / "two_needs_thirteenth.yml"
-TWO_NEEDS_FOURTEENTH = PROJECT / "evaluation" / "two_needs_fourteenth.yml"
-TWO_NEEDS_FIFTEENTH = PROJECT / "evaluation" / "two_needs_fifteenth.yml"
-TWO_NEEDS_SIXTEENTH = PROJECT / "evaluation" / "two_needs_sixteenth.yml"
-TWO_NEEDS_SEVENTEENTH = PROJECT / "evaluation" / "two_needs_seventeenth.yml"
+# Two-need sets in the order they were written; each file's header says when, and which change it
+# was written to judge (a set whose misses were read to choose a change cannot judge it).
 TWO_NEED_SETS = {
-    "two_needs": TWO_NEEDS,
-    "two_needs_fresh": TWO_NEEDS_FRESH,
-    "two_needs_third": TWO_NEEDS_THIRD,
-    "two_needs_fourth": TWO_NEEDS_FOURTH,
-    "two_needs_fifth": TWO_NEEDS_FIFTH,
-    "two_needs_sixth": TWO_NEEDS_SIXTH,
-    "two_needs_seventh": TWO_NEEDS_SEVENTH,
-    "two_needs_eighth": TWO_NEEDS_EIGHTH,
-    "two_needs_ninth": TWO_NEEDS_NINTH,
-    "two_needs_tenth": TWO_NEEDS_TENTH,
-    "two_needs_eleventh": TWO_NEEDS_ELEVENTH,
-    "two_needs_twelfth": TWO_NEEDS_TWELFTH,
-    "two_needs_thirteenth": TWO_NEEDS_THIRTEENTH,
-    "two_needs_fourteenth": TWO_NEEDS_FOURTEENTH,
-    "two_needs_fifteenth": TWO_NEEDS_FIFTEENTH,
-    "two_needs_sixteenth": TWO_NEEDS_SIXTEENTH,
-    "two_needs_seventeenth": TWO_NEEDS_SEVENTEENTH,
+    name: PROJECT / "evaluation" / f"{name}.yml"
+    for name in (
+        "two_needs",
+        "two_needs_fresh",
+        "two_needs_third",
+        "two_needs_fourth",
+        "two_needs_fifth",
+        "two_needs_sixth",
+        "two_needs_seventh",
+        "two_needs_eighth",
+        "two_needs_ninth",
+        "two_needs_tenth",
+        "two_needs_eleventh",
+        "two_needs_twelfth",
+        "two_needs_thirteenth",
+        "two_needs_fourteenth",
+        "two_needs_fifteenth",
+        "two_needs_sixteenth",
+        "two_needs_seventeenth",
+    )
 }
+TWO_NEEDS = TWO_NEED_SETS["two_needs"]
 PIPELINES = PROJECT / "evaluation" / "pipelines"
 BASELINE = PIPELINES / "rasa-default.yml"
 # This project's pipeline with one pretrained encoder only: made from config.yml when asked for.
