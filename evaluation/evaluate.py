@@ -74,6 +74,7 @@ TWO_NEED_SETS = {
         "two_needs_fifteenth",
         "two_needs_sixteenth",
         "two_needs_seventeenth",
+        "two_needs_eighteenth",
     )
 }
 TWO_NEEDS = TWO_NEED_SETS["two_needs"]
