@@ -75,6 +75,7 @@ TWO_NEED_SETS = {
         "two_needs_sixteenth",
         "two_needs_seventeenth",
         "two_needs_eighteenth",
+        "two_needs_nineteenth",
     )
 }
 TWO_NEEDS = TWO_NEED_SETS["two_needs"]
