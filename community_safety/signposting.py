@@ -382,14 +382,18 @@ class Signposting:
         is safe: little children left alone by a parent on drugs, crying now, are a child at risk and
         drugs once the call is made, not a story the resident should have to tell again.
 
-        Only when the model read two needs in it: one need read beside danger to life is too often
-        the model's guess at the danger itself ("I don't want to live any more" read as homelessness).
+        Only when the story told two needs: two the model read, or one it read and another the
+        message names in words (`also_needs`: "a far-right group" beside a child). One need read
+        alone beside danger to life is too often the model's guess at the danger itself ("I don't
+        want to live any more" read as homelessness).
         """
         told = []
         for found in read:
             name = found.get("name") if isinstance(found, dict) else None
             if name in self.needs and name != "emergency" and name not in told:
                 told.append(name)
+        if len(told) == 1:
+            told += [name for name in self.other_needs(text, told[0]) if name != "emergency"][:1]
         if len(told) < 2:
             return ()
         pair = told[:2]

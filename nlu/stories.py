@@ -78,6 +78,10 @@ class StorySettings:
     # without a home to children's social care, and a family without a home is not a child at risk.
     child_at_risk_with: tuple[str, ...] = ("domestic_abuse", "substance_misuse", "radicalisation")
     child_at_risk_need: str = "safeguarding"
+    # A resident who says they are a child ("I'm 14") and tells of one of those needs is that child:
+    # no part of the story need read as a child at risk. Drink or drugs only when they are a parent's
+    # or carer's ("my mum drinks"), not the young person's own.
+    own_use_needs: tuple[str, ...] = ("substance_misuse",)
     read_clauses: bool = True  # parts are clauses, not whole sentences
     min_clause_words: int = 4  # words a clause needs on its own, its joining word not counted
     max_parts: int = 10  # the rest of a very long message stays with the last part
@@ -177,10 +181,12 @@ def read_story(
     settings: StorySettings = StorySettings(),
     apart: dict[str, float] | None = None,
     names_a_child: bool = False,
+    resident_a_child: bool = False,
 ) -> StoryReading:
     """The message's reading from the whole and its sentences; ``needs`` are the intents that are
     needs; ``apart`` each need's yes/no reading of the whole message, when the model has them;
-    ``names_a_child`` whether the message names a child or teenager (its at_risk entities)."""
+    ``names_a_child`` whether the message names a child or teenager (its at_risk entities);
+    ``resident_a_child`` whether that child is the resident ("I'm 14")."""
     names = set(whole) | {name for part in parts for name in part.ranking}
     # What a story comes to is told in what is happening now: a background part ("since last summer
     # … when I knocked he threatened me") adds nothing to the message's reading (it may still tell a
@@ -206,11 +212,32 @@ def read_story(
 
     first = next(iter(ranking), None)
     found = [{"name": first, "confidence": ranking.get(first, 0.0), "sentence": None}] if first else []
-    second = _child_at_risk_beside(first, whole, parts, needs, settings) if names_a_child else None
+    second = _resident_a_child_at_risk(first, whole, needs, text, settings) if resident_a_child else None
+    second = second or (_child_at_risk_beside(first, whole, parts, needs, settings) if names_a_child else None)
     second = second or _second_need(first, whole, parts, needs, settings, apart or {})
     if second:
         found.append(second)
     return StoryReading(ranking, found, background, danger_only_in_background)
+
+
+# Someone a child lives with who looks after them: their drinking or drug use puts the child at risk.
+_A_PARENT_OR_CARER = re.compile(
+    r"\b(?:my|our)\s+(?:(?:step|foster)\s*)?(?:mum|mom|mam|mummy|mother|dad|daddy|father|parents?|carers?|nan|gran)\b"
+    r"|\b(?:mum|mom|dad)'?s\s+(?:boyfriend|girlfriend|partner)\b"
+)
+
+
+def _resident_a_child_at_risk(
+    first: str | None, whole: dict[str, float], needs: frozenset[str] | set[str], text: str, settings: StorySettings
+) -> dict | None:
+    """Safeguarding beside the first need when the resident says they are a child and tells of
+    abuse, extremism, or a parent's or carer's drink or drugs: they are the child at risk."""
+    need = settings.child_at_risk_need
+    if first not in settings.child_at_risk_with or need not in needs:
+        return None
+    if first in settings.own_use_needs and not _A_PARENT_OR_CARER.search(text.casefold()):
+        return None
+    return {"name": need, "confidence": whole.get(need, 0.0), "sentence": None, "child_at_risk": True}
 
 
 def _child_at_risk_beside(

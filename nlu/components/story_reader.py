@@ -21,6 +21,7 @@ or the other, when together they are a sure reading (signposting.yml's `check_re
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields
 from typing import Any
 
@@ -44,6 +45,7 @@ NEEDS_APART = "needs_apart"
 SENTENCES = "story_sentences"
 SENTENCE_OF = "story_sentence_of"
 CHILD = ("child", "teenager")  # at_risk values that name a child
+_SAID_OF_ONESELF = re.compile(r"i\s*['’]?\s*m\b|i\s+am\b", re.IGNORECASE)  # "I'm 14", "im 15", "i am 13"
 
 
 def story_settings(config: dict[str, Any]) -> StorySettings:
@@ -129,11 +131,14 @@ class StoryReader(GraphComponent):
                 for part in sentence_messages(message)
             ]
             apart = message.get(NEEDS_APART) or {}
-            child = any(
-                entity.get("entity") == "at_risk" and entity.get("value") in CHILD
+            text = message.get(TEXT) or ""
+            children = [
+                entity
                 for entity in message.get(ENTITIES) or []
-            )
-            story = read_story(whole, parts, self._needs, message.get(TEXT) or "", self._settings, apart, child)
+                if entity.get("entity") == "at_risk" and entity.get("value") in CHILD
+            ]
+            resident = any(_SAID_OF_ONESELF.match(text[entity["start"] : entity["end"]]) for entity in children)
+            story = read_story(whole, parts, self._needs, text, self._settings, apart, bool(children), resident)
             ranking = [{INTENT_NAME_KEY: name, "confidence": value} for name, value in story.ranking.items()]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[: len(message.get(INTENT_RANKING_KEY))], add_to_output=True)

@@ -10,7 +10,8 @@ downloaded) + an entity ruler with these case-insensitive entities:
   (the one list of places, which the staff site also uses for wards).
 - ``time``: when something happened ("last night", "every evening", "3am", "since March").
 - ``at_risk``: who may be at risk, normalised to child / teenager / elderly / disabled
-  (from ``at_risk.yml`` plus ages: "7 year old", "I'm 15", "he's only 13", "my niece is 9").
+  (from ``at_risk.yml`` plus ages: "7 year old", "I'm 15", "he's only 13", "my niece is 9",
+  "my nephew who's only 2").
 """
 
 from __future__ import annotations
@@ -242,7 +243,8 @@ def at_risk_patterns(at_risk_file: Path) -> list[dict]:
             for subject in AGE_SUBJECTS:
                 tokens = [{"LOWER": word} for word in subject]
                 patterns.append({"label": "at_risk", "id": value, "pattern": [*tokens, *_age(said)]})
-            relative = [_lower_in(RELATIVES), _lower_in(["is", "'s", "are"])]
+            # "my niece is 9", and "my nephew who's only 2".
+            relative = [_lower_in(RELATIVES), {"LOWER": "who", "OP": "?"}, _lower_in(["is", "'s", "are"])]
             patterns.append({"label": "at_risk", "id": value, "pattern": [*relative, *_age(said)]})
     return patterns
 

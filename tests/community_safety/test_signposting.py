@@ -406,6 +406,16 @@ def test_after_999_two_needs_the_story_told_are_offered_for_when_everyone_is_saf
     assert SIGNPOSTING.doors("emergency", junk, text).when_safe == ("safeguarding", "substance_misuse")
 
 
+def test_after_999_a_need_named_in_words_beside_the_one_need_read_is_offered_too():
+    # One need read beside danger, and the message names another in words: the story told two.
+    read = [{"name": "radicalisation", "confidence": 0.97}]
+    text = "My 16 year old brother goes to a far-right group's meetings and now he's got a knife"
+    assert SIGNPOSTING.doors("emergency", read, text).when_safe == ("safeguarding", "radicalisation")
+    # Nothing named beside it: danger alone, as before.
+    alone = "My brother goes to a far-right group's meetings and now he's got a knife"
+    assert SIGNPOSTING.doors("emergency", read, alone).when_safe == ()
+
+
 def test_after_999_a_family_without_a_home_is_not_offered_childrens_social_care():
     read = [{"name": "homelessness", "confidence": 0.6}, {"name": "safeguarding", "confidence": 0.3}]
     parent = "the landlord's mates are kicking our door in and me and my kids have nowhere to go"

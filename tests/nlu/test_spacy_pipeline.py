@@ -54,6 +54,8 @@ def entities(nlp, text: str) -> set[tuple[str, str]]:
         ("I'm 16 and doing everything", ("at_risk", "teenager")),
         ("he's only 13, and", ("at_risk", "teenager")),
         ("My niece is 9 and she hides", ("at_risk", "child")),
+        ("she's got my nephew who's only 2", ("at_risk", "child")),
+        ("my daughter who is 15 and", ("at_risk", "teenager")),
         ("the boys, they're about six, come round", ("at_risk", "child")),
         ("aged 12", ("at_risk", "child")),
     ],

@@ -267,6 +267,31 @@ def test_a_child_at_risk_beside_a_parents_drinking_brings_safeguarding():
     ]
 
 
+def test_a_resident_who_says_they_are_a_child_is_the_child_at_risk():
+    # "I'm 15 and my stepdad hits my mum": no part of the story reads as a child at risk, but the
+    # resident is one, living with the abuse.
+    whole = {"domestic_abuse": 0.95, "safeguarding": 0.01, "emergency": 0.02}
+    parts = [reading("my stepdad hits my mum when he gets angry", False, domestic_abuse=0.98)]
+    text = "I'm 15 and my stepdad hits my mum when he gets angry."
+    found = read_story(whole, parts, NEEDS, text, names_a_child=True, resident_a_child=True).needs
+    assert [need["name"] for need in found] == ["domestic_abuse", "safeguarding"]
+    assert found[1]["child_at_risk"] and found[1]["confidence"] == 0.01  # the whole's word on going first
+    # The same story told by an adult about a child mentioned: the part rule, which this part does not meet.
+    assert [need["name"] for need in read_story(whole, parts, NEEDS, text, names_a_child=True).needs] == [
+        "domestic_abuse"
+    ]
+    # A parent's drinking, told by their child; not the young person's own.
+    drink = {"substance_misuse": 0.9, "safeguarding": 0.05, "emergency": 0.01}
+    mum = "im 14 and my mum drinks from when she wakes up"
+    own = "I'm 16 and I can't stop smoking weed, how do I get help"
+    assert [n["name"] for n in read_story(drink, [], NEEDS, mum, resident_a_child=True).needs][1] == "safeguarding"
+    assert [n["name"] for n in read_story(drink, [], NEEDS, own, resident_a_child=True).needs] == ["substance_misuse"]
+    # Not beside a need where a child is not at risk by it (a noise complaint).
+    noise = {"report_asb": 0.9, "safeguarding": 0.05, "emergency": 0.01}
+    told = read_story(noise, [], NEEDS, "I'm 13 and the music next door keeps me up", resident_a_child=True)
+    assert [n["name"] for n in told.needs] == ["report_asb"]
+
+
 def test_a_child_named_beside_a_need_where_children_are_not_at_risk_by_it_brings_nothing():
     # A noise complaint or a family without a home that names children: no safeguarding from the child rule.
     parts = [reading("the kids can't sleep for the noise", False, safeguarding=0.8)]

@@ -237,6 +237,17 @@ def test_a_child_drawn_into_extremism_is_also_a_child_at_risk(parse):
     assert doors.all == ["radicalisation", "safeguarding"], result["story"]
 
 
+def test_a_resident_who_says_they_are_a_child_living_with_abuse_is_a_child_at_risk(parse):
+    # "I'm 14": the at_risk entity said of the resident (nlu/components/story_reader.py); the abuse
+    # door and children's help, whichever the model reads first.
+    from community_safety.signposting import default_signposting
+
+    text = "I'm 14 and my stepdad slaps my mum about when he's had a bad day. I keep my little brother in our room."
+    result = parse(text)
+    doors = default_signposting().doors(result["intent"]["name"], result["story"]["needs"], text)
+    assert set(doors.all) == {"domestic_abuse", "safeguarding"}, result["story"]
+
+
 def test_danger_now_told_after_last_night_is_danger(parse):
     # One sentence, its first clause about last night: the story turns to now ("he's just come back").
     result = parse(
