@@ -76,6 +76,7 @@ TWO_NEED_SETS = {
         "two_needs_seventeenth",
         "two_needs_eighteenth",
         "two_needs_nineteenth",
+        "two_needs_twentieth",
     )
 }
 TWO_NEEDS = TWO_NEED_SETS["two_needs"]
