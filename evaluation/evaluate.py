@@ -77,6 +77,7 @@ TWO_NEED_SETS = {
         "two_needs_eighteenth",
         "two_needs_nineteenth",
         "two_needs_twentieth",
+        "two_needs_twenty_first",
     )
 }
 TWO_NEEDS = TWO_NEED_SETS["two_needs"]
