@@ -35,6 +35,8 @@ DANGER = [
     ("he's got a blade", "weapon_present"),
     ("he\u2019s got a gun", "weapon_present"),  # curly apostrophe from a phone keyboard
     ("a lad's been shot", "weapon_present"),
+    ("there's a shooting outside my block", "weapon_present"),
+    ("my neighbour is filming a shooting on our road", "weapon_present"),
     ("STABBING ON BRICK LANE NOW", "weapon_present"),
     ("someone got stabbed", "weapon_present"),
     ("i want to kill myself", "suicide_or_self_harm"),
@@ -110,6 +112,8 @@ NOT_DANGER = [
     "I'm dragging the kids out of the house to school",
     "some lads drove at me on their mopeds last week",
     "my son keeps his phone in his waistband",
+    "my nephew is sharing videos of a shooting at a mosque and calls the gunman a hero",
+    "he watches footage of the shooting over and over",
     "water keeps coming through the ceiling from the flat above",
     "i left him because he was hurting me and now i need somewhere to live",
     "",
