@@ -78,6 +78,7 @@ TWO_NEED_SETS = {
         "two_needs_nineteenth",
         "two_needs_twentieth",
         "two_needs_twenty_first",
+        "two_needs_twenty_second",
     )
 }
 TWO_NEEDS = TWO_NEED_SETS["two_needs"]
