@@ -164,6 +164,24 @@ def test_a_need_asked_for_beside_what_happened_is_found():
         ("she's using again and the kids are left alone", "safeguarding", ["substance_misuse"]),
         ("drunk lads shouting under my window", "report_asb", []),
         ("the drunk lads beat up a kid", "safeguarding", []),
+        # Drugs named by what is taken or how, drink by its smell or its hold; not a prescription.
+        ("they do lines on the coffee table while we watch tv", "safeguarding", ["substance_misuse"]),
+        ("the childminder smells of wine when I pick him up", "safeguarding", ["substance_misuse"]),
+        ("his dad is gouching on the landing and the little girl sits with him", "safeguarding", ["substance_misuse"]),
+        ("she's always high and her pupils are huge", "safeguarding", ["substance_misuse"]),
+        ("when he's been on the coke he accuses me of cheating", "domestic_abuse", ["substance_misuse"]),
+        ("my mum is on tablets for her nerves and can't look after us", "safeguarding", []),
+        ("the men in the car park smoke weed every night", "report_asb", []),
+        # A child's neglect named beside a parent's or carer's drink or drugs, and only beside it.
+        (
+            "the young mum drinks from first thing and the baby's nappy hasn't been changed",
+            "substance_misuse",
+            ["safeguarding"],
+        ),
+        ("her two boys, 7 and 9, turn up at my door hungry", "substance_misuse", ["safeguarding"]),
+        ("she leaves the kids on their own while she goes to score", "substance_misuse", ["safeguarding"]),
+        ("my son smokes weed and he's always hungry", "substance_misuse", []),
+        ("the kids in the flats are hungry for somewhere to play", "report_asb", []),
         # Targeted for who they are.
         ("the lads by the shops make monkey noises at my husband", "report_asb", ["hate_crime"]),
         ("someone keyed my car and told me to go back where I came from", "report_crime", ["hate_crime"]),
