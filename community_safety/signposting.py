@@ -249,7 +249,6 @@ class Signposting:
         urgency: tuple[str, ...] = (),
         second_need_first_at: float = 0.3,
         named_first: tuple[str, ...] = (),
-        careful_first_at: dict[str, float] | None = None,
         categories: dict[str, ReportCategory] | None = None,
         default_category: str = "",
     ):
@@ -259,7 +258,6 @@ class Signposting:
         self.urgency = urgency
         self._urgency_rank = {name: i for i, name in enumerate(urgency)}
         self.second_need_first_at = second_need_first_at
-        self.careful_first_at = careful_first_at or {}
         self.named_first = named_first
         self.needs = needs
         self.menus = menus
@@ -326,12 +324,12 @@ class Signposting:
 
         ``need`` is the message's reading; ``read`` the needs the model found in it (the parse result's
         ``story``, nlu/stories.py), a second need among them. The more urgent of the two (`urgency`)
-        comes first when the model gives the second at least `second_need_first_at` (its own figure
-        in `careful_first_at`, or `check_reading` when only its own yes/no model found it), and the
-        other is offered next; danger to life is always first and alone. A second need is not
-        offered to a parent when the first is one it is `not_second_for_a_parent_with` (a family
-        without a home is not a child on their own). Needs the message's words name (`also_needs`)
-        are answered in the same reply, a second need the model found among them unless it goes first.
+        comes first when the model gives the second at least `second_need_first_at` (at least
+        `check_reading` when only its own yes/no model found it), and the other is offered next; danger
+        to life is always first and alone. A second need is not offered to a parent when the first is
+        one it is `not_second_for_a_parent_with` (a family without a home is not a child on their own).
+        Needs the message's words name (`also_needs`) are answered in the same reply, a second need the
+        model found among them unless it goes first.
         """
         if need not in self.needs:
             return Doors(None)
@@ -358,7 +356,7 @@ class Signposting:
             # Found by its own yes/no model alone, it goes first only as sure as a reading the bot
             # acts on without checking: "people smoking weed in the lift" is drugs too (0.58), but
             # the resident is reporting the behaviour.
-            enough = self.careful_first_at.get(second, self.second_need_first_at)
+            enough = self.second_need_first_at
             if found.get("apart"):
                 enough = max(enough, self.check_reading)
             clear = isinstance(confidence, (int, float)) and confidence >= enough
@@ -613,7 +611,6 @@ def load_signposting(
         _parse_urgency(document, needs),
         _confidence(document, "second_need_first_at", 0.3),
         _parse_named_first(document, needs),
-        _parse_careful_first_at(document, needs),
         categories,
         default_category,
     )
@@ -651,16 +648,6 @@ def _confidence(document: dict, key: str, default: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
         raise SignpostingError(f"{key}: give a confidence between 0 and 1, e.g. {default}")
     return float(value)
-
-
-def _parse_careful_first_at(document: dict, needs: dict[str, Need]) -> dict[str, float]:
-    careful = document.get("careful_first_at") or {}
-    if not isinstance(careful, dict):
-        raise SignpostingError("careful_first_at: a need and its confidence on each line, e.g. safeguarding: 0.3")
-    unknown = [name for name in careful if name not in needs]
-    if unknown:
-        raise SignpostingError(f"careful_first_at: '{unknown[0]}' is not a need")
-    return {name: _confidence(careful, name, 0.3) for name in careful}
 
 
 def _parse_named_first(document: dict, needs: dict[str, Need]) -> tuple[str, ...]:
