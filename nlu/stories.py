@@ -222,8 +222,8 @@ def read_story(
 
 # Someone a child lives with who looks after them: their drinking or drug use puts the child at risk.
 _A_PARENT_OR_CARER = re.compile(
-    r"\b(?:my|our)\s+(?:(?:step|foster)\s*)?(?:mum|mom|mam|mummy|mother|dad|daddy|father|parents?|carers?|nan|gran)\b"
-    r"|\b(?:mum|mom|dad)'?s\s+(?:boyfriend|girlfriend|partner)\b"
+    r"\b(?:my|our)\s+(?:(?:step|foster)\s*)?(?:mum|mom|mam|mummy|mother|dad|daddy|father|parents?|carers?|nan|gran)"
+    r"(?:['’]?s)?\b|\b(?:mum|mom|dad)['’]?s\s+(?:boyfriend|girlfriend|partner|mate|mates|friend|friends)\b"
 )
 
 

@@ -283,6 +283,8 @@ def test_a_resident_who_says_they_are_a_child_is_the_child_at_risk():
     # A parent's drinking, told by their child; not the young person's own.
     drink = {"substance_misuse": 0.9, "safeguarding": 0.05, "emergency": 0.01}
     mum = "im 14 and my mum drinks from when she wakes up"
+    mate = "my dads mate stays over and they do lines on the table. im 13"
+    assert [n["name"] for n in read_story(drink, [], NEEDS, mate, resident_a_child=True).needs][1] == "safeguarding"
     own = "I'm 16 and I can't stop smoking weed, how do I get help"
     assert [n["name"] for n in read_story(drink, [], NEEDS, mum, resident_a_child=True).needs][1] == "safeguarding"
     assert [n["name"] for n in read_story(drink, [], NEEDS, own, resident_a_child=True).needs] == ["substance_misuse"]
