@@ -212,8 +212,8 @@ def read_story(
 
     first = next(iter(ranking), None)
     found = [{"name": first, "confidence": ranking.get(first, 0.0), "sentence": None}] if first else []
-    second = _resident_a_child_at_risk(first, whole, needs, text, settings) if resident_a_child else None
-    second = second or (_child_at_risk_beside(first, whole, parts, needs, settings) if names_a_child else None)
+    at_risk = names_a_child or resident_a_child
+    second = _child_at_risk_beside(first, whole, parts, needs, settings, text, resident_a_child) if at_risk else None
     second = second or _second_need(first, whole, parts, needs, settings, apart or {})
     if second:
         found.append(second)
@@ -227,32 +227,25 @@ _A_PARENT_OR_CARER = re.compile(
 )
 
 
-def _resident_a_child_at_risk(
-    first: str | None, whole: dict[str, float], needs: frozenset[str] | set[str], text: str, settings: StorySettings
-) -> dict | None:
-    """Safeguarding beside the first need when the resident says they are a child and tells of
-    abuse, extremism, or a parent's or carer's drink or drugs: they are the child at risk."""
-    need = settings.child_at_risk_need
-    if first not in settings.child_at_risk_with or need not in needs:
-        return None
-    if first in settings.own_use_needs and not _A_PARENT_OR_CARER.search(text.casefold()):
-        return None
-    return {"name": need, "confidence": whole.get(need, 0.0), "sentence": None, "child_at_risk": True}
-
-
 def _child_at_risk_beside(
     first: str | None,
     whole: dict[str, float],
     parts: Sequence[SentenceReading],
     needs: frozenset[str] | set[str],
     settings: StorySettings,
+    text: str = "",
+    resident_a_child: bool = False,
 ) -> dict | None:
     """Safeguarding as the second need when a child named in the message is at risk beside the
     first (``child_at_risk_with``): a part of the story must read as a child at risk (its likeliest
-    need), so a child only mentioned ("my boys are 9 and 11") is not enough."""
+    need), so a child only mentioned ("my boys are 9 and 11") is not enough. A resident who says
+    they are the child needs no such part, beside abuse, extremism, or a parent's or carer's drink
+    or drugs (``own_use_needs``: not the young person's own)."""
     need = settings.child_at_risk_need
     if first not in settings.child_at_risk_with or need not in needs:
         return None
+    if resident_a_child and (first not in settings.own_use_needs or _A_PARENT_OR_CARER.search(text.casefold())):
+        return {"name": need, "confidence": whole.get(need, 0.0), "sentence": None, "child_at_risk": True}
     told = [
         (index, part.ranking[need])
         for index, part in enumerate(parts)
