@@ -79,6 +79,8 @@ TWO_NEED_SETS = {
         "two_needs_twentieth",
         "two_needs_twenty_first",
         "two_needs_twenty_second",
+        "two_needs_twenty_third",
+        "two_needs_twenty_fourth",
     )
 }
 TWO_NEEDS = TWO_NEED_SETS["two_needs"]
@@ -471,10 +473,11 @@ def main() -> int:
         shown = print_two_needs if "two_doors_reached" in summary else print_summary
         shown(title, summary, verbose=not args.quiet)
     print_comparison({title: summary for title, summary in summaries.items() if "accuracy" in summary})
-    for title, summary in summaries.items():
-        if "two_doors_reached" in summary:
-            reached, first = summary["two_doors_reached"], summary["more_urgent_first"]
-            print(f"{title:<37}two doors reached {reached:.3f}, more urgent first {first:.3f}")
+    two_need_titles = [title for title, summary in summaries.items() if "two_doors_reached" in summary]
+    width = max(map(len, two_need_titles), default=0) + 1
+    for title in two_need_titles:
+        reached, first = summaries[title]["two_doors_reached"], summaries[title]["more_urgent_first"]
+        print(f"{title:<{width}}two doors reached {reached:.3f}, more urgent first {first:.3f}")
     summary_file = (RESULTS / "pipelines" / args.config.stem if args.config else RESULTS) / "summary.json"
     summary_file.write_text(json.dumps(summaries, indent=2))
     print(f"\nWritten to {summary_file.parent}/")
