@@ -81,6 +81,7 @@ TWO_NEED_SETS = {
         "two_needs_twenty_second",
         "two_needs_twenty_third",
         "two_needs_twenty_fourth",
+        "two_needs_twenty_fifth",
     )
 }
 TWO_NEEDS = TWO_NEED_SETS["two_needs"]

@@ -82,6 +82,10 @@ class StorySettings:
     # no part of the story need read as a child at risk. Drink or drugs only when they are a parent's
     # or carer's ("my mum drinks"), not the young person's own.
     own_use_needs: tuple[str, ...] = ("substance_misuse",)
+    # And a resident who says they are a child with no home ("im 17 and my mum's partner told me to
+    # get out"): children's social care has the duty to them (the Southwark judgment), beside the
+    # housing door. Only the resident: a child only named may be in a family without a home.
+    resident_a_child_with: tuple[str, ...] = ("homelessness",)
     read_clauses: bool = True  # parts are clauses, not whole sentences
     min_clause_words: int = 4  # words a clause needs on its own, its joining word not counted
     max_parts: int = 10  # the rest of a very long message stays with the last part
@@ -239,10 +243,15 @@ def _child_at_risk_beside(
     """Safeguarding as the second need when a child named in the message is at risk beside the
     first (``child_at_risk_with``): a part of the story must read as a child at risk (its likeliest
     need), so a child only mentioned ("my boys are 9 and 11") is not enough. A resident who says
-    they are the child needs no such part, beside abuse, extremism, or a parent's or carer's drink
-    or drugs (``own_use_needs``: not the young person's own)."""
+    they are the child needs no such part, beside abuse, extremism, a parent's or carer's drink or
+    drugs (``own_use_needs``: not the young person's own), or having no home
+    (``resident_a_child_with``)."""
     need = settings.child_at_risk_need
-    if first not in settings.child_at_risk_with or need not in needs:
+    if need not in needs:
+        return None
+    if resident_a_child and first in settings.resident_a_child_with:
+        return {"name": need, "confidence": whole.get(need, 0.0), "sentence": None, "child_at_risk": True}
+    if first not in settings.child_at_risk_with:
         return None
     if resident_a_child and (first not in settings.own_use_needs or _A_PARENT_OR_CARER.search(text.casefold())):
         return {"name": need, "confidence": whole.get(need, 0.0), "sentence": None, "child_at_risk": True}

@@ -213,6 +213,30 @@ def test_a_need_asked_for_beside_what_happened_is_found():
         ("my daughter's only 16 and a group online tells her to cut us off", "radicalisation", ["safeguarding"]),
         ("a man at my mosque preaches hate, he's been doing it for 15 years", "radicalisation", []),
         ("my 14 year old is being bullied", "report_asb", []),
+        # Money taken from a person at risk in more words, and a child made to steal for others.
+        ("a man from the pub gets my uncle to sign cheques to him", "safeguarding", ["report_crime"]),
+        ("they talked my aunt into taking a credit card out in her name", "safeguarding", ["report_crime"]),
+        ("my grandmother keeps sending a man she's never met hundreds every week", "safeguarding", ["report_crime"]),
+        ("older lads make the boy next door shoplift for them", "safeguarding", ["report_crime"]),
+        ("my nan has dementia and signed up for a knitting class", "safeguarding", []),
+        ("she sent the carer a thank you card", "safeguarding", []),
+        # An adult who cannot keep themselves safe, without a home; a family is not that.
+        ("a man with alzheimer's is kipping on the bench outside the library", "homelessness", ["safeguarding"]),
+        ("she doesn't know where she lives and has been out all night", "homelessness", ["safeguarding"]),
+        ("I look after my mum and we've been evicted", "homelessness", []),
+        # Sleeping rough told of someone else, or a home closed to them.
+        ("he slept on the landing again last night", "safeguarding", ["homelessness"]),
+        ("a man has been bedding down in the porch of the church", "report_asb", ["homelessness"]),
+        ("his mum changed the locks on him", "safeguarding", ["homelessness"]),
+        ("the kids sit on the stairs smoking", "report_asb", []),
+        # Hate material about a whole group beside extremism; not the views a child repeats at home.
+        ("there are posters at the bus stop saying immigrants should be sent home", "radicalisation", ["hate_crime"]),
+        ("my son says immigrants should be sent home", "radicalisation", []),
+        # Asking to escalate complaints is asking for the case review.
+        ("reported it 5 times, how do I escalate this", "report_asb", ["community_trigger"]),
+        # Private images shared or threatened by a partner or ex are a crime to report; damage is the abuse itself.
+        ("my ex is threatening to share nudes of me", "domestic_abuse", ["report_crime"]),
+        ("he smashes things when he's angry", "domestic_abuse", []),
     ],
 )
 def test_needs_are_found_in_a_residents_words(text, main_need, named):

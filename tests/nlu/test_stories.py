@@ -294,6 +294,18 @@ def test_a_resident_who_says_they_are_a_child_is_the_child_at_risk():
     assert [n["name"] for n in told.needs] == ["report_asb"]
 
 
+def test_a_resident_who_says_they_are_a_child_with_no_home_is_offered_childrens_social_care():
+    # "im 16 and my dad told me to get out": children's social care has the duty to them, beside housing.
+    whole = {"homelessness": 0.9, "safeguarding": 0.03, "emergency": 0.01}
+    text = "im 16 and my dad told me to get out, ive been in the library all day"
+    found = read_story(whole, [], NEEDS, text, names_a_child=True, resident_a_child=True).needs
+    assert [need["name"] for need in found] == ["homelessness", "safeguarding"]
+    assert found[1]["child_at_risk"] and found[1]["confidence"] == 0.03
+    # A child only named: a family without a home is not a child at risk.
+    family = "we've been evicted and my son is 16"
+    assert [need["name"] for need in read_story(whole, [], NEEDS, family, names_a_child=True).needs] == ["homelessness"]
+
+
 def test_a_child_named_beside_a_need_where_children_are_not_at_risk_by_it_brings_nothing():
     # A noise complaint or a family without a home that names children: no safeguarding from the child rule.
     parts = [reading("the kids can't sleep for the noise", False, safeguarding=0.8)]
