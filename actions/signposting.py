@@ -24,6 +24,7 @@ from community_safety.translations import default_translations
 OTHER_NEEDS_SLOT = "other_needs"
 # The second need a message told (community_safety.signposting.Doors.next): offered after the first door.
 NEXT_NEED_SLOT = "next_need"
+LIKELY_NEEDS_SLOT = "likely_needs"
 # Unsure of its reading, the bot checks it before a need's questions: empty while the check is to
 # be asked (the candidates slot then holds the other likely needs), "checked" once answered or not needed.
 NEED_CHECK_SLOT = "need_check"
@@ -110,11 +111,21 @@ class ActionStartSignpost(Action):
             SlotSet(NEED_SLOT, need),
             SlotSet(OTHER_NEEDS_SLOT, list(doors.also)),
             SlotSet(NEXT_NEED_SLOT, doors.next),
+            SlotSet(LIKELY_NEEDS_SLOT, likely_needs(tracker, message, doors)),
             *reading_check(message, need, doors.next),
         ]
         events += [SlotSet(slot, filled.get(slot)) for slot in ANSWERS]
         wants_report = need in signposting.needs_with_report("incident") and asks_to_report(text)
         return [*events, SlotSet(WANTS_REPORT_SLOT, wants_report or None), *reset_form_slots()]
+
+
+def likely_needs(tracker: Tracker, message: dict[str, Any], doors) -> list[str]:
+    """The needs to offer as buttons when this answer ends: read from a typed message; a button
+    tapped (a need offered, or the menu) keeps those its story's first message gave."""
+    if str(message.get("text") or "").startswith("/"):
+        return [name for name in tracker.get_slot(LIKELY_NEEDS_SLOT) or [] if name not in doors.all]
+    ranking = [entry.get("name") for entry in message.get("intent_ranking") or [] if isinstance(entry, dict)]
+    return list(default_signposting().likely_needs(ranking, doors))
 
 
 def reading_check(message: dict[str, Any], need: str, following: str | None = None) -> list[EventType]:
@@ -228,10 +239,11 @@ class ValidateSignpostForm(PatientFormValidation):
 
 
 def next_need_button(tracker: Tracker) -> list[dict[str, str]]:
-    """The second need the message told, to go on to with its own questions (its menu button's words)."""
-    needs = default_signposting().needs
-    following = tracker.get_slot(NEXT_NEED_SLOT)
-    return [{"title": needs[following].button, "payload": f"/{following}"}] if following in needs else []
+    """The second need the message told, to go on to with its own questions (its menu button's words),
+    then the needs read likeliest after it, up to `offer_likely` buttons of needs in all."""
+    signposting = default_signposting()
+    offered = signposting.needs_offered(tracker.get_slot(NEXT_NEED_SLOT), tracker.get_slot(LIKELY_NEEDS_SLOT) or [])
+    return [{"title": signposting.needs[name].button, "payload": f"/{name}"} for name in offered]
 
 
 def anything_else(tracker: Tracker) -> str:

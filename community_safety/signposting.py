@@ -251,6 +251,7 @@ class Signposting:
         named_first: tuple[str, ...] = (),
         categories: dict[str, ReportCategory] | None = None,
         default_category: str = "",
+        offer_likely: int = 0,
     ):
         self.categories = categories or {}
         self.default_category = default_category
@@ -259,6 +260,7 @@ class Signposting:
         self._urgency_rank = {name: i for i, name in enumerate(urgency)}
         self.second_need_first_at = second_need_first_at
         self.named_first = named_first
+        self.offer_likely = offer_likely
         self.needs = needs
         self.menus = menus
         self.also_needs = also_needs
@@ -373,6 +375,21 @@ class Signposting:
             also = (moved, *(n for n in self.other_needs(text, first) if n not in (second, moved)))
             second = None if second == first else second
         return Doors(first, second, also)
+
+    def likely_needs(self, ranking: Sequence[str], doors: Doors) -> tuple[str, ...]:
+        """The needs the model read likeliest after those the reply answers (``ranking``: the
+        message's needs, likeliest first), offered as buttons when the answer ends (`offer_likely`):
+        a second need read too faintly to name is one tap away, not behind the menu."""
+        given = set(doors.all) | {"emergency"}
+        likely = [name for name in ranking if name in self.needs and name not in given]
+        return tuple(dict.fromkeys(likely))[: self.offer_likely]
+
+    def needs_offered(self, following: str | None, likely: Sequence[str]) -> tuple[str, ...]:
+        """The needs the answer's buttons offer: the need offered next, then the likeliest others,
+        `offer_likely` in all."""
+        offered = [following] if following in self.needs else []
+        rest = [name for name in likely if name in self.needs and name not in offered]
+        return (*offered, *rest[: max(self.offer_likely - len(offered), 0)])
 
     def _rank(self, need: str) -> int:
         return self._urgency_rank.get(need, len(self._urgency_rank))
@@ -613,6 +630,7 @@ def load_signposting(
         _parse_named_first(document, needs),
         categories,
         default_category,
+        _parse_count(document, "offer_likely"),
     )
 
 
@@ -648,6 +666,13 @@ def _confidence(document: dict, key: str, default: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
         raise SignpostingError(f"{key}: give a confidence between 0 and 1, e.g. {default}")
     return float(value)
+
+
+def _parse_count(document: dict, key: str) -> int:
+    value = document.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3:
+        raise SignpostingError(f"{key}: a whole number from 0 to 3, not {value!r}")
+    return value
 
 
 def _parse_named_first(document: dict, needs: dict[str, Need]) -> tuple[str, ...]:

@@ -282,13 +282,21 @@ def score_two_needs(model: Path | str, out: Path, agent=None, path: Path = TWO_N
     results = predict(model, [(m["text"], m["needs"][0]) for m in messages], agent)
     rows = []
     for message, result in zip(messages, results, strict=False):
-        doors = signposting.doors(result["intent_prediction"]["name"], result["story_needs"], message["text"]).all
-        rows.append({"text": message["text"], "needs": message["needs"], "doors": doors})
+        found = signposting.doors(result["intent_prediction"]["name"], result["story_needs"], message["text"])
+        # The needs the answer's buttons offer when it ends (the need offered next, then the likeliest others).
+        offered = signposting.needs_offered(found.next, signposting.likely_needs(result["ranking"], found))
+        rows.append({"text": message["text"], "needs": message["needs"], "doors": found.all, "offered": offered})
     reached = [set(r["needs"]) <= set(r["doors"]) for r in rows]
+    # A door not named is one tap away when the first door is one of the two and a button offers the other.
+    one_tap = [
+        ok or (bool(r["doors"]) and r["doors"][0] in r["needs"] and set(r["needs"]) <= {*r["doors"], *r["offered"]})
+        for r, ok in zip(rows, reached, strict=False)
+    ]
     first = [bool(r["doors"]) and r["doors"][0] == r["needs"][0] for r in rows]
     summary = {
         "messages": len(rows),
         "two_doors_reached": sum(reached) / len(rows),
+        "other_door_one_tap_away": sum(one_tap) / len(rows),
         "more_urgent_first": sum(first) / len(rows),
         "first_door_one_of_them": sum(bool(r["doors"]) and r["doors"][0] in r["needs"] for r in rows) / len(rows),
         "emergencies": sum(bool(r["doors"]) and r["doors"][0] == "emergency" for r in rows),
@@ -304,6 +312,7 @@ def print_two_needs(title: str, summary: dict, verbose: bool = True) -> None:
     print(f"\n== {title} ==")
     print(
         f"two doors reached {summary['two_doors_reached']:.3f}   "
+        f"the other one tap away {summary['other_door_one_tap_away']:.3f}   "
         f"more urgent first {summary['more_urgent_first']:.3f}   "
         f"first door one of the two {summary['first_door_one_of_them']:.3f}   "
         f"sent to 999 {summary['emergencies']}   messages {summary['messages']}"
@@ -477,8 +486,12 @@ def main() -> int:
     two_need_titles = [title for title, summary in summaries.items() if "two_doors_reached" in summary]
     width = max(map(len, two_need_titles), default=0) + 1
     for title in two_need_titles:
-        reached, first = summaries[title]["two_doors_reached"], summaries[title]["more_urgent_first"]
-        print(f"{title:<{width}}two doors reached {reached:.3f}, more urgent first {first:.3f}")
+        summary = summaries[title]
+        reached, one_tap = summary["two_doors_reached"], summary["other_door_one_tap_away"]
+        print(
+            f"{title:<{width}}two doors reached {reached:.3f}, the other one tap away {one_tap:.3f}, "
+            f"more urgent first {summary['more_urgent_first']:.3f}"
+        )
     summary_file = (RESULTS / "pipelines" / args.config.stem if args.config else RESULTS) / "summary.json"
     summary_file.write_text(json.dumps(summaries, indent=2))
     print(f"\nWritten to {summary_file.parent}/")

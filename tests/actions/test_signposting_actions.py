@@ -129,6 +129,37 @@ def test_the_reply_offers_the_second_need_first_among_its_buttons(domain, langua
         assert dispatcher.messages[1]["buttons"][0]["title"] == button
 
 
+def test_the_needs_read_likeliest_next_are_kept_for_the_answers_buttons(domain):
+    ranking = [
+        {"name": "report_asb", "confidence": 0.8},
+        {"name": "nlu_fallback", "confidence": 0.3},
+        {"name": "substance_misuse", "confidence": 0.1},
+        {"name": "emergency", "confidence": 0.05},
+        {"name": "hate_crime", "confidence": 0.03},
+        {"name": "report_crime", "confidence": 0.01},
+    ]
+    latest = parsed("lads smoking in the lift every night", intent="report_asb", intent_ranking=ranking)
+    events, _ = run(ActionStartSignpost(), domain, tracker({}, latest))
+    assert slots_set(events)["likely_needs"] == ["substance_misuse", "hate_crime"]
+    # A need's button tapped next: its story is the same, so the rest are kept.
+    tapped = parsed("/substance_misuse", intent="substance_misuse", confidence=1.0)
+    events, _ = run(
+        ActionStartSignpost(), domain, tracker({"likely_needs": ["substance_misuse", "hate_crime"]}, tapped)
+    )
+    assert slots_set(events)["likely_needs"] == ["hate_crime"]
+
+
+@pytest.mark.parametrize(
+    "following,offered",
+    [(None, ["/substance_misuse", "/hate_crime"]), ("homelessness", ["/homelessness", "/substance_misuse"])],
+)
+def test_the_answer_ends_with_the_needs_read_likeliest_next_as_buttons(domain, following, offered):
+    slots = {"need": "report_asb", "danger_now": "no", "happening_now": "no", "next_need": following}
+    slots["likely_needs"] = ["substance_misuse", "hate_crime"]
+    _, dispatcher = run(ActionSignpost(), domain, tracker(slots))
+    assert buttons(dispatcher) == [*offered, "/file_report", "/help", "/goodbye"]
+
+
 def test_without_a_second_need_the_reply_asks_if_there_is_anything_else(domain):
     _, dispatcher = run(ActionSignpost(), domain, tracker({"need": "report_asb", "danger_now": "no"}))
     assert texts(dispatcher)[1] == "Is there anything else I can help with?"

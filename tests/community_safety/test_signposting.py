@@ -376,6 +376,8 @@ def test_emergency_reply_in_the_domain_begins_with_999():
             "not_second_for_a_parent_with 'housing' is not a need",
         ),
         (lambda d: d["needs"]["safeguarding"].update(not_second_for_a_parent_with="housing"), "a list of needs"),
+        (lambda d: d.update(offer_likely=5), "offer_likely: a whole number from 0 to 3"),
+        (lambda d: d.update(offer_likely="two"), "offer_likely: a whole number from 0 to 3"),
         (lambda d: d["menus"]["more"].remove("get_involved"), "get_involved"),
         (lambda d: d["menus"]["more"].append("report_asb"), "report_asb"),
         (lambda d: d["menus"]["main"].append("parking"), "parking"),
@@ -535,3 +537,16 @@ def test_a_second_need_found_only_by_its_own_model_goes_first_only_when_sure():
     # Found by a part of the story at the same confidence, the more urgent need goes first.
     told = [read[0], {"name": "substance_misuse", "confidence": 0.58, "sentence": 1}]
     assert SIGNPOSTING.doors("report_asb", told, text).first == "substance_misuse"
+
+
+def test_the_needs_read_likeliest_after_those_answered_are_offered_as_buttons():
+    # "he hit me and I'm sleeping at my sister's": abuse answered, homelessness named next; then the
+    # likeliest other needs, never danger (it has its own way first) nor what is not a need.
+    doors = SIGNPOSTING.doors("domestic_abuse", [{"name": "homelessness", "confidence": 0.2}], "")
+    ranking = ["domestic_abuse", "greet", "emergency", "homelessness", "report_crime", "safeguarding", "report_asb"]
+    likely = SIGNPOSTING.likely_needs(ranking, doors)
+    assert likely == ("report_crime", "safeguarding")
+    # With a need offered next it comes first, and `offer_likely` (2) buttons of needs in all.
+    assert SIGNPOSTING.needs_offered(doors.next, likely) == ("homelessness", "report_crime")
+    assert SIGNPOSTING.needs_offered(None, likely) == ("report_crime", "safeguarding")
+    assert SIGNPOSTING.needs_offered(None, ["made_up", "report_asb"]) == ("report_asb",)

@@ -102,10 +102,12 @@ def test_the_corpus_is_as_varied_as_residents():
 def test_a_resident_reaches_the_right_place(stacks, conversation):
     chat = Conversation(stacks[conversation.get("at", "now")])
     messages: list[str] = []
+    offered: list[str] = []  # every button's words, as they were offered
     last: list[dict] = []
     for turn in conversation["say"]:
         last = chat.say(str(turn))
         messages += [reply.get("text", "") for reply in last]
+        offered += [button.get("title", "") for reply in last for button in reply.get("buttons") or []]
     everything = "\n".join(messages)
     final = chat.text(last) + "\n" + "\n".join(b.get("title", "") for reply in last for b in reply.get("buttons", []))
     expect = conversation.get("expect") or {}
@@ -121,6 +123,8 @@ def test_a_resident_reaches_the_right_place(stacks, conversation):
         assert words.casefold() in everything.casefold(), f"{words!r} not said\n{where}"
     for words in expect.get("not_says", []):
         assert words.casefold() not in everything.casefold(), f"{words!r} said\n{where}"
+    for title in expect.get("offers", []):
+        assert title in offered, f"no {title!r} button: {offered}\n{where}"
     for words in expect.get("ends_with", []):
         assert words.casefold() in final.casefold(), f"{words!r} not in the last reply\n{where}"
 
