@@ -18,12 +18,13 @@ from actions.reporting import begin_report
 from community_safety import answers as read
 from community_safety.answers import Answer
 from community_safety.reporting import asks_to_report
-from community_safety.signposting import ANSWERS, default_signposting
+from community_safety.signposting import ANSWERS, Doors, default_signposting
 from community_safety.translations import default_translations
 
 OTHER_NEEDS_SLOT = "other_needs"
 # The second need a message told (community_safety.signposting.Doors.next): offered after the first door.
 NEXT_NEED_SLOT = "next_need"
+# The needs read likeliest after those answered (Signposting.likely_needs): buttons when the answer ends.
 LIKELY_NEEDS_SLOT = "likely_needs"
 # Unsure of its reading, the bot checks it before a need's questions: empty while the check is to
 # be asked (the candidates slot then holds the other likely needs), "checked" once answered or not needed.
@@ -119,7 +120,7 @@ class ActionStartSignpost(Action):
         return [*events, SlotSet(WANTS_REPORT_SLOT, wants_report or None), *reset_form_slots()]
 
 
-def likely_needs(tracker: Tracker, message: dict[str, Any], doors) -> list[str]:
+def likely_needs(tracker: Tracker, message: dict[str, Any], doors: Doors) -> list[str]:
     """The needs to offer as buttons when this answer ends: read from a typed message; a button
     tapped (a need offered, or the menu) keeps those its story's first message gave."""
     if str(message.get("text") or "").startswith("/"):
@@ -238,7 +239,7 @@ class ValidateSignpostForm(PatientFormValidation):
         return self._read("homeless_tonight", value, read.homeless_tonight, dispatcher, tracker)
 
 
-def next_need_button(tracker: Tracker) -> list[dict[str, str]]:
+def need_buttons(tracker: Tracker) -> list[dict[str, str]]:
     """The second need the message told, to go on to with its own questions (its menu button's words),
     then the needs read likeliest after it, up to `offer_likely` buttons of needs in all."""
     signposting = default_signposting()
@@ -283,7 +284,7 @@ class ActionSignpost(Action):
         )
         speak(dispatcher, tracker, reply.text)
         # A report made in the chat counts toward the case review (the need's `report` in signposting.yml).
-        buttons = [*next_need_button(tracker), *([REPORT_BUTTON] if signposting.needs[need].reportable else [])]
+        buttons = [*need_buttons(tracker), *([REPORT_BUTTON] if signposting.needs[need].reportable else [])]
         speak(dispatcher, tracker, anything_else(tracker), [*buttons, *NEXT_STEP_BUTTONS])
         if signposting.needs[need].offer_a_person:  # a disclosure: a person is offered beside the services
             offer_a_person(dispatcher, tracker)
