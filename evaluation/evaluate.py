@@ -287,10 +287,11 @@ def score_two_needs(model: Path | str, out: Path, agent=None, path: Path = TWO_N
         offered = signposting.needs_offered(found.next, signposting.likely_needs(result["ranking"], found))
         rows.append({"text": message["text"], "needs": message["needs"], "doors": found.all, "offered": offered})
     reached = [set(r["needs"]) <= set(r["doors"]) for r in rows]
+    one_of_them = [bool(r["doors"]) and r["doors"][0] in r["needs"] for r in rows]
     # A door not named is one tap away when the first door is one of the two and a button offers the other.
     one_tap = [
-        ok or (bool(r["doors"]) and r["doors"][0] in r["needs"] and set(r["needs"]) <= {*r["doors"], *r["offered"]})
-        for r, ok in zip(rows, reached, strict=False)
+        ok or (begun and set(r["needs"]) <= {*r["doors"], *r["offered"]})
+        for r, ok, begun in zip(rows, reached, one_of_them, strict=False)
     ]
     first = [bool(r["doors"]) and r["doors"][0] == r["needs"][0] for r in rows]
     summary = {
@@ -298,7 +299,7 @@ def score_two_needs(model: Path | str, out: Path, agent=None, path: Path = TWO_N
         "two_doors_reached": sum(reached) / len(rows),
         "other_door_one_tap_away": sum(one_tap) / len(rows),
         "more_urgent_first": sum(first) / len(rows),
-        "first_door_one_of_them": sum(bool(r["doors"]) and r["doors"][0] in r["needs"] for r in rows) / len(rows),
+        "first_door_one_of_them": sum(one_of_them) / len(rows),
         "emergencies": sum(bool(r["doors"]) and r["doors"][0] == "emergency" for r in rows),
         "missed": [
             f"{r['needs']} -> {r['doors']}: {r['text']}" for r, ok in zip(rows, reached, strict=False) if not ok

@@ -249,12 +249,15 @@ def _child_at_risk_beside(
     need = settings.child_at_risk_need
     if need not in needs:
         return None
-    if resident_a_child and first in settings.resident_a_child_with:
+    beside = first in settings.child_at_risk_with
+    the_resident = resident_a_child and (
+        first in settings.resident_a_child_with
+        or (beside and (first not in settings.own_use_needs or _A_PARENT_OR_CARER.search(text.casefold())))
+    )
+    if the_resident:
         return {"name": need, "confidence": whole.get(need, 0.0), "sentence": None, "child_at_risk": True}
-    if first not in settings.child_at_risk_with:
+    if not beside:
         return None
-    if resident_a_child and (first not in settings.own_use_needs or _A_PARENT_OR_CARER.search(text.casefold())):
-        return {"name": need, "confidence": whole.get(need, 0.0), "sentence": None, "child_at_risk": True}
     told = [
         (index, part.ranking[need])
         for index, part in enumerate(parts)
