@@ -82,6 +82,7 @@ TWO_NEED_SETS = {
         "two_needs_twenty_third",
         "two_needs_twenty_fourth",
         "two_needs_twenty_fifth",
+        "two_needs_twenty_sixth",
     )
 }
 TWO_NEEDS = TWO_NEED_SETS["two_needs"]
