@@ -252,6 +252,7 @@ class Signposting:
         categories: dict[str, ReportCategory] | None = None,
         default_category: str = "",
         offer_likely: int = 0,
+        child_at_risk_first: tuple[str, ...] = (),
     ):
         self.categories = categories or {}
         self.default_category = default_category
@@ -260,6 +261,7 @@ class Signposting:
         self._urgency_rank = {name: i for i, name in enumerate(urgency)}
         self.second_need_first_at = second_need_first_at
         self.named_first = named_first
+        self.child_at_risk_first = child_at_risk_first
         self.offer_likely = offer_likely
         self.needs = needs
         self.menus = menus
@@ -327,7 +329,8 @@ class Signposting:
         ``need`` is the message's reading; ``read`` the needs the model found in it (the parse result's
         ``story``, nlu/stories.py), a second need among them. The more urgent of the two (`urgency`)
         comes first when the model gives the second at least `second_need_first_at` (at least
-        `check_reading` when only its own yes/no model found it), and the other is offered next; danger
+        `check_reading` when only its own yes/no model found it; however faintly when it is a child at risk
+        the story found beside a need in `child_at_risk_first`), and the other is offered next; danger
         to life is always first and alone. A second need is not offered to a parent when the first is
         one it is `not_second_for_a_parent_with` (a family without a home is not a child on their own).
         Needs the message's words name (`also_needs`) are answered in the same reply, a second need the
@@ -362,6 +365,9 @@ class Signposting:
             if found.get("apart"):
                 enough = max(enough, self.check_reading)
             clear = isinstance(confidence, (int, float)) and confidence >= enough
+            # A child at risk the story found beside this need (a child named, or the resident a child:
+            # nlu/stories.py) is heard first however faintly the one reading shares it out.
+            clear = clear or (need in self.child_at_risk_first and bool(found.get("child_at_risk")))
             if clear and self.more_urgent(second, need):
                 first, second = second, need
         if named and first == need:
@@ -420,6 +426,17 @@ class Signposting:
 
     def more_urgent(self, need: str, than: str) -> bool:
         return self._rank(need) < self._rank(than)
+
+    def door_gives(self, need: str, other: str) -> bool:
+        """Whether ``need``'s answer already gives everything ``other``'s would: every service its
+        usual route names, and a report in the chat if ``other`` takes one. The hate crime door names
+        the police and Crimestoppers, all the crime door names, so a hate-motivated assault has
+        reached both doors through one; the domestic abuse door does not name Crimestoppers."""
+        if need not in self.needs or other not in self.needs:
+            return False
+        given, wanted = self.needs[need].routes[-1], self.needs[other].routes[-1]
+        reports = not self.needs[other].reportable or self.needs[need].reportable
+        return need == other or (not wanted.use_need and set(wanted.services) <= set(given.services) and reports)
 
     def other_needs(self, text: str, main_need: str) -> list[str]:
         """Second needs a message names ("sleeping rough and being exploited")."""
@@ -631,6 +648,7 @@ def load_signposting(
         categories,
         default_category,
         _parse_count(document, "offer_likely"),
+        child_at_risk_first=_parse_needs(document, "child_at_risk_first", needs),
     )
 
 
@@ -675,11 +693,15 @@ def _parse_count(document: dict, key: str) -> int:
     return value
 
 
+def _parse_needs(document: dict, key: str, needs: dict[str, Need]) -> tuple[str, ...]:
+    listed = document.get(key) or []
+    if not isinstance(listed, list) or any(name not in needs for name in listed):
+        raise SignpostingError(f"{key}: a list of needs, not {listed!r}")
+    return tuple(listed)
+
+
 def _parse_named_first(document: dict, needs: dict[str, Need]) -> tuple[str, ...]:
-    named_first = document.get("named_first") or []
-    if not isinstance(named_first, list) or any(name not in needs for name in named_first):
-        raise SignpostingError(f"named_first: a list of needs, not {named_first!r}")
-    return tuple(named_first)
+    return _parse_needs(document, "named_first", needs)
 
 
 def _parse_urgency(document: dict, needs: dict[str, Need]) -> tuple[str, ...]:

@@ -271,9 +271,9 @@ def check_reading() -> float:
 
 
 def score_two_needs(model: Path | str, out: Path, agent=None, path: Path = TWO_NEEDS) -> dict:
-    """Messages with two needs: are both doors reached (the first door is one of them and the reply
-    names the other), and is the more urgent answered first, as the bot orders them
-    (community_safety.signposting.Signposting.doors)."""
+    """Messages with two needs: are both doors reached (the reply gives a door for each, or a door
+    that already gives everything the other's would), and is the more urgent answered first, as the
+    bot orders them (community_safety.signposting.Signposting.doors)."""
     import yaml
 
     from community_safety.signposting import default_signposting
@@ -287,7 +287,13 @@ def score_two_needs(model: Path | str, out: Path, agent=None, path: Path = TWO_N
         # The needs the answer's buttons offer when it ends (the need offered next, then the likeliest others).
         offered = signposting.needs_offered(found.next, signposting.likely_needs(result["ranking"], found))
         rows.append({"text": message["text"], "needs": message["needs"], "doors": found.all, "offered": offered})
-    reached = [set(r["needs"]) <= set(r["doors"]) for r in rows]
+    named = [set(r["needs"]) <= set(r["doors"]) for r in rows]
+    # A need is reached too when a door the reply gives already gives all its own would
+    # (Signposting.door_gives: the hate crime door names every service the crime door names).
+    reached = [
+        all(need in r["doors"] or any(signposting.door_gives(door, need) for door in r["doors"]) for need in r["needs"])
+        for r in rows
+    ]
     one_of_them = [bool(r["doors"]) and r["doors"][0] in r["needs"] for r in rows]
     # A door not named is one tap away when the first door is one of the two and a button offers the other.
     one_tap = [
@@ -298,6 +304,7 @@ def score_two_needs(model: Path | str, out: Path, agent=None, path: Path = TWO_N
     summary = {
         "messages": len(rows),
         "two_doors_reached": sum(reached) / len(rows),
+        "reached_through_one_door": sum(reached) - sum(named),
         "other_door_one_tap_away": sum(one_tap) / len(rows),
         "more_urgent_first": sum(first) / len(rows),
         "first_door_one_of_them": sum(one_of_them) / len(rows),
@@ -313,7 +320,8 @@ def score_two_needs(model: Path | str, out: Path, agent=None, path: Path = TWO_N
 def print_two_needs(title: str, summary: dict, verbose: bool = True) -> None:
     print(f"\n== {title} ==")
     print(
-        f"two doors reached {summary['two_doors_reached']:.3f}   "
+        f"two doors reached {summary['two_doors_reached']:.3f} ({summary['reached_through_one_door']} through one door"
+        " that gives both)   "
         f"the other one tap away {summary['other_door_one_tap_away']:.3f}   "
         f"more urgent first {summary['more_urgent_first']:.3f}   "
         f"first door one of the two {summary['first_door_one_of_them']:.3f}   "
@@ -493,6 +501,18 @@ def main() -> int:
         print(
             f"{title:<{width}}two doors reached {reached:.3f}, the other one tap away {one_tap:.3f}, "
             f"more urgent first {summary['more_urgent_first']:.3f}"
+        )
+    if len(two_need_titles) > 1:
+        count = [summaries[title]["messages"] for title in two_need_titles]
+        total = sum(count)
+
+        def of_all(key: str) -> int:
+            return round(sum(summaries[title][key] * n for title, n in zip(two_need_titles, count, strict=True)))
+
+        print(
+            f"{'all two-need sets':<{width}}two doors reached {of_all('two_doors_reached')} of {total}, "
+            f"the other one tap away {of_all('other_door_one_tap_away')}, "
+            f"more urgent first {of_all('more_urgent_first')}"
         )
     summary_file = (RESULTS / "pipelines" / args.config.stem if args.config else RESULTS) / "summary.json"
     summary_file.write_text(json.dumps(summaries, indent=2))

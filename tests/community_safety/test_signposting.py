@@ -384,6 +384,8 @@ def test_emergency_reply_in_the_domain_begins_with_999():
         (lambda d: d["needs"].update({"Noise!": d["needs"]["report_asb"]}), "lower case"),
         (lambda d: d["also_needs"].update(parking="cars?"), "'parking' is not a need"),
         (lambda d: d.update(named_first=["parking"]), "named_first: a list of needs"),
+        (lambda d: d.update(child_at_risk_first="sometimes"), "child_at_risk_first: a list of needs"),
+        (lambda d: d.update(child_at_risk_first=["parking"]), "child_at_risk_first: a list of needs"),
         (lambda d: d["also_needs"].update(report_asb=["(unclosed"]), "bad pattern"),
         (lambda d: d["also_needs"].update(report_asb=[]), "a pattern or a list of patterns"),
         (lambda d: d["also_needs"].update(report_asb={"words": "noise", "beside": "hate_crime"}), "'beside' is a list"),
@@ -405,6 +407,36 @@ def test_two_needs_are_answered_the_more_urgent_first():
     doors = SIGNPOSTING.doors("homelessness", read, "he hits me and now I've nowhere to stay")
     assert (doors.first, doors.next) == ("domestic_abuse", "homelessness")
     assert doors.all == ["domestic_abuse", "homelessness"]
+
+
+def test_a_child_at_risk_the_story_found_is_heard_first_however_faintly_read():
+    # "The couple opposite smoke crack and their little boy wanders out": the drugs read first, the
+    # child at risk found by the story's child-at-risk rule with a small share of the one reading.
+    text = "the couple opposite smoke crack and their little boy, he's 3, wanders out on his own"
+    read = [
+        {"name": "substance_misuse", "confidence": 0.8},
+        {"name": "safeguarding", "confidence": 0.02, "sentence": 1, "child_at_risk": True},
+    ]
+    doors = SIGNPOSTING.doors("substance_misuse", read, text)
+    assert (doors.first, doors.next) == ("safeguarding", "substance_misuse")
+    # Not beside homelessness: its own questions send a child without a home to children's social care.
+    alone = [{"name": "homelessness", "confidence": 0.8}, {**read[1]}]
+    assert SIGNPOSTING.doors("homelessness", alone, "im 16 and mum says i cant live there").first == "homelessness"
+    # An adult at risk read as faintly is not put first: the resident's own need is answered first.
+    faint_adult = [{"name": "substance_misuse", "confidence": 0.8}, {"name": "safeguarding", "confidence": 0.02}]
+    doors = SIGNPOSTING.doors("substance_misuse", faint_adult, "my brother drinks and his neighbour worries me")
+    assert (doors.first, doors.next) == ("substance_misuse", "safeguarding")
+
+
+def test_a_door_gives_another_only_when_it_names_every_service_the_other_would():
+    # The hate crime door names the police and Crimestoppers, as the crime door does, and takes a
+    # report: a hate-motivated assault has reached both through it.
+    assert SIGNPOSTING.door_gives("hate_crime", "report_crime")
+    # Not the other way (no No Place for Hate, no report), and not the abuse door (no Crimestoppers).
+    assert not SIGNPOSTING.door_gives("report_crime", "hate_crime")
+    assert not SIGNPOSTING.door_gives("domestic_abuse", "report_crime")
+    assert not SIGNPOSTING.door_gives("community_trigger", "report_asb")
+    assert not SIGNPOSTING.door_gives("hate_crime", "no_such_need")
 
 
 def test_what_the_resident_asks_about_stays_first_when_a_more_urgent_need_is_read_faintly():

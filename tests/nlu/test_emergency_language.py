@@ -75,6 +75,11 @@ DANGER = [
     ("the balcony above the entrance is about to come down", "hazard_now"),
     ("some idiot is driving at people outside the mosque", "hazard_now"),
     ("he's hurting me", "attack_happening_now"),
+    # Collapsed, said of a person however the sentence runs.
+    ("my dad has just collapsed in the kitchen", "not_breathing_or_collapsed"),
+    ("collapsed in the street outside the shop", "not_breathing_or_collapsed"),
+    ("i found him collapsed on the floor", "not_breathing_or_collapsed"),
+    ("she's collapsed", "not_breathing_or_collapsed"),
 ]
 
 NOT_DANGER = [
@@ -116,6 +121,10 @@ NOT_DANGER = [
     "he watches footage of the shooting over and over",
     "water keeps coming through the ceiling from the flat above",
     "i left him because he was hurting me and now i need somewhere to live",
+    # Collapsed said of something that is not a person.
+    "his grades have collapsed and he won't talk to me",
+    "my business has collapsed and i can't pay the rent",
+    "the deal collapsed at the last minute",
     "",
     "   ",
 ]

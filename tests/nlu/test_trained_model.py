@@ -224,7 +224,8 @@ def test_a_parent_with_children_and_no_home_is_not_sent_to_childrens_social_care
 
 def test_a_child_drawn_into_extremism_is_also_a_child_at_risk(parse):
     # The child named by age ("my son is 15": the at_risk entity): safeguarding beside radicalisation
-    # (nlu/stories.py, the child-at-risk rule). Without the rule only Prevent was offered.
+    # (nlu/stories.py, the child-at-risk rule). Without the rule only Prevent was offered. The child
+    # is heard first, however faintly the one reading shares it out (`child_at_risk_first`).
     from community_safety.signposting import default_signposting
 
     text = (
@@ -234,7 +235,7 @@ def test_a_child_drawn_into_extremism_is_also_a_child_at_risk(parse):
     result = parse(text)
     assert ("at_risk", "teenager") in {(e["entity"], e["value"]) for e in result["entities"]}
     doors = default_signposting().doors(result["intent"]["name"], result["story"]["needs"], text)
-    assert doors.all == ["radicalisation", "safeguarding"], result["story"]
+    assert doors.all == ["safeguarding", "radicalisation"], result["story"]
 
 
 def test_a_resident_who_says_they_are_a_child_living_with_abuse_is_a_child_at_risk(parse):
