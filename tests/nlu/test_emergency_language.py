@@ -80,6 +80,8 @@ DANGER = [
     ("collapsed in the street outside the shop", "not_breathing_or_collapsed"),
     ("i found him collapsed on the floor", "not_breathing_or_collapsed"),
     ("she's collapsed", "not_breathing_or_collapsed"),
+    ("my nan fell over, collapsed on the kitchen floor", "not_breathing_or_collapsed"),
+    ("he came in... collapsed by the door", "not_breathing_or_collapsed"),
 ]
 
 NOT_DANGER = [
