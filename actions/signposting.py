@@ -102,7 +102,8 @@ class ActionStartSignpost(Action):
         doors = signposting.doors(need, (message.get("story") or {}).get("needs") or [], text)
         need = doors.first or need
         filled = prefilled_answers(need, text, message.get("entities") or [])
-        if need == tracker.get_slot(NEXT_NEED_SLOT):
+        continues_story = need == tracker.get_slot(NEXT_NEED_SLOT)
+        if continues_story:
             # The need offered next, taken up: the same person and the same story, so what they said
             # of who it is about, and what the story already told, is not asked again.
             about = tracker.get_slot("about")
@@ -112,7 +113,7 @@ class ActionStartSignpost(Action):
             SlotSet(NEED_SLOT, need),
             SlotSet(OTHER_NEEDS_SLOT, list(doors.also)),
             SlotSet(NEXT_NEED_SLOT, doors.next),
-            SlotSet(LIKELY_NEEDS_SLOT, likely_needs(tracker, message, doors)),
+            SlotSet(LIKELY_NEEDS_SLOT, likely_needs(tracker, message, doors, continues_story)),
             *reading_check(message, need, doors.next),
         ]
         events += [SlotSet(slot, filled.get(slot)) for slot in ANSWERS]
@@ -120,13 +121,16 @@ class ActionStartSignpost(Action):
         return [*events, SlotSet(WANTS_REPORT_SLOT, wants_report or None), *reset_form_slots()]
 
 
-def likely_needs(tracker: Tracker, message: dict[str, Any], doors: Doors) -> list[str]:
-    """The needs to offer as buttons when this answer ends: read from a typed message; a button
-    tapped (a need offered, or the menu) keeps those its story's first message gave."""
-    if str(message.get("text") or "").startswith("/"):
-        return [name for name in tracker.get_slot(LIKELY_NEEDS_SLOT) or [] if name not in doors.all]
+def likely_needs(tracker: Tracker, message: dict[str, Any], doors: Doors, continues_story: bool = False) -> list[str]:
+    """The needs to offer as buttons when this answer ends: read from a typed message. A button
+    tapped (a need offered, or the menu), or the need offered next typed by its name, keeps those
+    its story's first message gave; the need just answered is never offered again."""
+    answered = tracker.get_slot(NEED_SLOT)
+    if continues_story or str(message.get("text") or "").startswith("/"):
+        kept = tracker.get_slot(LIKELY_NEEDS_SLOT) or []
+        return [name for name in kept if name not in doors.all and name != answered]
     ranking = [entry.get("name") for entry in message.get("intent_ranking") or [] if isinstance(entry, dict)]
-    return list(default_signposting().likely_needs(ranking, doors))
+    return list(default_signposting().likely_needs([name for name in ranking if name != answered], doors))
 
 
 def reading_check(message: dict[str, Any], need: str, following: str | None = None) -> list[EventType]:

@@ -149,6 +149,24 @@ def test_the_needs_read_likeliest_next_are_kept_for_the_answers_buttons(domain):
     assert slots_set(events)["likely_needs"] == ["hate_crime"]
 
 
+def test_the_need_offered_next_typed_by_its_name_keeps_the_storys_likely_needs(domain):
+    # "Drugs or alcohol" typed after a child's door: the same story, so the needs its first message
+    # gave are kept, and the child at risk just answered is not offered again.
+    ranking = [
+        {"name": "substance_misuse", "confidence": 0.9},
+        {"name": "safeguarding", "confidence": 0.05},
+        {"name": "report_asb", "confidence": 0.03},
+    ]
+    typed = parsed("Drugs or alcohol", intent="substance_misuse", intent_ranking=ranking)
+    slots = {"need": "safeguarding", "next_need": "substance_misuse", "likely_needs": ["domestic_abuse"]}
+    events, _ = run(ActionStartSignpost(), domain, tracker(slots, typed))
+    assert slots_set(events)["likely_needs"] == ["domestic_abuse"]
+    # A new story typed after an answer: read from its own ranking, the need just answered left out.
+    new_story = parsed("my neighbour drinks all day", intent="substance_misuse", intent_ranking=ranking)
+    events, _ = run(ActionStartSignpost(), domain, tracker({"need": "safeguarding"}, new_story))
+    assert slots_set(events)["likely_needs"] == ["report_asb"]
+
+
 @pytest.mark.parametrize(
     "following,offered",
     [(None, ["/substance_misuse", "/hate_crime"]), ("homelessness", ["/homelessness", "/substance_misuse"])],

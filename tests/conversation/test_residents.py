@@ -127,6 +127,8 @@ def test_a_resident_reaches_the_right_place(stacks, conversation):
         assert title in offered, f"no {title!r} button: {offered}\n{where}"
     for words in expect.get("ends_with", []):
         assert words.casefold() in final.casefold(), f"{words!r} not in the last reply\n{where}"
+    for words in expect.get("not_at_end", []):
+        assert words.casefold() not in final.casefold(), f"{words!r} in the last reply\n{where}"
 
     references = REFERENCE.findall(everything)
     if "report" in expect:
