@@ -644,7 +644,7 @@ def load_signposting(
         check_reading,
         _parse_urgency(document, needs),
         _confidence(document, "second_need_first_at", 0.3),
-        _parse_named_first(document, needs),
+        _parse_needs(document, "named_first", needs),
         categories,
         default_category,
         _parse_count(document, "offer_likely"),
@@ -698,10 +698,6 @@ def _parse_needs(document: dict, key: str, needs: dict[str, Need]) -> tuple[str,
     if not isinstance(listed, list) or any(name not in needs for name in listed):
         raise SignpostingError(f"{key}: a list of needs, not {listed!r}")
     return tuple(listed)
-
-
-def _parse_named_first(document: dict, needs: dict[str, Need]) -> tuple[str, ...]:
-    return _parse_needs(document, "named_first", needs)
 
 
 def _parse_urgency(document: dict, needs: dict[str, Need]) -> tuple[str, ...]:
