@@ -43,7 +43,8 @@ from community_safety.languages import OTHER_LANGUAGE_INTENT
 from nlu.components.emergency_language import DANGER_CLASSIFIER_KEY, LANGUAGE_FILE, EmergencyLanguage
 from nlu.components.emergency_safety_net import make_emergency
 from nlu.components.example_marks import mark
-from nlu.components.intent_classifier import FeatureScaler, batches_by_model, fitted_regressions, saved_with_prefix
+from nlu.components.intent_classifier import FeatureScaler, batches_by_model, saved_with_prefix
+from nlu.components.regression import fitted_regressions
 from nlu.components.resident_language import example_language
 from nlu.components.story_reader import SENTENCE_OF, is_sentence, sentence_messages
 from nlu.stories import past_set_aside

@@ -27,7 +27,6 @@ message only) is left out of the model that reads them rather than read as zeros
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,13 +43,13 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.components.example_marks import mark
+from nlu.components.regression import fitted_regressions
 from nlu.components.story_reader import NEEDS_APART, is_sentence
 
 logger = logging.getLogger(__name__)
 WEIGHTS_FILE = "intent_classifier.npz"
 PART = "part_"  # the part model's arrays in the weights file
 APART = "apart_"  # the yes/no models' arrays
-TRAINING_PROCESSES = 4  # enough for the machines this trains on; more only adds memory
 
 
 def sentence_blocks(message: Message) -> dict[str, Any]:
@@ -235,23 +234,6 @@ def two_need_rows(examples: list[Message], second_weight: float) -> TrainingRows
             labels.append(also)
             weights.append(second_weight)
     return TrainingRows(rows, labels, np.array(weights))
-
-
-def _fit_one(settings: dict[str, Any], features, labels, weights):
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(**settings).fit(features, labels, sample_weight=weights)
-
-
-def fitted_regressions(settings: dict[str, Any], fits: list[tuple]) -> list:
-    """Logistic regressions with the same settings, each on its (features, labels, weights), fitted in
-    parallel worker processes (each fit is deterministic, so the models are those fitted one by one)."""
-    from joblib import Parallel, delayed
-
-    jobs = min(len(fits), len(os.sched_getaffinity(0)), TRAINING_PROCESSES)
-    if jobs <= 1:
-        return [_fit_one(settings, *fit) for fit in fits]
-    return Parallel(n_jobs=jobs, backend="loky")(delayed(_fit_one)(settings, *fit) for fit in fits)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)

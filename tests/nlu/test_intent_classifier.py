@@ -124,13 +124,13 @@ def test_without_needs_apart_nothing_is_read_apart(tmp_path):
 
 def test_the_regressions_fitted_in_parallel_are_those_fitted_one_by_one(tmp_path, monkeypatch):
     """Training fits its models in worker processes; the weights are the same as fitted in turn."""
-    import nlu.components.intent_classifier as intent_classifier
+    import nlu.components.regression as regression
 
     config = {"needs_apart": ["domestic_abuse", "homelessness", "report_asb"], "parts_read_without": ["e5"]}
     data = examples(two_needs=True)
     parallel = classifier(tmp_path / "parallel", **config)
     parallel.train(data)
-    monkeypatch.setattr(intent_classifier, "TRAINING_PROCESSES", 1)
+    monkeypatch.setattr(regression, "TRAINING_PROCESSES", 1)
     in_turn = classifier(tmp_path / "in-turn", **config)
     in_turn.train(data)
     for mine, theirs in ((parallel._whole, in_turn._whole), (parallel._part, in_turn._part)):
