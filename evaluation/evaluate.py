@@ -83,6 +83,7 @@ TWO_NEED_SETS = {
         "two_needs_twenty_fourth",
         "two_needs_twenty_fifth",
         "two_needs_twenty_sixth",
+        "two_needs_twenty_seventh",
     )
 }
 TWO_NEEDS = TWO_NEED_SETS["two_needs"]
