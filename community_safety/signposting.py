@@ -253,6 +253,7 @@ class Signposting:
         default_category: str = "",
         offer_likely: int = 0,
         child_at_risk_first: tuple[str, ...] = (),
+        advice_after: tuple[str, ...] = (),
     ):
         self.categories = categories or {}
         self.default_category = default_category
@@ -262,6 +263,7 @@ class Signposting:
         self.second_need_first_at = second_need_first_at
         self.named_first = named_first
         self.child_at_risk_first = child_at_risk_first
+        self.advice_after = advice_after
         self.offer_likely = offer_likely
         self.needs = needs
         self.menus = menus
@@ -330,7 +332,8 @@ class Signposting:
         ``story``, nlu/stories.py), a second need among them. The more urgent of the two (`urgency`)
         comes first when the model gives the second at least `second_need_first_at` (at least
         `check_reading` when only its own yes/no model found it; however faintly when it is a child at risk
-        the story found beside a need in `child_at_risk_first`), and the other is offered next; danger
+        the story found beside a need in `child_at_risk_first`, or a need found beside advice in
+        `advice_after`, not by its own model alone), and the other is offered next; danger
         to life is always first and alone. A second need is not offered to a parent when the first is
         one it is `not_second_for_a_parent_with` (a family without a home is not a child on their own).
         Needs the message's words name (`also_needs`) are answered in the same reply, a second need the
@@ -368,6 +371,9 @@ class Signposting:
             # A child at risk the story found beside this need (a child named, or the resident a child:
             # nlu/stories.py) is heard first however faintly the one reading shares it out.
             clear = clear or (need in self.child_at_risk_first and bool(found.get("child_at_risk")))
+            # Advice waits for the report or help the same message needs, however faintly the one
+            # reading shares that out: a break-in is reported while it is fresh, then made harder next time.
+            clear = clear or (need in self.advice_after and not found.get("apart"))
             if clear and self.more_urgent(second, need):
                 first, second = second, need
         if named and first == need:
@@ -649,6 +655,7 @@ def load_signposting(
         default_category,
         _parse_count(document, "offer_likely"),
         child_at_risk_first=_parse_needs(document, "child_at_risk_first", needs),
+        advice_after=_parse_needs(document, "advice_after", needs),
     )
 
 

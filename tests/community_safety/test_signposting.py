@@ -386,6 +386,8 @@ def test_emergency_reply_in_the_domain_begins_with_999():
         (lambda d: d.update(named_first=["parking"]), "named_first: a list of needs"),
         (lambda d: d.update(child_at_risk_first="sometimes"), "child_at_risk_first: a list of needs"),
         (lambda d: d.update(child_at_risk_first=["parking"]), "child_at_risk_first: a list of needs"),
+        (lambda d: d.update(advice_after="crime_prevention"), "advice_after: a list of needs"),
+        (lambda d: d.update(advice_after=["locks"]), "advice_after: a list of needs"),
         (lambda d: d["also_needs"].update(report_asb=["(unclosed"]), "bad pattern"),
         (lambda d: d["also_needs"].update(report_asb=[]), "a pattern or a list of patterns"),
         (lambda d: d["also_needs"].update(report_asb={"words": "noise", "beside": "hate_crime"}), "'beside' is a list"),
@@ -426,6 +428,29 @@ def test_a_child_at_risk_the_story_found_is_heard_first_however_faintly_read():
     faint_adult = [{"name": "substance_misuse", "confidence": 0.8}, {"name": "safeguarding", "confidence": 0.02}]
     doors = SIGNPOSTING.doors("substance_misuse", faint_adult, "my brother drinks and his neighbour worries me")
     assert (doors.first, doors.next) == ("substance_misuse", "safeguarding")
+
+
+def test_advice_waits_for_the_report_the_story_found_beside_it_however_faintly_read():
+    # "They forced the lock-up and took the motorbike. How do I report it and make it more secure?":
+    # read first as advice, the break-in found in one part of the story with a small share.
+    text = "they forced our lock-up and took the motorbike. how do i report it and make it more secure"
+    read = [
+        {"name": "crime_prevention", "confidence": 0.81},
+        {"name": "report_crime", "confidence": 0.03, "sentence": 1},
+    ]
+    doors = SIGNPOSTING.doors("crime_prevention", read, text)
+    assert (doors.first, doors.next) == ("report_crime", "crime_prevention")
+    # Getting involved waits for the advice too, the less urgent of the two.
+    involved = [{"name": "get_involved", "confidence": 0.7}, {"name": "crime_prevention", "confidence": 0.05}]
+    assert SIGNPOSTING.doors("get_involved", involved, "").first == "crime_prevention"
+    # Found by its own yes/no model alone, the report does not go first: the resident asked for advice
+    # ("my friend had her phone snatched, any tips for keeping mine safe?").
+    alone = [{**read[0]}, {"name": "report_crime", "confidence": 0.01, "sentence": 0, "apart": True}]
+    doors = SIGNPOSTING.doors("crime_prevention", alone, "my friend had her phone snatched, any tips")
+    assert (doors.first, doors.next) == ("crime_prevention", "report_crime")
+    # A report read first is not put behind the advice, however clearly the advice is read.
+    report = [{"name": "report_crime", "confidence": 0.5}, {"name": "crime_prevention", "confidence": 0.45}]
+    assert SIGNPOSTING.doors("report_crime", report, "").first == "report_crime"
 
 
 def test_a_door_gives_another_only_when_it_names_every_service_the_other_would():
