@@ -76,6 +76,7 @@ class Route:
 
 # What a need's `report` says: the resident's message describes an incident, or a report is offered.
 MENUS = ("main", "more")
+EVERY_NEED = "every need"  # in `first_however_faint`: any more urgent need goes first
 
 
 @dataclass(frozen=True)
@@ -253,7 +254,7 @@ class Signposting:
         default_category: str = "",
         offer_likely: int = 0,
         child_at_risk_first: tuple[str, ...] = (),
-        advice_after: tuple[str, ...] = (),
+        first_however_faint: dict[str, frozenset[str] | None] | None = None,
     ):
         self.categories = categories or {}
         self.default_category = default_category
@@ -263,7 +264,7 @@ class Signposting:
         self.second_need_first_at = second_need_first_at
         self.named_first = named_first
         self.child_at_risk_first = child_at_risk_first
-        self.advice_after = advice_after
+        self.first_however_faint = first_however_faint or {}
         self.offer_likely = offer_likely
         self.needs = needs
         self.menus = menus
@@ -332,8 +333,8 @@ class Signposting:
         ``story``, nlu/stories.py), a second need among them. The more urgent of the two (`urgency`)
         comes first when the model gives the second at least `second_need_first_at` (at least
         `check_reading` when only its own yes/no model found it; however faintly when it is a child at risk
-        the story found beside a need in `child_at_risk_first`, or a need found beside advice in
-        `advice_after`, not by its own model alone), and the other is offered next; danger
+        the story found beside a need in `child_at_risk_first`, or a need `first_however_faint` puts
+        before the need read, not found by its own model alone), and the other is offered next; danger
         to life is always first and alone. A second need is not offered to a parent when the first is
         one it is `not_second_for_a_parent_with` (a family without a home is not a child on their own).
         Needs the message's words name (`also_needs`) are answered in the same reply, a second need the
@@ -371,9 +372,9 @@ class Signposting:
             # A child at risk the story found beside this need (a child named, or the resident a child:
             # nlu/stories.py) is heard first however faintly the one reading shares it out.
             clear = clear or (need in self.child_at_risk_first and bool(found.get("child_at_risk")))
-            # Advice waits for the report or help the same message needs, however faintly the one
-            # reading shares that out: a break-in is reported while it is fresh, then made harder next time.
-            clear = clear or (need in self.advice_after and not found.get("apart"))
+            # Advice waits for the report or help the same message needs, and a roof comes before the
+            # drink, however faintly the one reading shares the more urgent need out (`first_however_faint`).
+            clear = clear or (self.goes_first_however_faint(second, need) and not found.get("apart"))
             if clear and self.more_urgent(second, need):
                 first, second = second, need
         if named and first == need:
@@ -402,6 +403,14 @@ class Signposting:
         offered = [following] if following in self.needs else []
         rest = [name for name in likely if name in self.needs and name not in offered]
         return (*offered, *rest[: max(self.offer_likely - len(offered), 0)])
+
+    def goes_first_however_faint(self, found: str | None, read: str) -> bool:
+        """Whether ``found`` beside the need ``read`` first goes before it however faintly read
+        (`first_however_faint`), when it is the more urgent."""
+        if read not in self.first_however_faint or not self.more_urgent(found, read):
+            return False
+        before = self.first_however_faint[read]
+        return before is None or found in before
 
     def _rank(self, need: str) -> int:
         return self._urgency_rank.get(need, len(self._urgency_rank))
@@ -655,7 +664,7 @@ def load_signposting(
         default_category,
         _parse_count(document, "offer_likely"),
         child_at_risk_first=_parse_needs(document, "child_at_risk_first", needs),
-        advice_after=_parse_needs(document, "advice_after", needs),
+        first_however_faint=_parse_first_however_faint(document, needs),
     )
 
 
@@ -705,6 +714,25 @@ def _parse_needs(document: dict, key: str, needs: dict[str, Need]) -> tuple[str,
     if not isinstance(listed, list) or any(name not in needs for name in listed):
         raise SignpostingError(f"{key}: a list of needs, not {listed!r}")
     return tuple(listed)
+
+
+def _parse_first_however_faint(document: dict, needs: dict[str, Need]) -> dict[str, frozenset[str] | None]:
+    """`first_however_faint`: each need read first, with the needs found beside it that go before it
+    however faintly read: a list of needs, or `every need`."""
+    listed = document.get("first_however_faint") or {}
+    if not isinstance(listed, dict):
+        raise SignpostingError("first_however_faint: give each need read first, and the needs that go before it")
+    parsed: dict[str, frozenset[str] | None] = {}
+    for need, before in listed.items():
+        if need not in needs:
+            raise SignpostingError(f"first_however_faint: '{need}' is not a need")
+        if before == EVERY_NEED:
+            parsed[need] = None
+        elif isinstance(before, list) and before and all(name in needs for name in before):
+            parsed[need] = frozenset(before)
+        else:
+            raise SignpostingError(f"first_however_faint '{need}': a list of needs, or '{EVERY_NEED}', not {before!r}")
+    return parsed
 
 
 def _parse_urgency(document: dict, needs: dict[str, Need]) -> tuple[str, ...]:

@@ -386,8 +386,10 @@ def test_emergency_reply_in_the_domain_begins_with_999():
         (lambda d: d.update(named_first=["parking"]), "named_first: a list of needs"),
         (lambda d: d.update(child_at_risk_first="sometimes"), "child_at_risk_first: a list of needs"),
         (lambda d: d.update(child_at_risk_first=["parking"]), "child_at_risk_first: a list of needs"),
-        (lambda d: d.update(advice_after="crime_prevention"), "advice_after: a list of needs"),
-        (lambda d: d.update(advice_after=["locks"]), "advice_after: a list of needs"),
+        (lambda d: d.update(first_however_faint=["crime_prevention"]), "first_however_faint: give each need"),
+        (lambda d: d.update(first_however_faint={"locks": "every need"}), "'locks' is not a need"),
+        (lambda d: d.update(first_however_faint={"substance_misuse": ["roof"]}), "'substance_misuse': a list"),
+        (lambda d: d.update(first_however_faint={"substance_misuse": "all"}), "or 'every need', not 'all'"),
         (lambda d: d["also_needs"].update(report_asb=["(unclosed"]), "bad pattern"),
         (lambda d: d["also_needs"].update(report_asb=[]), "a pattern or a list of patterns"),
         (lambda d: d["also_needs"].update(report_asb={"words": "noise", "beside": "hate_crime"}), "'beside' is a list"),
@@ -451,6 +453,24 @@ def test_advice_waits_for_the_report_the_story_found_beside_it_however_faintly_r
     # A report read first is not put behind the advice, however clearly the advice is read.
     report = [{"name": "report_crime", "confidence": 0.5}, {"name": "crime_prevention", "confidence": 0.45}]
     assert SIGNPOSTING.doors("report_crime", report, "").first == "report_crime"
+
+
+def test_a_roof_comes_before_the_drink_however_faintly_read():
+    text = "i'm sleeping in a tent by the canal and drinking a bottle of vodka a day to get through the cold"
+    read = [
+        {"name": "substance_misuse", "confidence": 0.85},
+        {"name": "homelessness", "confidence": 0.04, "sentence": 0},
+    ]
+    doors = SIGNPOSTING.doors("substance_misuse", read, text)
+    assert (doors.first, doors.next) == ("homelessness", "substance_misuse")
+    # Only homelessness: abuse at home read as faintly beside the drink is offered after it, as any
+    # faint need is ("mum goes on benders" is not always abuse).
+    abuse = [{**read[0]}, {"name": "domestic_abuse", "confidence": 0.04, "sentence": 0}]
+    doors = SIGNPOSTING.doors("substance_misuse", abuse, "my mum goes on benders and she shouts")
+    assert (doors.first, doors.next) == ("substance_misuse", "domestic_abuse")
+    # And not when only its own yes/no model found it.
+    alone = [{**read[0]}, {"name": "homelessness", "confidence": 0.04, "sentence": None, "apart": True}]
+    assert SIGNPOSTING.doors("substance_misuse", alone, "i drink too much since my divorce").first == "substance_misuse"
 
 
 def test_a_door_gives_another_only_when_it_names_every_service_the_other_would():
