@@ -24,6 +24,8 @@ DANGER = [
     ("i've taken all my tablets", "suicide_or_self_harm"),
     ("everyone would be better off without me", "suicide_or_self_harm"),
     ("i found him hanging in the hallway", "suicide_or_self_harm"),
+    ("I've cut my wrists", "suicide_or_self_harm"),
+    ("she's slit her wrists in the bathroom", "suicide_or_self_harm"),
     ("my baby has gone floppy", "not_breathing_or_collapsed"),
     ("his face has dropped on one side", "not_breathing_or_collapsed"),
     ("her lips are turning blue", "not_breathing_or_collapsed"),
@@ -127,6 +129,9 @@ NOT_DANGER = [
     "his grades have collapsed and he won't talk to me",
     "my business has collapsed and i can't pay the rent",
     "the deal collapsed at the last minute",
+    # Cutting down is on drink or drugs.
+    "I'm on two bottles of cider a day now. I want to cut down.",
+    "how do i cut down on the weed",
     "",
     "   ",
 ]
