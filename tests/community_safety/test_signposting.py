@@ -432,45 +432,33 @@ def test_a_child_at_risk_the_story_found_is_heard_first_however_faintly_read():
     assert (doors.first, doors.next) == ("substance_misuse", "safeguarding")
 
 
-def test_advice_waits_for_the_report_the_story_found_beside_it_however_faintly_read():
-    # "They forced the lock-up and took the motorbike. How do I report it and make it more secure?":
-    # read first as advice, the break-in found in one part of the story with a small share.
-    text = "they forced our lock-up and took the motorbike. how do i report it and make it more secure"
-    read = [
-        {"name": "crime_prevention", "confidence": 0.81},
-        {"name": "report_crime", "confidence": 0.03, "sentence": 1},
-    ]
-    doors = SIGNPOSTING.doors("crime_prevention", read, text)
-    assert (doors.first, doors.next) == ("report_crime", "crime_prevention")
-    # Getting involved waits for the advice too, the less urgent of the two.
-    involved = [{"name": "get_involved", "confidence": 0.7}, {"name": "crime_prevention", "confidence": 0.05}]
-    assert SIGNPOSTING.doors("get_involved", involved, "").first == "crime_prevention"
-    # Found by its own yes/no model alone, the report does not go first: the resident asked for advice
-    # ("my friend had her phone snatched, any tips for keeping mine safe?").
-    alone = [{**read[0]}, {"name": "report_crime", "confidence": 0.01, "sentence": 0, "apart": True}]
-    doors = SIGNPOSTING.doors("crime_prevention", alone, "my friend had her phone snatched, any tips")
-    assert (doors.first, doors.next) == ("crime_prevention", "report_crime")
-    # A report read first is not put behind the advice, however clearly the advice is read.
-    report = [{"name": "report_crime", "confidence": 0.5}, {"name": "crime_prevention", "confidence": 0.45}]
-    assert SIGNPOSTING.doors("report_crime", report, "").first == "report_crime"
+FAINT = {"confidence": 0.03, "sentence": 1}  # found in one part of the story, a small share of the one reading
 
 
-def test_a_roof_comes_before_the_drink_however_faintly_read():
-    text = "i'm sleeping in a tent by the canal and drinking a bottle of vodka a day to get through the cold"
-    read = [
-        {"name": "substance_misuse", "confidence": 0.85},
-        {"name": "homelessness", "confidence": 0.04, "sentence": 0},
-    ]
-    doors = SIGNPOSTING.doors("substance_misuse", read, text)
-    assert (doors.first, doors.next) == ("homelessness", "substance_misuse")
-    # Only homelessness: abuse at home read as faintly beside the drink is offered after it, as any
-    # faint need is ("mum goes on benders" is not always abuse).
-    abuse = [{**read[0]}, {"name": "domestic_abuse", "confidence": 0.04, "sentence": 0}]
-    doors = SIGNPOSTING.doors("substance_misuse", abuse, "my mum goes on benders and she shouts")
-    assert (doors.first, doors.next) == ("substance_misuse", "domestic_abuse")
-    # And not when only its own yes/no model found it.
-    alone = [{**read[0]}, {"name": "homelessness", "confidence": 0.04, "sentence": None, "apart": True}]
-    assert SIGNPOSTING.doors("substance_misuse", alone, "i drink too much since my divorce").first == "substance_misuse"
+@pytest.mark.parametrize(
+    "read_first, found, text, first",
+    [
+        # Advice waits for the report: the break-in is reported while it is fresh.
+        ("crime_prevention", "report_crime", "they forced our lock-up and took the motorbike, how do i report it", 1),
+        # Getting involved waits for the advice too, the less urgent of the two.
+        ("get_involved", "crime_prevention", "i'd like to join the neighbourhood watch and get a better lock", 1),
+        # A roof comes before the drink.
+        ("substance_misuse", "homelessness", "sleeping in a tent by the canal and drinking a bottle of vodka a day", 1),
+        # Only homelessness beside the drink: abuse at home read as faintly is offered after it ("mum goes
+        # on benders" is not always abuse).
+        ("substance_misuse", "domestic_abuse", "my mum goes on benders and she shouts", 0),
+        # A report read first is not put behind the advice, however the advice is read.
+        ("report_crime", "crime_prevention", "", 0),
+    ],
+)
+def test_a_more_urgent_need_found_beside_these_goes_first_however_faintly_read(read_first, found, text, first):
+    read = [{"name": read_first, "confidence": 0.8}, {"name": found, **FAINT}]
+    doors = SIGNPOSTING.doors(read_first, read, text)
+    assert [doors.first, doors.next] == [[read_first, found], [found, read_first]][first]
+    # Never when only the found need's own yes/no model found it: the resident asked for advice in
+    # "my friend had her phone snatched, any tips for keeping mine safe?".
+    read[1]["apart"] = True
+    assert SIGNPOSTING.doors(read_first, read, text).first == read_first
 
 
 def test_a_door_gives_another_only_when_it_names_every_service_the_other_would():
