@@ -405,9 +405,9 @@ class Signposting:
         return (*offered, *rest[: max(self.offer_likely - len(offered), 0)])
 
     def goes_first_however_faint(self, found: str | None, read: str) -> bool:
-        """Whether ``found`` beside the need ``read`` first goes before it however faintly read
-        (`first_however_faint`), when it is the more urgent."""
-        if read not in self.first_however_faint or not self.more_urgent(found, read):
+        """Whether `first_however_faint` lets ``found`` beside the need ``read`` first go before it
+        however faintly read; `doors` puts it first only when it is also the more urgent."""
+        if read not in self.first_however_faint:
             return False
         before = self.first_however_faint[read]
         return before is None or found in before
