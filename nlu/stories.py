@@ -333,4 +333,8 @@ def _second_need(
     # Every candidate is a need other than danger (``ordered`` holds only those); not the first again.
     candidates.pop(first, None)
     # A need a part of the story tells clearly comes before one the whole message only leans to.
-    return max(candidates.values(), key=lambda c: (c["sentence"] is not None, c["confidence"])) if candidates else None
+    return (
+        max(candidates.values(), key=lambda c: (c["sentence"] is not None and not c.get("apart"), c["confidence"]))
+        if candidates
+        else None
+    )

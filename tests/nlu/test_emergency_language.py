@@ -26,6 +26,10 @@ DANGER = [
     ("i found him hanging in the hallway", "suicide_or_self_harm"),
     ("I've cut my wrists", "suicide_or_self_harm"),
     ("she's slit her wrists in the bathroom", "suicide_or_self_harm"),
+    ("i want to cut", "suicide_or_self_harm"),
+    ("i wanna cut again tonight", "suicide_or_self_harm"),
+    ("I really need to cut. I can't stop thinking about it", "suicide_or_self_harm"),
+    ("ive started cutting again", "suicide_or_self_harm"),
     ("my baby has gone floppy", "not_breathing_or_collapsed"),
     ("his face has dropped on one side", "not_breathing_or_collapsed"),
     ("her lips are turning blue", "not_breathing_or_collapsed"),
@@ -132,6 +136,10 @@ NOT_DANGER = [
     # Cutting down is on drink or drugs.
     "I'm on two bottles of cider a day now. I want to cut down.",
     "how do i cut down on the weed",
+    "I want to cut down.",
+    "i need to cut back on the spice",
+    "i want to cut my hours at work",
+    "the council need to cut the hedge by the bus stop",
     "",
     "   ",
 ]

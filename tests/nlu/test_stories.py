@@ -373,6 +373,24 @@ def test_a_part_clearly_another_need_counts_when_that_needs_own_model_reads_the_
     assert [need["name"] for need in found] == ["safeguarding", "substance_misuse"]
 
 
+def test_a_clear_runner_up_comes_before_a_part_only_a_needs_own_model_reads():
+    # "My husband took my bank cards and won't let me see my family. I've taken the children to a
+    # hotel for two nights but I can't afford any more.": the first clause reads as a crime on its own,
+    # but only the crime model's yes/no reading gives it a share of the whole; the one reading puts
+    # domestic abuse a close second. The abuse is the second need, not the crime.
+    whole = {"homelessness": 0.44, "domestic_abuse": 0.41, "report_crime": 0.01, "report_asb": 0.01}
+    parts = [
+        reading("My husband took my bank cards", False, report_crime=0.9, domestic_abuse=0.05),
+        reading("I've taken the children to a hotel for two nights", False, homelessness=0.9),
+    ]
+    apart = {"homelessness": 0.8, "domestic_abuse": 0.6, "report_crime": 0.1}
+    found = read_story(whole, parts, NEEDS, "", apart=apart).needs
+    assert [need["name"] for need in found] == ["homelessness", "domestic_abuse"]
+    # When the one reading gives the crime its share too, the part that tells it still comes first.
+    told = read_story({**whole, "report_crime": 0.05}, parts, NEEDS, "", apart=apart).needs
+    assert [need["name"] for need in told] == ["homelessness", "report_crime"]
+
+
 def test_a_careful_need_still_needs_the_one_readings_word():
     # "My children are 2 and 4 and they're exhausted": a child mentioned in a noise story. The
     # safeguarding model's own reading of it is not enough for a child at risk.

@@ -136,6 +136,21 @@ def test_misspelt_danger_is_still_an_emergency(parse, text):
     assert parse(text)["intent"]["name"] == "emergency"
 
 
+
+@pytest.mark.parametrize(
+    "text,need",
+    [
+        # "Kipping" once read as "kicking" (a door kicked in) and "cut" as self-harm: both went to 999.
+        ("I'm kipping in a doorway", "homelessness"),
+        ("I've been kipping in a doorway on Commercial Road.", "homelessness"),
+        ("I want to cut down.", "substance_misuse"),
+        ("i want to cut", "emergency"),  # nothing after it: the safety net's
+        ("i want to cut myself", "emergency"),
+    ],
+)
+def test_slang_for_sleeping_rough_and_cutting_down_are_not_danger(parse, text, need):
+    assert parse(text)["intent"]["name"] == need
+
 # --- stories, two needs and danger however typed (issue #25) ---------------------------------------
 MIN_TWO_DOORS_REACHED = 0.8  # `make eval` measures 0.909 on evaluation/two_needs.yml (0.848 before session 20)
 NEW_SETS = ("families", "past_and_present", "danger_spellings")
