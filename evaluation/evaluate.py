@@ -84,6 +84,7 @@ TWO_NEED_SETS = {
         "two_needs_twenty_fifth",
         "two_needs_twenty_sixth",
         "two_needs_twenty_seventh",
+        "two_needs_twenty_eighth",
     )
 }
 TWO_NEEDS = TWO_NEED_SETS["two_needs"]
