@@ -232,6 +232,17 @@ def test_a_need_asked_for_beside_what_happened_is_found():
         # Hate material about a whole group beside extremism; not the views a child repeats at home.
         ("there are posters at the bus stop saying immigrants should be sent home", "radicalisation", ["hate_crime"]),
         ("my son says immigrants should be sent home", "radicalisation", []),
+        ("a man hands out pamphlets saying Jews are behind every war", "radicalisation", ["hate_crime"]),
+        ("someone sprayed swastikas on the bus shelter", "report_asb", ["hate_crime"]),
+        # An organised group drawing people in, beside hate; not a group of lads on its own.
+        ("they shout at my mum's hijab and ask the lads to come to their meetings", "hate_crime", ["radicalisation"]),
+        (
+            "leaflets calling refugees rats from a group that wants young men to patrol the estate",
+            "hate_crime",
+            ["radicalisation"],
+        ),
+        ("a group of lads on the estate come to the shop and shout at us", "report_asb", []),
+        ("a group of lads plan to patrol the park", "report_asb", []),
         # Asking to escalate complaints is asking for the case review.
         ("reported it 5 times, how do I escalate this", "report_asb", ["community_trigger"]),
         # Private images shared or threatened by a partner or ex are a crime to report; damage is the abuse itself.

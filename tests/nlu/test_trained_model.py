@@ -136,7 +136,6 @@ def test_misspelt_danger_is_still_an_emergency(parse, text):
     assert parse(text)["intent"]["name"] == "emergency"
 
 
-
 @pytest.mark.parametrize(
     "text,need",
     [
@@ -150,6 +149,7 @@ def test_misspelt_danger_is_still_an_emergency(parse, text):
 )
 def test_slang_for_sleeping_rough_and_cutting_down_are_not_danger(parse, text, need):
     assert parse(text)["intent"]["name"] == need
+
 
 # --- stories, two needs and danger however typed (issue #25) ---------------------------------------
 MIN_TWO_DOORS_REACHED = 0.8  # `make eval` measures 0.909 on evaluation/two_needs.yml (0.848 before session 20)
