@@ -54,7 +54,7 @@ NIGHT = dt.datetime(2026, 11, 26, 23, 0, tzinfo=LONDON)
         ("report_crime", {"happening_now": "yes"}, ["emergency"]),
         ("report_crime", {"happening_now": "no"}, ["police_non_emergency", "crimestoppers"]),
         ("radicalisation", {"danger_now": "no"}, ["act_early", "anti_terrorist_hotline"]),
-        ("community_trigger", {}, ["asb_case_review"]),
+        ("community_trigger", {}, ["asb_case_review", "council_asb_reporting", "police_non_emergency"]),
         ("crime_prevention", {}, ["crimestoppers", "community_safety_team"]),
         ("get_involved", {}, ["safer_neighbourhood_team", "community_safety_team"]),
     ],
@@ -479,7 +479,10 @@ def test_a_door_gives_another_only_when_it_names_every_service_the_other_would()
     # Not the other way (no No Place for Hate, no report), and not the abuse door (no Crimestoppers).
     assert not SIGNPOSTING.door_gives("report_crime", "hate_crime")
     assert not SIGNPOSTING.door_gives("domestic_abuse", "report_crime")
-    assert not SIGNPOSTING.door_gives("community_trigger", "report_asb")
+    # The case review door asks the resident to keep reporting each new incident, to the council or the
+    # police, and offers a report: everything the ASB door gives.
+    assert SIGNPOSTING.door_gives("community_trigger", "report_asb")
+    assert not SIGNPOSTING.door_gives("report_asb", "community_trigger")
     assert not SIGNPOSTING.door_gives("hate_crime", "no_such_need")
 
 
