@@ -248,6 +248,11 @@ def test_a_need_asked_for_beside_what_happened_is_found():
         # Private images shared or threatened by a partner or ex are a crime to report; damage is the abuse itself.
         ("my ex is threatening to share nudes of me", "domestic_abuse", ["report_crime"]),
         ("he smashes things when he's angry", "domestic_abuse", []),
+        # Money taken from an adult at risk, in more of residents' words.
+        ("the lads he calls friends take his benefits money every week", "safeguarding", ["report_crime"]),
+        ("they got him to hand over his birthday money", "safeguarding", ["report_crime"]),
+        ("there are direct debits going to his gym out of her account", "safeguarding", ["report_crime"]),
+        ("her carer helps her take her tablets", "safeguarding", []),
     ],
 )
 def test_needs_are_found_in_a_residents_words(text, main_need, named):
