@@ -253,6 +253,14 @@ def test_a_need_asked_for_beside_what_happened_is_found():
         ("they got him to hand over his birthday money", "safeguarding", ["report_crime"]),
         ("there are direct debits going to his gym out of her account", "safeguarding", ["report_crime"]),
         ("her carer helps her take her tablets", "safeguarding", []),
+        # Violence at home in more of residents' words, and a stay running out.
+        ("my fiance threw me down the stairs in august", "homelessness", ["domestic_abuse"]),
+        ("my girlfriend smashed a glass on my head at christmas", "homelessness", ["domestic_abuse"]),
+        ("my dad threw me out of the house last night", "homelessness", []),  # told to leave: housing
+        ("his wife has told me to find my own place by the end of the month", "domestic_abuse", ["homelessness"]),
+        ("I've gone back to my mum's but she's in a one bed and it can't last", "domestic_abuse", ["homelessness"]),
+        ("i went back to my mum's for sunday dinner", "domestic_abuse", []),
+        ("I've been moving between friends but I've run out of places", "domestic_abuse", ["homelessness"]),
     ],
 )
 def test_needs_are_found_in_a_residents_words(text, main_need, named):
