@@ -332,7 +332,9 @@ def _second_need(
             candidates[name] = {"name": name, "confidence": certainty, "sentence": None, "apart": True}
     # Every candidate is a need other than danger (``ordered`` holds only those); not the first again.
     candidates.pop(first, None)
-    # A need a part of the story tells clearly comes before one the whole message only leans to.
+    # A need a part of the story tells clearly comes before one the whole message only leans to;
+    # unless only that need's own yes/no model reads it in the whole message: then a runner-up the one
+    # reading gives its share comes first (abuse beside a hotel stay, not the theft of the bank cards).
     return (
         max(candidates.values(), key=lambda c: (c["sentence"] is not None and not c.get("apart"), c["confidence"]))
         if candidates

@@ -30,6 +30,7 @@ DANGER = [
     ("i wanna cut again tonight", "suicide_or_self_harm"),
     ("I really need to cut. I can't stop thinking about it", "suicide_or_self_harm"),
     ("ive started cutting again", "suicide_or_self_harm"),
+    ("i'm cutting again and i can't stop", "suicide_or_self_harm"),
     ("my baby has gone floppy", "not_breathing_or_collapsed"),
     ("his face has dropped on one side", "not_breathing_or_collapsed"),
     ("her lips are turning blue", "not_breathing_or_collapsed"),
@@ -140,6 +141,7 @@ NOT_DANGER = [
     "i need to cut back on the spice",
     "i want to cut my hours at work",
     "the council need to cut the hedge by the bus stop",
+    "the council has been cutting again, the bins are only collected every fortnight",
     "",
     "   ",
 ]
