@@ -261,6 +261,11 @@ def test_a_need_asked_for_beside_what_happened_is_found():
         ("I've gone back to my mum's but she's in a one bed and it can't last", "domestic_abuse", ["homelessness"]),
         ("i went back to my mum's for sunday dinner", "domestic_abuse", []),
         ("I've been moving between friends but I've run out of places", "domestic_abuse", ["homelessness"]),
+        # Drink or drugs beside having no home; not a parent drunk when they threw their child out.
+        ("the old boy in the bus shelter is drinking cans from breakfast", "homelessness", ["substance_misuse"]),
+        ("the lad in the doorway seems to be on something most days", "homelessness", ["substance_misuse"]),
+        ("i've been drinking since i lost my job and now i've been evicted", "homelessness", ["substance_misuse"]),
+        ("my dad was drunk when he threw me out", "homelessness", []),
     ],
 )
 def test_needs_are_found_in_a_residents_words(text, main_need, named):
