@@ -85,6 +85,7 @@ TWO_NEED_SETS = {
         "two_needs_twenty_sixth",
         "two_needs_twenty_seventh",
         "two_needs_twenty_eighth",
+        "two_needs_twenty_ninth",
     )
 }
 TWO_NEEDS = TWO_NEED_SETS["two_needs"]
