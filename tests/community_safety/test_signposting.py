@@ -266,6 +266,10 @@ def test_a_need_asked_for_beside_what_happened_is_found():
         ("the lad in the doorway seems to be on something most days", "homelessness", ["substance_misuse"]),
         ("i've been drinking since i lost my job and now i've been evicted", "homelessness", ["substance_misuse"]),
         ("my dad was drunk when he threw me out", "homelessness", []),
+        # A child crying with nobody going to them, or left alone, beside noise; not a baby crying on its own.
+        ("their baby cries for ages through the wall and nobody goes to it", "report_asb", ["safeguarding"]),
+        ("they go out clubbing and leave the kids on their own", "report_asb", ["safeguarding"]),
+        ("the baby next door cries all night and keeps us awake", "report_asb", []),
     ],
 )
 def test_needs_are_found_in_a_residents_words(text, main_need, named):
@@ -280,6 +284,19 @@ def test_abuse_named_in_words_goes_before_a_less_urgent_need():
     # Not before a more urgent need, nor when only the model read it (it goes first then on its confidence).
     assert SIGNPOSTING.doors("safeguarding", [], "my 14 year old says my stepdad hits me").first == "safeguarding"
     assert SIGNPOSTING.doors("homelessness", read, "I've been sofa surfing since").all == ["homelessness"]
+
+
+def test_a_child_at_risk_named_in_words_goes_before_a_less_urgent_need():
+    baby = "they smoke crack upstairs and the baby screams for ages and nobody goes to it"
+    noise = [{"name": "report_asb", "confidence": 0.66}]
+    assert SIGNPOSTING.doors("report_asb", noise, baby).first == "safeguarding"
+    preacher = "my 15 year old keeps watching a preacher who says non believers deserve to die"
+    assert SIGNPOSTING.doors("radicalisation", [{"name": "radicalisation", "confidence": 0.9}], preacher).all == [
+        "safeguarding",
+        "radicalisation",
+    ]
+    # Never before danger to life.
+    assert SIGNPOSTING.doors("emergency", [], baby).first == "emergency"
 
 
 def test_a_crime_to_report_is_named_only_beside_advice():
