@@ -243,6 +243,8 @@ def test_a_need_asked_for_beside_what_happened_is_found():
         ),
         ("a group of lads on the estate come to the shop and shout at us", "report_asb", []),
         ("a group of lads plan to patrol the park", "report_asb", []),
+        ("they shout racist things at me when I go to the residents' meetings", "hate_crime", []),
+        ("a group of lads shout racist abuse at me and the police patrols don't help", "hate_crime", []),
         # Asking to escalate complaints is asking for the case review.
         ("reported it 5 times, how do I escalate this", "report_asb", ["community_trigger"]),
         # Private images shared or threatened by a partner or ex are a crime to report; damage is the abuse itself.
